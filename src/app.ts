@@ -1,0 +1,121 @@
+/**
+ * The one place that builds and connects things (pools, Redis connections, the queue, providers)
+ * and closes them again. Entry points ask it for what they run; nothing else opens a connection.
+ */
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import { buildProviders, closeProviders } from "./channels/build-providers.js";
+import type { ChannelProvider } from "./channels/channel.js";
+import type { Config } from "./config.js";
+import type { Logger } from "./core/logger.js";
+import type { Channel } from "./core/model.js";
+import { AttemptsRepository } from "./db/attempts-repository.js";
+import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
+import { migrate } from "./db/migrate.js";
+import { NotificationsRepository } from "./db/notifications-repository.js";
+import { UsersRepository } from "./db/users-repository.js";
+import { DeliveryQueue } from "./queue/delivery-queue.js";
+import { createRedis } from "./redis/connection.js";
+import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
+import type { DeliverDeps } from "./usecases/deliver-notification.js";
+
+/** What the use cases behind the API and the CLI need. */
+export interface CoreDeps {
+  pool: Pool;
+  users: UsersRepository;
+  notifications: NotificationsRepository;
+  attempts: AttemptsRepository;
+  scheduler: DeliveryQueue;
+  maxMessageLength: number;
+  phoneDefaultRegion: string;
+}
+
+export interface Core extends CoreDeps {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/** Creates the database when missing and brings its schema up to date. */
+export async function prepareDatabase(config: Config, logger: Logger): Promise<void> {
+  await ensureDatabaseExists(config.databaseUrl, logger);
+  const pool = createPool(config.databaseUrl, logger, 1);
+  try {
+    await migrate(pool, logger);
+  } finally {
+    await pool.end();
+  }
+}
+
+export function createCore(config: Config, logger: Logger, poolSize = 10): Core {
+  const pool = createPool(config.databaseUrl, logger, poolSize);
+  const redis = createRedis(config.redisUrl, logger, "producer");
+  const scheduler = new DeliveryQueue(redis, config.redisPrefix, logger);
+  return {
+    config,
+    logger,
+    pool,
+    redis,
+    users: new UsersRepository(pool),
+    notifications: new NotificationsRepository(pool),
+    attempts: new AttemptsRepository(pool),
+    scheduler,
+    maxMessageLength: config.maxMessageLength,
+    phoneDefaultRegion: config.phoneDefaultRegion,
+    async close() {
+      await scheduler.close().catch(() => {});
+      redis.disconnect();
+      await pool.end();
+    },
+  };
+}
+
+export interface DeliveryRuntime {
+  deliverDeps: DeliverDeps;
+  /** A connection for the BullMQ worker; blocking commands need their own. */
+  workerRedis: Redis;
+  providers: Map<Channel, ChannelProvider>;
+  close(): Promise<void>;
+}
+
+export interface DeliveryOptions {
+  stopping?: () => boolean;
+  /** Test seams for provider transport settings that are not configuration (e.g. self-signed TLS). */
+  providerOptions?: Parameters<typeof buildProviders>[1];
+}
+
+export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {}): DeliveryRuntime {
+  const { config, logger } = core;
+  const workerRedis = createRedis(config.redisUrl, logger, "worker");
+  const circuitRedis = createRedis(config.redisUrl, logger, "client");
+  const providers = buildProviders(config, { redis: circuitRedis, ...options.providerOptions });
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const deliverDeps: DeliverDeps = {
+    notifications: core.notifications,
+    attempts: core.attempts,
+    users: core.users,
+    providers,
+    missingChannels: config.missingChannels,
+    scheduler: core.scheduler,
+    circuit: new RedisChannelCircuit(circuitRedis, config.redisPrefix, config.circuitCooldownSeconds, logger),
+    channelOrder: config.channelOrder,
+    retry: config,
+    leaseSeconds: config.leaseSeconds,
+    providerTimeoutSeconds: config.providerTimeoutSeconds,
+    workerId,
+    logger,
+    stopping: options.stopping,
+  };
+  return {
+    deliverDeps,
+    workerRedis,
+    providers,
+    async close() {
+      await closeProviders(providers);
+      workerRedis.disconnect();
+      circuitRedis.disconnect();
+    },
+  };
+}

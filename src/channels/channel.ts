@@ -1,0 +1,27 @@
+import type { Channel, Recipient } from "../core/model.js";
+import type { DeliveryOutcome } from "../core/outcome.js";
+
+export interface OutgoingMessage {
+  /** The address on this channel: an E.164 number, an email address or a Telegram chat id. */
+  to: string;
+  text: string;
+  /** Used by email; other channels ignore it. */
+  subject: string | null;
+  /** For logs and idempotency keys on the provider side; never shown to the recipient. */
+  notificationId: number;
+}
+
+/**
+ * One delivery channel backed by one vendor. `send` never throws for anything the vendor or the
+ * network does: it resolves to an outcome. It must stop work when `signal` aborts (the caller's
+ * timeout) and never put a secret (token, api_id, password) in the outcome's reason.
+ */
+export interface ChannelProvider {
+  readonly channel: Channel;
+  /** The vendor, for people: "SMS.ru", "SMTP", "Telegram Bot API". */
+  readonly vendor: string;
+  /** This recipient's address on the channel, or null when they have none. */
+  addressOf(recipient: Recipient): string | null;
+  send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome>;
+  close?(): Promise<void>;
+}

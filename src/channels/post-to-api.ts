@@ -1,0 +1,57 @@
+/**
+ * One HTTP POST to a vendor API with Node's fetch, turned into either the vendor's reply (status,
+ * raw text and the JSON body when it parses) or a transient outcome for everything that kept a
+ * reply from arriving: network errors, the caller's timeout, a connection dropped mid-body.
+ * Error texts pass through `redact`, since fetch errors can quote the URL and its secrets.
+ * Redirects are not followed: fetch would turn the POST into a GET without its body, so a 3xx
+ * reaches the provider, which reports the API URL as misconfigured.
+ */
+import { type TransientOutcome, transient } from "../core/outcome.js";
+import { abortReason } from "./abort.js";
+import { redact } from "./redact.js";
+
+export interface ApiReply {
+  status: number;
+  text: string;
+  /** The parsed JSON body, or undefined when the body is not JSON. */
+  json: unknown;
+}
+
+export type PostResult = { reply: ApiReply } | { failure: TransientOutcome };
+
+export async function postToApi(
+  url: string,
+  init: { headers: Record<string, string>; body: string },
+  signal: AbortSignal,
+  secrets: readonly string[],
+): Promise<PostResult> {
+  try {
+    const response = await fetch(url, { method: "POST", ...init, signal, redirect: "manual" });
+    const text = await response.text();
+    return { reply: { status: response.status, text, json: parseJson(text) } };
+  } catch (error) {
+    if (signal.aborted) return { failure: transient(abortReason(signal)) };
+    return { failure: transient(redact(`network error: ${describe(error)}`, secrets)) };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** fetch says only "fetch failed"; the useful part (ECONNREFUSED, ECONNRESET...) is in `cause`. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause: unknown = error.cause;
+  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+}
+
+/** A short, single-line excerpt of a reply body for reasons, so an HTML error page stays readable. */
+export function excerpt(text: string, max = 200): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}

@@ -1,0 +1,65 @@
+/**
+ * Turns a nodemailer error into an outcome. Nodemailer sets `responseCode` and `response` when
+ * the server answered, and `code` (ECONNECTION, ETIMEDOUT, EAUTH, ETLS...) for what went wrong
+ * (https://nodemailer.com/errors). The reason is the server's reply when there is one.
+ */
+import { type FailureOutcome, misconfigured, permanent, transient } from "../../core/outcome.js";
+
+export interface SmtpError {
+  code?: string | undefined;
+  originalCode?: string | undefined;
+  command?: string | undefined;
+  response?: string | undefined;
+  responseCode?: number | undefined;
+  message?: string | undefined;
+}
+
+/** Credentials missing or refused: 530 auth required, 534 mechanism too weak, 535 bad login. */
+const AUTH_REPLY_CODES = new Set([530, 534, 535]);
+const AUTH_ERROR_CODES = new Set(["EAUTH", "ENOAUTH"]);
+/** STARTTLS refused or TLS failed: with useTls/useSsl set, the settings don't match the server. */
+const TLS_ERROR_CODES = new Set(["ETLS", "EREQUIRETLS"]);
+const CONNECTION_ERROR_CODES = new Set([
+  "ECONNECTION",
+  "ETIMEDOUT",
+  "ESOCKET",
+  "EDNS",
+  "EPROXY",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+]);
+
+export function outcomeOfSmtpError(error: SmtpError): FailureOutcome {
+  const reply = error.responseCode;
+  const code = reply !== undefined ? String(reply) : (error.code ?? null);
+  const reason = (error.response ?? error.message ?? "SMTP error").trim();
+
+  if (reply !== undefined && reply >= 400 && reply < 500) return transient(reason, code);
+  if ((reply !== undefined && AUTH_REPLY_CODES.has(reply)) || AUTH_ERROR_CODES.has(error.code ?? "")) {
+    return misconfigured(reason, code);
+  }
+  if (TLS_ERROR_CODES.has(error.code ?? "") || isCertificateError(error)) return misconfigured(reason, code);
+  if (reply !== undefined && reply >= 500) return outcomeOf5xx(error, reason, code);
+  if (CONNECTION_ERROR_CODES.has(error.code ?? "")) return transient(reason, code);
+  // Nodemailer refused the envelope itself (an address it can't use): sending again won't help.
+  if (error.code === "EENVELOPE") return permanent(reason, code);
+  return transient(reason, code);
+}
+
+function outcomeOf5xx(error: SmtpError, reason: string, code: string | null): FailureOutcome {
+  // 503 "bad sequence of commands" is about the session, not the message: a new one may work.
+  if (error.responseCode === 503) return transient(reason, code);
+  // Refusing our MAIL FROM means EMAIL_FROM isn't ours to send from (or relaying is denied).
+  if (error.command?.toUpperCase().startsWith("MAIL FROM")) return misconfigured(reason, code);
+  return permanent(reason, code);
+}
+
+/** Node's TLS verification failures (self-signed, expired, wrong host name) surface as ESOCKET. */
+function isCertificateError(error: SmtpError): boolean {
+  const original = error.originalCode ?? "";
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(original);
+}

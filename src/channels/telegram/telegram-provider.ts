@@ -1,0 +1,100 @@
+/**
+ * Telegram through the Bot API's sendMessage. Texts over 4096 characters go as several messages
+ * in order; the outcome is the first failure, or sent with the first part's message_id. The bot
+ * token is part of the URL path, so every text that could quote the URL is redacted.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { TelegramConfig } from "../../config.js";
+import type { Recipient } from "../../core/model.js";
+import { type DeliveryOutcome, type FailureOutcome, rateLimited, sent, transient } from "../../core/outcome.js";
+import { abortReason } from "../abort.js";
+import type { ChannelProvider, OutgoingMessage } from "../channel.js";
+import { postToApi } from "../post-to-api.js";
+import { redact } from "../redact.js";
+import { splitMessageText } from "./split-message-text.js";
+import type { ChatRateLimiter } from "./telegram-rate-limit.js";
+import { outcomeOfReply } from "./telegram-reply.js";
+
+export interface TelegramProviderOptions {
+  /** Shared pacing across workers; null sends without pacing (unit tests, a single bot user). */
+  rateLimiter?: ChatRateLimiter | null;
+  /**
+   * The longest a worker waits for its turn before the first part. Longer waits become a
+   * rate_limited outcome so the job is delayed instead of holding a worker.
+   */
+  maxWaitMs?: number;
+}
+
+export class TelegramProvider implements ChannelProvider {
+  readonly channel = "telegram" as const;
+  readonly vendor = "Telegram Bot API";
+  private readonly rateLimiter: ChatRateLimiter | null;
+  private readonly maxWaitMs: number;
+
+  constructor(
+    private readonly config: TelegramConfig,
+    options: TelegramProviderOptions = {},
+  ) {
+    this.rateLimiter = options.rateLimiter ?? null;
+    this.maxWaitMs = options.maxWaitMs ?? 1000;
+  }
+
+  addressOf(recipient: Recipient): string | null {
+    return recipient.telegramId ?? this.config.defaultChatId;
+  }
+
+  async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
+    const parts = splitMessageText(message.text);
+    const messageIds: string[] = [];
+    for (const [index, text] of parts.entries()) {
+      // Later parts always wait their turn: giving up between parts would resend the first ones.
+      const turn = await this.waitForTurn(message.to, index === 0 ? this.maxWaitMs : Number.POSITIVE_INFINITY, signal);
+      const outcome = turn ?? (await this.sendPart(message.to, text, signal));
+      if (outcome.kind !== "sent") return this.secretFree(describePart(outcome, index, parts.length));
+      messageIds.push(outcome.providerMessageId ?? "");
+    }
+    return sent(messageIds[0] ?? null, { messageIds });
+  }
+
+  private async sendPart(chatId: string, text: string, signal: AbortSignal): Promise<DeliveryOutcome> {
+    const result = await postToApi(
+      `${this.config.apiUrl}/bot${this.config.botToken}/sendMessage`,
+      { headers: { "content-type": "application/json" }, body: JSON.stringify({ chat_id: chatId, text }) },
+      signal,
+      [this.config.botToken],
+    );
+    return "failure" in result ? result.failure : outcomeOfReply(result.reply);
+  }
+
+  /** Null when it is our turn now; a failure when the turn is too far off or the wait was cut. */
+  private async waitForTurn(chatId: string, maxWaitMs: number, signal: AbortSignal): Promise<FailureOutcome | null> {
+    if (!this.rateLimiter) return null;
+    let decision: Awaited<ReturnType<ChatRateLimiter["reserve"]>>;
+    try {
+      decision = await this.rateLimiter.reserve(chatId, maxWaitMs);
+    } catch (error) {
+      return transient(`rate limiter unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!decision.reserved) {
+      return rateLimited("waiting for Telegram's flood limits", Math.max(1, Math.ceil(decision.waitMs / 1000)));
+    }
+    if (decision.waitMs <= 0) return null;
+    try {
+      await sleep(decision.waitMs, undefined, { signal });
+      return null;
+    } catch {
+      return transient(abortReason(signal));
+    }
+  }
+
+  private secretFree(outcome: FailureOutcome): FailureOutcome {
+    return { ...outcome, reason: redact(outcome.reason, [this.config.botToken]) };
+  }
+}
+
+/** For split texts, the reason says which part failed and how many went before it. */
+function describePart(outcome: FailureOutcome, index: number, count: number): FailureOutcome {
+  if (count === 1) return outcome;
+  const sentBefore = index === 0 ? "none sent" : index === 1 ? "part 1 sent" : `parts 1-${index} sent`;
+  return { ...outcome, reason: `part ${index + 1} of ${count} failed (${sentBefore}): ${outcome.reason}` };
+}

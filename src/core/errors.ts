@@ -1,0 +1,28 @@
+/**
+ * Errors the use cases raise for the entry points to translate (HTTP status, CLI exit code).
+ * They carry what is wrong in words a client can act on, never a secret or a stack.
+ */
+
+/** Input that breaks a rule; `fields` maps each field to what is wrong with it. */
+export class ValidationError extends Error {
+  override name = "ValidationError";
+  constructor(readonly fields: Record<string, string[]>) {
+    super(
+      Object.entries(fields)
+        .map(([field, problems]) => `${field}: ${problems.join(" ")}`)
+        .join("; "),
+    );
+  }
+  static of(field: string, problem: string): ValidationError {
+    return new ValidationError({ [field]: [problem] });
+  }
+}
+
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+/** The request is valid but conflicts with the current state (a reused key, a finished notification). */
+export class ConflictError extends Error {
+  override name = "ConflictError";
+}

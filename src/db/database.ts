@@ -1,0 +1,90 @@
+import pg from "pg";
+import type { Logger } from "../core/logger.js";
+
+export type Pool = pg.Pool;
+export type Queryable = pg.Pool | pg.PoolClient;
+
+// bigint ids come back as strings by default; ours stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number.parseFloat(value));
+
+export function createPool(databaseUrl: string, logger: Logger, max = 10): Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // A query stuck behind a dead server must fail rather than hang a request forever.
+    query_timeout: 30_000,
+    application_name: "notification-service",
+  });
+  // An idle client whose server went away emits here; without a listener the process would crash.
+  pool.on("error", (error) => logger.warn({ err: error.message }, "PostgreSQL connection lost; will reconnect"));
+  return pool;
+}
+
+export async function withTransaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Creates the configured database when it does not exist yet, so the quick start needs no psql.
+ * Connects to the server's maintenance database with the same credentials; when those may not
+ * create databases, the original error about the missing database is the one worth showing.
+ */
+export async function ensureDatabaseExists(databaseUrl: string, logger: Logger): Promise<void> {
+  const target = new URL(databaseUrl);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ""));
+  if (!name) return;
+  const probe = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await probe.connect();
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "3D000") throw error; // 3D000: invalid_catalog_name
+  } finally {
+    await probe.end().catch(() => {});
+  }
+  const maintenance = new URL(databaseUrl);
+  maintenance.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: maintenance.toString(), connectionTimeoutMillis: 5_000 });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    logger.info({ database: name }, "created database");
+  } catch (error) {
+    // 42P04: another process created it in the meantime.
+    if ((error as { code?: string }).code !== "42P04") throw error;
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** PostgreSQL is unreachable or restarting: the request may succeed later. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? "";
+  const message = error instanceof Error ? error.message : "";
+  return (
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006"].includes(
+      code,
+    ) ||
+    /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error/i.test(
+      message,
+    )
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * Every error leaves as JSON in the shape Django REST Framework clients already parse:
+ * {"field": ["what is wrong"]} when a field is at fault, {"detail": "..."} otherwise.
+ * A 5xx never carries internals; they go to the log.
+ */
+import type { FastifyError, FastifyInstance } from "fastify";
+import { ConflictError, NotFoundError, ValidationError } from "../../core/errors.js";
+import { isDatabaseUnavailable } from "../../db/database.js";
+
+interface AjvIssue {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: "Not found." }));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      return reply.code(400).send(fieldErrors(error.validation as AjvIssue[], error.validationContext));
+    }
+    if (error instanceof ValidationError) return reply.code(400).send(error.fields);
+    if (error instanceof NotFoundError) return reply.code(404).send({ detail: error.message });
+    if (error instanceof ConflictError) return reply.code(409).send({ detail: error.message });
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error.message }, "database unavailable");
+      return reply.code(503).header("retry-after", "5").send({ detail: "The database is unavailable; try again shortly." });
+    }
+    switch (error.code) {
+      case "FST_ERR_CTP_INVALID_JSON_BODY":
+        return reply.code(400).send({ detail: `JSON parse error - ${error.message}` });
+      case "FST_ERR_CTP_EMPTY_JSON_BODY":
+        return reply.code(400).send({ detail: "JSON parse error - the body is empty." });
+      case "FST_ERR_CTP_BODY_TOO_LARGE":
+        return reply.code(413).send({ detail: "Request body is too large." });
+      case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+        return reply
+          .code(415)
+          .send({ detail: `Unsupported media type "${request.headers["content-type"] ?? ""}" in request.` });
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) return reply.code(status).send({ detail: error.message });
+    request.log.error({ err: error }, "request failed");
+    return reply.code(500).send({ detail: "Internal server error." });
+  });
+}
+
+function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const issue of issues) {
+    const path = issue.instancePath
+      .split("/")
+      .filter(Boolean)
+      .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
+    let field = path[0] ?? "";
+    let problem: string;
+    switch (issue.keyword) {
+      case "required":
+        field = String(issue.params.missingProperty);
+        problem = "This field is required.";
+        break;
+      case "additionalProperties":
+        field = String(issue.params.additionalProperty);
+        problem = "Unknown field.";
+        break;
+      case "type":
+        problem = issue.params.type === "integer" ? "A valid integer is required." : `Expected ${issue.params.type}.`;
+        break;
+      case "minLength":
+        problem =
+          issue.params.limit === 1
+            ? "This field may not be blank."
+            : `Ensure this field has at least ${issue.params.limit} characters.`;
+        break;
+      case "maxLength":
+        problem = `Ensure this field has no more than ${issue.params.limit} characters.`;
+        break;
+      case "maxItems":
+        problem = `Ensure this field has no more than ${issue.params.limit} elements.`;
+        break;
+      case "minimum":
+      case "maximum":
+        problem = `Ensure this value is ${issue.keyword === "minimum" ? "at least" : "at most"} ${issue.params.limit}.`;
+        break;
+      default:
+        problem = issue.message ? `Invalid value: ${issue.message}.` : "Invalid value.";
+    }
+    if (!field) {
+      field = context === "body" ? "non_field_errors" : (context ?? "non_field_errors");
+      if (issue.keyword === "type") problem = `Invalid data. Expected a JSON ${issue.params.type}.`;
+    }
+    const messages = result[field] ?? [];
+    // A value failing a union reports once per branch; one message per field is enough.
+    if (!result[field]) result[field] = messages;
+    if (messages.length === 0) messages.push(problem);
+  }
+  return result;
+}

@@ -1,0 +1,63 @@
+/**
+ * The HTTP API as a plain Fastify instance: tests build it and call `inject`, the api entry point
+ * listens with it. It only translates HTTP to use-case calls and back.
+ */
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import scalar from "@scalar/fastify-api-reference";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { CoreDeps } from "../../app.js";
+import type { Config } from "../../config.js";
+import { registerErrorHandler } from "./error-handler.js";
+import { notificationsRoutes } from "./notifications-routes.js";
+import { usersRoutes } from "./users-routes.js";
+
+export interface HttpDeps {
+  core: CoreDeps;
+  config: Config;
+}
+
+export async function buildHttpApp(deps: HttpDeps, logger: FastifyBaseLogger | boolean = false): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: typeof logger === "object" ? logger : undefined,
+    logger: typeof logger === "boolean" ? logger : undefined,
+    bodyLimit: deps.config.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: {
+      customOptions: {
+        // Unknown fields are an error the client should hear about, not something to drop silently.
+        removeAdditional: false,
+        allErrors: true,
+        coerceTypes: "array",
+      },
+    },
+    disableRequestLogging: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Notification Service",
+        version: "0.1.0",
+        description:
+          "Send a notification to a user by SMS (SMS.ru), email (SMTP) or Telegram: the first channel that works wins, failed rounds are retried, and every attempt is recorded.",
+      },
+      tags: [
+        { name: "users", description: "Recipients and their contacts" },
+        { name: "notifications", description: "Messages and their delivery" },
+      ],
+    },
+  });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await app.register(scalar, {
+    routePrefix: "/",
+    configuration: { url: "/openapi.json", title: "Notification Service API" },
+    logLevel: "warn",
+  });
+
+  await app.register(usersRoutes, deps);
+  await app.register(notificationsRoutes, deps);
+  return app;
+}

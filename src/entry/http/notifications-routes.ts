@@ -1,0 +1,119 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { Static } from "typebox";
+import type { FastifyRequest } from "fastify";
+import { ValidationError } from "../../core/errors.js";
+import { NOTIFICATION_STATUSES, type NotificationStatus } from "../../core/model.js";
+import { createNotification } from "../../usecases/create-notification.js";
+import { getNotification, listNotifications } from "../../usecases/read-notifications.js";
+import type { HttpDeps } from "./http-app.js";
+import {
+  CreateNotificationBody,
+  ErrorBody,
+  IdParams,
+  NotificationListQuery,
+  NotificationPage,
+  NotificationSchema,
+} from "./schemas.js";
+import { serializeNotification } from "./serializers.js";
+
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
+
+export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
+  const create = {
+    schema: {
+      tags: ["notifications"],
+      summary: "Create a notification",
+      description:
+        "Stores the notification and answers at once with status pending; a worker delivers it through the first channel that works.",
+      body: CreateNotificationBody,
+      response: { 201: NotificationSchema, 400: ErrorBody },
+    },
+    handler: async (
+      request: { body: Static<typeof CreateNotificationBody> },
+      reply: { code(status: number): unknown },
+    ) => {
+      const notification = await createNotification(deps.core, request.body);
+      reply.code(201);
+      return serializeNotification(notification, []);
+    },
+  } as const;
+  app.post("/api/notifications/", create);
+  app.post("/api/notifications/create/", { ...create, schema: { ...create.schema, hide: true } });
+
+  app.get(
+    "/api/notifications/:id/",
+    {
+      schema: {
+        tags: ["notifications"],
+        summary: "Get a notification with every delivery attempt",
+        params: IdParams,
+        response: { 200: NotificationSchema, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const notification = await getNotification(deps.core, request.params.id);
+      return serializeNotification(notification, notification.attempts);
+    },
+  );
+
+  app.get(
+    "/api/notifications/",
+    {
+      schema: {
+        tags: ["notifications"],
+        summary: "List notifications, newest first",
+        querystring: NotificationListQuery,
+        response: { 200: NotificationPage, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const query = parseListQuery(request.query);
+      const { count, results } = await listNotifications(deps.core, query);
+      const lastPage = Math.max(1, Math.ceil(count / query.pageSize));
+      if (query.page > lastPage) throw new PageNotFound();
+      return {
+        count,
+        next: query.page < lastPage ? pageUrl(request, query.page + 1) : null,
+        previous: query.page > 1 ? pageUrl(request, query.page - 1) : null,
+        results: results.map((notification) => serializeNotification(notification, notification.attempts)),
+      };
+    },
+  );
+};
+
+class PageNotFound extends Error {
+  readonly statusCode = 404;
+  constructor() {
+    super("Invalid page.");
+  }
+}
+
+function parseListQuery(query: Static<typeof NotificationListQuery>) {
+  const problems: Record<string, string[]> = {};
+  const positive = (field: string, raw: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < 1 || value > max) {
+      problems[field] = [max < Number.MAX_SAFE_INTEGER ? `Enter a whole number from 1 to ${max}.` : "Enter a whole number."];
+      return fallback;
+    }
+    return value;
+  };
+  const userId = query.user === undefined || query.user === "" ? undefined : positive("user", query.user, 0);
+  let status: NotificationStatus | undefined;
+  if (query.status !== undefined && query.status !== "") {
+    if ((NOTIFICATION_STATUSES as readonly string[]).includes(query.status)) status = query.status as NotificationStatus;
+    else problems.status = [`Select a valid choice: ${NOTIFICATION_STATUSES.join(", ")}.`];
+  }
+  const page = positive("page", query.page, 1);
+  const pageSize = positive("page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  return { userId, status, page, pageSize };
+}
+
+function pageUrl(request: FastifyRequest, page: number): string {
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  url.searchParams.set("page", String(page));
+  return url.toString();
+}

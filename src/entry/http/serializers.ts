@@ -1,0 +1,41 @@
+/** Domain objects to the API's JSON field names (those of the original Django service). */
+import type { Recipient } from "../../core/model.js";
+import type { StoredAttempt } from "../../db/attempts-repository.js";
+import type { StoredNotification } from "../../db/notifications-repository.js";
+
+export const serializeUser = (user: Recipient) => ({
+  id: user.id,
+  email: user.email,
+  first_name: user.firstName,
+  last_name: user.lastName,
+  phone_number: user.phoneNumber,
+  telegram_id: user.telegramId,
+});
+
+export const serializeAttempt = (attempt: StoredAttempt) => ({
+  channel: attempt.channel,
+  status: attempt.status,
+  round: attempt.round,
+  error: attempt.error,
+  error_kind: attempt.errorKind,
+  provider_code: attempt.providerCode,
+  provider_message_id: attempt.providerMessageId,
+  started_at: attempt.startedAt.toISOString(),
+  finished_at: attempt.finishedAt?.toISOString() ?? null,
+});
+
+export const serializeNotification = (notification: StoredNotification, attempts: StoredAttempt[]) => ({
+  id: notification.id,
+  user: notification.userId,
+  message: notification.message,
+  subject: notification.subject,
+  channels: notification.channels,
+  status: notification.status,
+  retry_count: notification.retryCount,
+  last_channel: notification.lastChannel,
+  sent_at: notification.sentAt?.toISOString() ?? null,
+  created_at: notification.createdAt.toISOString(),
+  next_attempt_at: notification.status === "pending" ? (notification.nextAttemptAt?.toISOString() ?? null) : null,
+  failure_reason: notification.failureReason,
+  attempts: attempts.map(serializeAttempt),
+});

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { Static } from "typebox";
+import { createUser } from "../../usecases/create-user.js";
+import { getUser } from "../../usecases/read-notifications.js";
+import type { HttpDeps } from "./http-app.js";
+import { CreateUserBody, ErrorBody, IdParams, User } from "./schemas.js";
+import { serializeUser } from "./serializers.js";
+
+export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
+  const create = {
+    schema: {
+      tags: ["users"],
+      summary: "Create a recipient",
+      body: CreateUserBody,
+      response: { 201: User, 400: ErrorBody },
+    },
+    handler: async (request: { body: Static<typeof CreateUserBody> }, reply: { code(status: number): unknown }) => {
+      const user = await createUser(deps.core, request.body);
+      reply.code(201);
+      return serializeUser(user);
+    },
+  } as const;
+  app.post("/api/users/", create);
+  // The original service's path, kept so its clients work unchanged.
+  app.post("/api/users/create/", { ...create, schema: { ...create.schema, hide: true } });
+
+  app.get(
+    "/api/users/:id/",
+    {
+      schema: { tags: ["users"], summary: "Get a recipient", params: IdParams, response: { 200: User, 404: ErrorBody } },
+    },
+    async (request) => serializeUser(await getUser(deps.core, request.params.id)),
+  );
+};

@@ -1,0 +1,61 @@
+/** Process concerns shared by the entry points: start-up failures, signals, the channel report. */
+import { type Config, ConfigError } from "../config.js";
+import type { Logger } from "../core/logger.js";
+import { CHANNELS } from "../core/model.js";
+
+/** Runs `main`; a bad configuration or a failed start ends the process with one clear line. */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    const message = error instanceof ConfigError ? `configuration error: ${error.message}` : startupFailure(error);
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  }
+}
+
+function startupFailure(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const text = error instanceof Error ? error.message : String(error);
+  if (code === "ECONNREFUSED") return `start-up failed: cannot connect (${text}); is PostgreSQL running?`;
+  return `start-up failed: ${text}`;
+}
+
+/**
+ * Runs `stop` once on SIGTERM or SIGINT and exits 0 when it finishes, or 1 when it throws or takes
+ * longer than `graceSeconds` plus a margin (a stuck close must not keep a deploy waiting).
+ */
+export function onShutdownSignal(logger: Logger, graceSeconds: number, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const deadline = setTimeout(
+      () => {
+        logger.error({ graceSeconds }, "shutdown took too long; exiting");
+        process.exit(1);
+      },
+      (graceSeconds + 5) * 1000,
+    );
+    deadline.unref();
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", handle);
+  process.once("SIGINT", handle);
+}
+
+/** Said once at start-up, so an operator sees at a glance which channels will be skipped. */
+export function reportChannels(logger: Logger, config: Config): void {
+  for (const reason of Object.values(config.missingChannels)) {
+    logger.warn({}, `${reason}: notifications will skip that channel`);
+  }
+  const configured = CHANNELS.filter((channel) => !config.missingChannels[channel]);
+  logger.info({ channelOrder: config.channelOrder, configured }, "delivery channels");
+}

@@ -1,0 +1,45 @@
+import type { Core } from "../../app.js";
+import { createDeliveryRuntime, type DeliveryOptions } from "../../app.js";
+import { startDeliveryWorker } from "../../queue/delivery-worker.js";
+import { deliverNotification } from "../../usecases/deliver-notification.js";
+import { requeueOrphaned } from "../../usecases/requeue-orphaned.js";
+
+export interface RunningWorker {
+  /** Stops taking work, lets deliveries in flight finish (bounded by the grace period), closes. */
+  stop(): Promise<void>;
+  /** One sweep now; the sweeper also runs on its own every SWEEP_INTERVAL_SECONDS. */
+  sweep(): Promise<number>;
+}
+
+/** Runs deliveries from the queue and the sweeper that re-queues what the queue lost. */
+export function startWorker(core: Core, options: DeliveryOptions = {}): RunningWorker {
+  const { config, logger } = core;
+  let stopping = false;
+  const runtime = createDeliveryRuntime(core, { ...options, stopping: () => stopping });
+  const worker = startDeliveryWorker({
+    connection: runtime.workerRedis,
+    prefix: config.redisPrefix,
+    concurrency: config.workerConcurrency,
+    logger,
+    handle: (notificationId) => deliverNotification(runtime.deliverDeps, notificationId),
+  });
+  // Due this long without a worker holding it, a notification has surely lost its queue job.
+  const orphanAfterSeconds = Math.max(1, config.sweepIntervalSeconds);
+  const sweep = () => requeueOrphaned(runtime.deliverDeps, orphanAfterSeconds);
+  const sweeper = setInterval(() => {
+    sweep().catch((error: Error) => logger.warn({ err: error.message }, "sweep failed; will try again"));
+  }, config.sweepIntervalSeconds * 1000);
+
+  return {
+    sweep,
+    async stop() {
+      stopping = true;
+      clearInterval(sweeper);
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref());
+      // close() waits for the jobs in flight; past the grace period we stop waiting and their
+      // notifications are taken over by another worker once their lease runs out.
+      await Promise.race([worker.close(), grace]);
+      await runtime.close();
+    },
+  };
+}

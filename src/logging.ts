@@ -1,0 +1,66 @@
+/**
+ * Every log line passes through here. Known secrets (bot token, SMS.ru api_id, SMTP password,
+ * database and Redis passwords) are replaced wherever they appear, in any field or message, so a
+ * provider error that quotes a URL cannot leak one.
+ */
+import { pino, type Logger as PinoLogger } from "pino";
+import type { Config } from "./config.js";
+
+export function secretsOf(config: Config): string[] {
+  const urlPassword = (url: string) => {
+    try {
+      return decodeURIComponent(new URL(url).password);
+    } catch {
+      return "";
+    }
+  };
+  return [
+    config.sms?.apiId,
+    config.telegram?.botToken,
+    config.email?.password,
+    urlPassword(config.databaseUrl),
+    urlPassword(config.redisUrl),
+  ].filter((secret): secret is string => typeof secret === "string" && secret.length >= 4);
+}
+
+export function createRedactor(secrets: readonly string[]): (text: string) => string {
+  if (secrets.length === 0) return (text) => text;
+  const pattern = new RegExp(
+    secrets
+      .map((secret) => [secret, encodeURIComponent(secret)])
+      .flat()
+      .sort((a, b) => b.length - a.length)
+      .map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("|"),
+    "g",
+  );
+  return (text) => text.replace(pattern, "[REDACTED]");
+}
+
+function scrub(value: unknown, redact: (text: string) => string, depth = 0): unknown {
+  if (typeof value === "string") return redact(value);
+  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) {
+    return { type: value.name, message: redact(value.message), stack: value.stack ? redact(value.stack) : undefined };
+  }
+  if (Array.isArray(value)) return value.map((item) => scrub(item, redact, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrub(item, redact, depth + 1)]));
+}
+
+export function createLogger(config: Config, destination?: pino.DestinationStream): PinoLogger {
+  const redact = createRedactor(secretsOf(config));
+  const pretty = config.nodeEnv === "development" && process.stdout.isTTY && !destination;
+  return pino(
+    {
+      level: config.logLevel,
+      base: { pid: process.pid },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((arg) => scrub(arg, redact)) as Parameters<typeof method>);
+        },
+      },
+      transport: pretty ? { target: "pino-pretty", options: { translateTime: "HH:MM:ss.l", ignore: "pid,hostname" } } : undefined,
+    },
+    destination,
+  );
+}

@@ -1,0 +1,52 @@
+import { ValidationError } from "../core/errors.js";
+import { type Channel, isChannel } from "../core/model.js";
+import type { NotificationsRepository, StoredNotification } from "../db/notifications-repository.js";
+import type { DeliveryScheduler } from "./ports.js";
+
+export interface CreateNotificationInput {
+  user: number;
+  message: string;
+  subject?: string | null;
+  channels?: string[] | null;
+}
+
+export interface CreateNotificationDeps {
+  notifications: NotificationsRepository;
+  scheduler: DeliveryScheduler;
+  maxMessageLength: number;
+}
+
+/**
+ * Stores the notification and hands it to the queue without waiting for the queue: once the row
+ * is committed the notification is safe, and the sweeper queues whatever the queue did not take.
+ */
+export async function createNotification(
+  deps: CreateNotificationDeps,
+  input: CreateNotificationInput,
+): Promise<StoredNotification> {
+  const notification = await deps.notifications.create(validateNotification(input, deps.maxMessageLength));
+  deps.scheduler.scheduleSoon({ notificationId: notification.id, round: 1, delaySeconds: 0 });
+  return notification;
+}
+
+export function validateNotification(input: CreateNotificationInput, maxMessageLength: number) {
+  const problems: Record<string, string[]> = {};
+  if (!Number.isSafeInteger(input.user) || input.user < 1) problems.user = ["A valid user id is required."];
+  if (input.message.trim() === "") problems.message = ["This field may not be blank."];
+  else if ([...input.message].length > maxMessageLength) {
+    problems.message = [`Ensure this field has no more than ${maxMessageLength} characters.`];
+  }
+  let channels: Channel[] | null = null;
+  if (input.channels != null) {
+    const unknown = input.channels.filter((channel) => !isChannel(channel));
+    if (input.channels.length === 0) problems.channels = ["Give at least one channel, or leave channels out."];
+    else if (unknown.length > 0) {
+      problems.channels = [`Unknown channel ${JSON.stringify(unknown[0])}: use sms, email or telegram.`];
+    } else if (new Set(input.channels).size !== input.channels.length) {
+      problems.channels = ["Each channel may appear only once."];
+    } else channels = input.channels as Channel[];
+  }
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  const subject = input.subject?.trim() ? input.subject.trim() : null;
+  return { userId: input.user, message: input.message, subject, channels };
+}

@@ -1,0 +1,218 @@
+import type { ChannelProvider, OutgoingMessage } from "../channels/channel.js";
+import { type AttemptResult, nextStep, type RetrySettings, type SkipCause } from "../core/delivery-policy.js";
+import type { Logger } from "../core/logger.js";
+import type { Channel, Recipient } from "../core/model.js";
+import { type DeliveryOutcome, transient } from "../core/outcome.js";
+import type { AttemptsRepository, StoredAttempt } from "../db/attempts-repository.js";
+import type { NotificationsRepository, StoredNotification } from "../db/notifications-repository.js";
+import type { UsersRepository } from "../db/users-repository.js";
+import type { ChannelCircuit } from "./channel-circuit.js";
+import type { DeliveryScheduler } from "./ports.js";
+
+export interface DeliverDeps {
+  notifications: NotificationsRepository;
+  attempts: AttemptsRepository;
+  users: UsersRepository;
+  providers: ReadonlyMap<Channel, ChannelProvider>;
+  /** Why each channel without a provider has none, recorded on its skipped attempts. */
+  missingChannels: Partial<Record<Channel, string>>;
+  scheduler: DeliveryScheduler;
+  circuit: ChannelCircuit;
+  channelOrder: readonly Channel[];
+  retry: RetrySettings;
+  leaseSeconds: number;
+  providerTimeoutSeconds: number;
+  /** Identifies this worker in leases; unique per process. */
+  workerId: string;
+  logger: Logger;
+  /** True once the worker is shutting down: finish the call in flight, start no other. */
+  stopping?: () => boolean;
+  random?: () => number;
+}
+
+export type DeliveryResult = "sent" | "failed" | "retry_scheduled" | "not_claimable" | "lease_lost" | "released";
+
+/**
+ * Runs the current round of one notification: claims it, tries its channels in order as the
+ * delivery policy says, records every attempt, and ends it sent, failed, or waiting for its next
+ * round. Safe to call for any id at any time: a notification that is not due or that another
+ * worker holds is left alone.
+ */
+export async function deliverNotification(deps: DeliverDeps, notificationId: number): Promise<DeliveryResult> {
+  const { notifications, attempts, workerId } = deps;
+  const notification = await notifications.claim(notificationId, workerId, deps.leaseSeconds);
+  if (!notification) return "not_claimable";
+  const interrupted = await attempts.interruptInFlight(notificationId);
+  if (interrupted > 0) {
+    deps.logger.warn({ notificationId, interrupted }, "took over a delivery whose worker stopped mid-attempt");
+  }
+  const recipient = await deps.users.findById(notification.userId);
+  if (!recipient) {
+    await notifications.markFailed(notificationId, workerId, "the user no longer exists", null);
+    return "failed";
+  }
+  const channels = notification.channels ?? deps.channelOrder;
+  const history = (await attempts.listForNotification(notificationId)).map(toAttemptResult);
+  let lastChannel: Channel | null = notification.lastChannel;
+
+  for (;;) {
+    const step = nextStep({
+      channels,
+      history,
+      retryCount: notification.retryCount,
+      settings: deps.retry,
+      random: deps.random ?? Math.random,
+    });
+    const log = { notificationId, round: notification.retryCount + 1 };
+    switch (step.type) {
+      case "sent": {
+        // Reached when an earlier worker recorded the success but died before marking it.
+        const marked = await notifications.markSent(notificationId, workerId, step.channel);
+        return marked ? "sent" : "lease_lost";
+      }
+      case "fail": {
+        const marked = await notifications.markFailed(notificationId, workerId, step.reason, lastChannel);
+        deps.logger.warn({ ...log, outcome: "failed", reason: step.reason }, "notification failed");
+        return marked ? "failed" : "lease_lost";
+      }
+      case "retry": {
+        const scheduledAt = await notifications.scheduleRetry(
+          notificationId,
+          workerId,
+          notification.retryCount + 1,
+          step.delaySeconds,
+          lastChannel,
+        );
+        if (!scheduledAt) return "lease_lost";
+        deps.logger.info({ ...log, outcome: "retry_scheduled", delaySeconds: step.delaySeconds }, "round failed");
+        // A lost job is found again by the sweeper once the retry is due, so a failure here is only logged.
+        await deps.scheduler
+          .schedule([{ notificationId, round: step.round, delaySeconds: step.delaySeconds }])
+          .catch((error: Error) =>
+            deps.logger.warn({ ...log, err: error.message }, "could not queue the retry; the sweeper will"),
+          );
+        return "retry_scheduled";
+      }
+      case "try": {
+        if (deps.stopping?.()) {
+          await notifications.release(notificationId, workerId);
+          return "released";
+        }
+        lastChannel = step.channel;
+        const result = await attemptChannel(deps, notification, recipient, step.channel, step.round);
+        if (result === "lease_lost") return "lease_lost";
+        history.push(result);
+        break;
+      }
+    }
+  }
+}
+
+async function attemptChannel(
+  deps: DeliverDeps,
+  notification: StoredNotification,
+  recipient: Recipient,
+  channel: Channel,
+  round: number,
+): Promise<AttemptResult | "lease_lost"> {
+  const log = { notificationId: notification.id, channel, round };
+  const provider = deps.providers.get(channel);
+  const skip = async (cause: SkipCause, reason: string): Promise<AttemptResult> => {
+    await deps.attempts.recordSkipped(notification.id, round, channel, cause, reason);
+    deps.logger.info({ ...log, outcome: "skipped", reason }, "channel skipped");
+    return { channel, round, result: "skipped", cause };
+  };
+  if (!provider) return skip("not_configured", deps.missingChannels[channel] ?? `${channel} is not configured`);
+  const address = provider.addressOf(recipient);
+  if (!address) return skip("no_contact", noContactReason(channel));
+  const openReason = await deps.circuit.openReason(channel);
+  if (openReason) return skip("circuit_open", `${provider.vendor} is paused after a configuration error: ${openReason}`);
+
+  if (!(await deps.notifications.renewLease(notification.id, deps.workerId, deps.leaseSeconds))) return "lease_lost";
+  const attemptId = await deps.attempts.start(notification.id, round, channel);
+  const startedAt = performance.now();
+  const outcome = await sendWithTimeout(
+    provider,
+    { to: address, text: notification.message, subject: notification.subject, notificationId: notification.id },
+    deps.providerTimeoutSeconds,
+  );
+  await deps.attempts.finish(attemptId, outcome);
+  const durationMs = Math.round(performance.now() - startedAt);
+  if (outcome.kind === "sent") {
+    deps.logger.info({ ...log, outcome: "sent", durationMs }, "delivered to provider");
+  } else {
+    deps.logger.info(
+      { ...log, outcome: outcome.kind, code: outcome.code, reason: outcome.reason, durationMs },
+      "attempt failed",
+    );
+    if (outcome.kind === "misconfigured") await deps.circuit.open(channel, outcome.reason);
+  }
+  return toAttemptResultFromOutcome(channel, round, outcome);
+}
+
+/** The provider should honour the signal; the race makes sure a provider that does not still times out. */
+async function sendWithTimeout(
+  provider: ChannelProvider,
+  message: OutgoingMessage,
+  timeoutSeconds: number,
+): Promise<DeliveryOutcome> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<DeliveryOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve(transient(`${provider.vendor} did not answer within ${timeoutSeconds} s`, "timeout"));
+    }, timeoutSeconds * 1000);
+  });
+  try {
+    return await Promise.race([
+      provider
+        .send(message, controller.signal)
+        .catch((error: unknown) =>
+          transient(`${provider.vendor} call failed: ${error instanceof Error ? error.name : "unknown error"}`),
+        ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function noContactReason(channel: Channel): string {
+  switch (channel) {
+    case "sms":
+      return "the user has no phone number";
+    case "email":
+      return "the user has no email address";
+    case "telegram":
+      return "the user has no telegram_id and TELEGRAM_CHAT_ID is not set";
+  }
+}
+
+function toAttemptResultFromOutcome(channel: Channel, round: number, outcome: DeliveryOutcome): AttemptResult {
+  if (outcome.kind === "rate_limited") {
+    return { channel, round, result: "rate_limited", retryAfterSeconds: outcome.retryAfterSeconds };
+  }
+  return { channel, round, result: outcome.kind };
+}
+
+export function toAttemptResult(attempt: StoredAttempt): AttemptResult {
+  const { channel, round } = attempt;
+  switch (attempt.status) {
+    case "sent":
+      return { channel, round, result: "sent" };
+    case "skipped":
+      return { channel, round, result: "skipped", cause: (attempt.errorKind ?? "not_configured") as SkipCause };
+    case "in_progress":
+    case "interrupted":
+      return { channel, round, result: "interrupted" };
+    case "failed":
+      if (attempt.errorKind === "rate_limited") {
+        return { channel, round, result: "rate_limited", retryAfterSeconds: attempt.retryAfterSeconds ?? 0 };
+      }
+      if (attempt.errorKind === "permanent" || attempt.errorKind === "misconfigured") {
+        return { channel, round, result: attempt.errorKind };
+      }
+      return { channel, round, result: "transient" };
+  }
+}

@@ -1,0 +1,44 @@
+import { NotFoundError } from "../core/errors.js";
+import type { NotificationStatus, Recipient } from "../core/model.js";
+import type { AttemptsRepository, StoredAttempt } from "../db/attempts-repository.js";
+import type { NotificationsRepository, StoredNotification } from "../db/notifications-repository.js";
+import type { UsersRepository } from "../db/users-repository.js";
+
+export interface ReadDeps {
+  notifications: NotificationsRepository;
+  attempts: AttemptsRepository;
+  users: UsersRepository;
+}
+
+export type NotificationWithAttempts = StoredNotification & { attempts: StoredAttempt[] };
+
+export async function getNotification(deps: ReadDeps, id: number): Promise<NotificationWithAttempts> {
+  const notification = await deps.notifications.findById(id);
+  if (!notification) throw new NotFoundError(`Notification ${id} not found.`);
+  return { ...notification, attempts: await deps.attempts.listForNotification(id) };
+}
+
+export interface ListNotificationsQuery {
+  userId?: number;
+  status?: NotificationStatus;
+  page: number;
+  pageSize: number;
+}
+
+export async function listNotifications(
+  deps: ReadDeps,
+  query: ListNotificationsQuery,
+): Promise<{ count: number; results: NotificationWithAttempts[] }> {
+  const { count, results } = await deps.notifications.list(
+    { userId: query.userId, status: query.status },
+    { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
+  );
+  const attempts = await deps.attempts.listForNotifications(results.map((n) => n.id));
+  return { count, results: results.map((n) => ({ ...n, attempts: attempts.get(n.id) ?? [] })) };
+}
+
+export async function getUser(deps: ReadDeps, id: number): Promise<Recipient> {
+  const user = await deps.users.findById(id);
+  if (!user) throw new NotFoundError(`User ${id} not found.`);
+  return user;
+}

@@ -1,0 +1,177 @@
+/**
+ * A loopback stand-in for SMS.ru's HTTP API (POST /sms/send with json=1). It records each request
+ * (the form fields, the query string, so tests can check nothing secret went into the URL) and
+ * answers with scripted replies shaped like SMS.ru's documented ones, or by default with success.
+ */
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type FakeReply =
+  | { status?: number; body: unknown }
+  | { status?: number; raw: string; contentType?: string }
+  /** Says nothing for `hangMs`, then sends `then` (or the default reply) if the client still waits. */
+  | { hangMs: number; then?: FakeReply }
+  /** Closes the connection without a reply. */
+  | { drop: true };
+
+export interface SmsRuRequest {
+  method: string;
+  path: string;
+  /** The raw query string ("" when there is none). */
+  query: string;
+  contentType: string | undefined;
+  fields: Record<string, string>;
+}
+
+/** status_text of /sms/send codes as SMS.ru's code table gives them. */
+export const SMS_RU_STATUS_TEXTS: Record<number, string> = {
+  100: "Сообщение принято к отправке",
+  200: "Неправильный api_id",
+  201: "Не хватает средств на лицевом счету",
+  202: "Неправильно указан номер телефона получателя, либо на него нет маршрута",
+  203: "Нет текста сообщения",
+  204: "Имя отправителя не согласовано с администрацией",
+  205: "Сообщение слишком длинное (превышает 8 СМС)",
+  206: "Будет превышен или уже превышен дневной лимит на отправку сообщений",
+  207: "На этот номер нет маршрута для доставки сообщений",
+  208: "Параметр time указан неправильно",
+  209: "Вы добавили этот номер (или один из номеров) в стоп-лист",
+  210: "Используется GET, где необходимо использовать POST",
+  211: "Метод не найден",
+  212: "Текст сообщения необходимо передать в кодировке UTF-8 (вы передали в другой кодировке)",
+  213: "Указано более 100 номеров в списке получателей",
+  214: 'Номер находится зарубежом (включена настройка "Отправлять только на номера РФ")',
+  215: "Этот номер находится в стоп-листе SMS.RU (от получателя поступала жалоба на спам)",
+  216: "В тексте сообщения содержится запрещенное слово",
+  217: 'В тексте сообщения содержится реклама кредита, но нет фразы "Оцените свои финансовые возможности и риски"',
+  220: "Сервис временно недоступен, попробуйте чуть позже",
+  230: "Превышен общий лимит количества сообщений на этот номер в день",
+  231: "Превышен лимит одинаковых сообщений на этот номер в минуту",
+  232: "Превышен лимит одинаковых сообщений на этот номер в день",
+  233: 'Превышен лимит отправки повторных сообщений с кодом на этот номер за короткий промежуток времени ("защита от мошенников", можно отключить в разделе "Настройки")',
+  300: "Неправильный token (возможно истек срок действия, либо ваш IP изменился)",
+  301: "Неправильный api_id, либо логин/пароль",
+  302: "Пользователь авторизован, но аккаунт не подтвержден (пользователь не ввел код, присланный в регистрационной смс)",
+  500: "Ошибка на сервере. Повторите запрос.",
+  501: "Превышен лимит: IP пользователя из сети TOR, слишком много таких сообщений за короткий промежуток времени (можно настроить в ЛК).",
+  502: "Превышен лимит: IP пользователя не совпадает с его страной, слишком много таких сообщений за короткий промежуток времени (можно настроить в ЛК).",
+  503: "Превышен лимит: Слишком много сообщений в эту страну за короткий промежуток времени (можно настроить в ЛК).",
+  504: "Превышен лимит: Слишком много кодов авторизаций зарубеж за короткий промежуток времени (можно настроить в ЛК).",
+  505: "Превышен лимит: Слишком много сообщений на один IP адрес (можно настроить в ЛК).",
+  506: "Подсеть IP адреса пользователя заблокирована, так как используется для атак.",
+  507: "IP адрес пользователя указан неверно, либо идет из частный подсети (192.*, 10.*, итд).",
+  508: "Превышен лимит: Превышено количество допустимых звонков за 5 минут",
+};
+
+export function smsRuStatusText(code: number): string {
+  return SMS_RU_STATUS_TEXTS[code] ?? `Код ${code}`;
+}
+
+/** Replies as SMS.ru gives them, by status_code. */
+export const smsRuReplies = {
+  sent(number: string, smsId = "000000-10000000", balance = 4122.56): FakeReply {
+    return {
+      body: {
+        status: "OK",
+        status_code: 100,
+        sms: { [number]: { status: "OK", status_code: 100, sms_id: smsId } },
+        balance,
+      },
+    };
+  },
+  /** The whole request refused (auth, money, sender...): no `sms` map at all. */
+  requestError(code: number): FakeReply {
+    return { body: { status: "ERROR", status_code: code, status_text: smsRuStatusText(code) } };
+  },
+  /** The request went through but this number's entry failed. */
+  numberError(number: string, code: number, balance = 4122.56): FakeReply {
+    return {
+      body: {
+        status: "OK",
+        status_code: 100,
+        sms: { [number]: { status: "ERROR", status_code: code, status_text: smsRuStatusText(code) } },
+        balance,
+      },
+    };
+  },
+};
+
+export class FakeSmsRu {
+  readonly requests: SmsRuRequest[] = [];
+  private replies: FakeReply[] = [];
+  private nextSmsId = 1;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<FakeSmsRu> {
+    const server = createServer();
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    const fake = new FakeSmsRu(server, `http://127.0.0.1:${port}`);
+    server.on("request", (req, res) => void fake.handle(req, res));
+    return fake;
+  }
+
+  /** Queues replies for the next requests, in order; once they run out, requests succeed. */
+  replyNext(...replies: FakeReply[]): void {
+    this.replies.push(...replies);
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.replies = [];
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? "/", this.url);
+    const fields = Object.fromEntries(new URLSearchParams(body));
+    this.requests.push({
+      method: req.method ?? "",
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ""),
+      contentType: req.headers["content-type"],
+      fields,
+    });
+    const number = fields.to ?? "";
+    this.answer(res, this.replies.shift() ?? this.defaultReply(number), number);
+  }
+
+  private defaultReply(number: string): FakeReply {
+    return smsRuReplies.sent(number, `000000-${String(this.nextSmsId++).padStart(8, "0")}`);
+  }
+
+  private answer(res: ServerResponse, reply: FakeReply, number: string): void {
+    if ("drop" in reply) {
+      res.socket?.destroy();
+    } else if ("hangMs" in reply) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (!res.destroyed) this.answer(res, reply.then ?? this.defaultReply(number), number);
+      }, reply.hangMs);
+      this.timers.add(timer);
+    } else if ("raw" in reply) {
+      res.writeHead(reply.status ?? 200, { "content-type": reply.contentType ?? "text/html" }).end(reply.raw);
+    } else {
+      res.writeHead(reply.status ?? 200, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
