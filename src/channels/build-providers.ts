@@ -9,8 +9,8 @@ import type { Channel } from "../core/model.js";
 import type { ChannelProvider } from "./channel.js";
 import { SmsRuProvider } from "./sms-ru/sms-ru-provider.js";
 import { SmtpProvider } from "./smtp/smtp-provider.js";
-import { type TelegramRateLimits, TelegramRateLimiter } from "./telegram/telegram-rate-limit.js";
 import { TelegramProvider } from "./telegram/telegram-provider.js";
+import { TelegramRateLimiter, type TelegramRateLimits } from "./telegram/telegram-rate-limit.js";
 
 export interface BuildProvidersOptions {
   /** Shared by workers to pace Telegram sends; without it Telegram is not paced. */

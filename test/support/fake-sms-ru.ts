@@ -126,6 +126,7 @@ export class FakeSmsRu {
   reset(): void {
     this.requests.length = 0;
     this.replies = [];
+    this.nextSmsId = 1;
   }
 
   async close(): Promise<void> {
@@ -165,7 +166,9 @@ export class FakeSmsRu {
     } else if ("raw" in reply) {
       res.writeHead(reply.status ?? 200, { "content-type": reply.contentType ?? "text/html" }).end(reply.raw);
     } else {
-      res.writeHead(reply.status ?? 200, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
+      res
+        .writeHead(reply.status ?? 200, { "content-type": "application/json" })
+        .end(JSON.stringify(reply.body));
     }
   }
 }

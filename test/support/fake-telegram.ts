@@ -25,7 +25,11 @@ export interface TelegramRequest {
   receivedAt: number;
 }
 
-const failure = (errorCode: number, description: string, parameters?: Record<string, unknown>): FakeReply => ({
+const failure = (
+  errorCode: number,
+  description: string,
+  parameters?: Record<string, unknown>,
+): FakeReply => ({
   status: errorCode,
   body: { ok: false, error_code: errorCode, description, ...(parameters ? { parameters } : {}) },
 });
@@ -43,7 +47,9 @@ export const telegramReplies = {
   botKicked: () => failure(403, "Forbidden: bot was kicked from the group chat"),
   badRequest: (description: string) => failure(400, `Bad Request: ${description}`),
   groupMigrated: (newChatId: number) =>
-    failure(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: newChatId }),
+    failure(400, "Bad Request: group chat was upgraded to a supergroup chat", {
+      migrate_to_chat_id: newChatId,
+    }),
   unauthorized: () => failure(401, "Unauthorized"),
   notFound: () => failure(404, "Not Found"),
   tooManyRequests: (retryAfter: number) =>
@@ -86,6 +92,7 @@ export class FakeTelegram {
   reset(): void {
     this.requests.length = 0;
     this.replies = [];
+    this.nextMessageId = 1;
   }
 
   async close(): Promise<void> {

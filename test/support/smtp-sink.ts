@@ -14,8 +14,9 @@ export interface ReceivedMail {
   mailFrom: string;
   /** Envelope recipients (RCPT TO). */
   rcptTo: string[];
-  /** The From header. */
+  /** The address and display name of the From header. */
   from: string;
+  fromName: string;
   subject: string;
   text: string;
   messageId: string;
@@ -115,7 +116,8 @@ export class SmtpSink {
     this.mails.push({
       mailFrom: mailFrom ? mailFrom.address : "",
       rcptTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-      from: parsed.from?.text ?? "",
+      from: parsed.from?.value[0]?.address ?? "",
+      fromName: parsed.from?.value[0]?.name ?? "",
       subject: parsed.subject ?? "",
       text: parsed.text ?? "",
       messageId: parsed.messageId ?? "",

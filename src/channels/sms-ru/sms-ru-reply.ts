@@ -46,7 +46,8 @@ export function outcomeOfReply(reply: ApiReply, number: string): DeliveryOutcome
   if (!entry) return transient("SMS.ru accepted the request but its reply has no entry for the number");
   if (!isAccepted(entry)) return failureOf(entry);
 
-  const smsId = typeof entry.sms_id === "string" || typeof entry.sms_id === "number" ? String(entry.sms_id) : null;
+  const smsId =
+    typeof entry.sms_id === "string" || typeof entry.sms_id === "number" ? String(entry.sms_id) : null;
   return sent(smsId, body.balance === undefined ? undefined : { balance: body.balance });
 }
 

@@ -42,7 +42,9 @@ export function outcomeOfSmtpError(error: SmtpError): FailureOutcome {
   if ((reply !== undefined && AUTH_REPLY_CODES.has(reply)) || AUTH_ERROR_CODES.has(error.code ?? "")) {
     return misconfigured(reason, code);
   }
-  if (TLS_ERROR_CODES.has(error.code ?? "") || isCertificateError(error)) return misconfigured(reason, code);
+  if (TLS_ERROR_CODES.has(error.code ?? "") || isTlsFailure(error)) {
+    return misconfigured(`TLS failed, check EMAIL_USE_TLS / EMAIL_USE_SSL and the port: ${reason}`, code);
+  }
   if (reply !== undefined && reply >= 500) return outcomeOf5xx(error, reason, code);
   if (CONNECTION_ERROR_CODES.has(error.code ?? "")) return transient(reason, code);
   // Nodemailer refused the envelope itself (an address it can't use): sending again won't help.
@@ -58,8 +60,10 @@ function outcomeOf5xx(error: SmtpError, reason: string, code: string | null): Fa
   return permanent(reason, code);
 }
 
-/** Node's TLS verification failures (self-signed, expired, wrong host name) surface as ESOCKET. */
-function isCertificateError(error: SmtpError): boolean {
-  const original = error.originalCode ?? "";
-  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(original);
+/**
+ * Node's TLS failures surface as ESOCKET: certificate checks (self-signed, expired, wrong host
+ * name) and ERR_SSL_* such as "wrong version number", i.e. implicit TLS against a plain port.
+ */
+function isTlsFailure(error: SmtpError): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(error.originalCode ?? "");
 }

@@ -64,7 +64,9 @@ export class SmtpProvider implements ChannelProvider {
       }
       const accepted = (info.accepted ?? []).map(String);
       if ((info.rejected ?? []).length > 0 || !accepted.some((a) => sameAddress(a, message.to))) {
-        return permanent(redact(`the server did not accept ${message.to}: ${info.response ?? ""}`, this.secrets()));
+        return permanent(
+          redact(`the server did not accept ${message.to}: ${info.response ?? ""}`, this.secrets()),
+        );
       }
       return sent(info.messageId ?? null);
     } catch (error) {

@@ -6,7 +6,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TelegramConfig } from "../../config.js";
 import type { Recipient } from "../../core/model.js";
-import { type DeliveryOutcome, type FailureOutcome, rateLimited, sent, transient } from "../../core/outcome.js";
+import {
+  type DeliveryOutcome,
+  type FailureOutcome,
+  rateLimited,
+  sent,
+  transient,
+} from "../../core/outcome.js";
 import { abortReason } from "../abort.js";
 import type { ChannelProvider, OutgoingMessage } from "../channel.js";
 import { postToApi } from "../post-to-api.js";
@@ -48,7 +54,11 @@ export class TelegramProvider implements ChannelProvider {
     const messageIds: string[] = [];
     for (const [index, text] of parts.entries()) {
       // Later parts always wait their turn: giving up between parts would resend the first ones.
-      const turn = await this.waitForTurn(message.to, index === 0 ? this.maxWaitMs : Number.POSITIVE_INFINITY, signal);
+      const turn = await this.waitForTurn(
+        message.to,
+        index === 0 ? this.maxWaitMs : Number.POSITIVE_INFINITY,
+        signal,
+      );
       const outcome = turn ?? (await this.sendPart(message.to, text, signal));
       if (outcome.kind !== "sent") return this.secretFree(describePart(outcome, index, parts.length));
       messageIds.push(outcome.providerMessageId ?? "");
@@ -67,7 +77,11 @@ export class TelegramProvider implements ChannelProvider {
   }
 
   /** Null when it is our turn now; a failure when the turn is too far off or the wait was cut. */
-  private async waitForTurn(chatId: string, maxWaitMs: number, signal: AbortSignal): Promise<FailureOutcome | null> {
+  private async waitForTurn(
+    chatId: string,
+    maxWaitMs: number,
+    signal: AbortSignal,
+  ): Promise<FailureOutcome | null> {
     if (!this.rateLimiter) return null;
     let decision: Awaited<ReturnType<ChatRateLimiter["reserve"]>>;
     try {
@@ -76,7 +90,10 @@ export class TelegramProvider implements ChannelProvider {
       return transient(`rate limiter unavailable: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (!decision.reserved) {
-      return rateLimited("waiting for Telegram's flood limits", Math.max(1, Math.ceil(decision.waitMs / 1000)));
+      return rateLimited(
+        "waiting for Telegram's flood limits",
+        Math.max(1, Math.ceil(decision.waitMs / 1000)),
+      );
     }
     if (decision.waitMs <= 0) return null;
     try {

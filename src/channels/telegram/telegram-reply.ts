@@ -55,7 +55,8 @@ function failureOf(reply: ApiReply, body: BotApiReply | null): FailureOutcome {
 function failureWithoutBody({ status, text }: ApiReply): FailureOutcome {
   const reason = `HTTP ${status} from the Bot API: ${excerpt(text)}`;
   if (status === 429) return rateLimited(reason, DEFAULT_RETRY_AFTER_SECONDS, "429");
-  if (status >= 300 && status < 400) return misconfigured(`${reason} (check TELEGRAM_API_URL)`, String(status));
+  if (status >= 300 && status < 400)
+    return misconfigured(`${reason} (check TELEGRAM_API_URL)`, String(status));
   return transient(reason, status >= 300 ? String(status) : null);
 }
 

@@ -5,7 +5,7 @@
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import scalar from "@scalar/fastify-api-reference";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { CoreDeps } from "../../app.js";
 import type { Config } from "../../config.js";
 import { registerErrorHandler } from "./error-handler.js";
@@ -28,12 +28,16 @@ export async function buildHttpApp(deps: HttpDeps, logger: FastifyBaseLogger | b
         // Unknown fields are an error the client should hear about, not something to drop silently.
         removeAdditional: false,
         allErrors: true,
-        coerceTypes: "array",
+        // Scalars only ("5" -> 5 for ids); a string is never silently wrapped into a list.
+        coerceTypes: true,
       },
     },
-    disableRequestLogging: true,
+    // A line per request would cost more than the request; deliveries are logged by the worker.
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // JSON only: a text/plain body would otherwise reach validation as a string.
+  app.removeContentTypeParser("text/plain");
   registerErrorHandler(app);
   await app.register(swagger, {
     openapi: {

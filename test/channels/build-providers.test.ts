@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildProviders, closeProviders } from "../../src/channels/build-providers.js";
+import { parseConfig } from "../../src/config.js";
+import { FakeTelegram } from "../support/fake-telegram.js";
+
+const TOKEN = "123456789:AAbuild-providers-token";
+
+describe("building providers from config", () => {
+  it("builds one provider per configured channel", async () => {
+    const config = parseConfig({
+      SMS_RU_API_ID: "some-api-id",
+      EMAIL_HOST: "127.0.0.1",
+      EMAIL_FROM: "noreply@example.com",
+      TELEGRAM_BOT_TOKEN: TOKEN,
+    });
+    const providers = buildProviders(config);
+    expect([...providers.keys()].sort()).toEqual(["email", "sms", "telegram"]);
+    expect(providers.get("sms")?.vendor).toBe("SMS.ru");
+    expect(providers.get("email")?.vendor).toBe("SMTP");
+    expect(providers.get("telegram")?.vendor).toBe("Telegram Bot API");
+    for (const [channel, provider] of providers) expect(provider.channel).toBe(channel);
+    await closeProviders(providers);
+  });
+
+  it("leaves out channels that are not configured", async () => {
+    const providers = buildProviders(parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN }));
+    expect([...providers.keys()]).toEqual(["telegram"]);
+    await closeProviders(providers);
+  });
+});
+
+describe("Telegram paced through Redis", () => {
+  const prefix = `test-tg-limit-${randomUUID()}`;
+  let redis: Redis;
+  let fake: FakeTelegram;
+
+  beforeAll(async () => {
+    redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
+    fake = await FakeTelegram.start();
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    await fake.close();
+  });
+
+  it("spaces messages to one chat a second apart and defers what can't go within a second", async () => {
+    const config = parseConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_URL: fake.url,
+      REDIS_PREFIX: prefix,
+    });
+    const providers = buildProviders(config, { redis });
+    const telegram = providers.get("telegram");
+    const message = { to: "31337", text: "hi", subject: null, notificationId: 1 };
+    const send = () => telegram?.send(message, AbortSignal.timeout(5000));
+
+    const [first, second, third] = await Promise.all([send(), send(), send()]);
+    const outcomes = [first, second, third].map((outcome) => outcome?.kind).sort();
+    expect(outcomes).toEqual(["rate_limited", "sent", "sent"]);
+    expect(fake.requests).toHaveLength(2);
+    const [a, b] = fake.requests.map((request) => request.receivedAt);
+    expect((b ?? 0) - (a ?? 0)).toBeGreaterThanOrEqual(900);
+    expect(await redis.exists(`${prefix}:telegram-rate:chat:31337`)).toBe(1);
+    await closeProviders(providers);
+  });
+});

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestService, type TestService } from "../support/test-service.js";
+
+describe("the REST API's resources", () => {
+  let service: TestService;
+
+  beforeAll(async () => {
+    service = await startTestService({ worker: false });
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it("creates a user, normalises contacts, never returns the password, and reads it back", async () => {
+    const response = await service.app.inject({
+      method: "POST",
+      url: "/api/users/create/",
+      payload: {
+        email: "Robert@Example.com",
+        password: "a secret password",
+        first_name: "Robert",
+        last_name: "Mukushev",
+        phone_number: "8 (999) 000-11-22",
+        telegram_id: 123456789,
+      },
+    });
+    expect(response.statusCode).toBe(201);
+    const user = response.json();
+    expect(user).toEqual({
+      id: expect.any(Number),
+      email: "Robert@Example.com",
+      first_name: "Robert",
+      last_name: "Mukushev",
+      phone_number: "+79990001122",
+      telegram_id: "123456789",
+    });
+    expect(response.body).not.toContain("a secret password");
+    for (const url of [`/api/users/${user.id}/`, `/api/users/${user.id}`]) {
+      const read = await service.app.inject({ method: "GET", url });
+      expect(read.statusCode).toBe(200);
+      expect(read.json()).toEqual(user);
+    }
+    const stored = await service.core.pool.query("SELECT password_hash FROM users WHERE id = $1", [user.id]);
+    expect(stored.rows[0].password_hash).toMatch(/^scrypt\$/);
+    expect(stored.rows[0].password_hash).not.toContain("a secret password");
+  });
+
+  it("accepts group chat ids with a leading minus and leaves optional contacts empty", async () => {
+    const user = await service.createUser({ email: "group@example.com", password: "a secret password", telegram_id: "-1001234567890" });
+    expect(user).toMatchObject({ telegram_id: "-1001234567890", phone_number: null, first_name: "", last_name: "" });
+  });
+
+  it("serves every path with and without the trailing slash, and the original's aliases", async () => {
+    const user = await service.createUser({ email: "paths@example.com", password: "a secret password" });
+    for (const url of ["/api/notifications/", "/api/notifications", "/api/notifications/create/", "/api/notifications/create"]) {
+      const response = await service.app.inject({ method: "POST", url, payload: { user: user.id, message: `via ${url}` } });
+      expect(response.statusCode, url).toBe(201);
+      expect(response.json(), url).toMatchObject({ status: "pending", retry_count: 0, last_channel: null, sent_at: null });
+    }
+    const users = await service.app.inject({
+      method: "POST",
+      url: "/api/users",
+      payload: { email: "noslash@example.com", password: "a secret password" },
+    });
+    expect(users.statusCode).toBe(201);
+  });
+
+  it("creates a notification with its own channels and subject, and shows them", async () => {
+    const user = await service.createUser({ email: "channels@example.com", password: "a secret password" });
+    const created = await service.createNotification({
+      user: user.id,
+      message: "hello",
+      subject: "Greetings",
+      channels: ["telegram", "email"],
+    });
+    expect(created).toMatchObject({ channels: ["telegram", "email"], subject: "Greetings", attempts: [] });
+    expect(Date.parse(String(created.created_at))).not.toBeNaN();
+    const read = await service.getNotification(created.id);
+    expect(read).toMatchObject({ id: created.id, status: "pending", channels: ["telegram", "email"], attempts: [] });
+    expect(read.next_attempt_at).not.toBeNull();
+  });
+
+  it("lists notifications newest first, filtered by user and status, paginated", async () => {
+    const alice = await service.createUser({ email: "alice@example.com", password: "a secret password" });
+    const bob = await service.createUser({ email: "bob@example.com", password: "a secret password" });
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await service.createNotification({ user: alice.id, message: `a${i}` })).id);
+    await service.createNotification({ user: bob.id, message: "b" });
+
+    const page1 = await service.app.inject({ method: "GET", url: `/api/notifications/?user=${alice.id}&page_size=2` });
+    expect(page1.statusCode).toBe(200);
+    const body1 = page1.json();
+    expect(body1.count).toBe(5);
+    expect(body1.results.map((n: { id: number }) => n.id)).toEqual([ids[4], ids[3]]);
+    expect(body1.previous).toBeNull();
+    expect(body1.next).toMatch(new RegExp(`^http://[^/]+/api/notifications/\\?.*page=2`));
+    expect(new URL(body1.next).searchParams.get("user")).toBe(String(alice.id));
+
+    const page3 = (await service.app.inject({ method: "GET", url: `/api/notifications/?user=${alice.id}&page_size=2&page=3` })).json();
+    expect(page3.results.map((n: { id: number }) => n.id)).toEqual([ids[0]]);
+    expect(page3.next).toBeNull();
+    expect(page3.previous).toMatch(/page=2/);
+
+    const beyond = await service.app.inject({ method: "GET", url: `/api/notifications/?user=${alice.id}&page=9` });
+    expect(beyond.statusCode).toBe(404);
+
+    const pending = (await service.app.inject({ method: "GET", url: `/api/notifications/?status=pending&user=${bob.id}` })).json();
+    expect(pending.count).toBe(1);
+    const sent = (await service.app.inject({ method: "GET", url: `/api/notifications/?status=sent&user=${bob.id}` })).json();
+    expect(sent).toEqual({ count: 0, next: null, previous: null, results: [] });
+
+    const unfiltered = (await service.app.inject({ method: "GET", url: "/api/notifications/?user=&status=" })).json();
+    expect(unfiltered.count).toBeGreaterThanOrEqual(6);
+    expect(unfiltered.results.length).toBeLessThanOrEqual(50);
+  });
+
+  it("serves interactive docs at / and an OpenAPI document generated from the request schemas", async () => {
+    const docs = await service.app.inject({ method: "GET", url: "/" });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers["content-type"]).toMatch(/text\/html/);
+    expect(docs.body).toContain("/openapi.json");
+
+    const openapi = await service.app.inject({ method: "GET", url: "/openapi.json" });
+    expect(openapi.statusCode).toBe(200);
+    const document = openapi.json();
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(["/api/users/", "/api/users/{id}/", "/api/notifications/", "/api/notifications/{id}/"]),
+    );
+    const createBody = document.paths["/api/notifications/"].post.requestBody.content["application/json"].schema;
+    expect(createBody.required).toEqual(expect.arrayContaining(["user", "message"]));
+    expect(Object.keys(createBody.properties)).toEqual(expect.arrayContaining(["user", "message", "subject", "channels"]));
+    expect(document.paths["/api/users/create/"]).toBeUndefined();
+  });
+});

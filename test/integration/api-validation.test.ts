@@ -1,0 +1,110 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestService, type TestService } from "../support/test-service.js";
+
+describe("the REST API's answers to bad input", () => {
+  let service: TestService;
+  let db: pg.Pool;
+  let userId: number;
+
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+    service.app.inject({
+      method: "POST",
+      url,
+      payload: typeof payload === "string" ? payload : JSON.stringify(payload),
+      headers: { "content-type": "application/json", ...headers },
+    });
+  const rowCount = async (table: string) =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+
+  beforeAll(async () => {
+    service = await startTestService({ worker: false, env: { MAX_MESSAGE_LENGTH: "100" } });
+    db = new pg.Pool({ connectionString: service.database.url, max: 1 });
+    userId = (await service.createUser({ email: "taken@example.com", password: "long enough password" })).id;
+  });
+  afterAll(async () => {
+    await db?.end();
+    await service?.close();
+  });
+
+  it.each([
+    ["malformed JSON", "/api/users/", "{not json", 400, { detail: expect.stringMatching(/^JSON parse error/) }],
+    ["a JSON array instead of an object", "/api/users/", [], 400, { non_field_errors: [expect.any(String)] }],
+    ["a missing email", "/api/users/", { password: "long enough password" }, 400, { email: ["This field is required."] }],
+    ["an empty email", "/api/users/", { email: "", password: "long enough password" }, 400, { email: ["This field may not be blank."] }],
+    ["an invalid email", "/api/users/", { email: "not-an-email", password: "long enough password" }, 400, { email: ["Enter a valid email address."] }],
+    ["a duplicate email, in other case", "/api/users/", { email: "TAKEN@example.com", password: "long enough password" }, 400, { email: ["user with this email already exists."] }],
+    ["a short password", "/api/users/", { email: "a@example.com", password: "short" }, 400, { password: [expect.stringMatching(/at least 8/)] }],
+    ["an invalid phone number", "/api/users/", { email: "b@example.com", password: "long enough password", phone_number: "12" }, 400, { phone_number: [expect.any(String)] }],
+    ["letters in a phone number", "/api/users/", { email: "b@example.com", password: "long enough password", phone_number: "+7999abc1122" }, 400, { phone_number: [expect.any(String)] }],
+    ["a non-numeric telegram_id", "/api/users/", { email: "c@example.com", password: "long enough password", telegram_id: "@bob" }, 400, { telegram_id: [expect.any(String)] }],
+    ["an unknown field", "/api/users/", { email: "d@example.com", password: "long enough password", is_admin: true }, 400, { is_admin: ["Unknown field."] }],
+  ])("rejects %s when creating a user", async (_what, url, payload, status, body) => {
+    const before = await rowCount("users");
+    const response = await post(url, payload);
+    expect(response.statusCode).toBe(status);
+    expect(response.headers["content-type"]).toMatch(/application\/json/);
+    expect(response.json()).toEqual(body);
+    expect(await rowCount("users")).toBe(before);
+  });
+
+  it.each([
+    ["a missing user", { message: "hi" }, { user: ["This field is required."] }],
+    ["a non-numeric user", { user: "abc", message: "hi" }, { user: ["A valid integer is required."] }],
+    ["an unknown user", { user: 999999, message: "hi" }, { user: ['Invalid pk "999999" - object does not exist.'] }],
+    ["a missing message", { user: "USER" }, { message: ["This field is required."] }],
+    ["an empty message", { user: "USER", message: "" }, { message: ["This field may not be blank."] }],
+    ["a blank message", { user: "USER", message: "  \n " }, { message: ["This field may not be blank."] }],
+    ["an over-long message", { user: "USER", message: "x".repeat(101) }, { message: ["Ensure this field has no more than 100 characters."] }],
+    ["an unknown channel", { user: "USER", message: "hi", channels: ["sms", "pigeon"] }, { channels: [expect.stringMatching(/pigeon/)] }],
+    ["a repeated channel", { user: "USER", message: "hi", channels: ["sms", "sms"] }, { channels: ["Each channel may appear only once."] }],
+    ["an empty channel list", { user: "USER", message: "hi", channels: [] }, { channels: [expect.any(String)] }],
+    ["channels that are not a list", { user: "USER", message: "hi", channels: "sms" }, { channels: [expect.any(String)] }],
+    ["an unknown field", { user: "USER", message: "hi", priority: "high" }, { priority: ["Unknown field."] }],
+  ])("rejects %s when creating a notification", async (_what, payload, body) => {
+    const before = await rowCount("notifications");
+    const resolved = JSON.parse(JSON.stringify(payload).replace('"USER"', String(userId)));
+    const response = await post("/api/notifications/", resolved);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual(body);
+    expect(await rowCount("notifications")).toBe(before);
+  });
+
+  it("counts a message's length in characters, not bytes or UTF-16 units", async () => {
+    const response = await post("/api/notifications/", { user: userId, message: "😀".repeat(100) });
+    expect(response.statusCode).toBe(201);
+  });
+
+  it("answers 413 for a body over the limit, and writes nothing", async () => {
+    const before = await rowCount("notifications");
+    const response = await post("/api/notifications/", { user: userId, message: "x".repeat(70 * 1024) });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toEqual({ detail: expect.any(String) });
+    expect(await rowCount("notifications")).toBe(before);
+  });
+
+  it("answers 415 for a body that is not JSON", async () => {
+    const response = await post("/api/users/", "email=a@b.c", { "content-type": "text/plain" });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().detail).toMatch(/Unsupported media type/);
+  });
+
+  it("answers 400 for a non-numeric id in the path and 404 for an id that does not exist", async () => {
+    for (const url of ["/api/notifications/abc/", "/api/users/abc/", "/api/notifications/1.5/"]) {
+      const response = await service.app.inject({ method: "GET", url });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toEqual({ id: [expect.any(String)] });
+    }
+    for (const url of ["/api/notifications/424242/", "/api/users/424242/", "/api/notifications/424242"]) {
+      const response = await service.app.inject({ method: "GET", url });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json(), url).toEqual({ detail: expect.any(String) });
+    }
+  });
+
+  it("answers 404 with JSON for an unknown path", async () => {
+    const response = await service.app.inject({ method: "GET", url: "/api/nothing-here/" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ detail: "Not found." });
+  });
+});
