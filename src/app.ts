@@ -2,8 +2,9 @@
  * The one place that builds and connects things (pools, Redis connections, the queue, providers)
  * and closes them again. Entry points ask it for what they run; nothing else opens a connection.
  */
-import { hostname } from "node:os";
+
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { buildProviders, closeProviders } from "./channels/build-providers.js";
 import type { ChannelProvider } from "./channels/channel.js";

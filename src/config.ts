@@ -172,7 +172,9 @@ function telegramConfig(read: Reader): TelegramConfig | null {
   const apiUrl = read.url("TELEGRAM_API_URL", "https://api.telegram.org", ["http:", "https:"]);
   const defaultChatId = read.optional("TELEGRAM_CHAT_ID") ?? null;
   if (defaultChatId !== null && !/^-?\d{1,20}$/.test(defaultChatId)) {
-    throw new ConfigError("TELEGRAM_CHAT_ID must be a numeric chat id (digits, with a leading minus for groups)");
+    throw new ConfigError(
+      "TELEGRAM_CHAT_ID must be a numeric chat id (digits, with a leading minus for groups)",
+    );
   }
   const botToken = read.optional("TELEGRAM_BOT_TOKEN");
   if (!botToken) return null;

@@ -3,7 +3,7 @@
  * database and Redis passwords) are replaced wherever they appear, in any field or message, so a
  * provider error that quotes a URL cannot leak one.
  */
-import { pino, type Logger as PinoLogger } from "pino";
+import { type Logger as PinoLogger, pino } from "pino";
 import type { Config } from "./config.js";
 
 export function secretsOf(config: Config): string[] {
@@ -27,8 +27,7 @@ export function createRedactor(secrets: readonly string[]): (text: string) => st
   if (secrets.length === 0) return (text) => text;
   const pattern = new RegExp(
     secrets
-      .map((secret) => [secret, encodeURIComponent(secret)])
-      .flat()
+      .flatMap((secret) => [secret, encodeURIComponent(secret)])
       .sort((a, b) => b.length - a.length)
       .map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
       .join("|"),
@@ -41,10 +40,16 @@ function scrub(value: unknown, redact: (text: string) => string, depth = 0): unk
   if (typeof value === "string") return redact(value);
   if (depth > 6 || value === null || typeof value !== "object") return value;
   if (value instanceof Error) {
-    return { type: value.name, message: redact(value.message), stack: value.stack ? redact(value.stack) : undefined };
+    return {
+      type: value.name,
+      message: redact(value.message),
+      stack: value.stack ? redact(value.stack) : undefined,
+    };
   }
   if (Array.isArray(value)) return value.map((item) => scrub(item, redact, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrub(item, redact, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, scrub(item, redact, depth + 1)]),
+  );
 }
 
 export function createLogger(config: Config, destination?: pino.DestinationStream): PinoLogger {
@@ -59,7 +64,9 @@ export function createLogger(config: Config, destination?: pino.DestinationStrea
           method.apply(this, args.map((arg) => scrub(arg, redact)) as Parameters<typeof method>);
         },
       },
-      transport: pretty ? { target: "pino-pretty", options: { translateTime: "HH:MM:ss.l", ignore: "pid,hostname" } } : undefined,
+      transport: pretty
+        ? { target: "pino-pretty", options: { translateTime: "HH:MM:ss.l", ignore: "pid,hostname" } }
+        : undefined,
     },
     destination,
   );

@@ -14,8 +14,8 @@ export function redact(text: string, secrets: readonly (string | null | undefine
 function secretForms(secrets: readonly (string | null | undefined)[]): string[] {
   const forms = new Set<string>();
   for (const secret of secrets) {
-    // Very short values would blank out ordinary words; config never holds secrets that short.
-    if (!secret || secret.length < 4) continue;
+    // Even a short secret is removed: a mangled reason is better than a leaked password.
+    if (!secret) continue;
     forms.add(secret);
     forms.add(encodeURIComponent(secret));
     forms.add(Buffer.from(secret).toString("base64"));

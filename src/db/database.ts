@@ -19,11 +19,16 @@ export function createPool(databaseUrl: string, logger: Logger, max = 10): Pool 
     application_name: "notification-service",
   });
   // An idle client whose server went away emits here; without a listener the process would crash.
-  pool.on("error", (error) => logger.warn({ err: error.message }, "PostgreSQL connection lost; will reconnect"));
+  pool.on("error", (error) =>
+    logger.warn({ err: error.message }, "PostgreSQL connection lost; will reconnect"),
+  );
   return pool;
 }
 
-export async function withTransaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -80,9 +85,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code ?? "";
   const message = error instanceof Error ? error.message : "";
   return (
-    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006"].includes(
-      code,
-    ) ||
+    [
+      "ECONNREFUSED",
+      "ECONNRESET",
+      "ETIMEDOUT",
+      "EPIPE",
+      "57P01",
+      "57P02",
+      "57P03",
+      "08000",
+      "08003",
+      "08006",
+    ].includes(code) ||
     /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error/i.test(
       message,
     )

@@ -1,5 +1,12 @@
 /** Turns database rows into domain objects; the only place that knows the column names' casing. */
-import type { Attempt, AttemptStatus, Channel, Notification, NotificationStatus, Recipient } from "../core/model.js";
+import type {
+  Attempt,
+  AttemptStatus,
+  Channel,
+  Notification,
+  NotificationStatus,
+  Recipient,
+} from "../core/model.js";
 
 export interface UserRow {
   id: number;

@@ -8,7 +8,8 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (error) {
-    const message = error instanceof ConfigError ? `configuration error: ${error.message}` : startupFailure(error);
+    const message =
+      error instanceof ConfigError ? `configuration error: ${error.message}` : startupFailure(error);
     process.stderr.write(`${message}\n`);
     process.exit(1);
   }

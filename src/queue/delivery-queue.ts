@@ -49,7 +49,10 @@ export class DeliveryQueue implements DeliveryScheduler {
       deliveries.map(({ notificationId, round, delaySeconds }) => ({
         name: "deliver",
         data: { notificationId, round },
-        opts: { jobId: deliveryJobId(notificationId, round), delay: Math.max(0, Math.round(delaySeconds * 1000)) },
+        opts: {
+          jobId: deliveryJobId(notificationId, round),
+          delay: Math.max(0, Math.round(delaySeconds * 1000)),
+        },
       })),
     );
   }

@@ -39,7 +39,8 @@ export function validateNotification(input: CreateNotificationInput, maxMessageL
   let channels: Channel[] | null = null;
   if (input.channels != null) {
     const unknown = input.channels.filter((channel) => !isChannel(channel));
-    if (input.channels.length === 0) problems.channels = ["Give at least one channel, or leave channels out."];
+    if (input.channels.length === 0)
+      problems.channels = ["Give at least one channel, or leave channels out."];
     else if (unknown.length > 0) {
       problems.channels = [`Unknown channel ${JSON.stringify(unknown[0])}: use sms, email or telegram.`];
     } else if (new Set(input.channels).size !== input.channels.length) {

@@ -30,7 +30,13 @@ export interface DeliverDeps {
   random?: () => number;
 }
 
-export type DeliveryResult = "sent" | "failed" | "retry_scheduled" | "not_claimable" | "lease_lost" | "released";
+export type DeliveryResult =
+  | "sent"
+  | "failed"
+  | "retry_scheduled"
+  | "not_claimable"
+  | "lease_lost"
+  | "released";
 
 /**
  * Runs the current round of one notification: claims it, tries its channels in order as the
@@ -38,13 +44,19 @@ export type DeliveryResult = "sent" | "failed" | "retry_scheduled" | "not_claima
  * round. Safe to call for any id at any time: a notification that is not due or that another
  * worker holds is left alone.
  */
-export async function deliverNotification(deps: DeliverDeps, notificationId: number): Promise<DeliveryResult> {
+export async function deliverNotification(
+  deps: DeliverDeps,
+  notificationId: number,
+): Promise<DeliveryResult> {
   const { notifications, attempts, workerId } = deps;
   const notification = await notifications.claim(notificationId, workerId, deps.leaseSeconds);
   if (!notification) return "not_claimable";
   const interrupted = await attempts.interruptInFlight(notificationId);
   if (interrupted > 0) {
-    deps.logger.warn({ notificationId, interrupted }, "took over a delivery whose worker stopped mid-attempt");
+    deps.logger.warn(
+      { notificationId, interrupted },
+      "took over a delivery whose worker stopped mid-attempt",
+    );
   }
   const recipient = await deps.users.findById(notification.userId);
   if (!recipient) {
@@ -84,7 +96,10 @@ export async function deliverNotification(deps: DeliverDeps, notificationId: num
           lastChannel,
         );
         if (!scheduledAt) return "lease_lost";
-        deps.logger.info({ ...log, outcome: "retry_scheduled", delaySeconds: step.delaySeconds }, "round failed");
+        deps.logger.info(
+          { ...log, outcome: "retry_scheduled", delaySeconds: step.delaySeconds },
+          "round failed",
+        );
         // A lost job is found again by the sweeper once the retry is due, so a failure here is only logged.
         await deps.scheduler
           .schedule([{ notificationId, round: step.round, delaySeconds: step.delaySeconds }])
@@ -98,9 +113,10 @@ export async function deliverNotification(deps: DeliverDeps, notificationId: num
           await notifications.release(notificationId, workerId);
           return "released";
         }
-        lastChannel = step.channel;
         const result = await attemptChannel(deps, notification, recipient, step.channel, step.round);
         if (result === "lease_lost") return "lease_lost";
+        // last_channel names the last provider actually called, not a channel that was skipped.
+        if (result.result !== "skipped") lastChannel = step.channel;
         history.push(result);
         break;
       }
@@ -122,18 +138,26 @@ async function attemptChannel(
     deps.logger.info({ ...log, outcome: "skipped", reason }, "channel skipped");
     return { channel, round, result: "skipped", cause };
   };
-  if (!provider) return skip("not_configured", deps.missingChannels[channel] ?? `${channel} is not configured`);
+  if (!provider)
+    return skip("not_configured", deps.missingChannels[channel] ?? `${channel} is not configured`);
   const address = provider.addressOf(recipient);
   if (!address) return skip("no_contact", noContactReason(channel));
   const openReason = await deps.circuit.openReason(channel);
-  if (openReason) return skip("circuit_open", `${provider.vendor} is paused after a configuration error: ${openReason}`);
+  if (openReason)
+    return skip("circuit_open", `${provider.vendor} is paused after a configuration error: ${openReason}`);
 
-  if (!(await deps.notifications.renewLease(notification.id, deps.workerId, deps.leaseSeconds))) return "lease_lost";
+  if (!(await deps.notifications.renewLease(notification.id, deps.workerId, deps.leaseSeconds)))
+    return "lease_lost";
   const attemptId = await deps.attempts.start(notification.id, round, channel);
   const startedAt = performance.now();
   const outcome = await sendWithTimeout(
     provider,
-    { to: address, text: notification.message, subject: notification.subject, notificationId: notification.id },
+    {
+      to: address,
+      text: notification.message,
+      subject: notification.subject,
+      notificationId: notification.id,
+    },
     deps.providerTimeoutSeconds,
   );
   await deps.attempts.finish(attemptId, outcome);
@@ -169,7 +193,9 @@ async function sendWithTimeout(
       provider
         .send(message, controller.signal)
         .catch((error: unknown) =>
-          transient(`${provider.vendor} call failed: ${error instanceof Error ? error.name : "unknown error"}`),
+          transient(
+            `${provider.vendor} call failed: ${error instanceof Error ? error.name : "unknown error"}`,
+          ),
         ),
       timeout,
     ]);
@@ -189,7 +215,11 @@ function noContactReason(channel: Channel): string {
   }
 }
 
-function toAttemptResultFromOutcome(channel: Channel, round: number, outcome: DeliveryOutcome): AttemptResult {
+function toAttemptResultFromOutcome(
+  channel: Channel,
+  round: number,
+  outcome: DeliveryOutcome,
+): AttemptResult {
   if (outcome.kind === "rate_limited") {
     return { channel, round, result: "rate_limited", retryAfterSeconds: outcome.retryAfterSeconds };
   }
@@ -202,7 +232,12 @@ export function toAttemptResult(attempt: StoredAttempt): AttemptResult {
     case "sent":
       return { channel, round, result: "sent" };
     case "skipped":
-      return { channel, round, result: "skipped", cause: (attempt.errorKind ?? "not_configured") as SkipCause };
+      return {
+        channel,
+        round,
+        result: "skipped",
+        cause: (attempt.errorKind ?? "not_configured") as SkipCause,
+      };
     case "in_progress":
     case "interrupted":
       return { channel, round, result: "interrupted" };

@@ -28,17 +28,77 @@ describe("the REST API's answers to bad input", () => {
   });
 
   it.each([
-    ["malformed JSON", "/api/users/", "{not json", 400, { detail: expect.stringMatching(/^JSON parse error/) }],
+    [
+      "malformed JSON",
+      "/api/users/",
+      "{not json",
+      400,
+      { detail: expect.stringMatching(/^JSON parse error/) },
+    ],
     ["a JSON array instead of an object", "/api/users/", [], 400, { non_field_errors: [expect.any(String)] }],
-    ["a missing email", "/api/users/", { password: "long enough password" }, 400, { email: ["This field is required."] }],
-    ["an empty email", "/api/users/", { email: "", password: "long enough password" }, 400, { email: ["This field may not be blank."] }],
-    ["an invalid email", "/api/users/", { email: "not-an-email", password: "long enough password" }, 400, { email: ["Enter a valid email address."] }],
-    ["a duplicate email, in other case", "/api/users/", { email: "TAKEN@example.com", password: "long enough password" }, 400, { email: ["user with this email already exists."] }],
-    ["a short password", "/api/users/", { email: "a@example.com", password: "short" }, 400, { password: [expect.stringMatching(/at least 8/)] }],
-    ["an invalid phone number", "/api/users/", { email: "b@example.com", password: "long enough password", phone_number: "12" }, 400, { phone_number: [expect.any(String)] }],
-    ["letters in a phone number", "/api/users/", { email: "b@example.com", password: "long enough password", phone_number: "+7999abc1122" }, 400, { phone_number: [expect.any(String)] }],
-    ["a non-numeric telegram_id", "/api/users/", { email: "c@example.com", password: "long enough password", telegram_id: "@bob" }, 400, { telegram_id: [expect.any(String)] }],
-    ["an unknown field", "/api/users/", { email: "d@example.com", password: "long enough password", is_admin: true }, 400, { is_admin: ["Unknown field."] }],
+    [
+      "a missing email",
+      "/api/users/",
+      { password: "long enough password" },
+      400,
+      { email: ["This field is required."] },
+    ],
+    [
+      "an empty email",
+      "/api/users/",
+      { email: "", password: "long enough password" },
+      400,
+      { email: ["This field may not be blank."] },
+    ],
+    [
+      "an invalid email",
+      "/api/users/",
+      { email: "not-an-email", password: "long enough password" },
+      400,
+      { email: ["Enter a valid email address."] },
+    ],
+    [
+      "a duplicate email, in other case",
+      "/api/users/",
+      { email: "TAKEN@example.com", password: "long enough password" },
+      400,
+      { email: ["user with this email already exists."] },
+    ],
+    [
+      "a short password",
+      "/api/users/",
+      { email: "a@example.com", password: "short" },
+      400,
+      { password: [expect.stringMatching(/at least 8/)] },
+    ],
+    [
+      "an invalid phone number",
+      "/api/users/",
+      { email: "b@example.com", password: "long enough password", phone_number: "12" },
+      400,
+      { phone_number: [expect.any(String)] },
+    ],
+    [
+      "letters in a phone number",
+      "/api/users/",
+      { email: "b@example.com", password: "long enough password", phone_number: "+7999abc1122" },
+      400,
+      { phone_number: [expect.any(String)] },
+    ],
+    [
+      "a non-numeric telegram_id",
+      "/api/users/",
+      { email: "c@example.com", password: "long enough password", telegram_id: "@bob" },
+      400,
+      { telegram_id: [expect.any(String)] },
+    ],
+    [
+      "an unknown field",
+      "/api/users/",
+      { email: "d@example.com", password: "long enough password", is_admin: true },
+      400,
+      { is_admin: ["Unknown field."] },
+    ],
   ])("rejects %s when creating a user", async (_what, url, payload, status, body) => {
     const before = await rowCount("users");
     const response = await post(url, payload);
@@ -51,15 +111,39 @@ describe("the REST API's answers to bad input", () => {
   it.each([
     ["a missing user", { message: "hi" }, { user: ["This field is required."] }],
     ["a non-numeric user", { user: "abc", message: "hi" }, { user: ["A valid integer is required."] }],
-    ["an unknown user", { user: 999999, message: "hi" }, { user: ['Invalid pk "999999" - object does not exist.'] }],
+    [
+      "an unknown user",
+      { user: 999999, message: "hi" },
+      { user: ['Invalid pk "999999" - object does not exist.'] },
+    ],
     ["a missing message", { user: "USER" }, { message: ["This field is required."] }],
     ["an empty message", { user: "USER", message: "" }, { message: ["This field may not be blank."] }],
     ["a blank message", { user: "USER", message: "  \n " }, { message: ["This field may not be blank."] }],
-    ["an over-long message", { user: "USER", message: "x".repeat(101) }, { message: ["Ensure this field has no more than 100 characters."] }],
-    ["an unknown channel", { user: "USER", message: "hi", channels: ["sms", "pigeon"] }, { channels: [expect.stringMatching(/pigeon/)] }],
-    ["a repeated channel", { user: "USER", message: "hi", channels: ["sms", "sms"] }, { channels: ["Each channel may appear only once."] }],
-    ["an empty channel list", { user: "USER", message: "hi", channels: [] }, { channels: [expect.any(String)] }],
-    ["channels that are not a list", { user: "USER", message: "hi", channels: "sms" }, { channels: [expect.any(String)] }],
+    [
+      "an over-long message",
+      { user: "USER", message: "x".repeat(101) },
+      { message: ["Ensure this field has no more than 100 characters."] },
+    ],
+    [
+      "an unknown channel",
+      { user: "USER", message: "hi", channels: ["sms", "pigeon"] },
+      { channels: [expect.stringMatching(/pigeon/)] },
+    ],
+    [
+      "a repeated channel",
+      { user: "USER", message: "hi", channels: ["sms", "sms"] },
+      { channels: ["Each channel may appear only once."] },
+    ],
+    [
+      "an empty channel list",
+      { user: "USER", message: "hi", channels: [] },
+      { channels: [expect.any(String)] },
+    ],
+    [
+      "channels that are not a list",
+      { user: "USER", message: "hi", channels: "sms" },
+      { channels: [expect.any(String)] },
+    ],
     ["an unknown field", { user: "USER", message: "hi", priority: "high" }, { priority: ["Unknown field."] }],
   ])("rejects %s when creating a notification", async (_what, payload, body) => {
     const before = await rowCount("notifications");

@@ -54,7 +54,11 @@ describe("delivery across channels, in fallback order", () => {
   it("falls back from a failing SMS to email, and never reaches Telegram", async () => {
     const user = await service.createUser(everyContact("fallback@example.com"));
     smsRu.replyNext(smsRuReplies.numberError("79990001122", 207));
-    const created = await service.createNotification({ user: user.id, message: "Your code is 1234", subject: "Code" });
+    const created = await service.createNotification({
+      user: user.id,
+      message: "Your code is 1234",
+      subject: "Code",
+    });
 
     const done = await service.waitForStatus(created.id);
     expect(done).toMatchObject({ status: "sent", last_channel: "email", retry_count: 0 });
@@ -88,14 +92,21 @@ describe("delivery across channels, in fallback order", () => {
     const done = await service.waitForStatus(created.id);
     expect(done).toMatchObject({ status: "sent", last_channel: "email" });
     expect(done.attempts.map((a) => a.channel)).toEqual(["telegram", "email"]);
-    expect(telegram.requests[0]).toMatchObject({ token: TOKEN, body: { chat_id: "555000111", text: "telegram first" } });
+    expect(telegram.requests[0]).toMatchObject({
+      token: TOKEN,
+      body: { chat_id: "555000111", text: "telegram first" },
+    });
     expect(smtp.mails[0]?.subject).toBe("Notification");
     expect(smsRu.requests).toHaveLength(0);
   });
 
   it("skips a channel the user has no contact for and records why", async () => {
     const user = await service.createUser({ email: "nophone@example.com", password: "long enough password" });
-    const created = await service.createNotification({ user: user.id, message: "no phone", channels: ["sms", "telegram"] });
+    const created = await service.createNotification({
+      user: user.id,
+      message: "no phone",
+      channels: ["sms", "telegram"],
+    });
     const done = await service.waitForStatus(created.id);
     expect(done).toMatchObject({ status: "sent", last_channel: "telegram" });
     expect(done.attempts[0]).toMatchObject({
@@ -112,8 +123,16 @@ describe("delivery across channels, in fallback order", () => {
     const user = await service.createUser(everyContact("allfail@example.com"));
     const serverError = { status: 502, raw: "Bad Gateway" };
     smsRu.replyNext(serverError, serverError, serverError);
-    telegram.replyNext(telegramReplies.serverError(), telegramReplies.serverError(), telegramReplies.serverError());
-    const created = await service.createNotification({ user: user.id, message: "doomed", channels: ["sms", "telegram"] });
+    telegram.replyNext(
+      telegramReplies.serverError(),
+      telegramReplies.serverError(),
+      telegramReplies.serverError(),
+    );
+    const created = await service.createNotification({
+      user: user.id,
+      message: "doomed",
+      channels: ["sms", "telegram"],
+    });
 
     const done = await service.waitForStatus(created.id);
     expect(done).toMatchObject({ status: "failed", retry_count: 2, sent_at: null, next_attempt_at: null });
@@ -159,7 +178,10 @@ describe("a notification no channel can deliver", () => {
   });
 
   it("fails at once, without waiting out its retries, when every channel is skipped", async () => {
-    const user = await service.createUser({ email: "unreachable@example.com", password: "long enough password" });
+    const user = await service.createUser({
+      email: "unreachable@example.com",
+      password: "long enough password",
+    });
     const created = await service.createNotification({ user: user.id, message: "nobody hears" });
     const done = await service.waitForStatus(created.id);
     expect(done).toMatchObject({ status: "failed", retry_count: 0 });

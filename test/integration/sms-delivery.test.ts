@@ -66,7 +66,11 @@ describe("a notification delivered by SMS through SMS.ru", () => {
       phone_number: "89990001123",
     });
     smsRu.replyNext({ status: 500, raw: "Internal Server Error" }, smsRuReplies.requestError(220));
-    const created = await service.createNotification({ user: user.id, message: "eventually", channels: ["sms"] });
+    const created = await service.createNotification({
+      user: user.id,
+      message: "eventually",
+      channels: ["sms"],
+    });
 
     const done = await service.waitForStatus(created.id);
     expect(done).toMatchObject({ status: "sent", last_channel: "sms", retry_count: 2 });

@@ -3,7 +3,7 @@
  * through inject), the delivery worker and its sweeper, talking to the loopback providers given.
  */
 import type { FastifyInstance } from "fastify";
-import { createCore, type Core, prepareDatabase } from "../../src/app.js";
+import { type Core, createCore, prepareDatabase } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { buildHttpApp } from "../../src/entry/http/http-app.js";
@@ -74,7 +74,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const expectStatus = async (method: "GET" | "POST", url: string, status: number, payload?: object) => {
     const response = await app.inject({ method, url, payload });
     if (response.statusCode !== status) {
-      throw new Error(`${method} ${url} answered ${response.statusCode}, expected ${status}: ${response.body}`);
+      throw new Error(
+        `${method} ${url} answered ${response.statusCode}, expected ${status}: ${response.body}`,
+      );
     }
     return response.json();
   };

@@ -9,7 +9,12 @@ import {
 } from "../../src/core/delivery-policy.js";
 import { CHANNELS, type Channel } from "../../src/core/model.js";
 
-const fixed: RetrySettings = { maxRetries: 3, retryDelaySeconds: 60, retryBackoff: "fixed", retryMaxDelaySeconds: 3600 };
+const fixed: RetrySettings = {
+  maxRetries: 3,
+  retryDelaySeconds: 60,
+  retryBackoff: "fixed",
+  retryMaxDelaySeconds: 3600,
+};
 const step = (channels: Channel[], history: AttemptResult[], retryCount = 0, settings = fixed): NextStep =>
   nextStep({ channels, history, retryCount, settings, random: () => 0.5 });
 
@@ -41,8 +46,15 @@ describe("the delivery policy", () => {
   });
 
   it("fails after MAX_RETRIES retries", () => {
-    const history: AttemptResult[] = [1, 2, 3, 4].map((round) => ({ channel: "sms", round, result: "transient" }));
-    expect(step(["sms"], history, 3)).toEqual({ type: "fail", reason: "every channel failed in all 4 rounds" });
+    const history: AttemptResult[] = [1, 2, 3, 4].map((round) => ({
+      channel: "sms",
+      round,
+      result: "transient",
+    }));
+    expect(step(["sms"], history, 3)).toEqual({
+      type: "fail",
+      reason: "every channel failed in all 4 rounds",
+    });
   });
 
   it("fails at once when every channel is skipped", () => {
@@ -50,7 +62,10 @@ describe("the delivery policy", () => {
       { channel: "sms", round: 1, result: "skipped", cause: "no_contact" },
       { channel: "telegram", round: 1, result: "skipped", cause: "not_configured" },
     ];
-    expect(step(["sms", "telegram"], history)).toMatchObject({ type: "fail", reason: expect.stringMatching(/skipped/) });
+    expect(step(["sms", "telegram"], history)).toMatchObject({
+      type: "fail",
+      reason: expect.stringMatching(/skipped/),
+    });
   });
 
   it("never tries a channel again after it failed permanently, and fails when nothing retryable is left", () => {
@@ -65,7 +80,9 @@ describe("the delivery policy", () => {
   });
 
   it("waits at least as long as a rate-limited provider asked", () => {
-    const history: AttemptResult[] = [{ channel: "telegram", round: 1, result: "rate_limited", retryAfterSeconds: 300 }];
+    const history: AttemptResult[] = [
+      { channel: "telegram", round: 1, result: "rate_limited", retryAfterSeconds: 300 },
+    ];
     expect(step(["telegram"], history)).toEqual({ type: "retry", round: 2, delaySeconds: 300 });
   });
 
@@ -75,7 +92,12 @@ describe("the delivery policy", () => {
   });
 
   it("doubles the delay per round with exponential backoff, capped, with jitter in the upper half", () => {
-    const settings: RetrySettings = { ...fixed, retryBackoff: "exponential", retryDelaySeconds: 10, retryMaxDelaySeconds: 50 };
+    const settings: RetrySettings = {
+      ...fixed,
+      retryBackoff: "exponential",
+      retryDelaySeconds: 10,
+      retryMaxDelaySeconds: 50,
+    };
     expect(retryDelaySeconds(0, settings, () => 0)).toBe(5);
     expect(retryDelaySeconds(0, settings, () => 0.999999)).toBeCloseTo(10);
     expect(retryDelaySeconds(1, settings, () => 0.999999)).toBeCloseTo(20);
@@ -91,7 +113,10 @@ describe("the delivery policy, for any sequence of outcomes", () => {
     fc.constant({ result: "permanent" } as const),
     fc.constant({ result: "misconfigured" } as const),
     fc.constant({ result: "interrupted" } as const),
-    fc.record({ result: fc.constant("rate_limited" as const), retryAfterSeconds: fc.integer({ min: 0, max: 1000 }) }),
+    fc.record({
+      result: fc.constant("rate_limited" as const),
+      retryAfterSeconds: fc.integer({ min: 0, max: 1000 }),
+    }),
     fc.record({
       result: fc.constant("skipped" as const),
       cause: fc.constantFrom("no_contact" as const, "not_configured" as const, "circuit_open" as const),
@@ -106,7 +131,11 @@ describe("the delivery policy, for any sequence of outcomes", () => {
   });
 
   /** Drives the policy as the worker does, feeding it outcomes, until it ends. */
-  function simulate(channels: Channel[], settings: RetrySettings, outcomes: fc.Arbitrary<unknown>[] | unknown[]) {
+  function simulate(
+    channels: Channel[],
+    settings: RetrySettings,
+    outcomes: fc.Arbitrary<unknown>[] | unknown[],
+  ) {
     const history: AttemptResult[] = [];
     let retryCount = 0;
     let steps = 0;
@@ -114,7 +143,8 @@ describe("the delivery policy, for any sequence of outcomes", () => {
     for (const next of outcomes as Array<Record<string, unknown>>) {
       const decision = nextStep({ channels, history, retryCount, settings, random: Math.random });
       steps += 1;
-      if (decision.type === "sent" || decision.type === "fail") return { decision, history, retryCount, steps };
+      if (decision.type === "sent" || decision.type === "fail")
+        return { decision, history, retryCount, steps };
       if (decision.type === "retry") {
         expect(decision.round).toBe(retryCount + 2);
         expect(decision.delaySeconds).toBeGreaterThanOrEqual(0);
@@ -130,26 +160,33 @@ describe("the delivery policy, for any sequence of outcomes", () => {
 
   it("always ends within its rounds, never retries a permanent failure, and never exceeds MAX_RETRIES", () => {
     fc.assert(
-      fc.property(channelsArb, settingsArb, fc.array(outcome, { minLength: 200, maxLength: 200 }), (channels, settings, outcomes) => {
-        const { decision, history, retryCount } = simulate(channels, settings, outcomes);
-        expect(decision).not.toBeNull();
-        expect(retryCount).toBeLessThanOrEqual(settings.maxRetries);
-        for (const attempt of history) {
-          expect(attempt.round).toBeLessThanOrEqual(settings.maxRetries + 1);
-          expect(channels).toContain(attempt.channel);
-        }
-        // After a permanent failure (or a hopeless skip) the channel is never tried again.
-        for (const [index, attempt] of history.entries()) {
-          const deadEnd =
-            attempt.result === "permanent" || (attempt.result === "skipped" && attempt.cause !== "circuit_open");
-          if (deadEnd) expect(history.slice(index + 1).some((later) => later.channel === attempt.channel)).toBe(false);
-        }
-        // Within a round, each channel ends at most once (interrupted attempts aside).
-        const finished = history.filter((attempt) => attempt.result !== "interrupted");
-        const keys = finished.map((attempt) => `${attempt.round}:${attempt.channel}`);
-        expect(new Set(keys).size).toBe(keys.length);
-        if (decision?.type === "sent") expect(history.at(-1)?.result).toBe("sent");
-      }),
+      fc.property(
+        channelsArb,
+        settingsArb,
+        fc.array(outcome, { minLength: 200, maxLength: 200 }),
+        (channels, settings, outcomes) => {
+          const { decision, history, retryCount } = simulate(channels, settings, outcomes);
+          expect(decision).not.toBeNull();
+          expect(retryCount).toBeLessThanOrEqual(settings.maxRetries);
+          for (const attempt of history) {
+            expect(attempt.round).toBeLessThanOrEqual(settings.maxRetries + 1);
+            expect(channels).toContain(attempt.channel);
+          }
+          // After a permanent failure (or a hopeless skip) the channel is never tried again.
+          for (const [index, attempt] of history.entries()) {
+            const deadEnd =
+              attempt.result === "permanent" ||
+              (attempt.result === "skipped" && attempt.cause !== "circuit_open");
+            if (deadEnd)
+              expect(history.slice(index + 1).some((later) => later.channel === attempt.channel)).toBe(false);
+          }
+          // Within a round, each channel ends at most once (interrupted attempts aside).
+          const finished = history.filter((attempt) => attempt.result !== "interrupted");
+          const keys = finished.map((attempt) => `${attempt.round}:${attempt.channel}`);
+          expect(new Set(keys).size).toBe(keys.length);
+          if (decision?.type === "sent") expect(history.at(-1)?.result).toBe("sent");
+        },
+      ),
       { numRuns: 500 },
     );
   });

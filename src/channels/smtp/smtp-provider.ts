@@ -47,32 +47,30 @@ export class SmtpProvider implements ChannelProvider {
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
     if (signal.aborted) return transient(abortReason(signal));
-    const sending = this.transport.sendMail({
-      from: this.config.from,
-      to: message.to,
-      subject: message.subject ?? "Notification",
-      text: message.text,
-      signal,
-    });
     // Nodemailer honours the signal itself; the race is a backstop should a send ignore it.
     const abort = whenAborted(signal);
     try {
+      const sending = this.transport.sendMail({
+        from: this.config.from,
+        to: message.to,
+        subject: message.subject ?? "Notification",
+        text: message.text,
+        signal,
+      });
       const info = await Promise.race([sending, abort.aborted.then(() => null)]);
       if (info === null) {
         sending.catch(() => {});
         return transient(abortReason(signal));
       }
       const accepted = (info.accepted ?? []).map(String);
-      if ((info.rejected ?? []).length > 0 || !accepted.some((a) => sameAddress(a, message.to))) {
-        return permanent(
-          redact(`the server did not accept ${message.to}: ${info.response ?? ""}`, this.secrets()),
-        );
+      if ((info.rejected ?? []).length > 0 || !accepted.some((address) => sameAddress(address, message.to))) {
+        return permanent(this.secretFree(`the server did not accept ${message.to}: ${info.response ?? ""}`));
       }
       return sent(info.messageId ?? null);
     } catch (error) {
       if (signal.aborted) return transient(abortReason(signal));
       const outcome = outcomeOfSmtpError(error as SmtpError);
-      return { ...outcome, reason: redact(outcome.reason, this.secrets()) };
+      return { ...outcome, reason: this.secretFree(outcome.reason) };
     } finally {
       abort.stop();
     }
@@ -82,11 +80,10 @@ export class SmtpProvider implements ChannelProvider {
     this.transport.close();
   }
 
-  private secrets(): string[] {
+  private secretFree(text: string): string {
     const { user, password } = this.config;
-    if (!password) return [];
     // AUTH PLAIN sends base64("\0user\0password"); a server echoing it must not leak the password.
-    return [password, `\u0000${user ?? ""}\u0000${password}`];
+    return password ? redact(text, [password, `\u0000${user ?? ""}\u0000${password}`]) : text;
   }
 }
 

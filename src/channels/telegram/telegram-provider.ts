@@ -18,7 +18,7 @@ import type { ChannelProvider, OutgoingMessage } from "../channel.js";
 import { postToApi } from "../post-to-api.js";
 import { redact } from "../redact.js";
 import { splitMessageText } from "./split-message-text.js";
-import type { ChatRateLimiter } from "./telegram-rate-limit.js";
+import type { ChatRateLimiter, RateLimitDecision } from "./telegram-rate-limit.js";
 import { outcomeOfReply } from "./telegram-reply.js";
 
 export interface TelegramProviderOptions {
@@ -83,7 +83,7 @@ export class TelegramProvider implements ChannelProvider {
     signal: AbortSignal,
   ): Promise<FailureOutcome | null> {
     if (!this.rateLimiter) return null;
-    let decision: Awaited<ReturnType<ChatRateLimiter["reserve"]>>;
+    let decision: RateLimitDecision;
     try {
       decision = await this.rateLimiter.reserve(chatId, maxWaitMs);
     } catch (error) {

@@ -26,7 +26,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof ConflictError) return reply.code(409).send({ detail: error.message });
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error.message }, "database unavailable");
-      return reply.code(503).header("retry-after", "5").send({ detail: "The database is unavailable; try again shortly." });
+      return reply
+        .code(503)
+        .header("retry-after", "5")
+        .send({ detail: "The database is unavailable; try again shortly." });
     }
     switch (error.code) {
       case "FST_ERR_CTP_INVALID_JSON_BODY":
@@ -66,7 +69,8 @@ function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<st
         problem = "Unknown field.";
         break;
       case "type":
-        problem = issue.params.type === "integer" ? "A valid integer is required." : `Expected ${issue.params.type}.`;
+        problem =
+          issue.params.type === "integer" ? "A valid integer is required." : `Expected ${issue.params.type}.`;
         break;
       case "minLength":
         problem =

@@ -17,7 +17,10 @@ export interface HttpDeps {
   config: Config;
 }
 
-export async function buildHttpApp(deps: HttpDeps, logger: FastifyBaseLogger | boolean = false): Promise<FastifyInstance> {
+export async function buildHttpApp(
+  deps: HttpDeps,
+  logger: FastifyBaseLogger | boolean = false,
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: typeof logger === "object" ? logger : undefined,
     logger: typeof logger === "boolean" ? logger : undefined,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { Static } from "typebox";
 import type { FastifyRequest } from "fastify";
+import type { Static } from "typebox";
 import { ValidationError } from "../../core/errors.js";
 import { NOTIFICATION_STATUSES, type NotificationStatus } from "../../core/model.js";
 import { createNotification } from "../../usecases/create-notification.js";
@@ -91,11 +91,18 @@ class PageNotFound extends Error {
 
 function parseListQuery(query: Static<typeof NotificationListQuery>) {
   const problems: Record<string, string[]> = {};
-  const positive = (field: string, raw: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
+  const positive = (
+    field: string,
+    raw: string | undefined,
+    fallback: number,
+    max = Number.MAX_SAFE_INTEGER,
+  ) => {
     if (raw === undefined || raw === "") return fallback;
     const value = Number(raw);
     if (!/^\d+$/.test(raw) || value < 1 || value > max) {
-      problems[field] = [max < Number.MAX_SAFE_INTEGER ? `Enter a whole number from 1 to ${max}.` : "Enter a whole number."];
+      problems[field] = [
+        max < Number.MAX_SAFE_INTEGER ? `Enter a whole number from 1 to ${max}.` : "Enter a whole number.",
+      ];
       return fallback;
     }
     return value;
@@ -103,7 +110,8 @@ function parseListQuery(query: Static<typeof NotificationListQuery>) {
   const userId = query.user === undefined || query.user === "" ? undefined : positive("user", query.user, 0);
   let status: NotificationStatus | undefined;
   if (query.status !== undefined && query.status !== "") {
-    if ((NOTIFICATION_STATUSES as readonly string[]).includes(query.status)) status = query.status as NotificationStatus;
+    if ((NOTIFICATION_STATUSES as readonly string[]).includes(query.status))
+      status = query.status as NotificationStatus;
     else problems.status = [`Select a valid choice: ${NOTIFICATION_STATUSES.join(", ")}.`];
   }
   const page = positive("page", query.page, 1);

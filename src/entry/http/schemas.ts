@@ -8,12 +8,18 @@ import { ATTEMPT_STATUSES, CHANNELS, NOTIFICATION_STATUSES } from "../../core/mo
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The id" }) });
+export const IdParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The id" }),
+});
 
 export const CreateUserBody = Type.Object(
   {
     email: Type.String({ minLength: 1, maxLength: 254, description: "Unique (case-insensitive)" }),
-    password: Type.String({ minLength: 1, maxLength: 256, description: "Stored only as a scrypt hash; never returned" }),
+    password: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: "Stored only as a scrypt hash; never returned",
+    }),
     first_name: Type.Optional(Type.String({ maxLength: 150 })),
     last_name: Type.Optional(Type.String({ maxLength: 150 })),
     phone_number: Type.Optional(
@@ -45,7 +51,9 @@ export const CreateNotificationBody = Type.Object(
   {
     user: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The recipient's user id" }),
     message: Type.String({ description: "The text to deliver (at most MAX_MESSAGE_LENGTH characters)" }),
-    subject: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description: "Email subject" })),
+    subject: Type.Optional(
+      Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description: "Email subject" }),
+    ),
     channels: Type.Optional(
       Type.Union([Type.Array(Type.String(), { maxItems: CHANNELS.length }), Type.Null()], {
         description: "Ordered channels to try instead of CHANNEL_ORDER: a subset of sms, email, telegram",
@@ -83,7 +91,9 @@ export const NotificationSchema = Type.Object({
   last_channel: Type.Union([ChannelName, Type.Null()]),
   sent_at: Nullable(Type.String({ format: "date-time" })),
   created_at: Type.String({ format: "date-time" }),
-  next_attempt_at: Nullable(Type.String({ format: "date-time", description: "While a round is due or waiting" })),
+  next_attempt_at: Nullable(
+    Type.String({ format: "date-time", description: "While a round is due or waiting" }),
+  ),
   failure_reason: Nullable(Type.String()),
   attempts: Type.Array(AttemptSchema),
 });

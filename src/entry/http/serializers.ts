@@ -35,7 +35,8 @@ export const serializeNotification = (notification: StoredNotification, attempts
   last_channel: notification.lastChannel,
   sent_at: notification.sentAt?.toISOString() ?? null,
   created_at: notification.createdAt.toISOString(),
-  next_attempt_at: notification.status === "pending" ? (notification.nextAttemptAt?.toISOString() ?? null) : null,
+  next_attempt_at:
+    notification.status === "pending" ? (notification.nextAttemptAt?.toISOString() ?? null) : null,
   failure_reason: notification.failureReason,
   attempts: attempts.map(serializeAttempt),
 });

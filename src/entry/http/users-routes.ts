@@ -14,7 +14,10 @@ export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps
       body: CreateUserBody,
       response: { 201: User, 400: ErrorBody },
     },
-    handler: async (request: { body: Static<typeof CreateUserBody> }, reply: { code(status: number): unknown }) => {
+    handler: async (
+      request: { body: Static<typeof CreateUserBody> },
+      reply: { code(status: number): unknown },
+    ) => {
       const user = await createUser(deps.core, request.body);
       reply.code(201);
       return serializeUser(user);
@@ -27,7 +30,12 @@ export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps
   app.get(
     "/api/users/:id/",
     {
-      schema: { tags: ["users"], summary: "Get a recipient", params: IdParams, response: { 200: User, 404: ErrorBody } },
+      schema: {
+        tags: ["users"],
+        summary: "Get a recipient",
+        params: IdParams,
+        response: { 200: User, 404: ErrorBody },
+      },
     },
     async (request) => serializeUser(await getUser(deps.core, request.params.id)),
   );

@@ -35,7 +35,9 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
     async stop() {
       stopping = true;
       clearInterval(sweeper);
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref());
+      const grace = new Promise<void>((resolve) =>
+        setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref(),
+      );
       // close() waits for the jobs in flight; past the grace period we stop waiting and their
       // notifications are taken over by another worker once their lease runs out.
       await Promise.race([worker.close(), grace]);
