@@ -11,6 +11,7 @@ import type { ChannelProvider } from "./channels/channel.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
 import type { Channel } from "./core/model.js";
+import { ApiKeysRepository } from "./db/api-keys-repository.js";
 import { AttemptsRepository } from "./db/attempts-repository.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
@@ -19,14 +20,18 @@ import { UsersRepository } from "./db/users-repository.js";
 import { DeliveryQueue } from "./queue/delivery-queue.js";
 import { createRedis } from "./redis/connection.js";
 import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
+import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
 
 /** What the use cases behind the API and the CLI need. */
 export interface CoreDeps {
   pool: Pool;
+  redis: Redis;
   users: UsersRepository;
   notifications: NotificationsRepository;
   attempts: AttemptsRepository;
+  apiKeys: ApiKeysRepository;
+  authenticator: ApiKeyAuthenticator;
   scheduler: DeliveryQueue;
   maxMessageLength: number;
   phoneDefaultRegion: string;
@@ -35,7 +40,6 @@ export interface CoreDeps {
 export interface Core extends CoreDeps {
   config: Config;
   logger: Logger;
-  redis: Redis;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,7 @@ export function createCore(config: Config, logger: Logger, poolSize = 10): Core 
   const pool = createPool(config.databaseUrl, logger, poolSize);
   const redis = createRedis(config.redisUrl, logger, "producer");
   const scheduler = new DeliveryQueue(redis, config.redisPrefix, logger);
+  const apiKeys = new ApiKeysRepository(pool);
   return {
     config,
     logger,
@@ -62,6 +67,8 @@ export function createCore(config: Config, logger: Logger, poolSize = 10): Core 
     users: new UsersRepository(pool),
     notifications: new NotificationsRepository(pool),
     attempts: new AttemptsRepository(pool),
+    apiKeys,
+    authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
     scheduler,
     maxMessageLength: config.maxMessageLength,
     phoneDefaultRegion: config.phoneDefaultRegion,

@@ -60,6 +60,16 @@ export interface Config {
   circuitCooldownSeconds: number;
   /** Seconds given to in-flight deliveries on SIGTERM before the process exits anyway. */
   shutdownGraceSeconds: number;
+  /** Keys accepted from the environment (API_KEYS), besides those created with the CLI. */
+  apiKeys: string[];
+  /** Only when set on purpose: /api/* answers without a key. */
+  authDisabled: boolean;
+  /** How long an API process trusts a key it looked up; revocation takes effect within this. */
+  apiKeyCacheSeconds: number;
+  /** Requests per minute per API key, shared by all API processes through Redis; 0 turns it off. */
+  apiRateLimitPerMinute: number;
+  /** Origins allowed to call the API from a browser; none means CORS stays off. */
+  corsOrigins: string[];
   sms: SmsRuConfig | null;
   email: SmtpConfig | null;
   telegram: TelegramConfig | null;
@@ -123,6 +133,11 @@ export function parseConfig(env: Env): Config {
     sweepIntervalSeconds: read.number("SWEEP_INTERVAL_SECONDS", 5, { min: 0.1, max: 3600 }),
     circuitCooldownSeconds: read.number("CIRCUIT_COOLDOWN_SECONDS", 60, { min: 0, max: 24 * 3600 }),
     shutdownGraceSeconds: read.number("SHUTDOWN_GRACE_SECONDS", 20, { min: 0, max: 3600 }),
+    apiKeys: read.list("API_KEYS"),
+    authDisabled: read.boolean("AUTH_DISABLED", false),
+    apiKeyCacheSeconds: read.number("API_KEY_CACHE_SECONDS", 5, { min: 0, max: 3600 }),
+    apiRateLimitPerMinute: read.integer("API_RATE_LIMIT_PER_MINUTE", 6000, { min: 0, max: 10_000_000 }),
+    corsOrigins: read.list("CORS_ORIGINS"),
     sms,
     email,
     telegram,
@@ -243,6 +258,11 @@ function reader(env: Env) {
       }
       return raw.replace(/\/+$/, "");
     },
+    list: (name: string): string[] =>
+      (optional(name) ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
     channelList: (name: string, fallback: Channel[]): Channel[] => {
       const raw = optional(name);
       if (raw === undefined) return fallback;

@@ -18,6 +18,7 @@ export function secretsOf(config: Config): string[] {
     config.sms?.apiId,
     config.telegram?.botToken,
     config.email?.password,
+    ...config.apiKeys,
     urlPassword(config.databaseUrl),
     urlPassword(config.redisUrl),
   ].filter((secret): secret is string => typeof secret === "string" && secret.length >= 4);

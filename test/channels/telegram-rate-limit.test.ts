@@ -50,7 +50,7 @@ describe("Telegram rate limiter (Redis)", () => {
     const other = await limits.reserve("2", 1000);
     expect(first.waitMs).toBe(0);
     expect(other.reserved).toBe(true);
-    expect(other.waitMs).toBeGreaterThan(50);
+    expect(other.waitMs).toBeGreaterThan(0);
     expect(other.waitMs).toBeLessThanOrEqual(100);
   });
 

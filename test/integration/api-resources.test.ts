@@ -12,7 +12,7 @@ describe("the REST API's resources", () => {
   });
 
   it("creates a user, normalises contacts, never returns the password, and reads it back", async () => {
-    const response = await service.app.inject({
+    const response = await service.inject({
       method: "POST",
       url: "/api/users/create/",
       payload: {
@@ -36,7 +36,7 @@ describe("the REST API's resources", () => {
     });
     expect(response.body).not.toContain("a secret password");
     for (const url of [`/api/users/${user.id}/`, `/api/users/${user.id}`]) {
-      const read = await service.app.inject({ method: "GET", url });
+      const read = await service.inject({ method: "GET", url });
       expect(read.statusCode).toBe(200);
       expect(read.json()).toEqual(user);
     }
@@ -67,7 +67,7 @@ describe("the REST API's resources", () => {
       "/api/notifications/create/",
       "/api/notifications/create",
     ]) {
-      const response = await service.app.inject({
+      const response = await service.inject({
         method: "POST",
         url,
         payload: { user: user.id, message: `via ${url}` },
@@ -80,7 +80,7 @@ describe("the REST API's resources", () => {
         sent_at: null,
       });
     }
-    const users = await service.app.inject({
+    const users = await service.inject({
       method: "POST",
       url: "/api/users",
       payload: { email: "noslash@example.com", password: "a secret password" },
@@ -116,7 +116,7 @@ describe("the REST API's resources", () => {
       ids.push((await service.createNotification({ user: alice.id, message: `a${i}` })).id);
     await service.createNotification({ user: bob.id, message: "b" });
 
-    const page1 = await service.app.inject({
+    const page1 = await service.inject({
       method: "GET",
       url: `/api/notifications/?user=${alice.id}&page_size=2`,
     });
@@ -129,7 +129,7 @@ describe("the REST API's resources", () => {
     expect(new URL(body1.next).searchParams.get("user")).toBe(String(alice.id));
 
     const page3 = (
-      await service.app.inject({
+      await service.inject({
         method: "GET",
         url: `/api/notifications/?user=${alice.id}&page_size=2&page=3`,
       })
@@ -138,35 +138,35 @@ describe("the REST API's resources", () => {
     expect(page3.next).toBeNull();
     expect(page3.previous).toMatch(/page=2/);
 
-    const beyond = await service.app.inject({
+    const beyond = await service.inject({
       method: "GET",
       url: `/api/notifications/?user=${alice.id}&page=9`,
     });
     expect(beyond.statusCode).toBe(404);
 
     const pending = (
-      await service.app.inject({ method: "GET", url: `/api/notifications/?status=pending&user=${bob.id}` })
+      await service.inject({ method: "GET", url: `/api/notifications/?status=pending&user=${bob.id}` })
     ).json();
     expect(pending.count).toBe(1);
     const sent = (
-      await service.app.inject({ method: "GET", url: `/api/notifications/?status=sent&user=${bob.id}` })
+      await service.inject({ method: "GET", url: `/api/notifications/?status=sent&user=${bob.id}` })
     ).json();
     expect(sent).toEqual({ count: 0, next: null, previous: null, results: [] });
 
     const unfiltered = (
-      await service.app.inject({ method: "GET", url: "/api/notifications/?user=&status=" })
+      await service.inject({ method: "GET", url: "/api/notifications/?user=&status=" })
     ).json();
     expect(unfiltered.count).toBeGreaterThanOrEqual(6);
     expect(unfiltered.results.length).toBeLessThanOrEqual(50);
   });
 
   it("serves interactive docs at / and an OpenAPI document generated from the request schemas", async () => {
-    const docs = await service.app.inject({ method: "GET", url: "/" });
+    const docs = await service.inject({ method: "GET", url: "/" });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers["content-type"]).toMatch(/text\/html/);
     expect(docs.body).toContain("/openapi.json");
 
-    const openapi = await service.app.inject({ method: "GET", url: "/openapi.json" });
+    const openapi = await service.inject({ method: "GET", url: "/openapi.json" });
     expect(openapi.statusCode).toBe(200);
     const document = openapi.json();
     expect(document.openapi).toMatch(/^3\./);

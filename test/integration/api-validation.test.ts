@@ -8,7 +8,7 @@ describe("the REST API's answers to bad input", () => {
   let userId: number;
 
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-    service.app.inject({
+    service.inject({
       method: "POST",
       url,
       payload: typeof payload === "string" ? payload : JSON.stringify(payload),
@@ -175,19 +175,19 @@ describe("the REST API's answers to bad input", () => {
 
   it("answers 400 for a non-numeric id in the path and 404 for an id that does not exist", async () => {
     for (const url of ["/api/notifications/abc/", "/api/users/abc/", "/api/notifications/1.5/"]) {
-      const response = await service.app.inject({ method: "GET", url });
+      const response = await service.inject({ method: "GET", url });
       expect(response.statusCode, url).toBe(400);
       expect(response.json(), url).toEqual({ id: [expect.any(String)] });
     }
     for (const url of ["/api/notifications/424242/", "/api/users/424242/", "/api/notifications/424242"]) {
-      const response = await service.app.inject({ method: "GET", url });
+      const response = await service.inject({ method: "GET", url });
       expect(response.statusCode, url).toBe(404);
       expect(response.json(), url).toEqual({ detail: expect.any(String) });
     }
   });
 
   it("answers 404 with JSON for an unknown path", async () => {
-    const response = await service.app.inject({ method: "GET", url: "/api/nothing-here/" });
+    const response = await service.inject({ method: "GET", url: "/api/nothing-here/" });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ detail: "Not found." });
   });

@@ -75,7 +75,8 @@ export class FakeTelegram {
     await once(server, "listening");
     const { port } = server.address() as AddressInfo;
     const fake = new FakeTelegram(server, `http://127.0.0.1:${port}`);
-    server.on("request", (req, res) => void fake.handle(req, res));
+    // A client that gives up mid-request is not the fake's problem.
+    server.on("request", (req, res) => fake.handle(req, res).catch(() => res.destroy()));
     return fake;
   }
 

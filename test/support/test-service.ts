@@ -2,7 +2,8 @@
  * The real service, in-process, on a database and a Redis prefix of its own: the HTTP app (called
  * through inject), the delivery worker and its sweeper, talking to the loopback providers given.
  */
-import type { FastifyInstance } from "fastify";
+import { once } from "node:events";
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { type Core, createCore, prepareDatabase } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/core/logger.js";
@@ -18,6 +19,10 @@ export interface TestService {
   worker: RunningWorker | null;
   database: TestDatabase;
   env: Record<string, string>;
+  /** The API key the service accepts (from API_KEYS). */
+  apiKey: string;
+  /** `app.inject` with the API key sent, unless the request sets its own authorization header. */
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
   /** POST/GET helpers that fail loudly on an unexpected status. */
   createUser(body: Record<string, unknown>): Promise<{ id: number } & Record<string, unknown>>;
   createNotification(body: Record<string, unknown>): Promise<{ id: number } & Record<string, unknown>>;
@@ -63,16 +68,23 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     RETRY_DELAY_SECONDS: "0.2",
     SWEEP_INTERVAL_SECONDS: "1",
     PROVIDER_TIMEOUT_SECONDS: "3",
+    API_KEYS: "test-api-key-0123456789",
+    API_KEY_CACHE_SECONDS: "0",
     ...options.env,
   };
   const config = parseConfig(env);
   await prepareDatabase(config, silentLogger);
   const core = createCore(config, silentLogger, 4);
+  // The producer connection fails fast while connecting; tests start once it is there.
+  if (core.redis.status !== "ready") await once(core.redis, "ready");
   const app = await buildHttpApp({ core, config });
   const worker = options.worker === false ? null : startWorker(core);
 
+  const apiKey = env.API_KEYS?.split(",")[0] ?? "";
+  const inject = (request: InjectOptions) =>
+    app.inject({ ...request, headers: { authorization: `Bearer ${apiKey}`, ...request.headers } });
   const expectStatus = async (method: "GET" | "POST", url: string, status: number, payload?: object) => {
-    const response = await app.inject({ method, url, payload });
+    const response = await inject({ method, url, payload });
     if (response.statusCode !== status) {
       throw new Error(
         `${method} ${url} answered ${response.statusCode}, expected ${status}: ${response.body}`,
@@ -88,6 +100,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     worker,
     database,
     env,
+    apiKey,
+    inject,
     createUser: (body) => expectStatus("POST", "/api/users/", 201, body),
     createNotification: (body) => expectStatus("POST", "/api/notifications/", 201, body),
     getNotification,

@@ -8,8 +8,10 @@ import scalar from "@scalar/fastify-api-reference";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { CoreDeps } from "../../app.js";
 import type { Config } from "../../config.js";
+import { registerAuthentication } from "./authentication.js";
 import { registerErrorHandler } from "./error-handler.js";
 import { notificationsRoutes } from "./notifications-routes.js";
+import { registerProtection } from "./protection.js";
 import { usersRoutes } from "./users-routes.js";
 
 export interface HttpDeps {
@@ -42,6 +44,9 @@ export async function buildHttpApp(
   // JSON only: a text/plain body would otherwise reach validation as a string.
   app.removeContentTypeParser("text/plain");
   registerErrorHandler(app);
+  // Protection first: CORS must answer preflights before authentication asks them for a key.
+  await registerProtection(app, deps.config, deps.core.redis);
+  registerAuthentication(app, deps.core.authenticator, deps.config.authDisabled);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -51,6 +56,12 @@ export async function buildHttpApp(
         description:
           "Send a notification to a user by SMS (SMS.ru), email (SMTP) or Telegram: the first channel that works wins, failed rounds are retried, and every attempt is recorded.",
       },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "An API key: API_KEYS or `keys create`" },
+        },
+      },
+      security: [{ apiKey: [] }],
       tags: [
         { name: "users", description: "Recipients and their contacts" },
         { name: "notifications", description: "Messages and their delivery" },

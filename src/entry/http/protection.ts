@@ -1,0 +1,45 @@
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Config } from "../../config.js";
+
+/** Security headers everywhere, CORS only for configured origins, and a per-key rate limit. */
+export async function registerProtection(app: FastifyInstance, config: Config, redis: Redis): Promise<void> {
+  await app.register(helmet, {
+    // The interactive docs page runs inline scripts; a CSP for it would have to allow them anyway.
+    contentSecurityPolicy: false,
+    // The API is meant to be called from other origins' servers, not embedded; the default is fine.
+    crossOriginResourcePolicy: { policy: "same-site" },
+  });
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      allowedHeaders: ["authorization", "content-type", "idempotency-key"],
+    });
+  }
+  if (config.apiRateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.apiRateLimitPerMinute,
+      timeWindow: 60_000,
+      // After authentication (onRequest), so the bucket is the caller's key, not a shared IP.
+      hook: "preHandler",
+      redis,
+      nameSpace: `${config.redisPrefix}:rate-limit:`,
+      // Redis being down must not take the API down with it: PostgreSQL alone can accept work.
+      skipOnError: true,
+      keyGenerator: (request) => request.caller?.id ?? request.ip,
+      allowList: (request) => !request.url.startsWith("/api/"),
+      errorResponseBuilder: (_request, context) =>
+        Object.assign(
+          new Error(
+            `Rate limit exceeded: at most ${context.max} requests a minute per API key; retry in ${context.after}.`,
+          ),
+          {
+            statusCode: 429,
+          },
+        ),
+    });
+  }
+}

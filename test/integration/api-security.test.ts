@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Config, ConfigError, parseConfig } from "../../src/config.js";
+import { ensureApiAccess } from "../../src/entry/http/api-access.js";
+import { createApiKey, revokeApiKey } from "../../src/usecases/api-keys.js";
+import { startTestService, type TestService } from "../support/test-service.js";
+
+const ENDPOINTS = [
+  { method: "POST", url: "/api/users/", payload: { email: "x@example.com", password: "long enough pw" } },
+  {
+    method: "POST",
+    url: "/api/users/create/",
+    payload: { email: "x@example.com", password: "long enough pw" },
+  },
+  { method: "GET", url: "/api/users/1/" },
+  { method: "POST", url: "/api/notifications/", payload: { user: 1, message: "hi" } },
+  { method: "POST", url: "/api/notifications/create/", payload: { user: 1, message: "hi" } },
+  { method: "GET", url: "/api/notifications/" },
+  { method: "GET", url: "/api/notifications/1/" },
+] as const;
+
+describe("API authentication", () => {
+  let service: TestService;
+
+  beforeAll(async () => {
+    service = await startTestService({ worker: false });
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  const countRows = async () =>
+    (
+      await service.core.pool.query(
+        "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM notifications) AS n",
+      )
+    ).rows[0].n;
+
+  it.each(ENDPOINTS)(
+    "refuses $method $url without a key, with a wrong key and with a revoked key",
+    async (endpoint) => {
+      const { key, apiKey } = await createApiKey(service.core, "to be revoked");
+      await revokeApiKey(service.core, apiKey.id);
+      const before = await countRows();
+      for (const authorization of [
+        undefined,
+        "Bearer wrong-key",
+        `Bearer ${key}`,
+        `Basic ${service.apiKey}`,
+        "Bearer",
+      ]) {
+        const response = await service.app.inject({
+          ...endpoint,
+          headers: authorization === undefined ? {} : { authorization },
+        });
+        expect(response.statusCode, `${authorization}`).toBe(401);
+        expect(response.json()).toEqual({ detail: expect.any(String) });
+        expect(response.headers["www-authenticate"]).toMatch(/^Bearer/);
+      }
+      expect(await countRows()).toBe(before);
+    },
+  );
+
+  it("accepts a key from API_KEYS and a key created for the CLI, which works until it is revoked", async () => {
+    const fromEnvironment = await service.app.inject({
+      method: "GET",
+      url: "/api/notifications/",
+      headers: { authorization: `Bearer ${service.apiKey}` },
+    });
+    expect(fromEnvironment.statusCode).toBe(200);
+
+    const { key, apiKey } = await createApiKey(service.core, "integration");
+    expect(key).toMatch(/^nsk_/);
+    const stored = await service.core.pool.query("SELECT key_prefix, key_hash FROM api_keys WHERE id = $1", [
+      apiKey.id,
+    ]);
+    expect(JSON.stringify(stored.rows)).not.toContain(key);
+    const headers = { authorization: `Bearer ${key}` };
+    expect(
+      (await service.app.inject({ method: "GET", url: "/api/notifications/", headers })).statusCode,
+    ).toBe(200);
+    await revokeApiKey(service.core, apiKey.id);
+    expect(
+      (await service.app.inject({ method: "GET", url: "/api/notifications/", headers })).statusCode,
+    ).toBe(401);
+  });
+
+  it("keeps the docs and the OpenAPI document public, and declares the bearer scheme there", async () => {
+    expect((await service.app.inject({ method: "GET", url: "/" })).statusCode).toBe(200);
+    const openapi = await service.app.inject({ method: "GET", url: "/openapi.json" });
+    expect(openapi.statusCode).toBe(200);
+    const document = openapi.json();
+    expect(document.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(document.security).toEqual([{ apiKey: [] }]);
+  });
+
+  it("sends security headers and no CORS headers by default", async () => {
+    const response = await service.inject({
+      method: "GET",
+      url: "/api/notifications/",
+      headers: { origin: "https://evil.example" },
+    });
+    expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    expect(response.headers["x-frame-options"]).toBeDefined();
+    expect(response.headers["strict-transport-security"]).toBeDefined();
+    expect(response.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+});
+
+describe("API rate limits and CORS", () => {
+  let service: TestService;
+
+  beforeAll(async () => {
+    service = await startTestService({
+      worker: false,
+      env: {
+        API_RATE_LIMIT_PER_MINUTE: "3",
+        API_KEYS: "first-key-abcdef,second-key-abcdef",
+        CORS_ORIGINS: "https://app.example",
+      },
+    });
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it("answers 429 with Retry-After once a key used its minute's requests, and counts each key apart", async () => {
+    const as = (key: string) =>
+      service.app.inject({
+        method: "GET",
+        url: "/api/notifications/",
+        headers: { authorization: `Bearer ${key}` },
+      });
+    for (let i = 0; i < 3; i++) expect((await as("first-key-abcdef")).statusCode).toBe(200);
+    const limited = await as("first-key-abcdef");
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    expect(limited.json().detail).toMatch(/Rate limit exceeded/);
+    expect((await as("second-key-abcdef")).statusCode).toBe(200);
+    // The docs are not counted against anyone.
+    expect((await service.app.inject({ method: "GET", url: "/openapi.json" })).statusCode).toBe(200);
+  });
+
+  it("allows configured origins only", async () => {
+    const allowed = await service.app.inject({
+      method: "OPTIONS",
+      url: "/api/notifications/",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST" },
+    });
+    expect(allowed.headers["access-control-allow-origin"]).toBe("https://app.example");
+    const other = await service.app.inject({
+      method: "OPTIONS",
+      url: "/api/notifications/",
+      headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+    });
+    expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+});
+
+describe("API access at start-up", () => {
+  let service: TestService;
+  const withConfig = (env: Record<string, string>): TestService["core"] => {
+    const config: Config = parseConfig({ ...service.env, API_KEYS: "", ...env });
+    return { ...service.core, config };
+  };
+
+  beforeAll(async () => {
+    service = await startTestService({ worker: false });
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it("refuses to start in production with no key, unless AUTH_DISABLED=true says so on purpose", async () => {
+    await expect(ensureApiAccess(withConfig({ NODE_ENV: "production" }), () => {})).rejects.toBeInstanceOf(
+      ConfigError,
+    );
+    await expect(
+      ensureApiAccess(withConfig({ NODE_ENV: "production", AUTH_DISABLED: "true" }), () => {}),
+    ).resolves.toBeUndefined();
+  });
+
+  it("creates and prints one key in development when none exists, and only once", async () => {
+    const printed: string[] = [];
+    await ensureApiAccess(withConfig({ NODE_ENV: "development" }), (text) => printed.push(text));
+    expect(printed).toHaveLength(1);
+    const key = /nsk_[\w-]+/.exec(printed[0]!)?.[0];
+    expect(key).toBeDefined();
+    const response = await service.app.inject({
+      method: "GET",
+      url: "/api/notifications/",
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(response.statusCode).toBe(200);
+
+    await ensureApiAccess(withConfig({ NODE_ENV: "development" }), (text) => printed.push(text));
+    expect(printed).toHaveLength(1);
+  });
+});
