@@ -29,6 +29,9 @@ export interface TelegramConfig {
   botToken: string;
   /** Serves users who have no telegram_id of their own. */
   defaultChatId: string | null;
+  /** Telegram's flood limits, kept by all workers together. */
+  perChatPerSecond: number;
+  globalPerSecond: number;
 }
 
 export type RetryBackoff = "fixed" | "exponential";
@@ -191,13 +194,15 @@ function telegramConfig(read: Reader): TelegramConfig | null {
       "TELEGRAM_CHAT_ID must be a numeric chat id (digits, with a leading minus for groups)",
     );
   }
+  const perChatPerSecond = read.number("TELEGRAM_PER_CHAT_PER_SECOND", 1, { min: 0.01, max: 1000 });
+  const globalPerSecond = read.number("TELEGRAM_GLOBAL_PER_SECOND", 30, { min: 0.01, max: 100_000 });
   const botToken = read.optional("TELEGRAM_BOT_TOKEN");
   if (!botToken) return null;
   // Checked without echoing the value: a token is a secret.
   if (!/^\d+:[A-Za-z0-9_-]+$/.test(botToken)) {
     throw new ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (expected <digits>:<letters>)");
   }
-  return { apiUrl, botToken, defaultChatId };
+  return { apiUrl, botToken, defaultChatId, perChatPerSecond, globalPerSecond };
 }
 
 type Reader = ReturnType<typeof reader>;

@@ -32,6 +32,8 @@ export function buildProviders(config: Config, options: BuildProvidersOptions = 
     const rateLimiter = options.redis
       ? new TelegramRateLimiter(options.redis, {
           keyPrefix: `${config.redisPrefix}:telegram-rate`,
+          perChatPerSecond: config.telegram.perChatPerSecond,
+          globalPerSecond: config.telegram.globalPerSecond,
           ...options.telegramLimits,
         })
       : null;

@@ -19,6 +19,8 @@ const config = (overrides: Partial<TelegramConfig> = {}): TelegramConfig => ({
   apiUrl: fake.url,
   botToken: TOKEN,
   defaultChatId: null,
+  perChatPerSecond: 1,
+  globalPerSecond: 30,
   ...overrides,
 });
 

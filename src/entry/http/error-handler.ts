@@ -32,6 +32,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .send({ detail: "The database is unavailable; try again shortly." });
     }
     switch (error.code) {
+      case "22021": // character_not_in_repertoire: a value PostgreSQL cannot store as text
+      case "22P05":
+        return reply.code(400).send({ detail: "The request contains characters that cannot be stored." });
       case "FST_ERR_CTP_INVALID_JSON_BODY":
         return reply.code(400).send({ detail: `JSON parse error - ${error.message}` });
       case "FST_ERR_CTP_EMPTY_JSON_BODY":

@@ -12,6 +12,7 @@ import { registerAuthentication } from "./authentication.js";
 import { registerErrorHandler } from "./error-handler.js";
 import { notificationsRoutes } from "./notifications-routes.js";
 import { registerProtection } from "./protection.js";
+import { registerNullCharacterCheck } from "./reject-null-characters.js";
 import { usersRoutes } from "./users-routes.js";
 
 export interface HttpDeps {
@@ -47,6 +48,7 @@ export async function buildHttpApp(
   // Protection first: CORS must answer preflights before authentication asks them for a key.
   await registerProtection(app, deps.config, deps.core.redis);
   registerAuthentication(app, deps.core.authenticator, deps.config.authDisabled);
+  registerNullCharacterCheck(app);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",

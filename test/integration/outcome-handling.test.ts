@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { captureLogs } from "../support/captured-logs.js";
+import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
+import { FakeTelegram, telegramReplies } from "../support/fake-telegram.js";
+import { SmtpSink } from "../support/smtp-sink.js";
+import { startTestService, type TestService } from "../support/test-service.js";
+import { waitFor } from "../support/wait-for.js";
+
+describe("what the service does with each kind of provider outcome", () => {
+  let smsRu: FakeSmsRu;
+  let telegram: FakeTelegram;
+  let smtp: SmtpSink;
+  let service: TestService;
+  const logs = captureLogs();
+
+  beforeAll(async () => {
+    [smsRu, telegram, smtp] = await Promise.all([FakeSmsRu.start(), FakeTelegram.start(), SmtpSink.start()]);
+    service = await startTestService({
+      logger: logs.logger,
+      env: {
+        SMS_RU_API_URL: smsRu.url,
+        SMS_RU_API_ID: "outcome-api-id",
+        TELEGRAM_API_URL: telegram.url,
+        TELEGRAM_BOT_TOKEN: "42:outcome-token",
+        EMAIL_HOST: smtp.host,
+        EMAIL_PORT: String(smtp.port),
+        EMAIL_FROM: "noreply@example.com",
+        MAX_RETRIES: "1",
+        PROVIDER_TIMEOUT_SECONDS: "1",
+        CIRCUIT_COOLDOWN_SECONDS: "2",
+      },
+    });
+  });
+  afterAll(async () => {
+    await service?.close();
+    await Promise.all([smsRu?.close(), telegram?.close(), smtp?.close()]);
+  });
+  beforeEach(() => {
+    smsRu.reset();
+    telegram.reset();
+    smtp.reset();
+  });
+
+  const userWithEverything = (email: string) =>
+    service.createUser({
+      email,
+      password: "long enough password",
+      phone_number: "+79990001122",
+      telegram_id: "777",
+    });
+
+  it("never tries a channel again after a permanent failure, and fails once nothing retryable is left", async () => {
+    const user = await userWithEverything("permanent@example.com");
+    smsRu.replyNext(smsRuReplies.numberError("79990001122", 207));
+    telegram.replyNext(telegramReplies.serverError(), telegramReplies.serverError());
+    const created = await service.createNotification({
+      user: user.id,
+      message: "m",
+      channels: ["sms", "telegram"],
+    });
+    const done = await service.waitForStatus(created.id);
+    expect(done.status).toBe("failed");
+    expect(done.attempts.map((a) => `${a.round}:${a.channel}:${a.error_kind}`)).toEqual([
+      "1:sms:permanent",
+      "1:telegram:transient",
+      "2:telegram:transient",
+    ]);
+    expect(smsRu.requests).toHaveLength(1);
+  });
+
+  it("fails at once, without waiting out its rounds, when every channel failed permanently", async () => {
+    const user = await userWithEverything("allpermanent@example.com");
+    telegram.replyNext(telegramReplies.chatNotFound());
+    smtp.rejectNextRecipient(550, "5.1.1 Mailbox unavailable");
+    const created = await service.createNotification({
+      user: user.id,
+      message: "m",
+      channels: ["telegram", "email"],
+    });
+    const done = await service.waitForStatus(created.id);
+    expect(done).toMatchObject({ status: "failed", retry_count: 0 });
+    expect(done.attempts.map((a) => [a.channel, a.error_kind, a.provider_code])).toEqual([
+      ["telegram", "permanent", "400"],
+      ["email", "permanent", "550"],
+    ]);
+    expect(done.failure_reason).toMatch(/failed permanently/);
+  });
+
+  it("waits at least as long as Telegram's retry_after before the next round", async () => {
+    const user = await userWithEverything("ratelimited@example.com");
+    telegram.replyNext(telegramReplies.tooManyRequests(2));
+    const created = await service.createNotification({ user: user.id, message: "m", channels: ["telegram"] });
+    const pending = await waitFor("the retry to be scheduled", async () => {
+      const notification = await service.getNotification(created.id);
+      return notification.retry_count === 1 ? notification : undefined;
+    });
+    expect(pending.attempts[0]).toMatchObject({ error_kind: "rate_limited", provider_code: "429" });
+    const done = await service.waitForStatus(created.id, "sent");
+    expect(done.retry_count).toBe(1);
+    const [first, second] = telegram.requests;
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(1900);
+  });
+
+  it("counts a provider that does not answer within PROVIDER_TIMEOUT_SECONDS as a transient failure", async () => {
+    const user = await userWithEverything("timeout@example.com");
+    smsRu.replyNext({ hangMs: 5_000 });
+    const created = await service.createNotification({
+      user: user.id,
+      message: "m",
+      channels: ["sms", "email"],
+    });
+    const done = await service.waitForStatus(created.id);
+    expect(done).toMatchObject({ status: "sent", last_channel: "email" });
+    expect(done.attempts[0]).toMatchObject({ channel: "sms", status: "failed", error_kind: "transient" });
+    expect(done.attempts[0]?.error).toMatch(/timed out|did not answer/);
+  });
+
+  it("pauses a misconfigured channel for every notification, logs it once, and probes it after the cool-down", async () => {
+    const user = await userWithEverything("circuit@example.com");
+    smsRu.replyNext(smsRuReplies.requestError(200)); // wrong api_id
+    const first = await service.createNotification({
+      user: user.id,
+      message: "one",
+      channels: ["sms", "email"],
+    });
+    const firstDone = await service.waitForStatus(first.id);
+    expect(firstDone.attempts.map((a) => [a.channel, a.status, a.error_kind])).toEqual([
+      ["sms", "failed", "misconfigured"],
+      ["email", "sent", null],
+    ]);
+
+    const second = await service.createNotification({
+      user: user.id,
+      message: "two",
+      channels: ["sms", "email"],
+    });
+    const third = await service.createNotification({
+      user: user.id,
+      message: "three",
+      channels: ["sms", "email"],
+    });
+    for (const id of [second.id, third.id]) {
+      const done = await service.waitForStatus(id);
+      expect(done.attempts[0]).toMatchObject({
+        channel: "sms",
+        status: "skipped",
+        error_kind: "circuit_open",
+      });
+      expect(done.attempts[0]?.error).toMatch(/api_id/);
+      expect(done).toMatchObject({ status: "sent", last_channel: "email" });
+    }
+    expect(smsRu.requests).toHaveLength(1);
+    expect(logs.lines.filter((line) => line.message.includes("channel paused"))).toHaveLength(1);
+
+    // After the cool-down the next attempt is the probe; SMS.ru answers well again.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const fourth = await service.createNotification({
+      user: user.id,
+      message: "four",
+      channels: ["sms", "email"],
+    });
+    const fourthDone = await service.waitForStatus(fourth.id);
+    expect(fourthDone).toMatchObject({ status: "sent", last_channel: "sms" });
+    expect(smsRu.requests).toHaveLength(2);
+  });
+});
