@@ -1,0 +1,103 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, parseConfig } from "../../src/config.js";
+
+describe("configuration", () => {
+  it("has defaults that run the quick start against local PostgreSQL and Redis", () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      port: 8000,
+      host: "0.0.0.0",
+      databaseUrl: "postgresql://postgres@127.0.0.1:5432/notification_service",
+      redisUrl: "redis://127.0.0.1:6379",
+      channelOrder: ["sms", "email", "telegram"],
+      maxRetries: 3,
+      retryDelaySeconds: 60,
+      retryBackoff: "fixed",
+      providerTimeoutSeconds: 10,
+      maxMessageLength: 10_000,
+      bodyLimitBytes: 65_536,
+      sms: null,
+      email: null,
+      telegram: null,
+    });
+    expect(Object.keys(config.missingChannels).sort()).toEqual(["email", "sms", "telegram"]);
+  });
+
+  it("builds the database URL from the original's POSTGRES_* names, and lets DATABASE_URL win", () => {
+    const env = {
+      POSTGRES_HOST: "db",
+      POSTGRES_PORT: "6543",
+      POSTGRES_USER: "app",
+      POSTGRES_PASSWORD: "p@ss/word",
+      POSTGRES_DB: "notes",
+    };
+    expect(parseConfig(env).databaseUrl).toBe("postgresql://app:p%40ss%2Fword@db:6543/notes");
+    expect(parseConfig({ ...env, DATABASE_URL: "postgres://x@y/z" }).databaseUrl).toBe("postgres://x@y/z");
+  });
+
+  it("reads the channels' settings with the original's names", () => {
+    const config = parseConfig({
+      CHANNEL_ORDER: " Telegram , sms ",
+      SMS_RU_API_ID: "id",
+      SMS_SENDER_NAME: "Notifier",
+      EMAIL_HOST: "smtp.example.com",
+      EMAIL_USE_SSL: "True",
+      EMAIL_HOST_USER: "me@example.com",
+      EMAIL_HOST_PASSWORD: "pw",
+      TELEGRAM_BOT_TOKEN: "1:abc",
+      TELEGRAM_CHAT_ID: "-100",
+      RETRY_DELAY_SECONDS: "0.5",
+    });
+    expect(config.channelOrder).toEqual(["telegram", "sms"]);
+    expect(config.sms).toEqual({ apiUrl: "https://sms.ru", apiId: "id", senderName: "Notifier" });
+    expect(config.email).toMatchObject({
+      host: "smtp.example.com",
+      port: 465,
+      useSsl: true,
+      useTls: false,
+      from: "me@example.com",
+    });
+    expect(config.telegram).toMatchObject({
+      botToken: "1:abc",
+      defaultChatId: "-100",
+      apiUrl: "https://api.telegram.org",
+    });
+    expect(config.retryDelaySeconds).toBe(0.5);
+    expect(config.missingChannels).toEqual({});
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, /PORT/],
+    [{ MAX_RETRIES: "-1" }, /MAX_RETRIES/],
+    [{ MAX_RETRIES: "1.5" }, /MAX_RETRIES/],
+    [{ RETRY_DELAY_SECONDS: "soon" }, /RETRY_DELAY_SECONDS/],
+    [{ CHANNEL_ORDER: "sms,fax" }, /CHANNEL_ORDER/],
+    [{ CHANNEL_ORDER: "sms,sms" }, /CHANNEL_ORDER/],
+    [{ RETRY_BACKOFF: "linear" }, /RETRY_BACKOFF/],
+    [
+      { EMAIL_HOST: "h", EMAIL_FROM: "a@b.c", EMAIL_USE_SSL: "true", EMAIL_USE_TLS: "true" },
+      /EMAIL_USE_SSL and EMAIL_USE_TLS/,
+    ],
+    [{ EMAIL_USE_TLS: "maybe" }, /EMAIL_USE_TLS/],
+    [{ EMAIL_HOST: "smtp.example.com" }, /EMAIL_FROM/],
+    [{ TELEGRAM_BOT_TOKEN: "not-a-token" }, /TELEGRAM_BOT_TOKEN/],
+    [{ TELEGRAM_CHAT_ID: "@channel" }, /TELEGRAM_CHAT_ID/],
+    [{ REDIS_URL: "http://localhost" }, /REDIS_URL/],
+    [{ DATABASE_URL: "nonsense" }, /DATABASE_URL/],
+  ])("stops with one line naming the variable for %j", (env, message) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+
+  it("reads a .env file, under the real environment", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ns-config-"));
+    const file = join(dir, ".env");
+    writeFileSync(file, "MAX_RETRIES=7\nPORT=9001\n# comment\nSMS_SENDER_NAME='From File'\n");
+    const config = loadConfig({ PORT: "9002" }, file);
+    expect(config.maxRetries).toBe(7);
+    expect(config.port).toBe(9002);
+  });
+});
