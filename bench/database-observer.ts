@@ -1,0 +1,67 @@
+/** The bench's own view of the service's database: what was stored, and in which status. */
+import pg from "pg";
+
+export class DatabaseObserver {
+  private constructor(private readonly client: pg.Client) {}
+
+  static async connect(databaseUrl: string): Promise<DatabaseObserver> {
+    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+    await client.connect();
+    return new DatabaseObserver(client);
+  }
+
+  /** `SELECT status, count(*) FROM notifications GROUP BY status`, optionally of matching messages. */
+  async statuses(messagePattern: string | null = null): Promise<Record<string, number>> {
+    const { rows } =
+      messagePattern === null
+        ? await this.client.query<{ status: string; count: number }>(
+            "SELECT status, count(*)::integer AS count FROM notifications GROUP BY status ORDER BY status",
+          )
+        : await this.client.query<{ status: string; count: number }>(
+            `SELECT status, count(*)::integer AS count FROM notifications
+             WHERE message LIKE $1 GROUP BY status ORDER BY status`,
+            [messagePattern],
+          );
+    return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+  }
+
+  /** Creation, attempt start and finish times (epoch ms) of the sent notifications matching a pattern. */
+  async attemptTimes(
+    messagePattern: string,
+  ): Promise<Array<{ message: string; created: number; started: number; finished: number }>> {
+    const { rows } = await this.client.query<{
+      message: string;
+      created: number;
+      started: number;
+      finished: number;
+    }>(
+      `SELECT n.message,
+              extract(epoch FROM n.created_at)::float8 * 1000 AS created,
+              extract(epoch FROM a.started_at)::float8 * 1000 AS started,
+              extract(epoch FROM a.finished_at)::float8 * 1000 AS finished
+       FROM notifications n JOIN attempts a ON a.notification_id = n.id AND a.status = 'sent'
+       WHERE n.message LIKE $1`,
+      [messagePattern],
+    );
+    return rows;
+  }
+
+  /** This database's row of pg_stat_database, as fresh as PostgreSQL will give it. */
+  async databaseCounters(): Promise<Record<string, string>> {
+    // Flush our own pending counters and read a fresh snapshot, not the transaction's cached one.
+    await this.client.query("SELECT pg_stat_clear_snapshot()");
+    const { rows } = await this.client.query<Record<string, string>>(
+      `SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted, tup_returned, tup_fetched
+       FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    return rows[0] ?? {};
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => {});
+  }
+}
+
+export function total(statuses: Record<string, number>): number {
+  return Object.values(statuses).reduce((sum, count) => sum + count, 0);
+}
