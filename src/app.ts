@@ -54,7 +54,7 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<v
   }
 }
 
-export function createCore(config: Config, logger: Logger, poolSize = 10): Core {
+export function createCore(config: Config, logger: Logger, poolSize = config.databasePoolSize): Core {
   const pool = createPool(config.databaseUrl, logger, poolSize);
   const redis = createRedis(config.redisUrl, logger, "producer");
   const scheduler = new DeliveryQueue(redis, config.redisPrefix, logger);

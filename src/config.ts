@@ -42,6 +42,8 @@ export interface Config {
   port: number;
   logLevel: string;
   databaseUrl: string;
+  /** Connections per process; by default one per concurrent delivery, plus two. */
+  databasePoolSize: number;
   redisUrl: string;
   /** Prefix of every Redis key this deployment uses, so several can share one Redis. */
   redisPrefix: string;
@@ -110,6 +112,7 @@ export function parseConfig(env: Env): Config {
   if (!email) missingChannels.email = "email is not configured (EMAIL_HOST is not set)";
   if (!telegram) missingChannels.telegram = "Telegram is not configured (TELEGRAM_BOT_TOKEN is not set)";
 
+  const workerConcurrency = read.integer("WORKER_CONCURRENCY", 32, { min: 1, max: 1000 });
   const providerTimeoutSeconds = read.number("PROVIDER_TIMEOUT_SECONDS", 10, { min: 0.1, max: 300 });
   return {
     nodeEnv,
@@ -117,6 +120,7 @@ export function parseConfig(env: Env): Config {
     port: read.integer("PORT", 8000, { min: 0, max: 65535 }),
     logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     databaseUrl: databaseUrl(read),
+    databasePoolSize: read.integer("DB_POOL_SIZE", workerConcurrency + 2, { min: 1, max: 1000 }),
     redisUrl: read.url("REDIS_URL", "redis://127.0.0.1:6379", ["redis:", "rediss:"]),
     redisPrefix: read.string("REDIS_PREFIX", "notification-service"),
     channelOrder,
@@ -128,7 +132,7 @@ export function parseConfig(env: Env): Config {
     maxMessageLength: read.integer("MAX_MESSAGE_LENGTH", 10_000, { min: 1, max: 1_000_000 }),
     phoneDefaultRegion: read.region("PHONE_DEFAULT_REGION", "RU"),
     bodyLimitBytes: read.integer("BODY_LIMIT_BYTES", 64 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
-    workerConcurrency: read.integer("WORKER_CONCURRENCY", 32, { min: 1, max: 1000 }),
+    workerConcurrency,
     leaseSeconds: read.number("LEASE_SECONDS", Math.max(15, providerTimeoutSeconds + 5), {
       min: providerTimeoutSeconds + 1,
       max: 3600,

@@ -1,5 +1,5 @@
 import type { Attempt, Channel } from "../core/model.js";
-import type { DeliveryOutcome } from "../core/outcome.js";
+import type { DeliveryOutcome, SentOutcome } from "../core/outcome.js";
 import type { Queryable } from "./database.js";
 import { type AttemptRow, toAttempt } from "./rows.js";
 
@@ -27,17 +27,6 @@ export class AttemptsRepository {
     return byNotification;
   }
 
-  /** Attempts left in progress by a worker that died are closed as interrupted. */
-  async interruptInFlight(notificationId: number): Promise<number> {
-    const { rowCount } = await this.db.query(
-      `UPDATE attempts SET status = 'interrupted', finished_at = now(),
-         error = 'the worker stopped during this attempt; the provider may or may not have received it'
-       WHERE notification_id = $1 AND status = 'in_progress'`,
-      [notificationId],
-    );
-    return rowCount ?? 0;
-  }
-
   async recordSkipped(
     notificationId: number,
     round: number,
@@ -52,12 +41,54 @@ export class AttemptsRepository {
     );
   }
 
-  async start(notificationId: number, round: number, channel: Channel): Promise<number> {
+  /**
+   * Records an attempt as in progress and renews the worker's lease in one statement; null when
+   * the lease was lost (taken over after expiring, or the notification was cancelled).
+   */
+  async startUnderLease(
+    notificationId: number,
+    round: number,
+    channel: Channel,
+    owner: string,
+    leaseSeconds: number,
+  ): Promise<number | null> {
     const { rows } = await this.db.query<{ id: number }>(
-      "INSERT INTO attempts (notification_id, round, channel, status) VALUES ($1, $2, $3, 'in_progress') RETURNING id",
-      [notificationId, round, channel],
+      `WITH renewed AS (
+         UPDATE notifications SET lease_expires_at = now() + make_interval(secs => $5)
+         WHERE id = $1 AND lease_owner = $4 AND status = 'pending' RETURNING id)
+       INSERT INTO attempts (notification_id, round, channel, status)
+       SELECT id, $2, $3, 'in_progress' FROM renewed RETURNING id`,
+      [notificationId, round, channel, owner, leaseSeconds],
     );
-    return rows[0]!.id;
+    return rows[0]?.id ?? null;
+  }
+
+  /** Records a successful attempt and marks its notification sent, in one statement. */
+  async finishSent(
+    attemptId: number,
+    outcome: SentOutcome,
+    notificationId: number,
+    owner: string,
+    channel: Channel,
+  ): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `WITH attempt AS (
+         UPDATE attempts SET status = 'sent', provider_message_id = $2, details = $3, finished_at = now()
+         WHERE id = $1)
+       UPDATE notifications
+         SET status = 'sent', last_channel = $6, sent_at = now(), next_attempt_at = NULL,
+             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $4 AND lease_owner = $5 AND status = 'pending'`,
+      [
+        attemptId,
+        outcome.providerMessageId,
+        outcome.details ? JSON.stringify(outcome.details) : null,
+        notificationId,
+        owner,
+        channel,
+      ],
+    );
+    return rowCount === 1;
   }
 
   async finish(attemptId: number, outcome: DeliveryOutcome): Promise<void> {

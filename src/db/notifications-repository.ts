@@ -1,7 +1,16 @@
 import { ValidationError } from "../core/errors.js";
-import type { Channel, Notification, NotificationStatus } from "../core/model.js";
+import type { Channel, Notification, NotificationStatus, Recipient } from "../core/model.js";
+import type { StoredAttempt } from "./attempts-repository.js";
 import type { Queryable } from "./database.js";
-import { NOTIFICATION_COLUMNS, type NotificationRow, toNotification } from "./rows.js";
+import {
+  type AttemptRow,
+  NOTIFICATION_COLUMNS,
+  type NotificationRow,
+  toAttempt,
+  toNotification,
+  toRecipient,
+  type UserRow,
+} from "./rows.js";
 
 export type StoredNotification = Notification & { failureReason: string | null };
 
@@ -17,11 +26,26 @@ export interface NotificationFilter {
   status?: NotificationStatus;
 }
 
+/** What a worker needs to run a round, read in the same statement that claims it. */
+export interface ClaimedDelivery {
+  notification: StoredNotification;
+  recipient: Recipient | null;
+  /** Every attempt so far; those left in progress by a dead worker count as interrupted. */
+  attempts: StoredAttempt[];
+  /** How many attempts a dead worker had left in progress, now recorded as interrupted. */
+  interrupted: number;
+}
+
 /** A notification due for a round, and which round, so its queue job gets a stable id. */
 export interface DueNotification {
   id: number;
   round: number;
 }
+
+type AttemptJson = Omit<AttemptRow, "started_at" | "finished_at"> & {
+  started_at: string;
+  finished_at: string | null;
+};
 
 // Delayed jobs and PostgreSQL may disagree on the time by a little; a job that arrives this
 // early may still claim its notification instead of waiting for the sweeper.
@@ -83,30 +107,51 @@ export class NotificationsRepository {
   }
 
   /**
-   * Takes the notification for one worker when it is pending, due and held by no live worker.
-   * The conditional UPDATE is the lock: of two workers racing, exactly one gets a row back.
+   * Takes the notification for one worker when it is pending, due and held by no live worker, and
+   * in the same statement reads its recipient and attempts and closes the attempts a dead worker
+   * left in progress. The conditional UPDATE is the lock: of two racing workers, one gets a row.
+   * One round trip instead of four: this runs once per delivery.
    */
-  async claim(id: number, owner: string, leaseSeconds: number): Promise<StoredNotification | null> {
-    const { rows } = await this.db.query<NotificationRow>(
-      `UPDATE notifications
-         SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
-       WHERE id = $1 AND status = 'pending'
-         AND next_attempt_at <= now() + interval '${EARLY_CLAIM_TOLERANCE}'
-         AND (lease_expires_at IS NULL OR lease_expires_at < now())
-       RETURNING ${NOTIFICATION_COLUMNS}`,
+  async claimForDelivery(id: number, owner: string, leaseSeconds: number): Promise<ClaimedDelivery | null> {
+    const { rows } = await this.db.query<
+      NotificationRow & { recipient: UserRow | null; attempts: AttemptJson[] | null; interrupted: number }
+    >(
+      `WITH claimed AS (
+         UPDATE notifications
+           SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
+         WHERE id = $1 AND status = 'pending'
+           AND next_attempt_at <= now() + interval '${EARLY_CLAIM_TOLERANCE}'
+           AND (lease_expires_at IS NULL OR lease_expires_at < now())
+         RETURNING ${NOTIFICATION_COLUMNS}),
+       interrupted AS (
+         UPDATE attempts SET status = 'interrupted', finished_at = now(),
+           error = 'the worker stopped during this attempt; the provider may or may not have received it'
+         WHERE notification_id = $1 AND status = 'in_progress' AND EXISTS (SELECT 1 FROM claimed)
+         RETURNING id)
+       SELECT claimed.*,
+         (SELECT row_to_json(u) FROM (SELECT id, email, first_name, last_name, phone_number, telegram_id
+            FROM users WHERE id = claimed.user_id) u) AS recipient,
+         (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = $1) AS attempts,
+         (SELECT count(*)::integer FROM interrupted) AS interrupted
+       FROM claimed`,
       [id, owner, leaseSeconds],
     );
-    return rows[0] ? toNotification(rows[0]) : null;
-  }
-
-  /** False when the lease was lost (expired and taken over, or the notification was cancelled). */
-  async renewLease(id: number, owner: string, leaseSeconds: number): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `UPDATE notifications SET lease_expires_at = now() + make_interval(secs => $3)
-       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
-      [id, owner, leaseSeconds],
-    );
-    return rowCount === 1;
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      notification: toNotification(row),
+      recipient: row.recipient ? toRecipient(row.recipient) : null,
+      // The statement sees attempts as they were before it ran, so a closed one still reads in_progress.
+      attempts: (row.attempts ?? []).map((attempt) =>
+        toAttempt({
+          ...attempt,
+          status: attempt.status === "in_progress" ? "interrupted" : attempt.status,
+          started_at: new Date(attempt.started_at),
+          finished_at: attempt.finished_at ? new Date(attempt.finished_at) : null,
+        }),
+      ),
+      interrupted: row.interrupted,
+    };
   }
 
   async markSent(id: number, owner: string, channel: Channel): Promise<boolean> {

@@ -2,11 +2,16 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../core/logger.js";
 import type { ChannelCircuit } from "../usecases/channel-circuit.js";
 
+const CACHE_MS = 1_000;
+
 /**
  * The circuit lives in Redis so every worker pauses the channel together. The key expires after
  * the cool-down; the next attempt after that is the probe, and its outcome opens or keeps closed.
  */
 export class RedisChannelCircuit implements ChannelCircuit {
+  // Read on every attempt; a second's staleness is worth one Redis round trip less per delivery.
+  private readonly cache = new Map<string, { reason: string | null; until: number }>();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -20,8 +25,13 @@ export class RedisChannelCircuit implements ChannelCircuit {
 
   async openReason(channel: string): Promise<string | null> {
     if (this.cooldownSeconds <= 0) return null;
+    const now = Date.now();
+    const cached = this.cache.get(channel);
+    if (cached && cached.until > now) return cached.reason;
     // Redis unreachable: deliver rather than skip; the provider will say if it is still wrong.
-    return this.redis.get(this.key(channel)).catch(() => null);
+    const reason = await this.redis.get(this.key(channel)).catch(() => null);
+    this.cache.set(channel, { reason, until: now + CACHE_MS });
+    return reason;
   }
 
   async open(channel: string, reason: string): Promise<void> {
@@ -30,6 +40,7 @@ export class RedisChannelCircuit implements ChannelCircuit {
       .set(this.key(channel), reason, "EX", Math.ceil(this.cooldownSeconds), "NX")
       .catch(() => null);
     // Only the worker that opened it logs, so an outage is one loud line, not one per message.
+    this.cache.set(channel, { reason, until: Date.now() + CACHE_MS });
     if (opened === "OK") {
       this.logger.error(
         { channel, reason, cooldownSeconds: this.cooldownSeconds },
@@ -39,6 +50,7 @@ export class RedisChannelCircuit implements ChannelCircuit {
   }
 
   async close(channel: string): Promise<void> {
+    this.cache.delete(channel);
     await this.redis.del(this.key(channel)).catch(() => {});
   }
 }

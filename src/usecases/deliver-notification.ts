@@ -48,23 +48,22 @@ export async function deliverNotification(
   deps: DeliverDeps,
   notificationId: number,
 ): Promise<DeliveryResult> {
-  const { notifications, attempts, workerId } = deps;
-  const notification = await notifications.claim(notificationId, workerId, deps.leaseSeconds);
-  if (!notification) return "not_claimable";
-  const interrupted = await attempts.interruptInFlight(notificationId);
-  if (interrupted > 0) {
+  const { notifications, workerId } = deps;
+  const claimed = await notifications.claimForDelivery(notificationId, workerId, deps.leaseSeconds);
+  if (!claimed) return "not_claimable";
+  const { notification, recipient } = claimed;
+  if (claimed.interrupted > 0) {
     deps.logger.warn(
-      { notificationId, interrupted },
+      { notificationId, interrupted: claimed.interrupted },
       "took over a delivery whose worker stopped mid-attempt",
     );
   }
-  const recipient = await deps.users.findById(notification.userId);
   if (!recipient) {
     await notifications.markFailed(notificationId, workerId, "the user no longer exists", null);
     return "failed";
   }
   const channels = notification.channels ?? deps.channelOrder;
-  const history = (await attempts.listForNotification(notificationId)).map(toAttemptResult);
+  const history = claimed.attempts.map(toAttemptResult);
   let lastChannel: Channel | null = notification.lastChannel;
 
   for (;;) {
@@ -115,6 +114,8 @@ export async function deliverNotification(
         }
         const result = await attemptChannel(deps, notification, recipient, step.channel, step.round);
         if (result === "lease_lost") return "lease_lost";
+        // The attempt already marked the notification sent.
+        if (result.result === "sent") return "sent";
         // last_channel names the last provider actually called, not a channel that was skipped.
         if (result.result !== "skipped") lastChannel = step.channel;
         history.push(result);
@@ -146,9 +147,14 @@ async function attemptChannel(
   if (openReason)
     return skip("circuit_open", `${provider.vendor} is paused after a configuration error: ${openReason}`);
 
-  if (!(await deps.notifications.renewLease(notification.id, deps.workerId, deps.leaseSeconds)))
-    return "lease_lost";
-  const attemptId = await deps.attempts.start(notification.id, round, channel);
+  const attemptId = await deps.attempts.startUnderLease(
+    notification.id,
+    round,
+    channel,
+    deps.workerId,
+    deps.leaseSeconds,
+  );
+  if (attemptId === null) return "lease_lost";
   const startedAt = performance.now();
   const outcome = await sendWithTimeout(
     provider,
@@ -160,7 +166,12 @@ async function attemptChannel(
     },
     deps.providerTimeoutSeconds,
   );
-  await deps.attempts.finish(attemptId, outcome);
+  if (outcome.kind === "sent") {
+    // Recording the success and ending the notification is one statement: this is the hot path.
+    await deps.attempts.finishSent(attemptId, outcome, notification.id, deps.workerId, channel);
+  } else {
+    await deps.attempts.finish(attemptId, outcome);
+  }
   const durationMs = Math.round(performance.now() - startedAt);
   if (outcome.kind === "sent") {
     deps.logger.info({ ...log, outcome: "sent", durationMs }, "delivered to provider");
