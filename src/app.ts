@@ -15,6 +15,7 @@ import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
 import { AttemptsRepository } from "./db/attempts-repository.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
+import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
 import { migrate } from "./db/migrate.js";
 import { NotificationsRepository } from "./db/notifications-repository.js";
 import { OutboxRepository } from "./db/outbox-repository.js";
@@ -22,6 +23,7 @@ import { UsersRepository } from "./db/users-repository.js";
 import { DeliveryQueue } from "./queue/delivery-queue.js";
 import { createRedis } from "./redis/connection.js";
 import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
+import { RedisDeliveryLatency } from "./redis/redis-delivery-latency.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
 
@@ -34,6 +36,9 @@ export interface CoreDeps {
   attempts: AttemptsRepository;
   apiKeys: ApiKeysRepository;
   outbox: OutboxRepository;
+  deliveryStats: DeliveryStatsRepository;
+  /** The creation-to-sent histogram shared by all workers (metrics). */
+  deliveryLatency: RedisDeliveryLatency;
   authenticator: ApiKeyAuthenticator;
   scheduler: DeliveryQueue;
   maxMessageLength: number;
@@ -72,6 +77,8 @@ export function createCore(config: Config, logger: Logger, poolSize = 10): Core 
     attempts: new AttemptsRepository(pool),
     apiKeys,
     outbox: new OutboxRepository(pool),
+    deliveryStats: new DeliveryStatsRepository(pool),
+    deliveryLatency: new RedisDeliveryLatency(redis, config.redisPrefix, logger),
     authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
     scheduler,
     maxMessageLength: config.maxMessageLength,
@@ -122,6 +129,7 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     workerId,
     logger,
     stopping: options.stopping,
+    observer: core.deliveryLatency,
   };
   return {
     deliverDeps,

@@ -6,7 +6,7 @@ import { once } from "node:events";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { type Core, createCore, prepareDatabase } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
-import { silentLogger } from "../../src/core/logger.js";
+import { type Logger, silentLogger } from "../../src/core/logger.js";
 import { buildHttpApp } from "../../src/entry/http/http-app.js";
 import { type RunningWorker, startWorker } from "../../src/entry/worker/worker-process.js";
 import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "./databases.js";
@@ -56,6 +56,8 @@ export interface TestServiceOptions {
   env?: Record<string, string>;
   /** false: no worker, for tests of the API alone. */
   worker?: boolean;
+  /** Where the service logs; silent by default. */
+  logger?: Logger;
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -76,7 +78,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   };
   const config = parseConfig(env);
   await prepareDatabase(config, silentLogger);
-  const core = createCore(config, silentLogger, 4);
+  const core = createCore(config, options.logger ?? silentLogger, 4);
   // The producer connection fails fast while connecting; tests start once it is there.
   if (core.redis.status !== "ready") await once(core.redis, "ready");
   const app = await buildHttpApp({ core, config });
