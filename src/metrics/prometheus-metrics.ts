@@ -84,7 +84,7 @@ export function createPrometheusMetrics(
 
   const refresh = async () => {
     // A source that hangs (BullMQ waits for Redis to come back) must not hang the scrape.
-    const timeoutMs = options.sourceTimeoutMs ?? 2_000;
+    const timeoutMs = options.sourceTimeoutMs ?? 5_000;
     const [stats, queue, latencySeries] = await Promise.allSettled([
       withTimeout(sources.stats(), timeoutMs),
       withTimeout(sources.queueCounts(), timeoutMs),

@@ -111,16 +111,16 @@ describe("/healthz, /readyz and /metrics", () => {
     const otherApp = await buildHttpApp({ core: otherCore, config });
     if (otherCore.redis.status !== "ready") await once(otherCore.redis, "ready");
     try {
-      const deliverySeries = (text: string) =>
-        parsePrometheusText(text).filter(
-          (sample) => sample.name.startsWith(M) && !sample.name.startsWith(`${M}queue_`),
-        );
-      const [here, there] = await Promise.all([
-        service.app.inject({ method: "GET", url: "/metrics" }),
-        otherApp.inject({ method: "GET", url: "/metrics" }),
-      ]);
-      expect(deliverySeries(there.body)).toEqual(deliverySeries(here.body));
-      expect(deliverySeries(here.body).length).toBeGreaterThan(10);
+      const scrape = async (app: typeof otherApp) => {
+        const samples = parsePrometheusText((await app.inject({ method: "GET", url: "/metrics" })).body);
+        // Both sources must have answered, or the comparison would be of what is left out.
+        expect(sampleValue(samples, `${M}metrics_source_up`, { source: "postgres" })).toBe(1);
+        expect(sampleValue(samples, `${M}metrics_source_up`, { source: "redis" })).toBe(1);
+        return samples.filter((sample) => sample.name.startsWith(M) && !sample.name.startsWith(`${M}queue_`));
+      };
+      const [here, there] = await Promise.all([scrape(service.app), scrape(otherApp)]);
+      expect(there).toEqual(here);
+      expect(here.length).toBeGreaterThan(10);
     } finally {
       await otherApp.close();
       await otherCore.close();
