@@ -8,18 +8,22 @@ import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { buildProviders, closeProviders } from "./channels/build-providers.js";
 import type { ChannelProvider } from "./channels/channel.js";
+import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
 import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
 import { AttemptsRepository } from "./db/attempts-repository.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
+import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
 import { migrate } from "./db/migrate.js";
 import { NotificationsRepository } from "./db/notifications-repository.js";
+import { OutboxRepository } from "./db/outbox-repository.js";
 import { UsersRepository } from "./db/users-repository.js";
 import { DeliveryQueue } from "./queue/delivery-queue.js";
 import { createRedis } from "./redis/connection.js";
 import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
+import { RedisDeliveryLatency } from "./redis/redis-delivery-latency.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
 
@@ -31,6 +35,10 @@ export interface CoreDeps {
   notifications: NotificationsRepository;
   attempts: AttemptsRepository;
   apiKeys: ApiKeysRepository;
+  outbox: OutboxRepository;
+  deliveryStats: DeliveryStatsRepository;
+  /** The creation-to-sent histogram shared by all workers (metrics). */
+  deliveryLatency: RedisDeliveryLatency;
   authenticator: ApiKeyAuthenticator;
   scheduler: DeliveryQueue;
   maxMessageLength: number;
@@ -43,12 +51,12 @@ export interface Core extends CoreDeps {
   close(): Promise<void>;
 }
 
-/** Creates the database when missing and brings its schema up to date. */
-export async function prepareDatabase(config: Config, logger: Logger): Promise<void> {
+/** Creates the database when missing and brings its schema up to date; names the migrations applied. */
+export async function prepareDatabase(config: Config, logger: Logger): Promise<string[]> {
   await ensureDatabaseExists(config.databaseUrl, logger);
   const pool = createPool(config.databaseUrl, logger, 1);
   try {
-    await migrate(pool, logger);
+    return await migrate(pool, logger);
   } finally {
     await pool.end();
   }
@@ -68,6 +76,9 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     notifications: new NotificationsRepository(pool),
     attempts: new AttemptsRepository(pool),
     apiKeys,
+    outbox: new OutboxRepository(pool),
+    deliveryStats: new DeliveryStatsRepository(pool),
+    deliveryLatency: new RedisDeliveryLatency(redis, config.redisPrefix, logger),
     authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
     scheduler,
     maxMessageLength: config.maxMessageLength,
@@ -98,14 +109,17 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
   const { config, logger } = core;
   const workerRedis = createRedis(config.redisUrl, logger, "worker");
   const circuitRedis = createRedis(config.redisUrl, logger, "client");
-  const providers = buildProviders(config, { redis: circuitRedis, ...options.providerOptions });
+  // The sandbox replaces every provider, so no channel is "missing" while it is on.
+  const providers = config.deliverySandbox
+    ? buildSandboxProviders(config, core.outbox)
+    : buildProviders(config, { redis: circuitRedis, ...options.providerOptions });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const deliverDeps: DeliverDeps = {
     notifications: core.notifications,
     attempts: core.attempts,
     users: core.users,
     providers,
-    missingChannels: config.missingChannels,
+    missingChannels: config.deliverySandbox ? {} : config.missingChannels,
     scheduler: core.scheduler,
     circuit: new RedisChannelCircuit(circuitRedis, config.redisPrefix, config.circuitCooldownSeconds, logger),
     channelOrder: config.channelOrder,
@@ -115,6 +129,7 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     workerId,
     logger,
     stopping: options.stopping,
+    observer: core.deliveryLatency,
   };
   return {
     deliverDeps,

@@ -78,6 +78,11 @@ export interface Config {
   sms: SmsRuConfig | null;
   email: SmtpConfig | null;
   telegram: TelegramConfig | null;
+  /**
+   * Every channel delivers into the outbox table instead of its provider (DELIVERY_SANDBOX). On by
+   * default only outside production when no channel has credentials, so the quick start shows the flow.
+   */
+  deliverySandbox: boolean;
   /** Why each unconfigured channel is unconfigured, for the start-up report and skipped attempts. */
   missingChannels: Partial<Record<Channel, string>>;
 }
@@ -148,6 +153,10 @@ export function parseConfig(env: Env): Config {
     sms,
     email,
     telegram,
+    deliverySandbox: read.boolean(
+      "DELIVERY_SANDBOX",
+      nodeEnv !== "production" && !sms && !email && !telegram,
+    ),
     missingChannels,
   };
 }

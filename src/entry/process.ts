@@ -54,6 +54,16 @@ export function onShutdownSignal(logger: Logger, graceSeconds: number, stop: () 
 
 /** Said once at start-up, so an operator sees at a glance which channels will be skipped. */
 export function reportChannels(logger: Logger, config: Config): void {
+  if (config.deliverySandbox) {
+    logger.warn(
+      { deliverySandbox: true, nodeEnv: config.nodeEnv },
+      "DELIVERY SANDBOX IS ON: no message reaches a real provider. Every channel writes into the outbox " +
+        "(GET /api/outbox/) and its attempt is recorded as sent. It is on because DELIVERY_SANDBOX=true, " +
+        "or by default outside production while no channel has credentials; set DELIVERY_SANDBOX=false to turn it off.",
+    );
+    logger.info({ channelOrder: config.channelOrder, sandboxed: [...CHANNELS] }, "delivery channels");
+    return;
+  }
   for (const reason of Object.values(config.missingChannels)) {
     logger.warn({}, `${reason}: notifications will skip that channel`);
   }

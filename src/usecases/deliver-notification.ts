@@ -7,6 +7,7 @@ import type { AttemptsRepository, StoredAttempt } from "../db/attempts-repositor
 import type { NotificationsRepository, StoredNotification } from "../db/notifications-repository.js";
 import type { UsersRepository } from "../db/users-repository.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
+import type { DeliveryObserver } from "./delivery-observer.js";
 import type { DeliveryScheduler } from "./ports.js";
 
 export interface DeliverDeps {
@@ -28,6 +29,8 @@ export interface DeliverDeps {
   /** True once the worker is shutting down: finish the call in flight, start no other. */
   stopping?: () => boolean;
   random?: () => number;
+  /** Hears of notifications that end sent (metrics); optional. */
+  observer?: DeliveryObserver;
 }
 
 export type DeliveryResult =
@@ -54,13 +57,27 @@ export async function deliverNotification(
   const { notification, recipient } = claimed;
   if (claimed.interrupted > 0) {
     deps.logger.warn(
-      { notificationId, interrupted: claimed.interrupted },
+      { notificationId, round: notification.retryCount + 1, interrupted: claimed.interrupted },
       "took over a delivery whose worker stopped mid-attempt",
     );
   }
   if (!recipient) {
-    await notifications.markFailed(notificationId, workerId, "the user no longer exists", null);
-    return "failed";
+    const marked = await notifications.markFailed(
+      notificationId,
+      workerId,
+      "the user no longer exists",
+      null,
+    );
+    deps.logger.warn(
+      {
+        notificationId,
+        round: notification.retryCount + 1,
+        outcome: "failed",
+        reason: "the user no longer exists",
+      },
+      "notification failed",
+    );
+    return marked ? "failed" : "lease_lost";
   }
   const channels = notification.channels ?? deps.channelOrder;
   const history = claimed.attempts.map(toAttemptResult);
@@ -79,11 +96,16 @@ export async function deliverNotification(
       case "sent": {
         // Reached when an earlier worker recorded the success but died before marking it.
         const marked = await notifications.markSent(notificationId, workerId, step.channel);
-        return marked ? "sent" : "lease_lost";
+        if (!marked) return "lease_lost";
+        reportSent(deps, notification, step.channel, log.round);
+        return "sent";
       }
       case "fail": {
         const marked = await notifications.markFailed(notificationId, workerId, step.reason, lastChannel);
-        deps.logger.warn({ ...log, outcome: "failed", reason: step.reason }, "notification failed");
+        deps.logger.warn(
+          { ...log, channel: lastChannel, outcome: "failed", reason: step.reason },
+          "notification failed",
+        );
         return marked ? "failed" : "lease_lost";
       }
       case "retry": {
@@ -96,14 +118,17 @@ export async function deliverNotification(
         );
         if (!scheduledAt) return "lease_lost";
         deps.logger.info(
-          { ...log, outcome: "retry_scheduled", delaySeconds: step.delaySeconds },
+          { ...log, channel: lastChannel, outcome: "retry_scheduled", delaySeconds: step.delaySeconds },
           "round failed",
         );
         // A lost job is found again by the sweeper once the retry is due, so a failure here is only logged.
         await deps.scheduler
           .schedule([{ notificationId, round: step.round, delaySeconds: step.delaySeconds }])
           .catch((error: Error) =>
-            deps.logger.warn({ ...log, err: error.message }, "could not queue the retry; the sweeper will"),
+            deps.logger.warn(
+              { ...log, channel: lastChannel, outcome: "retry_scheduled", err: error.message },
+              "could not queue the retry; the sweeper will",
+            ),
           );
         return "retry_scheduled";
       }
@@ -114,8 +139,11 @@ export async function deliverNotification(
         }
         const result = await attemptChannel(deps, notification, recipient, step.channel, step.round);
         if (result === "lease_lost") return "lease_lost";
-        // The attempt already marked the notification sent.
-        if (result.result === "sent") return "sent";
+        if (result.result === "sent") {
+          // The attempt already marked the notification sent, in the same statement.
+          reportSent(deps, notification, step.channel, step.round);
+          return "sent";
+        }
         // last_channel names the last provider actually called, not a channel that was skipped.
         if (result.result !== "skipped") lastChannel = step.channel;
         history.push(result);
@@ -123,6 +151,20 @@ export async function deliverNotification(
       }
     }
   }
+}
+
+function reportSent(
+  deps: DeliverDeps,
+  notification: StoredNotification,
+  channel: Channel,
+  round: number,
+): void {
+  const secondsSinceCreated = Math.max(0, (Date.now() - notification.createdAt.getTime()) / 1000);
+  deps.logger.info(
+    { notificationId: notification.id, round, channel, outcome: "sent", secondsSinceCreated },
+    "notification sent",
+  );
+  deps.observer?.sent({ notificationId: notification.id, channel, secondsSinceCreated });
 }
 
 async function attemptChannel(

@@ -72,6 +72,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     PROVIDER_TIMEOUT_SECONDS: "3",
     API_KEYS: "test-api-key-0123456789",
     API_KEY_CACHE_SECONDS: "0",
+    // Tests see the real providers' behaviour unless they ask for the sandbox.
+    DELIVERY_SANDBOX: "false",
     ...options.env,
   };
   const config = parseConfig(env);

@@ -1,5 +1,7 @@
 import { initialSchema } from "./001-initial-schema.js";
 import { apiKeys } from "./002-api-keys.js";
+import { outbox } from "./004-outbox.js";
+import { metricsIndexes } from "./005-metrics-indexes.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
-export const migrations: { name: string; sql: string }[] = [initialSchema, apiKeys];
+export const migrations: { name: string; sql: string }[] = [initialSchema, apiKeys, outbox, metricsIndexes];

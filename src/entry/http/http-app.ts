@@ -11,6 +11,8 @@ import type { Config } from "../../config.js";
 import { registerAuthentication } from "./authentication.js";
 import { registerErrorHandler } from "./error-handler.js";
 import { notificationsRoutes } from "./notifications-routes.js";
+import { observabilityRoutes } from "./observability-routes.js";
+import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
 import { usersRoutes } from "./users-routes.js";
@@ -79,5 +81,7 @@ export async function buildHttpApp(
 
   await app.register(usersRoutes, deps);
   await app.register(notificationsRoutes, deps);
+  await app.register(outboxRoutes, deps);
+  await app.register(observabilityRoutes, deps);
   return app;
 }

@@ -1,0 +1,53 @@
+import type { Queryable } from "./database.js";
+
+/** Counts over everything PostgreSQL holds: the same answer from whichever process asks. */
+export interface DeliveryStats {
+  created: number;
+  /** Notifications that ended sent or failed, by the last channel a provider was called on (null: none). */
+  ended: { status: "sent" | "failed"; channel: string | null; count: number }[];
+  /** Finished attempts (not those in progress), by channel, status and error kind (null for sent). */
+  attempts: { channel: string; status: string; errorKind: string | null; count: number }[];
+  pending: number;
+  /** Pending notifications that already failed at least one round: waiting for a retry. */
+  waitingForRetry: number;
+}
+
+export class DeliveryStatsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** One statement, so every number comes from the same snapshot. */
+  async read(): Promise<DeliveryStats> {
+    const { rows } = await this.db.query<{
+      created: number;
+      pending: number;
+      waiting_for_retry: number;
+      ended: { status: "sent" | "failed"; channel: string | null; count: number }[] | null;
+      attempts: { channel: string; status: string; error_kind: string | null; count: number }[] | null;
+    }>(
+      `SELECT
+         (SELECT count(*)::integer FROM notifications) AS created,
+         (SELECT count(*)::integer FROM notifications WHERE status = 'pending') AS pending,
+         (SELECT count(*)::integer FROM notifications WHERE status = 'pending' AND retry_count > 0)
+           AS waiting_for_retry,
+         (SELECT json_agg(e) FROM (
+            SELECT status, last_channel AS channel, count(*)::integer AS count FROM notifications
+            WHERE status IN ('sent', 'failed') GROUP BY status, last_channel) e) AS ended,
+         (SELECT json_agg(a) FROM (
+            SELECT channel, status, error_kind, count(*)::integer AS count FROM attempts
+            WHERE status <> 'in_progress' GROUP BY channel, status, error_kind) a) AS attempts`,
+    );
+    const row = rows[0]!;
+    return {
+      created: row.created,
+      pending: row.pending,
+      waitingForRetry: row.waiting_for_retry,
+      ended: row.ended ?? [],
+      attempts: (row.attempts ?? []).map((a) => ({
+        channel: a.channel,
+        status: a.status,
+        errorKind: a.error_kind,
+        count: a.count,
+      })),
+    };
+  }
+}

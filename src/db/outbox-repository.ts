@@ -1,0 +1,79 @@
+import type { Channel } from "../core/model.js";
+import type { Queryable } from "./database.js";
+
+export interface OutboxEntry {
+  id: number;
+  notificationId: number;
+  channel: Channel;
+  to: string;
+  subject: string | null;
+  text: string;
+  createdAt: Date;
+}
+
+export type NewOutboxEntry = Omit<OutboxEntry, "id" | "createdAt">;
+
+export interface OutboxFilter {
+  channel?: Channel;
+  notificationId?: number;
+}
+
+interface OutboxRow {
+  id: number;
+  notification_id: number;
+  channel: string;
+  to_address: string;
+  subject: string | null;
+  text: string;
+  created_at: Date;
+}
+
+const toEntry = (row: OutboxRow): OutboxEntry => ({
+  id: row.id,
+  notificationId: row.notification_id,
+  channel: row.channel as Channel,
+  to: row.to_address,
+  subject: row.subject,
+  text: row.text,
+  createdAt: row.created_at,
+});
+
+/** The delivery sandbox's outbox: what each channel would have sent, to whom. */
+export class OutboxRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async add(entry: NewOutboxEntry): Promise<OutboxEntry> {
+    const { rows } = await this.db.query<OutboxRow>(
+      `INSERT INTO outbox (notification_id, channel, to_address, subject, text)
+       VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+      [entry.notificationId, entry.channel, entry.to, entry.subject, entry.text],
+    );
+    return toEntry(rows[0]!);
+  }
+
+  async list(
+    filter: OutboxFilter,
+    page: { limit: number; offset: number },
+  ): Promise<{ count: number; results: OutboxEntry[] }> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    if (filter.channel !== undefined) {
+      values.push(filter.channel);
+      conditions.push(`channel = $${values.length}`);
+    }
+    if (filter.notificationId !== undefined) {
+      values.push(filter.notificationId);
+      conditions.push(`notification_id = $${values.length}`);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
+    const { rows: countRows } = await this.db.query<{ count: number }>(
+      `SELECT count(*)::integer AS count FROM outbox ${where}`,
+      values,
+    );
+    const { rows } = await this.db.query<OutboxRow>(
+      `SELECT * FROM outbox ${where} ORDER BY id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      [...values, page.limit, page.offset],
+    );
+    return { count: countRows[0]?.count ?? 0, results: rows.map(toEntry) };
+  }
+}

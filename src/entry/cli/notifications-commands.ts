@@ -1,0 +1,121 @@
+import type { Command } from "commander";
+import { createNotification } from "../../usecases/create-notification.js";
+import type { ScheduledDelivery } from "../../usecases/ports.js";
+import { getNotification, type NotificationWithAttempts } from "../../usecases/read-notifications.js";
+import { serializeNotification } from "../http/serializers.js";
+import { parseId } from "./arguments.js";
+import { type Io, isoOrDash, oneLine, orDash, printJson, table } from "./output.js";
+import { redisReady, withCore } from "./with-core.js";
+
+export function addNotificationCommands(program: Command, io: Io): void {
+  program
+    .command("send")
+    .description("create a notification, as POST /api/notifications/ does; a worker delivers it")
+    .requiredOption("--user <id>", "the recipient's user id", parseId)
+    .requiredOption("--message <text>", "the text to deliver")
+    .option("--subject <subject>", 'email subject (default "Notification")')
+    .option("--channels <list>", "channels to try in order instead of CHANNEL_ORDER, e.g. sms,email")
+    .option("--json", "print the notification as JSON")
+    .action(async (options) => {
+      const notification = await withCore(async (core) => {
+        // The use case queues in the background; a one-shot command must see the queueing finish
+        // before it closes the connection, so it queues through a scheduler it can wait for.
+        const queued: Promise<void>[] = [];
+        const connected = await redisReady(core);
+        const scheduler = {
+          schedule: (deliveries: ScheduledDelivery[]) => core.scheduler.schedule(deliveries),
+          scheduleSoon: (delivery: ScheduledDelivery) => {
+            if (connected) queued.push(core.scheduler.schedule([delivery]));
+            else queued.push(Promise.reject(new Error("Redis did not answer")));
+          },
+        };
+        const created = await createNotification(
+          { ...core, scheduler },
+          {
+            user: options.user,
+            message: options.message,
+            subject: options.subject ?? null,
+            channels: options.channels === undefined ? null : splitList(options.channels),
+          },
+        );
+        const [result] = await Promise.allSettled(queued);
+        if (result?.status === "rejected") {
+          io.err(
+            `warning: could not queue notification ${created.id} now (${(result.reason as Error).message}); it is stored, and a worker's sweeper will queue it`,
+          );
+        }
+        return created;
+      });
+      if (options.json) return printJson(io, serializeNotification(notification, []));
+      io.out(`Created notification ${notification.id} (pending); a worker will deliver it.`);
+      io.out(`Follow it with: notification-service status ${notification.id}`);
+    });
+
+  program
+    .command("status")
+    .description("show a notification and every delivery attempt")
+    .argument("<id>", "the notification id", parseId)
+    .option("--json", "print it as JSON, in the shape GET /api/notifications/{id}/ answers")
+    .action(async (id: number, options) => {
+      const notification = await withCore((core) => getNotification(core, id));
+      if (options.json) return printJson(io, serializeNotification(notification, notification.attempts));
+      io.out(describeNotification(notification));
+    });
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function describeNotification(n: NotificationWithAttempts): string {
+  const headline =
+    n.status === "sent"
+      ? `sent via ${n.lastChannel}`
+      : n.status === "failed"
+        ? "failed"
+        : n.status === "pending"
+          ? n.retryCount > 0
+            ? `pending, waiting for retry ${n.retryCount + 1}`
+            : "pending"
+          : n.status;
+  const fields: string[][] = [
+    ["  user", String(n.userId)],
+    ["  created", isoOrDash(n.createdAt)],
+  ];
+  if (n.sentAt) {
+    const seconds = ((n.sentAt.getTime() - n.createdAt.getTime()) / 1000).toFixed(1);
+    fields.push(["  sent", `${n.sentAt.toISOString()} (${seconds} s after creation)`]);
+  }
+  if (n.status === "pending") fields.push(["  next round", isoOrDash(n.nextAttemptAt)]);
+  if (n.failureReason) fields.push(["  failure", n.failureReason]);
+  fields.push(
+    ["  retries", String(n.retryCount)],
+    ["  channels", n.channels ? n.channels.join(", ") : "CHANNEL_ORDER"],
+    ["  subject", orDash(n.subject)],
+    ["  message", oneLine(n.message, 200)],
+  );
+  const lines = [`Notification ${n.id}: ${headline}`, table(fields), ""];
+  if (n.attempts.length === 0) {
+    lines.push("No attempts yet.");
+  } else {
+    lines.push(
+      "Attempts:",
+      table([
+        ["  ROUND", "CHANNEL", "STATUS", "KIND", "CODE", "FINISHED", "DETAIL"],
+        ...n.attempts.map((a) => [
+          `  ${a.round}`,
+          a.channel,
+          a.status,
+          orDash(a.errorKind),
+          orDash(a.providerCode),
+          isoOrDash(a.finishedAt),
+          a.status === "sent" ? orDash(a.providerMessageId) : oneLine(a.error ?? "-"),
+        ]),
+      ]),
+    );
+  }
+  return lines.join("\n");
+}

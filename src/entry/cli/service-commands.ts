@@ -1,0 +1,42 @@
+import type { Command } from "commander";
+import { prepareDatabase } from "../../app.js";
+import { loadConfig } from "../../config.js";
+import type { Io } from "./output.js";
+import { commandLogger } from "./with-core.js";
+
+/** `serve` and `worker` keep running after their action returns; the CLI must not exit then. */
+export interface LongRunning {
+  started: boolean;
+}
+
+export function addServiceCommands(program: Command, io: Io, longRunning: LongRunning): void {
+  program
+    .command("serve")
+    .description("run the HTTP API and a delivery worker in a child process, as npm start does")
+    .action(async () => {
+      // Imported when needed: the HTTP stack is heavy, and one-shot commands do not need it.
+      const { runApiWithWorker, siblingEntry } = await import("../launcher.js");
+      // The worker child is this same command line tool, running `worker`.
+      await runApiWithWorker({ entry: siblingEntry(import.meta.url, "../cli"), args: ["worker"] });
+      longRunning.started = true;
+    });
+
+  program
+    .command("worker")
+    .description("run a delivery worker alone; any number may run at once")
+    .action(async () => {
+      const { runWorker } = await import("../launcher.js");
+      await runWorker();
+      longRunning.started = true;
+    });
+
+  program
+    .command("migrate")
+    .description("create the database when missing and apply the migrations it lacks")
+    .action(async () => {
+      const config = loadConfig();
+      const applied = await prepareDatabase(config, commandLogger(config));
+      if (applied.length === 0) io.out("The database schema is up to date.");
+      else io.out(`Applied ${applied.length} migration(s): ${applied.join(", ")}.`);
+    });
+}

@@ -1,0 +1,72 @@
+import type { FastifyPluginAsync } from "fastify";
+import { CHANNELS, type Channel } from "../../core/model.js";
+import { createPrometheusMetrics } from "../../metrics/prometheus-metrics.js";
+import type { HttpDeps } from "./http-app.js";
+
+/** How long /readyz waits for PostgreSQL and for Redis before calling it failed. */
+const READINESS_TIMEOUT_MS = 2_000;
+
+type CheckResult = { status: "ok"; latency_ms: number } | { status: "failed"; error: string };
+
+/**
+ * Public operational endpoints, outside /api (no key, no rate limit): /healthz (the process
+ * answers), /readyz (its dependencies answer), /metrics (Prometheus).
+ */
+export const observabilityRoutes: FastifyPluginAsync<HttpDeps> = async (app, { core, config }) => {
+  const metrics = createPrometheusMetrics({
+    stats: () => core.deliveryStats.read(),
+    queueCounts: () => core.scheduler.counts(),
+    latency: () => core.deliveryLatency.read(),
+  });
+
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
+
+  app.get("/readyz", { schema: { hide: true } }, async (request, reply) => {
+    const [postgres, redis] = await Promise.all([
+      check(() => core.pool.query("SELECT 1")),
+      check(() => core.redis.ping()),
+    ]);
+    const ready = postgres.status === "ok" && redis.status === "ok";
+    if (!ready) request.log.warn({ postgres, redis }, "not ready");
+    const channels = Object.fromEntries(
+      CHANNELS.map((channel) => [channel, channelState(channel)]),
+    ) as Record<Channel, string>;
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? "ok" : "unavailable",
+      checks: { postgres, redis },
+      channels,
+      delivery_sandbox: config.deliverySandbox,
+    });
+  });
+
+  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+    const body = await metrics.render();
+    return reply.type(metrics.contentType).send(body);
+  });
+
+  function channelState(channel: Channel): "sandbox" | "configured" | "not_configured" {
+    if (config.deliverySandbox) return "sandbox";
+    return config.missingChannels[channel] ? "not_configured" : "configured";
+  }
+};
+
+async function check(probe: () => Promise<unknown>): Promise<CheckResult> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)),
+      READINESS_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([probe(), timeout]);
+    return { status: "ok", latency_ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    // A short reason only: this endpoint is public, the details go to the log.
+    const code = (error as { code?: string }).code;
+    return { status: "failed", error: code ?? (error instanceof Error ? error.message : "failed") };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,82 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { type Static, Type } from "typebox";
+import { ValidationError } from "../../core/errors.js";
+import { CHANNELS, type Channel, isChannel } from "../../core/model.js";
+import type { OutboxEntry } from "../../db/outbox-repository.js";
+import { listOutbox } from "../../usecases/read-outbox.js";
+import type { HttpDeps } from "./http-app.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
+import { ErrorBody } from "./schemas.js";
+
+const OutboxQuery = Type.Object({
+  channel: Type.Optional(Type.String({ description: `Only this channel: ${CHANNELS.join(", ")}` })),
+  notification: Type.Optional(Type.String({ description: "Only this notification's messages" })),
+  page: Type.Optional(Type.String({ description: "1-based page number" })),
+  page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),
+});
+
+const OutboxMessage = Type.Object({
+  id: Type.Integer(),
+  notification: Type.Integer(),
+  channel: Type.Enum(CHANNELS),
+  to: Type.String({ description: "The address the real provider would have used" }),
+  subject: Type.Union([Type.String(), Type.Null()], { description: "Email only" }),
+  text: Type.String(),
+  created_at: Type.String({ format: "date-time" }),
+});
+
+const OutboxPage = Type.Object({
+  count: Type.Integer(),
+  next: Type.Union([Type.String(), Type.Null()]),
+  previous: Type.Union([Type.String(), Type.Null()]),
+  results: Type.Array(OutboxMessage),
+});
+
+const serializeOutboxEntry = (entry: OutboxEntry) => ({
+  id: entry.id,
+  notification: entry.notificationId,
+  channel: entry.channel,
+  to: entry.to,
+  subject: entry.subject,
+  text: entry.text,
+  created_at: entry.createdAt.toISOString(),
+});
+
+export const outboxRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
+  app.get(
+    "/api/outbox/",
+    {
+      schema: {
+        tags: ["outbox"],
+        summary: "What the delivery sandbox sent instead of the real providers, newest first",
+        querystring: OutboxQuery,
+        response: { 200: OutboxPage, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const query = parseOutboxQuery(request.query);
+      const found = await listOutbox(deps.core, query);
+      return paginate(request, query.page, query.pageSize, {
+        count: found.count,
+        results: found.results.map(serializeOutboxEntry),
+      });
+    },
+  );
+};
+
+function parseOutboxQuery(query: Static<typeof OutboxQuery>) {
+  const problems: Record<string, string[]> = {};
+  let channel: Channel | undefined;
+  if (query.channel !== undefined && query.channel !== "") {
+    if (isChannel(query.channel)) channel = query.channel;
+    else problems.channel = [`Select a valid choice: ${CHANNELS.join(", ")}.`];
+  }
+  const notificationId =
+    query.notification === undefined || query.notification === ""
+      ? undefined
+      : positiveInteger(problems, "notification", query.notification, 0);
+  const page = positiveInteger(problems, "page", query.page, 1);
+  const pageSize = positiveInteger(problems, "page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  return { channel, notificationId, page, pageSize };
+}

@@ -1,0 +1,53 @@
+/** Django REST Framework's page-number pagination: `?page=&page_size=`, `{count, next, previous, results}`. */
+import type { FastifyRequest } from "fastify";
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+export class PageNotFound extends Error {
+  readonly statusCode = 404;
+  constructor() {
+    super("Invalid page.");
+  }
+}
+
+/** Reads a whole number of at least 1 from a query value; records a field problem when it is not one. */
+export function positiveInteger(
+  problems: Record<string, string[]>,
+  field: string,
+  raw: string | undefined,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > max) {
+    problems[field] = [
+      max < Number.MAX_SAFE_INTEGER ? `Enter a whole number from 1 to ${max}.` : "Enter a whole number.",
+    ];
+    return fallback;
+  }
+  return value;
+}
+
+export function paginate<T>(
+  request: FastifyRequest,
+  page: number,
+  pageSize: number,
+  found: { count: number; results: T[] },
+): { count: number; next: string | null; previous: string | null; results: T[] } {
+  const lastPage = Math.max(1, Math.ceil(found.count / pageSize));
+  if (page > lastPage) throw new PageNotFound();
+  return {
+    count: found.count,
+    next: page < lastPage ? pageUrl(request, page + 1) : null,
+    previous: page > 1 ? pageUrl(request, page - 1) : null,
+    results: found.results,
+  };
+}
+
+function pageUrl(request: FastifyRequest, page: number): string {
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  url.searchParams.set("page", String(page));
+  return url.toString();
+}

@@ -1,0 +1,94 @@
+/**
+ * The long-running modes, shared by the entry points (api.ts, worker.ts, start.ts) and the CLI
+ * (`serve`, `worker`), so each is written once. Each loads the configuration, prepares the
+ * database and runs until SIGTERM or SIGINT.
+ */
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createCore, prepareDatabase } from "../app.js";
+import { loadConfig } from "../config.js";
+import { createLogger } from "../logging.js";
+import { startHttpServer } from "./http/http-server.js";
+import { onShutdownSignal, reportChannels } from "./process.js";
+import { startWorker } from "./worker/worker-process.js";
+
+/** The HTTP API alone. Any number may run against one database and Redis. */
+export async function runApi(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  await prepareDatabase(config, logger);
+  const core = createCore(config, logger);
+  const app = await startHttpServer(core, logger);
+  onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
+    await app.close();
+    await core.close();
+  });
+}
+
+/** The delivery worker alone. Any number may run at once. */
+export async function runWorker(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  await prepareDatabase(config, logger);
+  const core = createCore(config, logger);
+  const worker = startWorker(core);
+  reportChannels(logger, config);
+  logger.info({ concurrency: config.workerConcurrency }, "delivery worker started");
+  onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
+    await worker.stop();
+    await core.close();
+  });
+}
+
+/** How to start a worker process: a script and its arguments (e.g. worker.js, or cli.js worker). */
+export interface WorkerCommand {
+  entry: string;
+  args: string[];
+}
+
+/**
+ * The API in this process and the delivery worker in a child process, so both cores are used. A
+ * worker that dies is restarted; SIGTERM stops both cleanly.
+ */
+export async function runApiWithWorker(workerCommand: WorkerCommand): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  await prepareDatabase(config, logger);
+
+  let stopping = false;
+  const startWorkerProcess = () => {
+    const child = fork(workerCommand.entry, workerCommand.args, { stdio: "inherit" });
+    child.on("exit", (code, signal) => {
+      if (stopping) return;
+      logger.error({ code, signal }, "delivery worker exited; restarting it");
+      setTimeout(() => {
+        if (!stopping) worker = startWorkerProcess();
+      }, 1_000);
+    });
+    return child;
+  };
+  let worker = startWorkerProcess();
+
+  const core = createCore(config, logger);
+  const app = await startHttpServer(core, logger);
+  onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
+    stopping = true;
+    const workerExited = new Promise<void>((resolve) => {
+      if (worker.exitCode !== null || worker.signalCode !== null) resolve();
+      else worker.once("exit", () => resolve());
+    });
+    worker.kill("SIGTERM");
+    await app.close();
+    await core.close();
+    await workerExited;
+  });
+}
+
+/**
+ * The path of a sibling entry script of the module at `moduleUrl`: name.js when built, name.ts
+ * under tsx (npm run dev), where the forked child inherits the loader through execArgv.
+ */
+export function siblingEntry(moduleUrl: string, name: string): string {
+  const extension = moduleUrl.endsWith(".ts") ? ".ts" : ".js";
+  return fileURLToPath(new URL(`./${name}${extension}`, moduleUrl));
+}

@@ -1,0 +1,74 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "../core/logger.js";
+import type { Channel } from "../core/model.js";
+import type { DeliveryObserver } from "../usecases/delivery-observer.js";
+
+/** Upper bounds, in seconds, of the creation-to-sent histogram: from instant sends to hours of retries. */
+export const DELIVERY_LATENCY_BUCKETS = [
+  0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600,
+] as const;
+
+export interface LatencySeries {
+  channel: string;
+  /** Cumulative count per upper bound, in DELIVERY_LATENCY_BUCKETS order, then +Inf. */
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
+/**
+ * The time from a notification's creation to its being sent, as a histogram kept in one Redis
+ * hash that every worker adds to. A histogram kept in each worker's memory could only be read by
+ * scraping every worker; this one is whole for the deployment, and any API process serves it.
+ * Lost when Redis loses its data, which Prometheus reads as a counter reset.
+ */
+export class RedisDeliveryLatency implements DeliveryObserver {
+  private readonly key: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly logger: Logger,
+  ) {
+    this.key = `${prefix}:metrics:delivery-latency`;
+  }
+
+  sent(event: { notificationId: number; channel: Channel; secondsSinceCreated: number }): void {
+    const { channel, secondsSinceCreated } = event;
+    const index = DELIVERY_LATENCY_BUCKETS.findIndex((bound) => secondsSinceCreated <= bound);
+    const bucket = index === -1 ? "+Inf" : String(DELIVERY_LATENCY_BUCKETS[index]);
+    // One transaction, so a scrape never sees a count that disagrees with the buckets.
+    this.redis
+      .multi()
+      .hincrby(this.key, `${channel}|${bucket}`, 1)
+      .hincrbyfloat(this.key, `${channel}|sum`, secondsSinceCreated)
+      .hincrby(this.key, `${channel}|count`, 1)
+      .exec()
+      .catch((error: Error) =>
+        this.logger.debug(
+          { notificationId: event.notificationId, err: error.message },
+          "could not record delivery latency",
+        ),
+      );
+  }
+
+  async read(): Promise<LatencySeries[]> {
+    const fields = await this.redis.hgetall(this.key);
+    const byChannel = new Map<string, Map<string, number>>();
+    for (const [field, value] of Object.entries(fields)) {
+      const [channel, name] = field.split("|");
+      if (!channel || !name) continue;
+      const entries = byChannel.get(channel) ?? new Map<string, number>();
+      entries.set(name, Number(value));
+      byChannel.set(channel, entries);
+    }
+    return [...byChannel].map(([channel, entries]) => {
+      let cumulative = 0;
+      const buckets = [...DELIVERY_LATENCY_BUCKETS.map(String), "+Inf"].map((bound) => {
+        cumulative += entries.get(bound) ?? 0;
+        return cumulative;
+      });
+      return { channel, buckets, sum: entries.get("sum") ?? 0, count: entries.get("count") ?? 0 };
+    });
+  }
+}

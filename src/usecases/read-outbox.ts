@@ -1,0 +1,24 @@
+import type { Channel } from "../core/model.js";
+import type { OutboxEntry, OutboxRepository } from "../db/outbox-repository.js";
+
+export interface OutboxDeps {
+  outbox: OutboxRepository;
+}
+
+export interface ListOutboxQuery {
+  channel?: Channel;
+  notificationId?: number;
+  page: number;
+  pageSize: number;
+}
+
+/** What the delivery sandbox "sent", newest first. */
+export async function listOutbox(
+  deps: OutboxDeps,
+  query: ListOutboxQuery,
+): Promise<{ count: number; results: OutboxEntry[] }> {
+  return deps.outbox.list(
+    { channel: query.channel, notificationId: query.notificationId },
+    { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
+  );
+}

@@ -1,0 +1,293 @@
+import { Redis } from "ioredis";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "../support/databases.js";
+import { deleteRedisKeys } from "../support/redis-keys.js";
+import { runCli } from "../support/run-cli.js";
+
+describe("the notification-service command", () => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  let db: pg.Pool;
+
+  beforeAll(async () => {
+    database = newTestDatabase();
+    env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: uniqueName("ns-cli"),
+      DELIVERY_SANDBOX: "false",
+    };
+    const migrated = await runCli(["migrate"], env);
+    expect(migrated).toMatchObject({ code: 0, stderr: "" });
+    expect(migrated.stdout).toMatch(
+      /^Applied \d+ migration\(s\): 001-initial-schema, 002-api-keys, .*004-outbox/,
+    );
+    db = new pg.Pool({ connectionString: database.url, max: 2 });
+  });
+  afterAll(async () => {
+    await db?.end();
+    await deleteRedisKeys(env.REDIS_PREFIX!);
+    await database?.drop();
+  });
+
+  const cli = (...args: string[]) => runCli(args, env);
+
+  describe("usage", () => {
+    it("prints help for the program and for each command, with exit code 0", async () => {
+      const [help, usersCreate, keysHelp] = await Promise.all([
+        cli("--help"),
+        cli("users", "create", "--help"),
+        cli("keys", "--help"),
+      ]);
+      expect(help.code).toBe(0);
+      for (const command of ["serve", "worker", "migrate", "users", "send", "status", "keys"]) {
+        expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+      }
+      expect(help.stdout).toContain("Exit codes: 0 success; 1 the command failed");
+      expect(usersCreate.code).toBe(0);
+      for (const option of [
+        "--email",
+        "--password",
+        "--first-name",
+        "--last-name",
+        "--phone",
+        "--telegram-id",
+      ]) {
+        expect(usersCreate.stdout).toContain(option);
+      }
+      expect(keysHelp.stdout).toMatch(/create[\s\S]*list[\s\S]*revoke/);
+    });
+
+    it("exits 2 for a wrong command line: no command, unknown command or option, missing or malformed arguments", async () => {
+      const cases = [
+        [[], /Usage: notification-service/],
+        [["bogus"], /unknown command 'bogus'/],
+        [["status"], /missing required argument 'id'/],
+        [["status", "abc"], /expected a whole number/],
+        [["send", "--message", "hi"], /required option '--user <id>' not specified/],
+        [["send", "--user", "0", "--message", "hi"], /expected a whole number/],
+        [
+          ["users", "create", "--email", "x@example.com", "--password", "long enough", "--colour", "red"],
+          /unknown option '--colour'/,
+        ],
+      ] as const;
+      const results = await Promise.all(cases.map(([args]) => cli(...args)));
+      cases.forEach(([args, message], index) => {
+        expect({ args, code: results[index]!.code }).toEqual({ args, code: 2 });
+        expect(results[index]!.stderr).toMatch(message);
+      });
+    });
+  });
+
+  it("migrate says the schema is up to date when it is", async () => {
+    expect(await cli("migrate")).toMatchObject({ code: 0, stdout: "The database schema is up to date.\n" });
+  });
+
+  describe("users create", () => {
+    it("creates a user with normalised contacts", async () => {
+      const result = await cli(
+        "users",
+        "create",
+        "--email",
+        "Ann@Example.com",
+        "--password",
+        "correct horse",
+        "--first-name",
+        "Ann",
+        "--last-name",
+        "Lee",
+        "--phone",
+        "8 (999) 000-11-22",
+        "--telegram-id",
+        "123456",
+        "--json",
+      );
+      expect(result.code).toBe(0);
+      const user = JSON.parse(result.stdout);
+      expect(user).toEqual({
+        id: expect.any(Number),
+        email: "Ann@Example.com",
+        first_name: "Ann",
+        last_name: "Lee",
+        phone_number: "+79990001122",
+        telegram_id: "123456",
+      });
+      const { rows } = await db.query("SELECT email, phone_number, password_hash FROM users WHERE id = $1", [
+        user.id,
+      ]);
+      expect(rows[0]).toMatchObject({ email: "Ann@Example.com", phone_number: "+79990001122" });
+      expect(rows[0].password_hash).not.toContain("correct horse");
+
+      const human = await cli("users", "create", "--email", "bob@example.com", "--password", "correct horse");
+      expect(human.code).toBe(0);
+      expect(human.stdout).toMatch(/^Created user \d+\.\n {2}email +bob@example\.com/);
+    });
+
+    it("exits 1 naming each invalid field, and writes nothing", async () => {
+      const before = (await db.query("SELECT count(*)::int AS n FROM users")).rows[0].n;
+      const result = await cli(
+        "users",
+        "create",
+        "--email",
+        "not-an-email",
+        "--password",
+        "short",
+        "--phone",
+        "12",
+      );
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toBe(
+        [
+          "error: invalid input",
+          "  email: Enter a valid email address.",
+          "  password: Ensure this field has at least 8 characters.",
+          "  phone_number: Enter a valid phone number, e.g. +79990001122.",
+          "",
+        ].join("\n"),
+      );
+      const duplicate = await cli(
+        "users",
+        "create",
+        "--email",
+        "ANN@example.com",
+        "--password",
+        "correct horse",
+      );
+      expect(duplicate).toMatchObject({
+        code: 1,
+        stderr: "error: invalid input\n  email: user with this email already exists.\n",
+      });
+      expect((await db.query("SELECT count(*)::int AS n FROM users")).rows[0].n).toBe(before);
+    });
+  });
+
+  describe("send and status", () => {
+    it("stores the notification, queues its delivery, and shows it", async () => {
+      const user = JSON.parse(
+        (await cli("users", "create", "--email", "send@example.com", "--password", "correct horse", "--json"))
+          .stdout,
+      );
+      const sent = await cli(
+        "send",
+        "--user",
+        String(user.id),
+        "--message",
+        "Your code is 1234",
+        "--subject",
+        "Code",
+        "--channels",
+        "email, sms",
+        "--json",
+      );
+      expect(sent.code).toBe(0);
+      expect(sent.stderr).toBe("");
+      const notification = JSON.parse(sent.stdout);
+      expect(notification).toMatchObject({
+        user: user.id,
+        message: "Your code is 1234",
+        subject: "Code",
+        channels: ["email", "sms"],
+        status: "pending",
+        attempts: [],
+      });
+      const { rows } = await db.query(
+        "SELECT user_id::int, status, channels FROM notifications WHERE id = $1",
+        [notification.id],
+      );
+      expect(rows[0]).toEqual({ user_id: user.id, status: "pending", channels: ["email", "sms"] });
+      const redis = new Redis(TEST_REDIS_URL);
+      try {
+        expect(await redis.exists(`${env.REDIS_PREFIX}:deliveries:n${notification.id}-r1`)).toBe(1);
+      } finally {
+        redis.disconnect();
+      }
+
+      const human = await cli("status", String(notification.id));
+      expect(human.code).toBe(0);
+      expect(human.stdout).toContain(`Notification ${notification.id}: pending`);
+      expect(human.stdout).toMatch(/channels +email, sms/);
+      expect(human.stdout).toContain("No attempts yet.");
+      const json = await cli("status", String(notification.id), "--json");
+      expect(JSON.parse(json.stdout)).toMatchObject({ id: notification.id, status: "pending", attempts: [] });
+    });
+
+    it("exits 1 for an unknown user, an unknown channel or notification, writing nothing", async () => {
+      const before = (await db.query("SELECT count(*)::int AS n FROM notifications")).rows[0].n;
+      expect(await cli("send", "--user", "999999", "--message", "hi")).toMatchObject({
+        code: 1,
+        stderr: 'error: invalid input\n  user: Invalid pk "999999" - object does not exist.\n',
+      });
+      const badChannel = await cli("send", "--user", "1", "--message", "hi", "--channels", "sms,fax");
+      expect(badChannel).toMatchObject({
+        code: 1,
+        stderr: 'error: invalid input\n  channels: Unknown channel "fax": use sms, email or telegram.\n',
+      });
+      expect((await db.query("SELECT count(*)::int AS n FROM notifications")).rows[0].n).toBe(before);
+      expect(await cli("status", "999999")).toMatchObject({
+        code: 1,
+        stderr: "error: Notification 999999 not found.\n",
+      });
+    });
+  });
+
+  describe("keys", () => {
+    it("creates a key and prints it once, lists keys without them, and revokes one", async () => {
+      const created = await cli("keys", "create", "--name", "billing");
+      expect(created.code).toBe(0);
+      const key = created.stdout.trim();
+      expect(key).toMatch(/^nsk_\S+$/);
+      expect(created.stderr).toMatch(/Created API key \d+ "billing"\. It is shown only this once/);
+      const { rows } = await db.query(
+        "SELECT id::int, name, key_prefix, key_hash, revoked_at FROM api_keys WHERE name = 'billing'",
+      );
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows)).not.toContain(key);
+      const id = rows[0].id as number;
+
+      const list = await cli("keys", "list");
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(/^ID +NAME +PREFIX +CREATED +REVOKED\n/);
+      expect(list.stdout).toMatch(
+        new RegExp(
+          `^${id} +billing +${rows[0].key_prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} +\\S+Z +-$`,
+          "m",
+        ),
+      );
+      expect(list.stdout).not.toContain(key);
+
+      const revoked = await cli("keys", "revoke", String(id));
+      expect(revoked).toMatchObject({ code: 0 });
+      expect(revoked.stdout).toMatch(new RegExp(`^Revoked API key ${id} "billing"`));
+      expect(
+        (await db.query("SELECT revoked_at FROM api_keys WHERE id = $1", [id])).rows[0].revoked_at,
+      ).not.toBeNull();
+      const listed = JSON.parse((await cli("keys", "list", "--json")).stdout);
+      expect(listed.find((k: { id: number }) => k.id === id)).toMatchObject({
+        name: "billing",
+        revoked_at: expect.any(String),
+      });
+
+      expect(await cli("keys", "revoke", "999999")).toMatchObject({
+        code: 1,
+        stderr: "error: API key 999999 not found.\n",
+      });
+      expect(await cli("keys", "create", "--name", " ")).toMatchObject({ code: 1 });
+    });
+  });
+
+  it("exits 1 with one clear line when the configuration is invalid or PostgreSQL is unreachable", async () => {
+    expect(await runCli(["keys", "list"], { ...env, MAX_RETRIES: "lots" })).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: 'configuration error: MAX_RETRIES must be a number from 0 to 100, got "lots"\n',
+    });
+    const unreachable = await runCli(["keys", "list"], {
+      ...env,
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x",
+    });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^error: cannot reach PostgreSQL \(.*ECONNREFUSED.*\)/);
+  });
+});

@@ -1,0 +1,228 @@
+import { once } from "node:events";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCore } from "../../src/app.js";
+import { parseConfig } from "../../src/config.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { buildHttpApp } from "../../src/entry/http/http-app.js";
+import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
+import { parsePrometheusText, sampleValue } from "../support/prometheus-text.js";
+import { startTestService, type TestService } from "../support/test-service.js";
+import { waitFor } from "../support/wait-for.js";
+
+const M = "notification_service_";
+
+describe("/healthz, /readyz and /metrics", () => {
+  let smsRu: FakeSmsRu;
+  let service: TestService;
+
+  beforeAll(async () => {
+    smsRu = await FakeSmsRu.start();
+    service = await startTestService({
+      // A long retry delay keeps a transiently failed notification waiting for its next round.
+      env: { SMS_RU_API_URL: smsRu.url, SMS_RU_API_ID: "metrics-api-id", RETRY_DELAY_SECONDS: "600" },
+    });
+  });
+  afterAll(async () => {
+    await service?.close();
+    await smsRu?.close();
+  });
+
+  it("answers /healthz without a key", async () => {
+    const response = await service.app.inject({ method: "GET", url: "/healthz" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok" });
+  });
+
+  it("answers /readyz 200 without a key when PostgreSQL and Redis answer, and says which channels are configured", async () => {
+    const response = await service.app.inject({ method: "GET", url: "/readyz" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      status: "ok",
+      checks: { postgres: { status: "ok" }, redis: { status: "ok" } },
+      channels: { sms: "configured", email: "not_configured", telegram: "not_configured" },
+      delivery_sandbox: false,
+    });
+  });
+
+  it("counts notifications, outcomes by channel, attempts, retries, queue depth and time to send", async () => {
+    const user = await service.createUser({
+      email: "metrics@example.com",
+      password: "correct horse battery",
+      phone_number: "+79990001122",
+    });
+    const send = async (channels: string[]) =>
+      (await service.createNotification({ user: user.id, message: "counted", channels })).id;
+
+    const sentId = await send(["sms"]);
+    await service.waitForStatus(sentId, "sent");
+    smsRu.replyNext(smsRuReplies.numberError("79990001122", 207));
+    await service.waitForStatus(await send(["sms"]), "failed");
+    await service.waitForStatus(await send(["email"]), "failed");
+    smsRu.replyNext(smsRuReplies.requestError(220));
+    const retrying = await send(["sms"]);
+    await waitFor("a retry to be scheduled", async () => {
+      const notification = await service.getNotification(retrying);
+      return notification.retry_count === 1 ? notification : undefined;
+    });
+
+    const response = await service.app.inject({ method: "GET", url: "/metrics" });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+    const samples = parsePrometheusText(response.body);
+    const value = (name: string, labels?: Record<string, string>) => sampleValue(samples, M + name, labels);
+
+    expect(value("notifications_created_total")).toBe(4);
+    expect(value("notifications_sent_total", { channel: "sms" })).toBe(1);
+    expect(value("notifications_sent_total", { channel: "email" })).toBe(0);
+    expect(value("notifications_failed_total", { channel: "sms" })).toBe(1);
+    expect(value("notifications_failed_total", { channel: "none" })).toBe(1);
+    const attempts = (channel: string, status: string, error_kind: string) =>
+      value("delivery_attempts_total", { channel, status, error_kind });
+    expect(attempts("sms", "sent", "none")).toBe(1);
+    expect(attempts("sms", "failed", "permanent")).toBe(1);
+    expect(attempts("sms", "failed", "transient")).toBe(1);
+    expect(attempts("email", "skipped", "not_configured")).toBe(1);
+    expect(value("notifications_pending")).toBe(1);
+    expect(value("notifications_waiting_for_retry")).toBe(1);
+    expect(value("queue_jobs", { state: "delayed" })).toBe(1);
+    expect(value("queue_jobs", { state: "waiting" })).toBe(0);
+    expect(value("queue_jobs", { state: "active" })).toBe(0);
+    expect(value("metrics_source_up", { source: "postgres" })).toBe(1);
+    expect(value("metrics_source_up", { source: "redis" })).toBe(1);
+
+    expect(value("delivery_latency_seconds_count", { channel: "sms" })).toBe(1);
+    expect(value("delivery_latency_seconds_bucket", { channel: "sms", le: "+Inf" })).toBe(1);
+    expect(value("delivery_latency_seconds_bucket", { channel: "sms", le: "30" })).toBe(1);
+    const sum = value("delivery_latency_seconds_sum", { channel: "sms" })!;
+    const { rows } = await service.core.pool.query(
+      "SELECT extract(epoch FROM sent_at - created_at)::float AS seconds FROM notifications WHERE id = $1",
+      [sentId],
+    );
+    expect(sum).toBeGreaterThan(0);
+    expect(Math.abs(sum - rows[0].seconds)).toBeLessThan(0.5);
+    expect(samples.some((sample) => sample.name === "process_cpu_user_seconds_total")).toBe(true);
+  });
+
+  it("gives the same delivery numbers from another API process over the same database and Redis", async () => {
+    const config = parseConfig(service.env);
+    const otherCore = createCore(config, silentLogger, 2);
+    const otherApp = await buildHttpApp({ core: otherCore, config });
+    if (otherCore.redis.status !== "ready") await once(otherCore.redis, "ready");
+    try {
+      const scrape = async (app: typeof otherApp) => {
+        const samples = parsePrometheusText((await app.inject({ method: "GET", url: "/metrics" })).body);
+        // Both sources must have answered, or the comparison would be of what is left out.
+        expect(sampleValue(samples, `${M}metrics_source_up`, { source: "postgres" })).toBe(1);
+        expect(sampleValue(samples, `${M}metrics_source_up`, { source: "redis" })).toBe(1);
+        return samples.filter((sample) => sample.name.startsWith(M) && !sample.name.startsWith(`${M}queue_`));
+      };
+      const [here, there] = await Promise.all([scrape(service.app), scrape(otherApp)]);
+      expect(there).toEqual(here);
+      expect(here.length).toBeGreaterThan(10);
+    } finally {
+      await otherApp.close();
+      await otherCore.close();
+    }
+  });
+});
+
+describe("/readyz and /metrics when a dependency is down", () => {
+  let service: TestService;
+
+  beforeAll(async () => {
+    service = await startTestService({ worker: false, env: { DELIVERY_SANDBOX: "true" } });
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  const appWith = async (overrides: Record<string, string>) => {
+    const config = parseConfig({ ...service.env, ...overrides });
+    const core = createCore(config, silentLogger, 1);
+    const app = await buildHttpApp({ core, config });
+    if (!overrides.REDIS_URL && core.redis.status !== "ready") await once(core.redis, "ready");
+    return {
+      app,
+      async close() {
+        await app.close();
+        await core.close();
+      },
+    };
+  };
+
+  it("answers 503 naming Redis when Redis does not answer, and leaves Redis' series out of /metrics", async () => {
+    const down = await appWith({ REDIS_URL: "redis://127.0.0.1:1" });
+    try {
+      const response = await down.app.inject({ method: "GET", url: "/readyz" });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({
+        status: "unavailable",
+        checks: { postgres: { status: "ok" }, redis: { status: "failed" } },
+        channels: { sms: "sandbox", email: "sandbox", telegram: "sandbox" },
+        delivery_sandbox: true,
+      });
+      const samples = parsePrometheusText((await down.app.inject({ method: "GET", url: "/metrics" })).body);
+      expect(sampleValue(samples, `${M}metrics_source_up`, { source: "redis" })).toBe(0);
+      expect(sampleValue(samples, `${M}metrics_source_up`, { source: "postgres" })).toBe(1);
+      expect(sampleValue(samples, `${M}queue_jobs`, { state: "waiting" })).toBeUndefined();
+      expect(sampleValue(samples, `${M}notifications_created_total`)).toBe(0);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it("answers 503 naming PostgreSQL when PostgreSQL does not answer", async () => {
+    const down = await appWith({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/nowhere" });
+    try {
+      const response = await down.app.inject({ method: "GET", url: "/readyz" });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({
+        status: "unavailable",
+        checks: { postgres: { status: "failed", error: "ECONNREFUSED" }, redis: { status: "ok" } },
+      });
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe("delivery log lines", () => {
+  const lines: Record<string, unknown>[] = [];
+  let service: TestService;
+
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    service = await startTestService({
+      env: { DELIVERY_SANDBOX: "true" },
+      logger: pino({ level: "debug" }, sink),
+    });
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it("are JSON, and every one about a delivery names the notification, channel, round and outcome", async () => {
+    const user = await service.createUser({ email: "logged@example.com", password: "correct horse battery" });
+    const created = await service.createNotification({ user: user.id, message: "log me" });
+    await service.waitForStatus(created.id, "sent");
+    await waitFor("the sent line", () =>
+      lines.some((line) => line.msg === "notification sent") ? true : undefined,
+    );
+
+    const about = lines.filter((line) => line.notificationId === created.id);
+    expect(about.map((line) => [line.msg, line.channel, line.round, line.outcome])).toEqual([
+      ["channel skipped", "sms", 1, "skipped"],
+      ["delivered to provider", "email", 1, "sent"],
+      ["notification sent", "email", 1, "sent"],
+    ]);
+    for (const line of about)
+      expect(line).toMatchObject({ level: expect.any(Number), time: expect.any(Number) });
+  });
+});
