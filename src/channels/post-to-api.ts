@@ -1,11 +1,13 @@
 /**
- * One HTTP POST to a vendor API with Node's fetch, turned into either the vendor's reply (status,
+ * One HTTP POST to a vendor API with undici's request (keep-alive connections, no fetch
+ * machinery per call: this runs once per delivery), turned into either the vendor's reply (status,
  * raw text and the JSON body when it parses) or a transient outcome for everything that kept a
  * reply from arriving: network errors, the caller's timeout, a connection dropped mid-body.
  * Error texts pass through `redact`, since fetch errors can quote the URL and its secrets.
- * Redirects are not followed: fetch would turn the POST into a GET without its body, so a 3xx
- * reaches the provider, which reports the API URL as misconfigured.
+ * Redirects are not followed (a POST turned into a GET would lose its body), so a 3xx reaches
+ * the provider, which reports the API URL as misconfigured.
  */
+import { Agent, request } from "undici";
 import { type TransientOutcome, transient } from "../core/outcome.js";
 import { abortReason } from "./abort.js";
 import { redact } from "./redact.js";
@@ -17,6 +19,9 @@ export interface ApiReply {
   json: unknown;
 }
 
+// One pool of keep-alive connections per origin for the whole process.
+const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+
 export type PostResult = { reply: ApiReply } | { failure: TransientOutcome };
 
 export async function postToApi(
@@ -26,9 +31,9 @@ export async function postToApi(
   secrets: readonly string[],
 ): Promise<PostResult> {
   try {
-    const response = await fetch(url, { method: "POST", ...init, signal, redirect: "manual" });
-    const text = await response.text();
-    return { reply: { status: response.status, text, json: parseJson(text) } };
+    const response = await request(url, { method: "POST", ...init, signal, dispatcher: agent });
+    const text = await response.body.text();
+    return { reply: { status: response.statusCode, text, json: parseJson(text) } };
   } catch (error) {
     if (signal.aborted) return { failure: transient(abortReason(signal)) };
     return { failure: transient(redact(`network error: ${describe(error)}`, secrets)) };
@@ -43,7 +48,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** fetch says only "fetch failed"; the useful part (ECONNREFUSED, ECONNRESET...) is in `cause`. */
+/** Some errors say little themselves; the useful part (ECONNREFUSED, ECONNRESET...) is in `cause`. */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause: unknown = error.cause;

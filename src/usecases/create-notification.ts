@@ -24,7 +24,9 @@ export async function createNotification(
   deps: CreateNotificationDeps,
   input: CreateNotificationInput,
 ): Promise<StoredNotification> {
-  const notification = await deps.notifications.create(validateNotification(input, deps.maxMessageLength));
+  const notification = await deps.notifications.createBatched(
+    validateNotification(input, deps.maxMessageLength),
+  );
   deps.scheduler.scheduleSoon({ notificationId: notification.id, round: 1, delaySeconds: 0 });
   return notification;
 }

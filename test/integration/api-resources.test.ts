@@ -108,6 +108,45 @@ describe("the REST API's resources", () => {
     expect(read.next_attempt_at).not.toBeNull();
   });
 
+  it("answers each of many concurrent creates with its own notification, and refuses only unknown users", async () => {
+    const user = await service.createUser({ email: "concurrent@example.com", password: "a secret password" });
+    const bodies = Array.from({ length: 60 }, (_, i) =>
+      i % 10 === 3
+        ? { user: 987654321, message: `lost ${i}` }
+        : {
+            user: user.id,
+            message: i % 7 === 0 ? "same text" : `message ${i}`,
+            channels: i % 2 ? ["email"] : undefined,
+          },
+    );
+    const responses = await Promise.all(
+      bodies.map((payload) => service.inject({ method: "POST", url: "/api/notifications/", payload })),
+    );
+    const ids = new Set<number>();
+    responses.forEach((response, i) => {
+      const body = bodies[i]!;
+      if (body.user !== user.id) {
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toEqual({ user: ['Invalid pk "987654321" - object does not exist.'] });
+        return;
+      }
+      expect(response.statusCode).toBe(201);
+      const created = response.json();
+      expect(created).toMatchObject({
+        user: user.id,
+        message: body.message,
+        channels: body.channels ?? null,
+      });
+      ids.add(created.id);
+    });
+    expect(ids.size).toBe(54);
+    const stored = await service.core.pool.query(
+      "SELECT count(*)::int AS n FROM notifications WHERE user_id = $1",
+      [user.id],
+    );
+    expect(stored.rows[0].n).toBe(54);
+  });
+
   it("lists notifications newest first, filtered by user and status, paginated", async () => {
     const alice = await service.createUser({ email: "alice@example.com", password: "a secret password" });
     const bob = await service.createUser({ email: "bob@example.com", password: "a secret password" });
