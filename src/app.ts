@@ -14,8 +14,10 @@ import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
 import { AttemptsRepository } from "./db/attempts-repository.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
+import { IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
 import { migrate } from "./db/migrate.js";
 import { NotificationsRepository } from "./db/notifications-repository.js";
+import { type TransactionRunner, transactionRunner } from "./db/transactions.js";
 import { UsersRepository } from "./db/users-repository.js";
 import { DeliveryQueue } from "./queue/delivery-queue.js";
 import { createRedis } from "./redis/connection.js";
@@ -35,6 +37,9 @@ export interface CoreDeps {
   scheduler: DeliveryQueue;
   maxMessageLength: number;
   phoneDefaultRegion: string;
+  transaction: TransactionRunner;
+  idempotencyKeys: IdempotencyKeysRepository;
+  idempotencyTtlHours: number;
 }
 
 export interface Core extends CoreDeps {
@@ -72,6 +77,9 @@ export function createCore(config: Config, logger: Logger, poolSize = 10): Core 
     scheduler,
     maxMessageLength: config.maxMessageLength,
     phoneDefaultRegion: config.phoneDefaultRegion,
+    transaction: transactionRunner(pool),
+    idempotencyKeys: new IdempotencyKeysRepository(pool),
+    idempotencyTtlHours: config.idempotencyTtlHours,
     async close() {
       await scheduler.close().catch(() => {});
       redis.disconnect();

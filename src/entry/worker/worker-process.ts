@@ -2,7 +2,11 @@ import type { Core } from "../../app.js";
 import { createDeliveryRuntime, type DeliveryOptions } from "../../app.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
 import { deliverNotification } from "../../usecases/deliver-notification.js";
+import { forgetExpiredIdempotencyKeys } from "../../usecases/forget-expired-idempotency-keys.js";
 import { requeueOrphaned } from "../../usecases/requeue-orphaned.js";
+
+// Expired keys are already ignored; deleting them is housekeeping and need not be frequent.
+const KEY_CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningWorker {
   /** Stops taking work, lets deliveries in flight finish (bounded by the grace period), closes. */
@@ -26,8 +30,15 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
   // Due this long without a worker holding it, a notification has surely lost its queue job.
   const orphanAfterSeconds = Math.max(1, config.sweepIntervalSeconds);
   const sweep = () => requeueOrphaned(runtime.deliverDeps, orphanAfterSeconds);
+  let keysForgottenAt = 0;
   const sweeper = setInterval(() => {
     sweep().catch((error: Error) => logger.warn({ err: error.message }, "sweep failed; will try again"));
+    if (Date.now() - keysForgottenAt >= KEY_CLEANUP_INTERVAL_MS) {
+      keysForgottenAt = Date.now();
+      forgetExpiredIdempotencyKeys(core).catch((error: Error) =>
+        logger.warn({ err: error.message }, "could not delete expired idempotency keys; will try again"),
+      );
+    }
   }, config.sweepIntervalSeconds * 1000);
 
   return {
