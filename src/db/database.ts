@@ -69,8 +69,10 @@ export async function ensureDatabaseExists(databaseUrl: string, logger: Logger):
     await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
     logger.info({ database: name }, "created database");
   } catch (error) {
-    // 42P04: another process created it in the meantime.
-    if ((error as { code?: string }).code !== "42P04") throw error;
+    // Another process created it in the meantime: 42P04 when its CREATE had committed, 23505
+    // (pg_database's unique index) when both ran at once, as an API and a worker starting together.
+    const code = (error as { code?: string }).code;
+    if (code !== "42P04" && code !== "23505") throw error;
   } finally {
     await admin.end().catch(() => {});
   }
