@@ -1,7 +1,7 @@
 import type { Core } from "../../app.js";
 import { createDeliveryRuntime, type DeliveryOptions } from "../../app.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
-import { deliverNotification } from "../../usecases/deliver-notification.js";
+import { abandonDeliveries, deliverNotification } from "../../usecases/deliver-notification.js";
 import { forgetExpiredIdempotencyKeys } from "../../usecases/forget-expired-idempotency-keys.js";
 import { requeueOrphaned } from "../../usecases/requeue-orphaned.js";
 
@@ -51,12 +51,19 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
     async stop() {
       stopping = true;
       clearInterval(sweeper);
-      const grace = new Promise<void>((resolve) =>
-        setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref(),
+      const grace = new Promise<false>((resolve) =>
+        setTimeout(() => resolve(false), config.shutdownGraceSeconds * 1000).unref(),
       );
-      // close() waits for the jobs in flight; past the grace period we stop waiting and their
-      // notifications are taken over by another worker once their lease runs out.
-      await Promise.race([worker.close(), grace]);
+      // close() waits for the jobs in flight; past the grace period we stop waiting, record their
+      // calls as interrupted and free their notifications for another worker.
+      const finished = await Promise.race([worker.close().then(() => true), grace]);
+      if (!finished) {
+        const abandoned = await abandonDeliveries(runtime.deliverDeps).catch((error: Error) => {
+          logger.warn({ err: error.message }, "could not free the deliveries in flight; their leases will");
+          return 0;
+        });
+        logger.warn({ abandoned }, "shutdown grace period over; deliveries in flight left to other workers");
+      }
       await runtime.close();
     },
   };
