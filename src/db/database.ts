@@ -12,10 +12,11 @@ export function createPool(databaseUrl: string, logger: Logger, max = 10): Pool 
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
-    connectionTimeoutMillis: 5_000,
+    // PostgreSQL down or unreachable must cost an API request a few seconds (then 503), not a hang.
+    connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 30_000,
-    // A query stuck behind a dead server must fail rather than hang a request forever.
-    query_timeout: 30_000,
+    // A query stuck behind a frozen server must fail rather than hang; ours take milliseconds.
+    query_timeout: 10_000,
     application_name: "notification-service",
   });
   // An idle client whose server went away emits here; without a listener the process would crash.
@@ -99,7 +100,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       "08003",
       "08006",
     ].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error/i.test(
+    /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|Query read timeout/i.test(
       message,
     )
   );

@@ -88,8 +88,27 @@ export class PrivatePostgres {
     await asPostgresUser(`${BIN}/pg_ctl`, ["-D", this.dataDir, "-m", "fast", "-w", "-t", "60", "stop"]);
   }
 
+  /**
+   * SIGSTOP to the server and every backend: it accepts TCP connections but answers nothing, as
+   * a hung host or a network partition looks to a client. `thaw` lets it go on.
+   */
+  async freeze(): Promise<void> {
+    for (const pid of await this.processIds()) process.kill(pid, "SIGSTOP");
+  }
+
+  async thaw(): Promise<void> {
+    for (const pid of await this.processIds()) process.kill(pid, "SIGCONT");
+  }
+
+  private async processIds(): Promise<number[]> {
+    const postmaster = Number(readFileSync(join(this.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    const { stdout } = await run("pgrep", ["-P", String(postmaster)]).catch(() => ({ stdout: "" }));
+    return [postmaster, ...stdout.split(/\s+/).filter(Boolean).map(Number)];
+  }
+
   /** Stops the cluster whatever state it is in and deletes it. */
   async destroy(): Promise<void> {
+    await this.thaw().catch(() => {});
     if (existsSync(join(this.dataDir, "postmaster.pid"))) {
       await asPostgresUser(`${BIN}/pg_ctl`, ["-D", this.dataDir, "-m", "immediate", "-w", "stop"]).catch(
         () => {},
