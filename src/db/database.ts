@@ -31,6 +31,14 @@ export async function withTransaction<T>(
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client has no 'error' listener of the pool's: the server going away
+  // mid-transaction (a PostgreSQL restart) would emit an unhandled 'error' and crash the process.
+  // The failing query rejects anyway; the connection is then dropped instead of reused.
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await work(client);
@@ -38,9 +46,11 @@ export async function withTransaction<T>(
     return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
+    if (!lost && isDatabaseUnavailable(error)) lost = error as Error;
     throw error;
   } finally {
-    client.release();
+    client.off("error", onError);
+    client.release(lost);
   }
 }
 

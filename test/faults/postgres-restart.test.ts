@@ -47,7 +47,28 @@ describe("PostgreSQL restarting", () => {
     await waitFor("SMS.ru to get it", () =>
       fixture.sent("in flight at the restart") === 1 ? true : undefined,
     );
+    // Idempotent creates (transactions) in flight while the server shuts down must fail, not crash the API.
+    let hammering = true;
+    const accepted: { id: number; message: string }[] = [];
+    const statuses: number[] = [];
+    const hammer = Promise.all(
+      Array.from({ length: 4 }, async (_, lane) => {
+        for (let i = 0; hammering; i++) {
+          const message = `hammer ${lane}-${i}`;
+          const response = await api
+            .post("/api/notifications/", { user, message }, { "idempotency-key": message })
+            .catch(() => ({ status: 0, body: {} as Record<string, unknown> }));
+          statuses.push(response.status);
+          if (response.status === 201) accepted.push({ id: response.body.id as number, message });
+        }
+      }),
+    );
+    await waitFor("idempotent creates to be flowing", () => (accepted.length >= 8 ? true : undefined));
     await postgres.stop();
+    hammering = false;
+    await hammer;
+    expect(statuses.every((status) => status === 201 || status === 503)).toBe(true);
+    expect(apiProcess.running).toBe(true);
 
     for (const attempt of [
       () => api.post("/api/notifications/", { user, message: "while down" }, {}, 10_000),
@@ -80,6 +101,19 @@ describe("PostgreSQL restarting", () => {
     expect(recovered.attempts.at(-1)?.status).toBe("sent");
     expect(fixture.sent("after the restart")).toBe(1);
     expect(fixture.sent("while down")).toBe(0);
+    // Every create answered 201 is stored once and delivered; one whose delivery was in flight
+    // when the server went away was sent again after it came back: at most twice, never more.
+    const stored = await fixture.pool.query(
+      "SELECT count(*)::int AS n FROM notifications WHERE message LIKE 'hammer %'",
+    );
+    expect(stored.rows[0].n).toBe(accepted.length);
+    for (const { id, message } of accepted) {
+      const done = await fixture.waitForStatus(id, "sent");
+      const sends = fixture.sent(message);
+      expect(sends).toBeGreaterThanOrEqual(1);
+      expect(sends).toBeLessThanOrEqual(2);
+      expect(done.attempts.filter((a) => a.status === "interrupted")).toHaveLength(sends - 1);
+    }
     expect(await fixture.inProgressAttempts()).toBe(0);
     expect(apiProcess.running).toBe(true);
     expect(worker.running).toBe(true);

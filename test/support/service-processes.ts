@@ -101,7 +101,8 @@ export class ServiceProcess {
 
   /** The last lines it wrote, for failure messages. */
   tail(count = 15): string {
-    return [...this.text, ...this.lines.map((line) => JSON.stringify(line))].slice(-count).join("\n");
+    const logged = this.lines.map((line) => JSON.stringify(line)).slice(-count);
+    return [...logged, ...this.text.slice(-count)].join("\n");
   }
 
   private take(raw: string): void {
