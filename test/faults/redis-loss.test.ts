@@ -83,8 +83,8 @@ describe("Redis lost", () => {
     );
     const queued = await Promise.all(["queued d", "queued e"].map((m) => api.createNotification(user, m)));
 
+    // The running service writes its keys again at once, so there is nothing to check here.
     await redis.flushAll();
-    expect(await redis.keyCount()).toBe(0);
 
     for (const id of [...retrying, slow, ...queued]) await fixture.waitForStatus(id, "sent");
     for (const message of ["retry a", "retry b", "retry c"]) expect(fixture.sent(message)).toBe(2);

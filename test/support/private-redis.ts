@@ -68,15 +68,6 @@ export class PrivateRedis {
     }
   }
 
-  async keyCount(): Promise<number> {
-    const client = new Redis(this.url, { maxRetriesPerRequest: 1 });
-    try {
-      return await client.dbsize();
-    } finally {
-      client.disconnect();
-    }
-  }
-
   private async ping(): Promise<boolean> {
     const client = new Redis(this.url, {
       maxRetriesPerRequest: 0,
