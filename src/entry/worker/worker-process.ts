@@ -27,7 +27,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
     // While a killed worker's job still looks active in Redis, the sweeper cannot queue its
     // notification again (same job id), so the job must come back before the lease runs out:
     // then a takeover takes at most LEASE_SECONDS plus a sweep or two.
-    lockDurationMs: Math.round(config.leaseSeconds * 500),
+    lockDurationMs: Math.max(1_000, Math.round(config.leaseSeconds * 500)),
     stalledIntervalMs: Math.max(1_000, Math.round(config.sweepIntervalSeconds * 1000)),
     logger,
     handle: (notificationId) => deliverNotification(runtime.deliverDeps, notificationId),
