@@ -16,9 +16,11 @@ import { ApiKeysRepository } from "./db/api-keys-repository.js";
 import { AttemptsRepository } from "./db/attempts-repository.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
 import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
+import { IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
 import { migrate } from "./db/migrate.js";
 import { NotificationsRepository } from "./db/notifications-repository.js";
 import { OutboxRepository } from "./db/outbox-repository.js";
+import { type TransactionRunner, transactionRunner } from "./db/transactions.js";
 import { UsersRepository } from "./db/users-repository.js";
 import { DeliveryQueue } from "./queue/delivery-queue.js";
 import { createRedis } from "./redis/connection.js";
@@ -43,6 +45,9 @@ export interface CoreDeps {
   scheduler: DeliveryQueue;
   maxMessageLength: number;
   phoneDefaultRegion: string;
+  transaction: TransactionRunner;
+  idempotencyKeys: IdempotencyKeysRepository;
+  idempotencyTtlHours: number;
 }
 
 export interface Core extends CoreDeps {
@@ -83,6 +88,9 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     scheduler,
     maxMessageLength: config.maxMessageLength,
     phoneDefaultRegion: config.phoneDefaultRegion,
+    transaction: transactionRunner(pool),
+    idempotencyKeys: new IdempotencyKeysRepository(pool),
+    idempotencyTtlHours: config.idempotencyTtlHours,
     async close() {
       await scheduler.close().catch(() => {});
       redis.disconnect();

@@ -65,6 +65,8 @@ export interface Config {
   circuitCooldownSeconds: number;
   /** Seconds given to in-flight deliveries on SIGTERM before the process exits anyway. */
   shutdownGraceSeconds: number;
+  /** How long an Idempotency-Key is remembered; a reuse within it returns the first notification. */
+  idempotencyTtlHours: number;
   /** Keys accepted from the environment (API_KEYS), besides those created with the CLI. */
   apiKeys: string[];
   /** Only when set on purpose: /api/* answers without a key. */
@@ -145,6 +147,7 @@ export function parseConfig(env: Env): Config {
     sweepIntervalSeconds: read.number("SWEEP_INTERVAL_SECONDS", 5, { min: 0.1, max: 3600 }),
     circuitCooldownSeconds: read.number("CIRCUIT_COOLDOWN_SECONDS", 60, { min: 0, max: 24 * 3600 }),
     shutdownGraceSeconds: read.number("SHUTDOWN_GRACE_SECONDS", 20, { min: 0, max: 3600 }),
+    idempotencyTtlHours: read.number("IDEMPOTENCY_TTL_HOURS", 24, { min: 1, max: 24 * 365 }),
     apiKeys: read.list("API_KEYS"),
     authDisabled: read.boolean("AUTH_DISABLED", false),
     apiKeyCacheSeconds: read.number("API_KEY_CACHE_SECONDS", 5, { min: 0, max: 3600 }),

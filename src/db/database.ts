@@ -12,10 +12,11 @@ export function createPool(databaseUrl: string, logger: Logger, max = 10): Pool 
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
-    connectionTimeoutMillis: 5_000,
+    // PostgreSQL down or unreachable must cost an API request a few seconds (then 503), not a hang.
+    connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 30_000,
-    // A query stuck behind a dead server must fail rather than hang a request forever.
-    query_timeout: 30_000,
+    // A query stuck behind a frozen server must fail rather than hang; ours take milliseconds.
+    query_timeout: 10_000,
     application_name: "notification-service",
   });
   // An idle client whose server went away emits here; without a listener the process would crash.
@@ -30,6 +31,14 @@ export async function withTransaction<T>(
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client has no 'error' listener of the pool's: the server going away
+  // mid-transaction (a PostgreSQL restart) would emit an unhandled 'error' and crash the process.
+  // The failing query rejects anyway; the connection is then dropped instead of reused.
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await work(client);
@@ -37,9 +46,11 @@ export async function withTransaction<T>(
     return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
+    if (!lost && isDatabaseUnavailable(error)) lost = error as Error;
     throw error;
   } finally {
-    client.release();
+    client.off("error", onError);
+    client.release(lost);
   }
 }
 
@@ -69,8 +80,10 @@ export async function ensureDatabaseExists(databaseUrl: string, logger: Logger):
     await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
     logger.info({ database: name }, "created database");
   } catch (error) {
-    // 42P04: another process created it in the meantime.
-    if ((error as { code?: string }).code !== "42P04") throw error;
+    // Another process created it in the meantime: 42P04 when its CREATE had committed, 23505
+    // (pg_database's unique index) when both ran at once, as an API and a worker starting together.
+    const code = (error as { code?: string }).code;
+    if (code !== "42P04" && code !== "23505") throw error;
   } finally {
     await admin.end().catch(() => {});
   }
@@ -97,7 +110,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       "08003",
       "08006",
     ].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error/i.test(
+    /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|Query read timeout/i.test(
       message,
     )
   );

@@ -11,6 +11,9 @@ const MIGRATION_LOCK = 7_302_001;
  */
 export async function migrate(pool: Pool, logger: Logger): Promise<string[]> {
   const client = await pool.connect();
+  // The server going away mid-migration fails the query; without a listener it would also crash.
+  const onError = () => {};
+  client.on("error", onError);
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     await client.query(
@@ -36,6 +39,7 @@ export async function migrate(pool: Pool, logger: Logger): Promise<string[]> {
     return appliedNow;
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
+    client.off("error", onError);
     client.release();
   }
 }

@@ -7,6 +7,12 @@ export interface DeliveryWorkerOptions {
   connection: Redis;
   prefix: string;
   concurrency: number;
+  /**
+   * How soon a killed worker's job goes back to the queue: its lock lapses after lockDurationMs
+   * and the next stalled check (every stalledIntervalMs) moves it back to wait.
+   */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
   logger: Logger;
   handle: (notificationId: number) => Promise<unknown>;
 }
@@ -20,10 +26,10 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency,
-      // A killed worker's job goes back to the queue within about this long. The notification's
-      // own lease in PostgreSQL, not this lock, is what keeps two workers from delivering it.
-      lockDuration: 10_000,
-      stalledInterval: 10_000,
+      // The notification's own lease in PostgreSQL, not this lock, is what keeps two workers
+      // from delivering it; the lock only says when a dead worker's job is handed out again.
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
       maxStalledCount: 100,
     },
   );

@@ -167,6 +167,18 @@ function reportSent(
   deps.observer?.sent({ notificationId: notification.id, channel, secondsSinceCreated });
 }
 
+/**
+ * For a worker whose shutdown grace ran out with deliveries still waiting on their providers:
+ * frees its notifications and records those calls as interrupted (the provider may or may not
+ * have the message), so no attempt stays in progress and another worker takes over now.
+ */
+export async function abandonDeliveries(deps: DeliverDeps): Promise<number> {
+  return deps.notifications.abandon(
+    deps.workerId,
+    "the worker shut down before the provider answered; the provider may or may not have received it",
+  );
+}
+
 async function attemptChannel(
   deps: DeliverDeps,
   notification: StoredNotification,

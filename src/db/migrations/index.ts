@@ -1,7 +1,14 @@
 import { initialSchema } from "./001-initial-schema.js";
 import { apiKeys } from "./002-api-keys.js";
+import { idempotencyKeys } from "./003-idempotency-keys.js";
 import { outbox } from "./004-outbox.js";
 import { metricsIndexes } from "./005-metrics-indexes.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
-export const migrations: { name: string; sql: string }[] = [initialSchema, apiKeys, outbox, metricsIndexes];
+export const migrations: { name: string; sql: string }[] = [
+  initialSchema,
+  apiKeys,
+  idempotencyKeys,
+  outbox,
+  metricsIndexes,
+];

@@ -3,11 +3,12 @@ import type { FastifyRequest } from "fastify";
 import type { Static } from "typebox";
 import { ValidationError } from "../../core/errors.js";
 import { NOTIFICATION_STATUSES, type NotificationStatus } from "../../core/model.js";
-import { createNotification } from "../../usecases/create-notification.js";
+import { createNotificationIdempotently } from "../../usecases/create-notification-idempotently.js";
 import { getNotification, listNotifications } from "../../usecases/read-notifications.js";
 import type { HttpDeps } from "./http-app.js";
 import {
   CreateNotificationBody,
+  CreateNotificationHeaders,
   ErrorBody,
   IdParams,
   NotificationListQuery,
@@ -25,17 +26,26 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
       tags: ["notifications"],
       summary: "Create a notification",
       description:
-        "Stores the notification and answers at once with status pending; a worker delivers it through the first channel that works.",
+        "Stores the notification and answers at once with status pending; a worker delivers it through the first channel that works. With an Idempotency-Key, a repeated request returns the first notification as it stands now instead of creating another.",
+      headers: CreateNotificationHeaders,
       body: CreateNotificationBody,
-      response: { 201: NotificationSchema, 400: ErrorBody },
+      response: { 201: NotificationSchema, 400: ErrorBody, 409: ErrorBody },
     },
     handler: async (
-      request: { body: Static<typeof CreateNotificationBody> },
-      reply: { code(status: number): unknown },
+      request: {
+        body: Static<typeof CreateNotificationBody>;
+        headers: Static<typeof CreateNotificationHeaders>;
+        caller: FastifyRequest["caller"];
+      },
+      reply: { code(status: number): unknown; header(name: string, value: string): unknown },
     ) => {
-      const notification = await createNotification(deps.core, request.body);
+      const { notification, replayed } = await createNotificationIdempotently(deps.core, request.body, {
+        callerId: request.caller?.id ?? null,
+        key: request.headers["idempotency-key"],
+      });
       reply.code(201);
-      return serializeNotification(notification, []);
+      if (replayed) reply.header("idempotent-replayed", "true");
+      return serializeNotification(notification, notification.attempts);
     },
   } as const;
   app.post("/api/notifications/", create);

@@ -63,6 +63,15 @@ export const CreateNotificationBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const CreateNotificationHeaders = Type.Object({
+  "idempotency-key": Type.Optional(
+    Type.String({
+      description:
+        "1-255 printable ASCII characters, unique per notification you mean to send (e.g. a UUID). A retry with the same key and body returns the first notification (same id, header Idempotent-Replayed: true) and sends nothing again; the same key with another body is a 409. Keys are per API key and remembered IDEMPOTENCY_TTL_HOURS (24 h).",
+    }),
+  ),
+});
+
 export const AttemptSchema = Type.Object({
   channel: ChannelName,
   status: Type.Enum(ATTEMPT_STATUSES),

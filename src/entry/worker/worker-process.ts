@@ -1,8 +1,12 @@
 import type { Core } from "../../app.js";
 import { createDeliveryRuntime, type DeliveryOptions } from "../../app.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
-import { deliverNotification } from "../../usecases/deliver-notification.js";
+import { abandonDeliveries, deliverNotification } from "../../usecases/deliver-notification.js";
+import { forgetExpiredIdempotencyKeys } from "../../usecases/forget-expired-idempotency-keys.js";
 import { requeueOrphaned } from "../../usecases/requeue-orphaned.js";
+
+// Expired keys are already ignored; deleting them is housekeeping and need not be frequent.
+const KEY_CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningWorker {
   /** Stops taking work, lets deliveries in flight finish (bounded by the grace period), closes. */
@@ -20,14 +24,26 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
     connection: runtime.workerRedis,
     prefix: config.redisPrefix,
     concurrency: config.workerConcurrency,
+    // While a killed worker's job still looks active in Redis, the sweeper cannot queue its
+    // notification again (same job id), so the job must come back before the lease runs out:
+    // then a takeover takes at most LEASE_SECONDS plus a sweep or two.
+    lockDurationMs: Math.max(1_000, Math.round(config.leaseSeconds * 500)),
+    stalledIntervalMs: Math.max(1_000, Math.round(config.sweepIntervalSeconds * 1000)),
     logger,
     handle: (notificationId) => deliverNotification(runtime.deliverDeps, notificationId),
   });
   // Due this long without a worker holding it, a notification has surely lost its queue job.
   const orphanAfterSeconds = Math.max(1, config.sweepIntervalSeconds);
   const sweep = () => requeueOrphaned(runtime.deliverDeps, orphanAfterSeconds);
+  let keysForgottenAt = 0;
   const sweeper = setInterval(() => {
     sweep().catch((error: Error) => logger.warn({ err: error.message }, "sweep failed; will try again"));
+    if (Date.now() - keysForgottenAt >= KEY_CLEANUP_INTERVAL_MS) {
+      keysForgottenAt = Date.now();
+      forgetExpiredIdempotencyKeys(core).catch((error: Error) =>
+        logger.warn({ err: error.message }, "could not delete expired idempotency keys; will try again"),
+      );
+    }
   }, config.sweepIntervalSeconds * 1000);
 
   return {
@@ -35,12 +51,19 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
     async stop() {
       stopping = true;
       clearInterval(sweeper);
-      const grace = new Promise<void>((resolve) =>
-        setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref(),
+      const grace = new Promise<false>((resolve) =>
+        setTimeout(() => resolve(false), config.shutdownGraceSeconds * 1000).unref(),
       );
-      // close() waits for the jobs in flight; past the grace period we stop waiting and their
-      // notifications are taken over by another worker once their lease runs out.
-      await Promise.race([worker.close(), grace]);
+      // close() waits for the jobs in flight; past the grace period we stop waiting, record their
+      // calls as interrupted and free their notifications for another worker.
+      const finished = await Promise.race([worker.close().then(() => true), grace]);
+      if (!finished) {
+        const abandoned = await abandonDeliveries(runtime.deliverDeps).catch((error: Error) => {
+          logger.warn({ err: error.message }, "could not free the deliveries in flight; their leases will");
+          return 0;
+        });
+        logger.warn({ abandoned }, "shutdown grace period over; deliveries in flight left to other workers");
+      }
       await runtime.close();
     },
   };

@@ -1,0 +1,87 @@
+import { createHash } from "node:crypto";
+import { ConflictError, ValidationError } from "../core/errors.js";
+import type { TransactionRunner } from "../db/transactions.js";
+import {
+  type CreateNotificationDeps,
+  type CreateNotificationInput,
+  createNotification,
+  validateNotification,
+} from "./create-notification.js";
+import { getNotification, type NotificationWithAttempts, type ReadDeps } from "./read-notifications.js";
+
+export interface IdempotentCreateDeps extends CreateNotificationDeps, ReadDeps {
+  transaction: TransactionRunner;
+  idempotencyTtlHours: number;
+}
+
+export interface IdempotencyScope {
+  /** The API caller; keys of different callers never meet. Null when authentication is off. */
+  callerId: string | null;
+  /** The Idempotency-Key header as sent, or undefined without one. */
+  key: string | undefined;
+}
+
+export interface CreatedNotification {
+  notification: NotificationWithAttempts;
+  /** True when the key had been used for this request before: nothing new was created. */
+  replayed: boolean;
+}
+
+const KEY_PATTERN = /^[\x20-\x7e]+$/;
+const MAX_KEY_LENGTH = 255;
+
+/**
+ * Creates a notification once per Idempotency-Key: a client that retries a request it never got
+ * an answer to gets the first notification back instead of a second message to the user. The
+ * key and the notification are written in one transaction, so concurrent retries with the same
+ * key wait for the first and then see it; the same key with a different request is a conflict.
+ */
+export async function createNotificationIdempotently(
+  deps: IdempotentCreateDeps,
+  input: CreateNotificationInput,
+  scope: IdempotencyScope,
+): Promise<CreatedNotification> {
+  if (scope.key === undefined) {
+    return { notification: { ...(await createNotification(deps, input)), attempts: [] }, replayed: false };
+  }
+  const key = validateIdempotencyKey(scope.key);
+  const fields = validateNotification(input, deps.maxMessageLength);
+  const hash = requestHash(fields);
+  const caller = scope.callerId ?? "";
+  const outcome = await deps.transaction(async ({ notifications, idempotencyKeys }) => {
+    const held = await idempotencyKeys.reserve(caller, key, hash, deps.idempotencyTtlHours);
+    if (held) return held;
+    const notification = await notifications.create(fields);
+    await idempotencyKeys.attach(caller, key, notification.id);
+    return notification;
+  });
+  if ("id" in outcome) {
+    deps.scheduler.scheduleSoon({ notificationId: outcome.id, round: 1, delaySeconds: 0 });
+    return { notification: { ...outcome, attempts: [] }, replayed: false };
+  }
+  if (outcome.requestHash !== hash) {
+    throw new ConflictError(
+      `Idempotency-Key ${JSON.stringify(key)} was already used for a different request (notification ${outcome.notificationId}); send a new key for a new notification.`,
+    );
+  }
+  return { notification: await getNotification(deps, outcome.notificationId), replayed: true };
+}
+
+function validateIdempotencyKey(key: string): string {
+  const problem =
+    key.length === 0
+      ? "This header may not be blank."
+      : key.length > MAX_KEY_LENGTH
+        ? `Ensure this header has no more than ${MAX_KEY_LENGTH} characters.`
+        : KEY_PATTERN.test(key)
+          ? null
+          : "Use printable ASCII characters only.";
+  if (problem) throw ValidationError.of("Idempotency-Key", problem);
+  return key;
+}
+
+/** Two requests are the same when they would create the same notification, however the JSON was spelled. */
+function requestHash(fields: ReturnType<typeof validateNotification>): string {
+  const canonical = JSON.stringify([fields.userId, fields.message, fields.subject, fields.channels]);
+  return createHash("sha256").update(canonical).digest("hex");
+}

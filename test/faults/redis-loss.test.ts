@@ -1,0 +1,104 @@
+/**
+ * Redis crashing (no persistence: a restart comes back empty) and Redis flushed with work queued
+ * and retries waiting: PostgreSQL holds the truth, so nothing is lost and no retry comes early.
+ * A private redis-server, because the shared one serves every other test file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { smsRuReplies } from "../support/fake-sms-ru.js";
+import { FaultFixture } from "../support/fault-fixture.js";
+import { PrivateRedis } from "../support/private-redis.js";
+import type { ServiceProcess } from "../support/service-processes.js";
+import { waitFor } from "../support/wait-for.js";
+
+const RETRY_DELAY_SECONDS = 4;
+
+describe("Redis lost", () => {
+  let redis: PrivateRedis;
+  let fixture: FaultFixture;
+  let api: ReturnType<FaultFixture["api"]>;
+  let apiProcess: ServiceProcess;
+  let worker: ServiceProcess;
+  let user: number;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.create();
+    fixture = await FaultFixture.create({
+      redisUrl: redis.url,
+      // One delivery at a time, so a slow one keeps the others waiting in the queue.
+      env: { RETRY_DELAY_SECONDS: String(RETRY_DELAY_SECONDS), WORKER_CONCURRENCY: "1" },
+    });
+    const [started, startedWorker] = await Promise.all([
+      fixture.processes.startApi(),
+      fixture.processes.startWorker(),
+    ]);
+    apiProcess = started.process;
+    worker = startedWorker;
+    api = fixture.api(started.url);
+    user = await api.createUser("redis@example.com");
+  });
+  afterAll(async () => {
+    await fixture?.close();
+    await redis?.kill();
+  });
+
+  it("still answers 201 at once while Redis is down, and delivers once it is back", async () => {
+    await redis.kill();
+    const messages = ["while Redis is down 1", "while Redis is down 2", "while Redis is down 3"];
+    const ids: number[] = [];
+    for (const message of messages) {
+      const started = performance.now();
+      ids.push(await api.createNotification(user, message));
+      expect(performance.now() - started).toBeLessThan(2_000);
+      // The API's other requests need no Redis either (the rate limit is skipped).
+      expect((await api.get(`/api/notifications/${ids.at(-1)}/`)).body.status).toBe("pending");
+      await new Promise((resolve) => setTimeout(resolve, 500)); // an outage of a few seconds
+    }
+
+    await redis.start();
+    for (const id of ids) await fixture.waitForStatus(id, "sent");
+    for (const message of messages) expect(fixture.sent(message)).toBe(1);
+    expect(apiProcess.running && worker.running).toBe(true);
+  });
+
+  it("delivers everything after a FLUSHALL, each retry no earlier than its delay", async () => {
+    // Three notifications fail their first round and wait RETRY_DELAY_SECONDS (delayed jobs).
+    fixture.smsRu.replyNext(
+      smsRuReplies.requestError(220),
+      smsRuReplies.requestError(220),
+      smsRuReplies.requestError(220),
+    );
+    const retrying = await Promise.all(
+      ["retry a", "retry b", "retry c"].map((m) => api.createNotification(user, m)),
+    );
+    for (const id of retrying) {
+      await waitFor(`notification ${id} to wait for its retry`, async () =>
+        (await fixture.state(id)).retry_count === 1 ? true : undefined,
+      );
+    }
+    // One slow delivery occupies the worker, so the next two wait in the queue.
+    fixture.smsRu.replyNext({ hangMs: 2_000 });
+    const slow = await api.createNotification(user, "slow while flushed");
+    await waitFor("the slow one to reach SMS.ru", () =>
+      fixture.sent("slow while flushed") === 1 ? true : undefined,
+    );
+    const queued = await Promise.all(["queued d", "queued e"].map((m) => api.createNotification(user, m)));
+
+    // The running service writes its keys again at once, so there is nothing to check here.
+    await redis.flushAll();
+
+    for (const id of [...retrying, slow, ...queued]) await fixture.waitForStatus(id, "sent");
+    for (const message of ["retry a", "retry b", "retry c"]) expect(fixture.sent(message)).toBe(2);
+    for (const message of ["slow while flushed", "queued d", "queued e"])
+      expect(fixture.sent(message)).toBe(1);
+    for (const id of retrying) {
+      const { attempts } = await fixture.state(id);
+      expect(attempts.map((a) => [a.round, a.status])).toEqual([
+        [1, "failed"],
+        [2, "sent"],
+      ]);
+      const waited = attempts[1]!.started_at.getTime() - attempts[0]!.finished_at!.getTime();
+      expect(waited).toBeGreaterThanOrEqual(RETRY_DELAY_SECONDS * 1000 - 50);
+    }
+    expect(apiProcess.running && worker.running).toBe(true);
+  });
+});
