@@ -12,9 +12,10 @@ import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
 import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
-import { AttemptsRepository } from "./db/attempts-repository.js";
+import { AttemptsRepository, ChannelActivityQueries } from "./db/attempts-repository.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
+import { PgNotificationEventFeed } from "./db/notification-events.js";
 import { NotificationsRepository } from "./db/notifications-repository.js";
 import { UsersRepository } from "./db/users-repository.js";
 import { DeliveryQueue } from "./queue/delivery-queue.js";
@@ -33,6 +34,10 @@ export interface CoreDeps {
   apiKeys: ApiKeysRepository;
   authenticator: ApiKeyAuthenticator;
   scheduler: DeliveryQueue;
+  channelActivity: ChannelActivityQueries;
+  channelCircuit: RedisChannelCircuit;
+  /** Live changes for dashboards; connects to PostgreSQL only once someone watches. */
+  notificationEvents: PgNotificationEventFeed;
   maxMessageLength: number;
   phoneDefaultRegion: string;
 }
@@ -59,6 +64,7 @@ export function createCore(config: Config, logger: Logger, poolSize = 10): Core 
   const redis = createRedis(config.redisUrl, logger, "producer");
   const scheduler = new DeliveryQueue(redis, config.redisPrefix, logger);
   const apiKeys = new ApiKeysRepository(pool);
+  const notificationEvents = new PgNotificationEventFeed(config.databaseUrl, logger);
   return {
     config,
     logger,
@@ -70,9 +76,13 @@ export function createCore(config: Config, logger: Logger, poolSize = 10): Core 
     apiKeys,
     authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
     scheduler,
+    channelActivity: new ChannelActivityQueries(pool),
+    channelCircuit: new RedisChannelCircuit(redis, config.redisPrefix, config.circuitCooldownSeconds, logger),
+    notificationEvents,
     maxMessageLength: config.maxMessageLength,
     phoneDefaultRegion: config.phoneDefaultRegion,
     async close() {
+      await notificationEvents.close();
       await scheduler.close().catch(() => {});
       redis.disconnect();
       await pool.end();

@@ -72,6 +72,7 @@ export async function deliverNotification(
       channels,
       history,
       retryCount: notification.retryCount,
+      historyFromRound: notification.historyFromRound,
       settings: deps.retry,
       random: deps.random ?? Math.random,
     });
