@@ -55,4 +55,7 @@ export const dashboardRoutes: FastifyPluginAsync<{ root?: string }> = async (app
       reply.header("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
     },
   });
+  // The router ignores trailing slashes, so /dashboard/ arrives as /dashboard, which the
+  // static wildcard route does not cover.
+  app.get("/dashboard", { schema: { hide: true } }, (_request, reply) => reply.sendFile("index.html"));
 };
