@@ -12,14 +12,16 @@ import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
 import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
-import { AttemptsRepository, ChannelActivityQueries } from "./db/attempts-repository.js";
+import type { AttemptsRepository } from "./db/attempts-repository.js";
+import { ChannelActivityQueries } from "./db/attempts-repository.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
-import { PgNotificationEventFeed } from "./db/notification-events.js";
-import { NotificationsRepository } from "./db/notifications-repository.js";
+import type { NotificationsRepository } from "./db/notifications-repository.js";
+import { ObservedAttemptsRepository, ObservedNotificationsRepository } from "./db/observed-repositories.js";
 import { UsersRepository } from "./db/users-repository.js";
 import { DeliveryQueue } from "./queue/delivery-queue.js";
 import { createRedis } from "./redis/connection.js";
+import { RedisNotificationEvents } from "./redis/notification-events.js";
 import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
@@ -36,8 +38,8 @@ export interface CoreDeps {
   scheduler: DeliveryQueue;
   channelActivity: ChannelActivityQueries;
   channelCircuit: RedisChannelCircuit;
-  /** Live changes for dashboards; connects to PostgreSQL only once someone watches. */
-  notificationEvents: PgNotificationEventFeed;
+  /** Live changes for dashboards; listens to Redis only once someone watches. */
+  notificationEvents: RedisNotificationEvents;
   maxMessageLength: number;
   phoneDefaultRegion: string;
 }
@@ -64,15 +66,16 @@ export function createCore(config: Config, logger: Logger, poolSize = 10): Core 
   const redis = createRedis(config.redisUrl, logger, "producer");
   const scheduler = new DeliveryQueue(redis, config.redisPrefix, logger);
   const apiKeys = new ApiKeysRepository(pool);
-  const notificationEvents = new PgNotificationEventFeed(config.databaseUrl, logger);
+  // The repositories announce what they change, through Redis, for live dashboards.
+  const notificationEvents = new RedisNotificationEvents(redis, config.redisUrl, config.redisPrefix, logger);
   return {
     config,
     logger,
     pool,
     redis,
     users: new UsersRepository(pool),
-    notifications: new NotificationsRepository(pool),
-    attempts: new AttemptsRepository(pool),
+    notifications: new ObservedNotificationsRepository(pool, notificationEvents),
+    attempts: new ObservedAttemptsRepository(pool, notificationEvents),
     apiKeys,
     authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
     scheduler,

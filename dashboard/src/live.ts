@@ -6,7 +6,7 @@
 import { Unauthorized } from "./api.js";
 
 export type LiveEvent =
-  | { type: "created" | "updated"; id: number; status: string; retry_count: number }
+  | { type: "created" | "updated"; id: number; status: string }
   | { type: "attempt"; id: number; channel: string; status: string }
   | { type: "ready" }
   | { type: "resync" };

@@ -20,12 +20,17 @@ export interface DeliveryScheduler {
 
 /** A change to a notification or one of its attempts, as announced to watchers. */
 export type NotificationEvent =
-  | { type: "created" | "updated"; id: number; status: string; retry_count: number }
+  | { type: "created" | "updated"; id: number; status: string }
   | { type: "attempt"; id: number; channel: string; status: string }
   /** Events may have been missed (the feed reconnected): watchers should reload what they show. */
   | { type: "resync" };
 
+/** Announces committed changes; never throws and never waits: watchers are not the record. */
+export interface NotificationEventPublisher {
+  publish(event: NotificationEvent): void;
+}
+
 export interface NotificationEventFeed {
-  /** Resolves once the listener will receive every change committed from then on. */
+  /** Resolves once the listener will receive every change announced from then on. */
   subscribe(listener: (event: NotificationEvent) => void): Promise<() => void>;
 }

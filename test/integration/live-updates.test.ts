@@ -1,5 +1,9 @@
-import pg from "pg";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCore } from "../../src/app.js";
+import { parseConfig } from "../../src/config.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { TEST_REDIS_URL } from "../support/databases.js";
 import { type EventStreamReader, readEventStream } from "../support/event-stream.js";
 import { FakeSmsRu } from "../support/fake-sms-ru.js";
 import { startTestService, type TestService } from "../support/test-service.js";
@@ -56,44 +60,54 @@ describe("live updates over server-sent events", () => {
       (e) => e.event === "attempt" && e.data.id === id && e.data.status === "sent",
     );
     const sent = await reader.waitFor("sent", (e) => e.event === "updated" && e.data.id === id);
-    expect(sent.data).toEqual({ type: "updated", id, status: "sent", retry_count: 0 });
+    expect(sent.data).toEqual({ type: "updated", id, status: "sent" });
     // In the order they were committed.
     const kinds = reader.events.filter((e) => e.data.id === id).map((e) => `${e.event}:${e.data.status}`);
     expect(kinds).toEqual(["created:pending", "attempt:in_progress", "attempt:sent", "updated:sent"]);
+    expect(reader.events.find((e) => e.event === "attempt")?.data).toEqual({
+      type: "attempt",
+      id,
+      channel: "sms",
+      status: "in_progress",
+    });
   });
 
-  it("hears changes made by any process, since PostgreSQL itself announces them", async () => {
+  it("hears changes made by other processes, and tells every watcher", async () => {
     const reader = await open();
     const other = await open();
-    const { id } = await service.createNotification({ user: userId, message: "x", channels: ["sms"] });
-    await service.waitForStatus(id, "sent");
-    // Another process (the CLI, another API) writes straight to the database.
-    const client = new pg.Client({ connectionString: service.env.DATABASE_URL });
-    await client.connect();
+    // Another process (a CLI, another API) with connections of its own, on the same deployment.
+    const elsewhere = createCore(parseConfig(service.env), silentLogger, 1);
     try {
-      await client.query("UPDATE notifications SET status = 'failed', failure_reason = 'x' WHERE id = $1", [
-        id,
-      ]);
+      const created = await elsewhere.notifications.create({
+        userId,
+        message: "from elsewhere",
+        subject: null,
+        channels: ["sms"],
+      });
+      await elsewhere.notifications.cancel(created.id);
+      for (const watcher of [reader, other]) {
+        await watcher.waitFor("the creation", (e) => e.event === "created" && e.data.id === created.id);
+        await watcher.waitFor("the cancel", (e) => e.data.id === created.id && e.data.status === "cancelled");
+      }
     } finally {
-      await client.end();
-    }
-    for (const watcher of [reader, other]) {
-      await watcher.waitFor("the outside change", (e) => e.data.id === id && e.data.status === "failed");
+      await elsewhere.close();
     }
   });
 
-  it("reconnects to PostgreSQL after losing it and tells watchers to reload", async () => {
+  it("resubscribes after losing Redis and tells watchers to reload", async () => {
     const reader = await open();
-    const client = new pg.Client({ connectionString: service.env.DATABASE_URL });
-    await client.connect();
+    // Only this service's subscriber: other test files share the Redis server.
+    const admin = new Redis(TEST_REDIS_URL);
     try {
-      const { rowCount } = await client.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-          WHERE datname = current_database() AND application_name = 'notification-service-events'`,
-      );
-      expect(rowCount).toBe(1);
+      const name = `name=${service.core.notificationEvents.channel}`;
+      const line = String(await admin.client("LIST"))
+        .split("\n")
+        .find((client) => client.split(" ").includes(name));
+      const id = /\bid=(\d+)/.exec(line ?? "")?.[1];
+      expect(id).toBeDefined();
+      await admin.client("KILL", "ID", id!);
     } finally {
-      await client.end();
+      admin.disconnect();
     }
     await reader.waitFor("resync", (e) => e.event === "resync");
     const { id } = await service.createNotification({ user: userId, message: "after the reconnect" });

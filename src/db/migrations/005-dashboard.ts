@@ -1,6 +1,6 @@
 /**
  * What the dashboard needs: manual retries (history_from_round), the list's channel and text
- * filters, the channel overview's queries, and change events for live updates.
+ * filters, and the channel overview's queries.
  */
 export const dashboard = {
   name: "005-dashboard",
@@ -28,30 +28,5 @@ BEGIN
   END IF;
 END
 $$;
-
--- Live updates: the database itself announces every change that matters to a watcher, on commit,
--- whichever process made it (API, worker, CLI). Leases and heartbeats do not fire.
-CREATE FUNCTION notification_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_TABLE_NAME = 'attempts' THEN
-    PERFORM pg_notify('notification_events', json_build_object(
-      'type', 'attempt', 'id', NEW.notification_id, 'channel', NEW.channel, 'status', NEW.status)::text);
-  ELSE
-    PERFORM pg_notify('notification_events', json_build_object(
-      'type', CASE WHEN TG_OP = 'INSERT' THEN 'created' ELSE 'updated' END,
-      'id', NEW.id, 'status', NEW.status, 'retry_count', NEW.retry_count)::text);
-  END IF;
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER notifications_created AFTER INSERT ON notifications
-  FOR EACH ROW EXECUTE FUNCTION notification_events_notify();
-CREATE TRIGGER notifications_changed AFTER UPDATE ON notifications
-  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
-    OR OLD.retry_count IS DISTINCT FROM NEW.retry_count
-    OR OLD.last_channel IS DISTINCT FROM NEW.last_channel)
-  EXECUTE FUNCTION notification_events_notify();
-CREATE TRIGGER attempts_changed AFTER INSERT OR UPDATE OF status ON attempts
-  FOR EACH ROW EXECUTE FUNCTION notification_events_notify();
 `,
 };

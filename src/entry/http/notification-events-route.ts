@@ -10,7 +10,7 @@ import type { HttpDeps } from "./http-app.js";
 import { ErrorBody } from "./schemas.js";
 
 const HEARTBEAT_MS = 15_000;
-/** A client this far behind is dropped; it reconnects and reloads (the stream says resync on start). */
+/** A client this far behind is dropped; it reconnects and reloads (as on every connection). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
@@ -28,7 +28,7 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
         summary: "Live changes, as server-sent events",
         description: [
           "A text/event-stream that stays open. Each event's data is JSON:",
-          '`created` and `updated` `{"type", "id", "status", "retry_count"}` when a notification is created or its status, round or channel changes;',
+          '`created` and `updated` `{"type", "id", "status"}` when a notification is created, changes status or is scheduled for its next round;',
           '`attempt` `{"type", "id", "channel", "status"}` when one of its attempts starts or ends;',
           "`ready` once the stream is live, and `resync` when changes may have been missed: reload what you show.",
           "Send the API key as a Bearer header (read the stream with fetch; EventSource cannot send headers).",
@@ -42,7 +42,7 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
         },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const stream = reply.raw;
       let live = false;
       const early: NotificationEvent[] = [];
@@ -50,11 +50,18 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
         stream.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         if (stream.writableLength > MAX_BUFFERED_BYTES) stream.end();
       };
-      // Subscribing first: when PostgreSQL is unreachable this throws and the client gets a 503.
-      const unsubscribe = await deps.core.notificationEvents.subscribe((event) => {
-        if (live) send(event);
-        else early.push(event);
-      });
+      let unsubscribe: () => void;
+      try {
+        unsubscribe = await deps.core.notificationEvents.subscribe((event) => {
+          if (live) send(event);
+          else early.push(event);
+        });
+      } catch (error) {
+        request.log.warn({ err: (error as Error).message }, "live updates unavailable");
+        return reply.code(503).header("retry-after", "5").send({
+          detail: "Live updates are unavailable right now: Redis does not answer. Try again shortly.",
+        });
+      }
       reply.hijack();
       stream.writeHead(200, {
         ...(reply.getHeaders() as Record<string, string>),
