@@ -102,10 +102,8 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
           <h2>Delivery</h2>
           <dl class="facts">
             <dt>Channels</dt>
-            <dd>
-              {notification.channels
-                ? notification.channels.map(channelName).join(" → ")
-                : "Default order (CHANNEL_ORDER)"}
+            <dd title={notification.channels ? undefined : "CHANNEL_ORDER"}>
+              {notification.channels ? notification.channels.map(channelName).join(" → ") : "Default order"}
             </dd>
             <dt>Created</dt>
             <dd>{fullTime(notification.created_at)}</dd>
