@@ -13,17 +13,19 @@ import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
 import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
-import { AttemptsRepository } from "./db/attempts-repository.js";
+import { type AttemptsRepository, ChannelActivityQueries } from "./db/attempts-repository.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
 import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
 import { IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
 import { migrate } from "./db/migrate.js";
-import { NotificationsRepository } from "./db/notifications-repository.js";
+import type { NotificationsRepository } from "./db/notifications-repository.js";
+import { ObservedAttemptsRepository, ObservedNotificationsRepository } from "./db/observed-repositories.js";
 import { OutboxRepository } from "./db/outbox-repository.js";
 import { type TransactionRunner, transactionRunner } from "./db/transactions.js";
 import { UsersRepository } from "./db/users-repository.js";
 import { DeliveryQueue } from "./queue/delivery-queue.js";
 import { createRedis } from "./redis/connection.js";
+import { RedisNotificationEvents } from "./redis/notification-events.js";
 import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
 import { RedisDeliveryLatency } from "./redis/redis-delivery-latency.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
@@ -43,6 +45,10 @@ export interface CoreDeps {
   deliveryLatency: RedisDeliveryLatency;
   authenticator: ApiKeyAuthenticator;
   scheduler: DeliveryQueue;
+  channelActivity: ChannelActivityQueries;
+  channelCircuit: RedisChannelCircuit;
+  /** Live changes for dashboards; listens to Redis only once someone watches. */
+  notificationEvents: RedisNotificationEvents;
   maxMessageLength: number;
   phoneDefaultRegion: string;
   transaction: TransactionRunner;
@@ -72,26 +78,32 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
   const redis = createRedis(config.redisUrl, logger, "producer");
   const scheduler = new DeliveryQueue(redis, config.redisPrefix, logger);
   const apiKeys = new ApiKeysRepository(pool);
+  // The repositories announce what they change, through Redis, for live dashboards.
+  const notificationEvents = new RedisNotificationEvents(redis, config.redisUrl, config.redisPrefix, logger);
   return {
     config,
     logger,
     pool,
     redis,
     users: new UsersRepository(pool),
-    notifications: new NotificationsRepository(pool),
-    attempts: new AttemptsRepository(pool),
+    notifications: new ObservedNotificationsRepository(pool, notificationEvents),
+    attempts: new ObservedAttemptsRepository(pool, notificationEvents),
     apiKeys,
     outbox: new OutboxRepository(pool),
     deliveryStats: new DeliveryStatsRepository(pool),
     deliveryLatency: new RedisDeliveryLatency(redis, config.redisPrefix, logger),
     authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
     scheduler,
+    channelActivity: new ChannelActivityQueries(pool),
+    channelCircuit: new RedisChannelCircuit(redis, config.redisPrefix, config.circuitCooldownSeconds, logger),
+    notificationEvents,
     maxMessageLength: config.maxMessageLength,
     phoneDefaultRegion: config.phoneDefaultRegion,
     transaction: transactionRunner(pool),
     idempotencyKeys: new IdempotencyKeysRepository(pool),
     idempotencyTtlHours: config.idempotencyTtlHours,
     async close() {
+      await notificationEvents.close();
       await scheduler.close().catch(() => {});
       redis.disconnect();
       await pool.end();
@@ -129,7 +141,14 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     providers,
     missingChannels: config.deliverySandbox ? {} : config.missingChannels,
     scheduler: core.scheduler,
-    circuit: new RedisChannelCircuit(circuitRedis, config.redisPrefix, config.circuitCooldownSeconds, logger),
+    // Read on every attempt: a second's staleness is worth one Redis round trip less per delivery.
+    circuit: new RedisChannelCircuit(
+      circuitRedis,
+      config.redisPrefix,
+      config.circuitCooldownSeconds,
+      logger,
+      1_000,
+    ),
     channelOrder: config.channelOrder,
     retry: config,
     leaseSeconds: config.leaseSeconds,

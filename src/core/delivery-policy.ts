@@ -30,6 +30,12 @@ export interface PolicyInput {
   history: readonly AttemptResult[];
   /** Rounds that have already been rescheduled; the current round is retryCount + 1. */
   retryCount: number;
+  /**
+   * The first round that counts (default 1). A manual retry starts a fresh series at a new round:
+   * attempts before it are history for people, not for the policy, so channels that failed
+   * permanently get another chance and MAX_RETRIES counts again from there.
+   */
+  historyFromRound?: number;
   settings: RetrySettings;
   /** A number in [0, 1) for jitter. */
   random: () => number;
@@ -48,7 +54,12 @@ export function isDeadEnd(attempt: AttemptResult): boolean {
 }
 
 export function nextStep(input: PolicyInput): NextStep {
-  const { channels, history, retryCount, settings } = input;
+  const { channels, retryCount, settings } = input;
+  const firstRound = input.historyFromRound ?? 1;
+  const history =
+    firstRound > 1 ? input.history.filter((attempt) => attempt.round >= firstRound) : input.history;
+  // Retries made in this series; the same as retryCount when there was no manual retry.
+  const retriesSoFar = Math.max(0, retryCount - (firstRound - 1));
   const success = history.find((attempt) => attempt.result === "sent");
   if (success) return { type: "sent", channel: success.channel };
 
@@ -65,9 +76,13 @@ export function nextStep(input: PolicyInput): NextStep {
 
   const retryable = channels.filter((channel) => !deadChannels.has(channel));
   if (retryable.length === 0) return { type: "fail", reason: noChannelLeftReason(channels, history) };
-  if (retryCount >= settings.maxRetries) {
-    const rounds = retryCount + 1;
-    return { type: "fail", reason: `every channel failed in all ${rounds} round${rounds === 1 ? "" : "s"}` };
+  if (retriesSoFar >= settings.maxRetries) {
+    const rounds = retriesSoFar + 1;
+    const since = firstRound > 1 ? " since the manual retry" : "";
+    return {
+      type: "fail",
+      reason: `every channel failed in all ${rounds} round${rounds === 1 ? "" : "s"}${since}`,
+    };
   }
   const providerWait = Math.max(
     0,
@@ -75,7 +90,7 @@ export function nextStep(input: PolicyInput): NextStep {
       .filter((attempt) => attempt.round === round)
       .map((attempt) => (attempt.result === "rate_limited" ? attempt.retryAfterSeconds : 0)),
   );
-  const delaySeconds = Math.max(retryDelaySeconds(retryCount, settings, input.random), providerWait);
+  const delaySeconds = Math.max(retryDelaySeconds(retriesSoFar, settings, input.random), providerWait);
   return { type: "retry", round: round + 1, delaySeconds };
 }
 

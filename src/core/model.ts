@@ -38,6 +38,8 @@ export interface Notification {
   sentAt: Date | null;
   createdAt: Date;
   nextAttemptAt: Date | null;
+  /** The round a manual retry started; the delivery policy ignores attempts before it. */
+  historyFromRound: number;
 }
 
 export interface Attempt {

@@ -25,6 +25,10 @@ export interface NewNotification {
 export interface NotificationFilter {
   userId?: number;
   status?: NotificationStatus;
+  /** The channel that delivered it, or the last one called. */
+  lastChannel?: Channel;
+  /** A case-insensitive substring of the message, taken literally (% and _ are not wildcards). */
+  search?: string;
 }
 
 /** What a worker needs to run a round, read in the same statement that claims it. */
@@ -72,7 +76,7 @@ export class NotificationsRepository {
   }
 
   private async insertMany(items: NewNotification[]): Promise<(StoredNotification | Error)[]> {
-    if (items.length === 1) return [await this.create(items[0]!).catch((error: Error) => error)];
+    if (items.length === 1) return [await this.insertOne(items[0]!).catch((error: Error) => error)];
     let rows: NotificationRow[];
     try {
       // Rows for unknown users are left out rather than failing the batch; the join is the check.
@@ -94,7 +98,7 @@ export class NotificationsRepository {
     } catch (error) {
       // A user deleted mid-batch (23503) must fail only its own request: fall back to one by one.
       if ((error as { code?: string }).code !== "23503") throw error;
-      return Promise.all(items.map((item) => this.create(item).catch((failure: Error) => failure)));
+      return Promise.all(items.map((item) => this.insertOne(item).catch((failure: Error) => failure)));
     }
     // Each request takes a returned row with its own content; identical requests are interchangeable.
     const unclaimed = rows.map(toNotification);
@@ -112,6 +116,10 @@ export class NotificationsRepository {
   }
 
   async create(notification: NewNotification): Promise<StoredNotification> {
+    return this.insertOne(notification);
+  }
+
+  private async insertOne(notification: NewNotification): Promise<StoredNotification> {
     try {
       const { rows } = await this.db.query<NotificationRow>(
         `INSERT INTO notifications (user_id, message, subject, channels)
@@ -147,6 +155,14 @@ export class NotificationsRepository {
     if (filter.status !== undefined) {
       values.push(filter.status);
       conditions.push(`status = $${values.length}`);
+    }
+    if (filter.lastChannel !== undefined) {
+      values.push(filter.lastChannel);
+      conditions.push(`last_channel = $${values.length}`);
+    }
+    if (filter.search !== undefined && filter.search !== "") {
+      values.push(escapeLikePattern(filter.search));
+      conditions.push(`message ILIKE '%' || $${values.length} || '%' ESCAPE '\\'`);
     }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
     const { rows: countRows } = await this.db.query<{ count: number }>(
@@ -251,6 +267,51 @@ export class NotificationsRepository {
     return rows[0]?.next_attempt_at ?? null;
   }
 
+  /**
+   * Stops a pending notification: a worker holding it loses its lease, so it can neither mark it
+   * sent or failed nor schedule another round (each of those requires the lease and 'pending').
+   */
+  async cancel(id: number): Promise<StoredNotification | null> {
+    const { rows } = await this.db.query<NotificationRow>(
+      `UPDATE notifications
+         SET status = 'cancelled', next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
+             updated_at = now()
+       WHERE id = $1 AND status = 'pending'
+       RETURNING ${NOTIFICATION_COLUMNS}`,
+      [id],
+    );
+    return rows[0] ? toNotification(rows[0]) : null;
+  }
+
+  /**
+   * Puts a failed or cancelled notification back to pending for a fresh series of rounds, due
+   * now. The series starts at the next unused round (after every round that has attempts, and no
+   * earlier than the round it was waiting for), so the timeline keeps every past attempt and
+   * retry_count goes on counting. Refused (null) when the notification was delivered after all,
+   * or while an attempt of the round that was cancelled may still be talking to its provider.
+   */
+  async retryManually(id: number, inFlightSeconds: number): Promise<StoredNotification | null> {
+    const { rows } = await this.db.query<NotificationRow>(
+      `UPDATE notifications n
+         SET status = 'pending',
+             retry_count = GREATEST(n.retry_count, a.highest_round),
+             history_from_round = GREATEST(n.retry_count, a.highest_round) + 1,
+             next_attempt_at = now(), failure_reason = NULL, sent_at = NULL,
+             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       FROM (SELECT COALESCE(max(round), 0) AS highest_round,
+                    bool_or(status = 'sent') AS delivered,
+                    bool_or(status = 'in_progress' AND started_at > now() - make_interval(secs => $2)) AS busy
+               FROM attempts WHERE notification_id = $1) a
+       WHERE n.id = $1 AND n.status IN ('failed', 'cancelled')
+         AND a.delivered IS NOT TRUE AND a.busy IS NOT TRUE
+       RETURNING ${NOTIFICATION_COLUMNS.split(", ")
+         .map((column) => `n.${column}`)
+         .join(", ")}`,
+      [id, inFlightSeconds],
+    );
+    return rows[0] ? toNotification(rows[0]) : null;
+  }
+
   /** Gives a notification back without changing it, e.g. when a worker shuts down mid-round. */
   async release(id: number, owner: string): Promise<void> {
     await this.db.query(
@@ -292,4 +353,9 @@ export class NotificationsRepository {
     );
     return rows.map((row) => ({ id: row.id, round: row.retry_count + 1 }));
   }
+}
+
+/** Escapes LIKE's wildcards and its escape character, so the text matches only itself. */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
 }

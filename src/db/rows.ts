@@ -39,10 +39,11 @@ export interface NotificationRow {
   failure_reason: string | null;
   created_at: Date;
   next_attempt_at: Date | null;
+  history_from_round: number;
 }
 
 export const NOTIFICATION_COLUMNS =
-  "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at";
+  "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at, history_from_round";
 
 export const toNotification = (row: NotificationRow): Notification & { failureReason: string | null } => ({
   id: row.id,
@@ -57,6 +58,7 @@ export const toNotification = (row: NotificationRow): Notification & { failureRe
   failureReason: row.failure_reason,
   createdAt: row.created_at,
   nextAttemptAt: row.next_attempt_at,
+  historyFromRound: row.history_from_round,
 });
 
 export interface AttemptRow {

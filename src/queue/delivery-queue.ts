@@ -79,6 +79,11 @@ export class DeliveryQueue implements DeliveryScheduler {
     });
   }
 
+  async unschedule(notificationId: number, round: number): Promise<void> {
+    // 0 when the job is running: its worker will find the notification not claimable and finish.
+    await this.queue.remove(deliveryJobId(notificationId, round));
+  }
+
   async counts(): Promise<Record<string, number>> {
     return this.queue.getJobCounts("waiting", "active", "delayed", "prioritized");
   }

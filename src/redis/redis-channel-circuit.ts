@@ -2,14 +2,11 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../core/logger.js";
 import type { ChannelCircuit } from "../usecases/channel-circuit.js";
 
-const CACHE_MS = 1_000;
-
 /**
  * The circuit lives in Redis so every worker pauses the channel together. The key expires after
  * the cool-down; the next attempt after that is the probe, and its outcome opens or keeps closed.
  */
 export class RedisChannelCircuit implements ChannelCircuit {
-  // Read on every attempt; a second's staleness is worth one Redis round trip less per delivery.
   private readonly cache = new Map<string, { reason: string | null; until: number }>();
 
   constructor(
@@ -17,6 +14,8 @@ export class RedisChannelCircuit implements ChannelCircuit {
     private readonly prefix: string,
     private readonly cooldownSeconds: number,
     private readonly logger: Logger,
+    /** How long a read is trusted: a worker reads on every attempt, an overview wants it fresh. */
+    private readonly cacheMs = 0,
   ) {}
 
   private key(channel: string): string {
@@ -30,7 +29,7 @@ export class RedisChannelCircuit implements ChannelCircuit {
     if (cached && cached.until > now) return cached.reason;
     // Redis unreachable: deliver rather than skip; the provider will say if it is still wrong.
     const reason = await this.redis.get(this.key(channel)).catch(() => null);
-    this.cache.set(channel, { reason, until: now + CACHE_MS });
+    if (this.cacheMs > 0) this.cache.set(channel, { reason, until: now + this.cacheMs });
     return reason;
   }
 
@@ -40,7 +39,7 @@ export class RedisChannelCircuit implements ChannelCircuit {
       .set(this.key(channel), reason, "EX", Math.ceil(this.cooldownSeconds), "NX")
       .catch(() => null);
     // Only the worker that opened it logs, so an outage is one loud line, not one per message.
-    this.cache.set(channel, { reason, until: Date.now() + CACHE_MS });
+    if (this.cacheMs > 0) this.cache.set(channel, { reason, until: Date.now() + this.cacheMs });
     if (opened === "OK") {
       this.logger.error(
         { channel, reason, cooldownSeconds: this.cooldownSeconds },

@@ -88,6 +88,7 @@ export async function deliverNotification(
       channels,
       history,
       retryCount: notification.retryCount,
+      historyFromRound: notification.historyFromRound,
       settings: deps.retry,
       random: deps.random ?? Math.random,
     });

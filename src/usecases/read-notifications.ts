@@ -1,5 +1,5 @@
 import { NotFoundError } from "../core/errors.js";
-import type { NotificationStatus, Recipient } from "../core/model.js";
+import type { Channel, NotificationStatus, Recipient } from "../core/model.js";
 import type { AttemptsRepository, StoredAttempt } from "../db/attempts-repository.js";
 import type { NotificationsRepository, StoredNotification } from "../db/notifications-repository.js";
 import type { UsersRepository } from "../db/users-repository.js";
@@ -21,6 +21,10 @@ export async function getNotification(deps: ReadDeps, id: number): Promise<Notif
 export interface ListNotificationsQuery {
   userId?: number;
   status?: NotificationStatus;
+  /** The channel that delivered it, or the last one called (last_channel). */
+  channel?: Channel;
+  /** Case-insensitive substring of the message, taken literally. */
+  search?: string;
   page: number;
   pageSize: number;
 }
@@ -30,7 +34,7 @@ export async function listNotifications(
   query: ListNotificationsQuery,
 ): Promise<{ count: number; results: NotificationWithAttempts[] }> {
   const { count, results } = await deps.notifications.list(
-    { userId: query.userId, status: query.status },
+    { userId: query.userId, status: query.status, lastChannel: query.channel, search: query.search },
     { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   );
   const attempts = await deps.attempts.listForNotifications(results.map((n) => n.id));

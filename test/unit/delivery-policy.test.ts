@@ -106,6 +106,68 @@ describe("the delivery policy", () => {
   });
 });
 
+describe("the delivery policy after a manual retry", () => {
+  // Round 1 failed everywhere (sms for good), rounds 2-4 too: the notification failed after 3 retries.
+  const failedHistory: AttemptResult[] = [
+    { channel: "sms", round: 1, result: "permanent" },
+    ...[1, 2, 3, 4].map((round) => ({ channel: "email" as const, round, result: "transient" as const })),
+  ];
+  const retried = (history: AttemptResult[], retryCount: number, historyFromRound: number) =>
+    nextStep({
+      channels: ["sms", "email"],
+      history,
+      retryCount,
+      historyFromRound,
+      settings: fixed,
+      random: () => 0.5,
+    });
+
+  it("gives a channel that failed permanently before the retry a fresh chance, in the new round", () => {
+    expect(retried(failedHistory, 4, 5)).toEqual({ type: "try", channel: "sms", round: 5 });
+  });
+
+  it("counts MAX_RETRIES again from the retry's round", () => {
+    const round5: AttemptResult[] = [
+      ...failedHistory,
+      { channel: "sms", round: 5, result: "transient" },
+      { channel: "email", round: 5, result: "transient" },
+    ];
+    expect(retried(round5, 4, 5)).toEqual({ type: "retry", round: 6, delaySeconds: 60 });
+    const round8 = [5, 6, 7, 8].flatMap((round) => [
+      { channel: "sms" as const, round, result: "transient" as const },
+      { channel: "email" as const, round, result: "transient" as const },
+    ]);
+    expect(retried([...failedHistory, ...round8], 7, 5)).toEqual({
+      type: "fail",
+      reason: "every channel failed in all 4 rounds since the manual retry",
+    });
+  });
+
+  it("still remembers permanent failures within the new series", () => {
+    const history: AttemptResult[] = [
+      ...failedHistory,
+      { channel: "sms", round: 5, result: "permanent" },
+      { channel: "email", round: 5, result: "transient" },
+    ];
+    expect(retried(history, 5, 5)).toEqual({ type: "try", channel: "email", round: 6 });
+  });
+
+  it("starts its backoff from the first delay again", () => {
+    const settings: RetrySettings = { ...fixed, retryBackoff: "exponential", retryDelaySeconds: 10 };
+    const history: AttemptResult[] = [...failedHistory, { channel: "email", round: 5, result: "transient" }];
+    const step = nextStep({
+      channels: ["email"],
+      history,
+      retryCount: 4,
+      historyFromRound: 5,
+      settings,
+      random: () => 0.999999,
+    });
+    expect(step).toMatchObject({ type: "retry", round: 6 });
+    expect((step as { delaySeconds: number }).delaySeconds).toBeCloseTo(10);
+  });
+});
+
 describe("the delivery policy, for any sequence of outcomes", () => {
   const outcome = fc.oneof(
     fc.constant({ result: "sent" } as const),
@@ -188,6 +250,67 @@ describe("the delivery policy, for any sequence of outcomes", () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it("after any number of manual retries, still ends each series within MAX_RETRIES and never reuses a round", () => {
+    fc.assert(
+      fc.property(
+        channelsArb,
+        settingsArb,
+        fc.array(outcome, { minLength: 300, maxLength: 300 }),
+        fc.integer({ min: 1, max: 3 }),
+        (channels, settings, outcomes, manualRetries) => {
+          const history: AttemptResult[] = [];
+          const seriesOf: number[] = [];
+          let retryCount = 0;
+          let historyFromRound = 1;
+          let retriesLeft = manualRetries;
+          let interruptions = 0;
+          let decision: NextStep | null = null;
+          for (const next of outcomes as Array<Record<string, unknown>>) {
+            decision = nextStep({
+              channels,
+              history,
+              retryCount,
+              historyFromRound,
+              settings,
+              random: Math.random,
+            });
+            if (decision.type === "sent") break;
+            if (decision.type === "fail") {
+              if (retriesLeft === 0) break;
+              // What POST /retry does: the next unused round starts a fresh series.
+              retriesLeft -= 1;
+              const highest = Math.max(0, ...history.map((attempt) => attempt.round));
+              historyFromRound = Math.max(retryCount + 1, highest + 1);
+              retryCount = historyFromRound - 1;
+              continue;
+            }
+            if (decision.type === "retry") {
+              expect(decision.round).toBe(retryCount + 2);
+              retryCount += 1;
+              expect(retryCount - (historyFromRound - 1)).toBeLessThanOrEqual(settings.maxRetries);
+              continue;
+            }
+            expect(decision.round).toBeGreaterThanOrEqual(historyFromRound);
+            const result =
+              next.result === "interrupted" && ++interruptions > 3 ? { result: "transient" } : next;
+            history.push({ channel: decision.channel, round: decision.round, ...result } as AttemptResult);
+            seriesOf.push(manualRetries - retriesLeft);
+          }
+          expect(decision?.type === "sent" || decision?.type === "fail").toBe(true);
+          // Within a series, a channel that failed for good is never tried again.
+          for (const [index, attempt] of history.entries()) {
+            if (attempt.result !== "permanent") continue;
+            const sameSeriesLater = history
+              .slice(index + 1)
+              .filter((_, offset) => seriesOf[index + 1 + offset] === seriesOf[index]);
+            expect(sameSeriesLater.some((other) => other.channel === attempt.channel)).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

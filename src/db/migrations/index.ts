@@ -3,6 +3,7 @@ import { apiKeys } from "./002-api-keys.js";
 import { idempotencyKeys } from "./003-idempotency-keys.js";
 import { outbox } from "./004-outbox.js";
 import { metricsIndexes } from "./005-metrics-indexes.js";
+import { dashboard } from "./006-dashboard.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -11,4 +12,5 @@ export const migrations: { name: string; sql: string }[] = [
   idempotencyKeys,
   outbox,
   metricsIndexes,
+  dashboard,
 ];

@@ -24,6 +24,8 @@ export function addNotificationCommands(program: Command, io: Io): void {
         const connected = await redisReady(core);
         const scheduler = {
           schedule: (deliveries: ScheduledDelivery[]) => core.scheduler.schedule(deliveries),
+          unschedule: (notificationId: number, round: number) =>
+            core.scheduler.unschedule(notificationId, round),
           scheduleSoon: (delivery: ScheduledDelivery) => {
             if (connected) queued.push(core.scheduler.schedule([delivery]));
             else queued.push(Promise.reject(new Error("Redis did not answer")));

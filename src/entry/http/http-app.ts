@@ -9,7 +9,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { CoreDeps } from "../../app.js";
 import type { Config } from "../../config.js";
 import { registerAuthentication } from "./authentication.js";
+import { channelsRoutes } from "./channels-routes.js";
+import { dashboardRoutes } from "./dashboard-routes.js";
 import { registerErrorHandler } from "./error-handler.js";
+import { notificationActionsRoutes } from "./notification-actions-routes.js";
+import { notificationEventsRoute } from "./notification-events-route.js";
 import { notificationsRoutes } from "./notifications-routes.js";
 import { observabilityRoutes } from "./observability-routes.js";
 import { outboxRoutes } from "./outbox-routes.js";
@@ -69,6 +73,7 @@ export async function buildHttpApp(
       tags: [
         { name: "users", description: "Recipients and their contacts" },
         { name: "notifications", description: "Messages and their delivery" },
+        { name: "channels", description: "The delivery channels at a glance" },
       ],
     },
   });
@@ -83,5 +88,9 @@ export async function buildHttpApp(
   await app.register(notificationsRoutes, deps);
   await app.register(outboxRoutes, deps);
   await app.register(observabilityRoutes, deps);
+  await app.register(notificationActionsRoutes, deps);
+  await app.register(notificationEventsRoute, deps);
+  await app.register(channelsRoutes, deps);
+  await app.register(dashboardRoutes);
   return app;
 }

@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import type { Static } from "typebox";
 import { ValidationError } from "../../core/errors.js";
-import { NOTIFICATION_STATUSES, type NotificationStatus } from "../../core/model.js";
+import {
+  CHANNELS,
+  type Channel,
+  isChannel,
+  NOTIFICATION_STATUSES,
+  type NotificationStatus,
+} from "../../core/model.js";
 import { createNotificationIdempotently } from "../../usecases/create-notification-idempotently.js";
 import { getNotification, listNotifications } from "../../usecases/read-notifications.js";
 import type { HttpDeps } from "./http-app.js";
@@ -124,10 +130,16 @@ function parseListQuery(query: Static<typeof NotificationListQuery>) {
       status = query.status as NotificationStatus;
     else problems.status = [`Select a valid choice: ${NOTIFICATION_STATUSES.join(", ")}.`];
   }
+  let channel: Channel | undefined;
+  if (query.channel !== undefined && query.channel !== "") {
+    if (isChannel(query.channel)) channel = query.channel;
+    else problems.channel = [`Select a valid choice: ${CHANNELS.join(", ")}.`];
+  }
+  const search = query.search?.trim() || undefined;
   const page = positive("page", query.page, 1);
   const pageSize = positive("page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  return { userId, status, page, pageSize };
+  return { userId, status, channel, search, page, pageSize };
 }
 
 function pageUrl(request: FastifyRequest, page: number): string {

@@ -104,12 +104,28 @@ export const NotificationSchema = Type.Object({
     Type.String({ format: "date-time", description: "While a round is due or waiting" }),
   ),
   failure_reason: Nullable(Type.String()),
+  history_from_round: Type.Integer({
+    description:
+      "The round a manual retry started (1 if never retried by hand); earlier attempts no longer count against delivery",
+  }),
   attempts: Type.Array(AttemptSchema),
 });
 
 export const NotificationListQuery = Type.Object({
   user: Type.Optional(Type.String({ description: "Only this user's notifications" })),
   status: Type.Optional(Type.String({ description: `One of ${NOTIFICATION_STATUSES.join(", ")}` })),
+  channel: Type.Optional(
+    Type.String({
+      description:
+        "Only those whose last_channel is this channel: the one that delivered it, or the last one tried",
+    }),
+  ),
+  search: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: "Only those whose message contains this text (case-insensitive; % and _ are literal)",
+    }),
+  ),
   page: Type.Optional(Type.String({ description: "1-based page number" })),
   page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),
 });
@@ -128,3 +144,37 @@ export const ErrorBody = Type.Object(
     description: 'Either {"detail": "..."} or {"field": ["what is wrong", ...]}',
   },
 );
+
+const Timestamp = Type.String({ format: "date-time" });
+
+export const ChannelOverview = Type.Object({
+  window_seconds: Type.Integer({ description: "The span of the last_hour counts" }),
+  failure_sample: Type.Integer({
+    description: "How many of each channel's most recent failures common_failures is counted over",
+  }),
+  channels: Type.Array(
+    Type.Object({
+      channel: ChannelName,
+      configured: Type.Boolean(),
+      not_configured_reason: Nullable(Type.String({ description: "Why the channel has no provider" })),
+      paused_reason: Nullable(
+        Type.String({ description: "Why the channel is paused after a configuration error" }),
+      ),
+      order_position: Type.Union([Type.Integer(), Type.Null()], {
+        description: "Its place in CHANNEL_ORDER (1 first), or null when CHANNEL_ORDER leaves it out",
+      }),
+      last_hour: Type.Object({ sent: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer() }),
+      last_success_at: Type.Union([Timestamp, Type.Null()]),
+      common_failures: Type.Array(
+        Type.Object({
+          reason: Type.String(),
+          error_kind: Nullable(Type.String()),
+          provider_code: Nullable(Type.String()),
+          count: Type.Integer(),
+          last_seen_at: Timestamp,
+        }),
+        { description: "At most 3, most common first" },
+      ),
+    }),
+  ),
+});

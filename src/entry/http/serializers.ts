@@ -38,5 +38,6 @@ export const serializeNotification = (notification: StoredNotification, attempts
   next_attempt_at:
     notification.status === "pending" ? (notification.nextAttemptAt?.toISOString() ?? null) : null,
   failure_reason: notification.failureReason,
+  history_from_round: notification.historyFromRound,
   attempts: attempts.map(serializeAttempt),
 });

@@ -1,0 +1,39 @@
+/** Hash routes, so the static server needs no fallback: #/, #/notifications/12, #/channels, #/outbox. */
+import { useEffect, useState } from "preact/hooks";
+
+export type Route =
+  | { view: "list"; query: URLSearchParams }
+  | { view: "detail"; id: number }
+  | { view: "channels" }
+  | { view: "outbox"; query: URLSearchParams };
+
+export function parseRoute(hash: string): Route {
+  const [path = "", search = ""] = hash.replace(/^#/, "").split("?", 2);
+  const query = new URLSearchParams(search);
+  const detail = /^\/notifications\/(\d+)$/.exec(path);
+  if (detail) return { view: "detail", id: Number(detail[1]) };
+  if (path === "/channels") return { view: "channels" };
+  if (path === "/outbox") return { view: "outbox", query };
+  return { view: "list", query };
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.hash));
+    addEventListener("hashchange", update);
+    return () => removeEventListener("hashchange", update);
+  }, []);
+  return route;
+}
+
+/** Replaces the query of the current hash route without adding a history entry per keystroke. */
+export function replaceQuery(path: string, query: URLSearchParams): void {
+  for (const [key, value] of [...query]) if (!value) query.delete(key);
+  const search = query.toString();
+  const hash = `#${path}${search ? `?${search}` : ""}`;
+  if (hash !== location.hash) {
+    history.replaceState(null, "", hash);
+    dispatchEvent(new HashChangeEvent("hashchange"));
+  }
+}

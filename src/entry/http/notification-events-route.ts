@@ -1,0 +1,89 @@
+/**
+ * GET /api/notifications/events: a server-sent event stream of notification changes, for the
+ * dashboard's live list. It is an ordinary authenticated request (Authorization: Bearer), read
+ * with fetch() rather than EventSource, which cannot send headers: the key never goes in a URL.
+ */
+import type { ServerResponse } from "node:http";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { NotificationEvent } from "../../usecases/ports.js";
+import type { HttpDeps } from "./http-app.js";
+import { ErrorBody } from "./schemas.js";
+
+const HEARTBEAT_MS = 15_000;
+/** A client this far behind is dropped; it reconnects and reloads (as on every connection). */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
+  const open = new Set<ServerResponse>();
+  // Open streams would keep the server from closing.
+  app.addHook("preClose", async () => {
+    for (const stream of open) stream.end();
+  });
+
+  app.get(
+    "/api/notifications/events/",
+    {
+      schema: {
+        tags: ["notifications"],
+        summary: "Live changes, as server-sent events",
+        description: [
+          "A text/event-stream that stays open. Each event's data is JSON:",
+          '`created` and `updated` `{"type", "id", "status"}` when a notification is created, changes status or is scheduled for its next round;',
+          '`attempt` `{"type", "id", "channel", "status"}` when one of its attempts starts or ends;',
+          "`ready` once the stream is live, and `resync` when changes may have been missed: reload what you show.",
+          "Send the API key as a Bearer header (read the stream with fetch; EventSource cannot send headers).",
+        ].join(" "),
+        response: {
+          200: {
+            description: "The event stream",
+            content: { "text/event-stream": { schema: { type: "string" } } },
+          },
+          503: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const stream = reply.raw;
+      let live = false;
+      const early: NotificationEvent[] = [];
+      const send = (event: NotificationEvent | { type: "ready" }) => {
+        stream.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        if (stream.writableLength > MAX_BUFFERED_BYTES) stream.end();
+      };
+      let unsubscribe: () => void;
+      try {
+        unsubscribe = await deps.core.notificationEvents.subscribe((event) => {
+          if (live) send(event);
+          else early.push(event);
+        });
+      } catch (error) {
+        request.log.warn({ err: (error as Error).message }, "live updates unavailable");
+        return reply.code(503).header("retry-after", "5").send({
+          detail: "Live updates are unavailable right now: Redis does not answer. Try again shortly.",
+        });
+      }
+      reply.hijack();
+      stream.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        // Proxies such as nginx must pass events on as they come.
+        "x-accel-buffering": "no",
+        connection: "keep-alive",
+      });
+      stream.write("retry: 3000\n\n");
+      send({ type: "ready" });
+      live = true;
+      for (const event of early.splice(0)) send(event);
+      open.add(stream);
+      const heartbeat = setInterval(() => stream.write(": keep-alive\n\n"), HEARTBEAT_MS);
+      const stop = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        open.delete(stream);
+      };
+      // The response closes when the client goes away, or when we end it.
+      stream.on("close", stop);
+    },
+  );
+};

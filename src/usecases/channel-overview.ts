@@ -1,0 +1,74 @@
+import { CHANNELS, type Channel } from "../core/model.js";
+import type { ChannelActivityQueries } from "../db/attempts-repository.js";
+import type { ChannelCircuit } from "./channel-circuit.js";
+
+export interface ChannelOverviewDeps {
+  channelActivity: ChannelActivityQueries;
+  /** Read only here: whether a channel is paused after a configuration error. */
+  channelCircuit: ChannelCircuit;
+  channelOrder: readonly Channel[];
+  /** Why each unconfigured channel is unconfigured (config.missingChannels). */
+  missingChannels: Partial<Record<Channel, string>>;
+}
+
+export const OVERVIEW_WINDOW_SECONDS = 3600;
+/** The common failure reasons are counted over each channel's most recent failures. */
+export const FAILURE_SAMPLE = 100;
+const TOP_REASONS = 3;
+
+export interface ChannelSummary {
+  channel: Channel;
+  configured: boolean;
+  /** Why the channel is not configured, or null. */
+  notConfiguredReason: string | null;
+  /** Why the channel is paused after its provider said our settings are wrong, or null. */
+  pausedReason: string | null;
+  /** Position in CHANNEL_ORDER (1-based), or null when the default order leaves it out. */
+  orderPosition: number | null;
+  lastHour: { sent: number; failed: number; skipped: number };
+  lastSuccessAt: Date | null;
+  commonFailures: {
+    reason: string;
+    errorKind: string | null;
+    providerCode: string | null;
+    count: number;
+    lastSeenAt: Date;
+  }[];
+}
+
+/** Per channel, at a glance: can it send at all, is it sending, and if not, why not. */
+export async function channelOverview(deps: ChannelOverviewDeps): Promise<ChannelSummary[]> {
+  const [activity, reasons, paused] = await Promise.all([
+    deps.channelActivity.activity(CHANNELS, OVERVIEW_WINDOW_SECONDS),
+    deps.channelActivity.commonFailureReasons(CHANNELS, FAILURE_SAMPLE, TOP_REASONS),
+    Promise.all(CHANNELS.map((channel) => deps.channelCircuit.openReason(channel))),
+  ]);
+  // The configured order first, then the channels it leaves out.
+  const channels = [
+    ...deps.channelOrder,
+    ...CHANNELS.filter((channel) => !deps.channelOrder.includes(channel)),
+  ];
+  return channels.map((channel) => {
+    const counts = activity.find((row) => row.channel === channel);
+    const notConfiguredReason = deps.missingChannels[channel] ?? null;
+    const position = deps.channelOrder.indexOf(channel);
+    return {
+      channel,
+      configured: notConfiguredReason === null,
+      notConfiguredReason,
+      pausedReason: paused[CHANNELS.indexOf(channel)] ?? null,
+      orderPosition: position >= 0 ? position + 1 : null,
+      lastHour: { sent: counts?.sent ?? 0, failed: counts?.failed ?? 0, skipped: counts?.skipped ?? 0 },
+      lastSuccessAt: counts?.lastSuccessAt ?? null,
+      commonFailures: reasons
+        .filter((row) => row.channel === channel)
+        .map(({ reason, errorKind, providerCode, count, lastSeenAt }) => ({
+          reason,
+          errorKind,
+          providerCode,
+          count,
+          lastSeenAt,
+        })),
+    };
+  });
+}
