@@ -8,15 +8,19 @@ import { fileURLToPath } from "node:url";
 import { createCore, prepareDatabase } from "../app.js";
 import { loadConfig } from "../config.js";
 import { createLogger } from "../logging.js";
-import { startHttpServer } from "./http/http-server.js";
 import { onShutdownSignal, reportChannels } from "./process.js";
-import { startWorker } from "./worker/worker-process.js";
+
+// The HTTP layer and the worker are imported only by the mode that runs them: a worker process
+// that loaded Fastify, the docs page and the dashboard would carry tens of MiB it never uses.
+const loadHttpServer = () => import("./http/http-server.js");
+const loadWorker = () => import("./worker/worker-process.js");
 
 /** The HTTP API alone. Any number may run against one database and Redis. */
 export async function runApi(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   await prepareDatabase(config, logger);
+  const { startHttpServer } = await loadHttpServer();
   const core = createCore(config, logger);
   const app = await startHttpServer(core, logger);
   onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
@@ -30,6 +34,7 @@ export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   await prepareDatabase(config, logger);
+  const { startWorker } = await loadWorker();
   const core = createCore(config, logger);
   const worker = startWorker(core);
   reportChannels(logger, config);
@@ -69,6 +74,7 @@ export async function runApiWithWorker(workerCommand: WorkerCommand): Promise<vo
   };
   let worker = startWorkerProcess();
 
+  const { startHttpServer } = await loadHttpServer();
   const core = createCore(config, logger);
   const app = await startHttpServer(core, logger);
   onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {

@@ -15,6 +15,8 @@ export interface RateLimitDecision {
   /** True when the slot is booked: send after waitMs. False: nothing booked, come back later. */
   reserved: boolean;
   waitMs: number;
+  /** When the slot is, on Redis' clock (ms since the epoch): what the spacing is kept on. */
+  slotAt?: number;
 }
 
 /** What the Telegram provider needs from a limiter, so tests can pass their own. */
@@ -42,11 +44,11 @@ local maxWait = tonumber(ARGV[3])
 local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(redis.call('GET', KEYS[2]) or '0'))
 local wait = math.ceil(at - now)
 if wait > maxWait then
-  return {0, wait}
+  return {0, wait, at}
 end
 redis.call('SET', KEYS[1], at + chatInterval, 'PX', math.ceil(at + chatInterval - now))
 redis.call('SET', KEYS[2], at + globalInterval, 'PX', math.ceil(at + globalInterval - now))
-return {1, wait}
+return {1, wait, at}
 `;
 
 export class TelegramRateLimiter implements ChatRateLimiter {
@@ -73,11 +75,11 @@ export class TelegramRateLimiter implements ChatRateLimiter {
       this.globalIntervalMs,
       maxWait,
     );
-    const [reserved, waitMs] = Array.isArray(reply) ? reply.map(Number) : [];
-    if (reserved === undefined || waitMs === undefined || Number.isNaN(waitMs)) {
+    const [reserved, waitMs, slotAt] = Array.isArray(reply) ? reply.map(Number) : [];
+    if (reserved === undefined || waitMs === undefined || slotAt === undefined || Number.isNaN(waitMs)) {
       throw new Error(`unexpected reply from the rate limit script: ${JSON.stringify(reply)}`);
     }
-    return { reserved: reserved === 1, waitMs };
+    return { reserved: reserved === 1, waitMs, slotAt };
   }
 }
 

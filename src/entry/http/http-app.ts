@@ -4,10 +4,10 @@
  */
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import scalar from "@scalar/fastify-api-reference";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { CoreDeps } from "../../app.js";
 import type { Config } from "../../config.js";
+import { registerApiDocs } from "./api-docs.js";
 import { registerAuthentication } from "./authentication.js";
 import { channelsRoutes } from "./channels-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
@@ -78,11 +78,7 @@ export async function buildHttpApp(
     },
   });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  await app.register(scalar, {
-    routePrefix: "/",
-    configuration: { url: "/openapi.json", title: "Notification Service API" },
-    logLevel: "warn",
-  });
+  registerApiDocs(app, "Notification Service API");
 
   await app.register(usersRoutes, deps);
   await app.register(notificationsRoutes, deps);
