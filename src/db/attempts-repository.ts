@@ -1,6 +1,6 @@
 import type { Attempt, Channel } from "../core/model.js";
 import type { DeliveryOutcome, SentOutcome } from "../core/outcome.js";
-import type { Queryable } from "./database.js";
+import { prepared, type Queryable } from "./database.js";
 import { type AttemptRow, toAttempt } from "./rows.js";
 
 export type StoredAttempt = Attempt & { retryAfterSeconds: number | null };
@@ -35,9 +35,12 @@ export class AttemptsRepository {
     reason: string,
   ): Promise<void> {
     await this.db.query(
-      `INSERT INTO attempts (notification_id, round, channel, status, error_kind, error, finished_at)
+      prepared(
+        "record-skipped-attempt",
+        `INSERT INTO attempts (notification_id, round, channel, status, error_kind, error, finished_at)
        VALUES ($1, $2, $3, 'skipped', $4, $5, now())`,
-      [notificationId, round, channel, cause, reason],
+        [notificationId, round, channel, cause, reason],
+      ),
     );
   }
 
@@ -53,12 +56,15 @@ export class AttemptsRepository {
     leaseSeconds: number,
   ): Promise<number | null> {
     const { rows } = await this.db.query<{ id: number }>(
-      `WITH renewed AS (
+      prepared(
+        "start-attempt-under-lease",
+        `WITH renewed AS (
          UPDATE notifications SET lease_expires_at = now() + make_interval(secs => $5)
          WHERE id = $1 AND lease_owner = $4 AND status = 'pending' RETURNING id)
        INSERT INTO attempts (notification_id, round, channel, status)
        SELECT id, $2, $3, 'in_progress' FROM renewed RETURNING id`,
-      [notificationId, round, channel, owner, leaseSeconds],
+        [notificationId, round, channel, owner, leaseSeconds],
+      ),
     );
     return rows[0]?.id ?? null;
   }
@@ -72,21 +78,24 @@ export class AttemptsRepository {
     channel: Channel,
   ): Promise<boolean> {
     const { rowCount } = await this.db.query(
-      `WITH attempt AS (
+      prepared(
+        "finish-attempt-sent",
+        `WITH attempt AS (
          UPDATE attempts SET status = 'sent', provider_message_id = $2, details = $3, finished_at = now()
          WHERE id = $1)
        UPDATE notifications
          SET status = 'sent', last_channel = $6, sent_at = now(), next_attempt_at = NULL,
              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
        WHERE id = $4 AND lease_owner = $5 AND status = 'pending'`,
-      [
-        attemptId,
-        outcome.providerMessageId,
-        outcome.details ? JSON.stringify(outcome.details) : null,
-        notificationId,
-        owner,
-        channel,
-      ],
+        [
+          attemptId,
+          outcome.providerMessageId,
+          outcome.details ? JSON.stringify(outcome.details) : null,
+          notificationId,
+          owner,
+          channel,
+        ],
+      ),
     );
     return rowCount === 1;
   }

@@ -1,7 +1,7 @@
 import { ValidationError } from "../core/errors.js";
 import type { Channel, Notification, NotificationStatus, Recipient } from "../core/model.js";
 import type { StoredAttempt } from "./attempts-repository.js";
-import type { Queryable } from "./database.js";
+import { prepared, type Queryable } from "./database.js";
 import {
   type AttemptRow,
   NOTIFICATION_COLUMNS,
@@ -81,19 +81,22 @@ export class NotificationsRepository {
     try {
       // Rows for unknown users are left out rather than failing the batch; the join is the check.
       ({ rows } = await this.db.query<NotificationRow>(
-        `INSERT INTO notifications (user_id, message, subject, channels)
+        prepared(
+          "insert-notifications",
+          `INSERT INTO notifications (user_id, message, subject, channels)
          SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ',')
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
            AS t(user_id, message, subject, channels, position)
          WHERE EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id)
          ORDER BY t.position
          RETURNING ${NOTIFICATION_COLUMNS}`,
-        [
-          items.map((item) => item.userId),
-          items.map((item) => item.message),
-          items.map((item) => item.subject),
-          items.map((item) => item.channels?.join(",") ?? null),
-        ],
+          [
+            items.map((item) => item.userId),
+            items.map((item) => item.message),
+            items.map((item) => item.subject),
+            items.map((item) => item.channels?.join(",") ?? null),
+          ],
+        ),
       ));
     } catch (error) {
       // A user deleted mid-batch (23503) must fail only its own request: fall back to one by one.
@@ -122,9 +125,12 @@ export class NotificationsRepository {
   private async insertOne(notification: NewNotification): Promise<StoredNotification> {
     try {
       const { rows } = await this.db.query<NotificationRow>(
-        `INSERT INTO notifications (user_id, message, subject, channels)
+        prepared(
+          "insert-notification",
+          `INSERT INTO notifications (user_id, message, subject, channels)
          VALUES ($1, $2, $3, $4) RETURNING ${NOTIFICATION_COLUMNS}`,
-        [notification.userId, notification.message, notification.subject, notification.channels],
+          [notification.userId, notification.message, notification.subject, notification.channels],
+        ),
       );
       return toNotification(rows[0]!);
     } catch (error) {
@@ -187,7 +193,9 @@ export class NotificationsRepository {
     const { rows } = await this.db.query<
       NotificationRow & { recipient: UserRow | null; attempts: AttemptJson[] | null; interrupted: number }
     >(
-      `WITH claimed AS (
+      prepared(
+        "claim-for-delivery",
+        `WITH claimed AS (
          UPDATE notifications
            SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
          WHERE id = $1 AND status = 'pending'
@@ -205,7 +213,8 @@ export class NotificationsRepository {
          (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = $1) AS attempts,
          (SELECT count(*)::integer FROM interrupted) AS interrupted
        FROM claimed`,
-      [id, owner, leaseSeconds],
+        [id, owner, leaseSeconds],
+      ),
     );
     const row = rows[0];
     if (!row) return null;
@@ -238,11 +247,14 @@ export class NotificationsRepository {
 
   async markFailed(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean> {
     const { rowCount } = await this.db.query(
-      `UPDATE notifications
+      prepared(
+        "mark-failed",
+        `UPDATE notifications
          SET status = 'failed', failure_reason = $3, last_channel = COALESCE($4, last_channel),
              next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
        WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
-      [id, owner, reason, lastChannel],
+        [id, owner, reason, lastChannel],
+      ),
     );
     return rowCount === 1;
   }
@@ -256,13 +268,16 @@ export class NotificationsRepository {
     lastChannel: Channel | null,
   ): Promise<Date | null> {
     const { rows } = await this.db.query<{ next_attempt_at: Date }>(
-      `UPDATE notifications
+      prepared(
+        "schedule-retry",
+        `UPDATE notifications
          SET retry_count = $3, next_attempt_at = now() + make_interval(secs => $4),
              last_channel = COALESCE($5, last_channel),
              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
        WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
        RETURNING next_attempt_at`,
-      [id, owner, retryCount, delaySeconds, lastChannel],
+        [id, owner, retryCount, delaySeconds, lastChannel],
+      ),
     );
     return rows[0]?.next_attempt_at ?? null;
   }

@@ -62,7 +62,12 @@ export async function runApiWithWorker(workerCommand: WorkerCommand): Promise<vo
 
   let stopping = false;
   const startWorkerProcess = () => {
-    const child = fork(workerCommand.entry, workerCommand.args, { stdio: "inherit" });
+    const child = fork(workerCommand.entry, workerCommand.args, {
+      stdio: "inherit",
+      // A smaller young generation: under load V8 otherwise lets it grow to tens of MiB of
+      // short-lived garbage per process, for a few percent less time spent collecting.
+      execArgv: [...process.execArgv, "--max-semi-space-size=4"],
+    });
     child.on("exit", (code, signal) => {
       if (stopping) return;
       logger.error({ code, signal }, "delivery worker exited; restarting it");
