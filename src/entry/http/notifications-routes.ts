@@ -12,6 +12,7 @@ import {
 import { createNotificationIdempotently } from "../../usecases/create-notification-idempotently.js";
 import { getNotification, listNotifications } from "../../usecases/read-notifications.js";
 import type { HttpDeps } from "./http-app.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
 import {
   CreateNotificationBody,
   CreateNotificationHeaders,
@@ -22,9 +23,6 @@ import {
   NotificationSchema,
 } from "./schemas.js";
 import { serializeNotification } from "./serializers.js";
-
-const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 200;
 
 export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   const create = {
@@ -86,43 +84,18 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
     async (request) => {
       const query = parseListQuery(request.query);
       const { count, results } = await listNotifications(deps.core, query);
-      const lastPage = Math.max(1, Math.ceil(count / query.pageSize));
-      if (query.page > lastPage) throw new PageNotFound();
-      return {
+      return paginate(request, query.page, query.pageSize, {
         count,
-        next: query.page < lastPage ? pageUrl(request, query.page + 1) : null,
-        previous: query.page > 1 ? pageUrl(request, query.page - 1) : null,
         results: results.map((notification) => serializeNotification(notification, notification.attempts)),
-      };
+      });
     },
   );
 };
 
-class PageNotFound extends Error {
-  readonly statusCode = 404;
-  constructor() {
-    super("Invalid page.");
-  }
-}
-
 function parseListQuery(query: Static<typeof NotificationListQuery>) {
   const problems: Record<string, string[]> = {};
-  const positive = (
-    field: string,
-    raw: string | undefined,
-    fallback: number,
-    max = Number.MAX_SAFE_INTEGER,
-  ) => {
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < 1 || value > max) {
-      problems[field] = [
-        max < Number.MAX_SAFE_INTEGER ? `Enter a whole number from 1 to ${max}.` : "Enter a whole number.",
-      ];
-      return fallback;
-    }
-    return value;
-  };
+  const positive = (field: string, raw: string | undefined, fallback: number, max?: number) =>
+    positiveInteger(problems, field, raw, fallback, max);
   const userId = query.user === undefined || query.user === "" ? undefined : positive("user", query.user, 0);
   let status: NotificationStatus | undefined;
   if (query.status !== undefined && query.status !== "") {
@@ -140,10 +113,4 @@ function parseListQuery(query: Static<typeof NotificationListQuery>) {
   const pageSize = positive("page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   return { userId, status, channel, search, page, pageSize };
-}
-
-function pageUrl(request: FastifyRequest, page: number): string {
-  const url = new URL(request.url, `${request.protocol}://${request.host}`);
-  url.searchParams.set("page", String(page));
-  return url.toString();
 }
