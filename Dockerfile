@@ -14,8 +14,10 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY bin ./bin
 USER node
 EXPOSE 8000
 # The API and a worker in one container; run dist/entry/api.js and dist/entry/worker.js in
-# separate containers to scale them apart (see docker-compose.yml).
+# separate containers to scale them apart (see docker-compose.yml). The CLI:
+# docker compose exec api node bin/notification-service.js keys create --name ops
 CMD ["node", "dist/entry/start.js"]
