@@ -39,7 +39,11 @@ async function renderDocs(title: string): Promise<RenderedDocs> {
   ]);
   const docs = Fastify();
   try {
-    await docs.register(scalar, { routePrefix: "/", configuration: { url: "/openapi.json", title } });
+    await docs.register(scalar, {
+      routePrefix: "/",
+      // A self-hosted service's docs: no hosted AI chat, no vendor toolbar.
+      configuration: { url: "/openapi.json", title, showDeveloperTools: "never", agent: { disabled: true } },
+    });
     const [page, script] = await Promise.all([docs.inject("/"), docs.inject(SCRIPT_PATH)]);
     if (page.statusCode !== 200 || script.statusCode !== 200)
       throw new Error("could not render the API docs");
