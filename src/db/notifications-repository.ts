@@ -215,8 +215,9 @@ export class NotificationsRepository {
    * One statement for many claims: it runs once per delivery, and planning it (custom plans, see
    * database.ts) costs more than running it, so a busy worker's claims share one plan and one
    * commit. SKIP LOCKED takes rows in whatever order without waiting, so two workers claiming
-   * overlapping batches cannot deadlock; a row another transaction has locked is being changed by
-   * its lease holder, a cancel or a retry, none of which leaves it for this worker to take now.
+   * overlapping batches cannot deadlock. A row another transaction has locked is being changed by
+   * its lease holder, a cancel or a retry, so it is not this worker's to take now; the rare one
+   * that ends up free (a stopping worker letting it go) is queued again by the sweeper.
    *
    * `status IS NOT DISTINCT FROM 'pending'` means `= 'pending'` here (status is never null), but
    * does not let the planner use the indexes on pending rows only: with `=`, while the statistics
