@@ -2,10 +2,49 @@ import type { Attempt, Channel } from "../core/model.js";
 import type { DeliveryOutcome, SentOutcome } from "../core/outcome.js";
 import { prepared, type Queryable } from "./database.js";
 import { type AttemptRow, toAttempt } from "./rows.js";
+import { runAsIfAlone, TickBatcher } from "./tick-batcher.js";
 
 export type StoredAttempt = Attempt & { retryAfterSeconds: number | null };
 
+interface AttemptStart {
+  notificationId: number;
+  round: number;
+  channel: Channel;
+  owner: string;
+  leaseSeconds: number;
+}
+
+interface SentFinish {
+  attemptId: number;
+  outcome: SentOutcome;
+  notificationId: number;
+  owner: string;
+  channel: Channel;
+}
+
+/**
+ * Attempts as the worker records them. Starting an attempt and recording a success run once per
+ * delivery, so a busy worker's calls made in the same tick share one statement each (one plan,
+ * one commit, one round trip); the notification id keys them, as a lease lets one delivery at a
+ * time hold a notification. Their status tests read `IS NOT DISTINCT FROM` so that notifications
+ * are looked up by id (see NotificationsRepository.claimMany).
+ */
 export class AttemptsRepository {
+  private readonly startBatcher = new TickBatcher<AttemptStart, number | null>((starts) =>
+    runAsIfAlone(
+      starts,
+      (start) => start.notificationId,
+      (batch) => this.startManyUnderLease(batch),
+    ),
+  );
+  private readonly finishSentBatcher = new TickBatcher<SentFinish, boolean>((finishes) =>
+    runAsIfAlone(
+      finishes,
+      (finish) => finish.notificationId,
+      (batch) => this.finishManySent(batch),
+    ),
+  );
+
   constructor(private readonly db: Queryable) {}
 
   async listForNotification(notificationId: number): Promise<StoredAttempt[]> {
@@ -46,58 +85,96 @@ export class AttemptsRepository {
 
   /**
    * Records an attempt as in progress and renews the worker's lease in one statement; null when
-   * the lease was lost (taken over after expiring, or the notification was cancelled).
+   * the lease was lost (taken over after expiring, or the notification was cancelled). Starts in
+   * the same tick share one statement.
    */
-  async startUnderLease(
+  startUnderLease(
     notificationId: number,
     round: number,
     channel: Channel,
     owner: string,
     leaseSeconds: number,
   ): Promise<number | null> {
-    const { rows } = await this.db.query<{ id: number }>(
-      prepared(
-        "start-attempt-under-lease",
-        `WITH renewed AS (
-         UPDATE notifications SET lease_expires_at = now() + make_interval(secs => $5)
-         WHERE id = $1 AND lease_owner = $4 AND status = 'pending' RETURNING id)
-       INSERT INTO attempts (notification_id, round, channel, status)
-       SELECT id, $2, $3, 'in_progress' FROM renewed RETURNING id`,
-        [notificationId, round, channel, owner, leaseSeconds],
-      ),
-    );
-    return rows[0]?.id ?? null;
+    return this.startBatcher.add({ notificationId, round, channel, owner, leaseSeconds });
   }
 
-  /** Records a successful attempt and marks its notification sent, in one statement. */
-  async finishSent(
+  private async startManyUnderLease(starts: AttemptStart[]): Promise<(number | null)[]> {
+    const { rows } = await this.db.query<{ id: number; notification_id: number }>(
+      prepared(
+        "start-attempts-under-lease",
+        `WITH started AS (
+         SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::float8[])
+           WITH ORDINALITY AS s(notification_id, round, channel, owner, lease_seconds, position)),
+       renewed AS (
+         UPDATE notifications n SET lease_expires_at = now() + make_interval(secs => s.lease_seconds)
+         FROM started s
+         WHERE n.id = s.notification_id AND n.lease_owner = s.owner
+           AND n.status IS NOT DISTINCT FROM 'pending'
+         RETURNING n.id)
+       INSERT INTO attempts (notification_id, round, channel, status)
+       SELECT s.notification_id, s.round, s.channel, 'in_progress' FROM started s
+       WHERE s.notification_id IN (SELECT id FROM renewed)
+       ORDER BY s.position
+       RETURNING id, notification_id`,
+        [
+          starts.map((start) => start.notificationId),
+          starts.map((start) => start.round),
+          starts.map((start) => start.channel),
+          starts.map((start) => start.owner),
+          starts.map((start) => start.leaseSeconds),
+        ],
+      ),
+    );
+    const attemptIds = new Map(rows.map((row) => [row.notification_id, row.id]));
+    return starts.map((start) => attemptIds.get(start.notificationId) ?? null);
+  }
+
+  /**
+   * Records a successful attempt and marks its notification sent, in one statement; false when
+   * the lease was lost meanwhile (the attempt is recorded all the same). Successes recorded in
+   * the same tick share one statement.
+   */
+  finishSent(
     attemptId: number,
     outcome: SentOutcome,
     notificationId: number,
     owner: string,
     channel: Channel,
   ): Promise<boolean> {
-    const { rowCount } = await this.db.query(
+    return this.finishSentBatcher.add({ attemptId, outcome, notificationId, owner, channel });
+  }
+
+  private async finishManySent(finishes: SentFinish[]): Promise<boolean[]> {
+    const { rows } = await this.db.query<{ id: number }>(
       prepared(
-        "finish-attempt-sent",
-        `WITH attempt AS (
-         UPDATE attempts SET status = 'sent', provider_message_id = $2, details = $3, finished_at = now()
-         WHERE id = $1)
-       UPDATE notifications
-         SET status = 'sent', last_channel = $6, sent_at = now(), next_attempt_at = NULL,
+        "finish-attempts-sent",
+        `WITH finished AS (
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::bigint[], $5::text[], $6::text[])
+           AS f(attempt_id, provider_message_id, details, notification_id, owner, channel)),
+       attempt AS (
+         UPDATE attempts a
+           SET status = 'sent', provider_message_id = f.provider_message_id, details = f.details,
+               finished_at = now()
+         FROM finished f WHERE a.id = f.attempt_id)
+       UPDATE notifications n
+         SET status = 'sent', last_channel = f.channel, sent_at = now(), next_attempt_at = NULL,
              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-       WHERE id = $4 AND lease_owner = $5 AND status = 'pending'`,
+       FROM finished f
+       WHERE n.id = f.notification_id AND n.lease_owner = f.owner
+         AND n.status IS NOT DISTINCT FROM 'pending'
+       RETURNING n.id`,
         [
-          attemptId,
-          outcome.providerMessageId,
-          outcome.details ? JSON.stringify(outcome.details) : null,
-          notificationId,
-          owner,
-          channel,
+          finishes.map((finish) => finish.attemptId),
+          finishes.map((finish) => finish.outcome.providerMessageId),
+          finishes.map((finish) => (finish.outcome.details ? JSON.stringify(finish.outcome.details) : null)),
+          finishes.map((finish) => finish.notificationId),
+          finishes.map((finish) => finish.owner),
+          finishes.map((finish) => finish.channel),
         ],
       ),
     );
-    return rowCount === 1;
+    const marked = new Set(rows.map((row) => row.id));
+    return finishes.map((finish) => marked.has(finish.notificationId));
   }
 
   async finish(attemptId: number, outcome: DeliveryOutcome): Promise<void> {

@@ -11,7 +11,7 @@ import {
   toRecipient,
   type UserRow,
 } from "./rows.js";
-import { TickBatcher } from "./tick-batcher.js";
+import { runAsIfAlone, TickBatcher } from "./tick-batcher.js";
 
 export type StoredNotification = Notification & { failureReason: string | null };
 
@@ -41,6 +41,12 @@ export interface ClaimedDelivery {
   interrupted: number;
 }
 
+interface ClaimRequest {
+  id: number;
+  owner: string;
+  leaseSeconds: number;
+}
+
 /** A notification due for a round, and which round, so its queue job gets a stable id. */
 export interface DueNotification {
   id: number;
@@ -55,6 +61,12 @@ type AttemptJson = Omit<AttemptRow, "started_at" | "finished_at"> & {
   finished_at: string | null;
 };
 
+type ClaimedRow = NotificationRow & {
+  recipient: UserRow | null;
+  attempts: AttemptJson[] | null;
+  interrupted: number;
+};
+
 // Delayed jobs and PostgreSQL may disagree on the time by a little; a job that arrives this
 // early may still claim its notification instead of waiting for the sweeper.
 const EARLY_CLAIM_TOLERANCE = "2 seconds";
@@ -62,6 +74,13 @@ const EARLY_CLAIM_TOLERANCE = "2 seconds";
 export class NotificationsRepository {
   private readonly insertBatcher = new TickBatcher<NewNotification, StoredNotification>((items) =>
     this.insertMany(items),
+  );
+  private readonly claimBatcher = new TickBatcher<ClaimRequest, ClaimedDelivery | null>((requests) =>
+    runAsIfAlone(
+      requests,
+      (request) => request.id,
+      (batch) => this.claimMany(batch),
+    ),
   );
 
   constructor(private readonly db: Queryable) {}
@@ -186,52 +205,68 @@ export class NotificationsRepository {
   /**
    * Takes the notification for one worker when it is pending, due and held by no live worker, and
    * in the same statement reads its recipient and attempts and closes the attempts a dead worker
-   * left in progress. The conditional UPDATE is the lock: of two racing workers, one gets a row.
-   * One round trip instead of four: this runs once per delivery.
+   * left in progress. Claims made in the same tick share one statement (see claimMany).
    */
-  async claimForDelivery(id: number, owner: string, leaseSeconds: number): Promise<ClaimedDelivery | null> {
-    const { rows } = await this.db.query<
-      NotificationRow & { recipient: UserRow | null; attempts: AttemptJson[] | null; interrupted: number }
-    >(
+  claimForDelivery(id: number, owner: string, leaseSeconds: number): Promise<ClaimedDelivery | null> {
+    return this.claimBatcher.add({ id, owner, leaseSeconds });
+  }
+
+  /**
+   * One statement for many claims: it runs once per delivery, and planning it (custom plans, see
+   * database.ts) costs more than running it, so a busy worker's claims share one plan and one
+   * commit. SKIP LOCKED takes rows in whatever order without waiting, so two workers claiming
+   * overlapping batches cannot deadlock. A row another transaction has locked is being changed by
+   * its lease holder, a cancel or a retry, so it is not this worker's to take now; the rare one
+   * that ends up free (a stopping worker letting it go) is queued again by the sweeper.
+   *
+   * `status IS NOT DISTINCT FROM 'pending'` means `= 'pending'` here (status is never null), but
+   * does not let the planner use the indexes on pending rows only: with `=`, while the statistics
+   * lag behind a backlog that grew fast, an index of "few" pending rows looks cheaper than looking
+   * ids up, and each batch read every pending row (thousands, seen in the bench). The same goes
+   * for the worker's other batch statements in attempts-repository.ts.
+   */
+  private async claimMany(requests: ClaimRequest[]): Promise<(ClaimedDelivery | null)[]> {
+    const { rows } = await this.db.query<ClaimedRow>(
       prepared(
         "claim-for-delivery",
-        `WITH claimed AS (
-         UPDATE notifications
-           SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
-         WHERE id = $1 AND status = 'pending'
+        `WITH wanted AS (
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[]) AS w(id, owner, lease_seconds)),
+       claimable AS (
+         SELECT id FROM notifications
+         WHERE id = ANY($1::bigint[]) AND status IS NOT DISTINCT FROM 'pending'
            AND next_attempt_at <= now() + interval '${EARLY_CLAIM_TOLERANCE}'
            AND (lease_expires_at IS NULL OR lease_expires_at < now())
-         RETURNING ${NOTIFICATION_COLUMNS}),
+         FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE notifications n
+           SET lease_owner = w.owner, lease_expires_at = now() + make_interval(secs => w.lease_seconds),
+               updated_at = now()
+         FROM claimable c JOIN wanted w ON w.id = c.id
+         WHERE n.id = c.id
+         RETURNING ${qualified("n")}),
        interrupted AS (
          UPDATE attempts SET status = 'interrupted', finished_at = now(),
            error = 'the worker stopped during this attempt; the provider may or may not have received it'
-         WHERE notification_id = $1 AND status = 'in_progress' AND EXISTS (SELECT 1 FROM claimed)
-         RETURNING id)
+         WHERE notification_id IN (SELECT id FROM claimed) AND status = 'in_progress'
+         RETURNING notification_id)
        SELECT claimed.*,
          (SELECT row_to_json(u) FROM (SELECT id, email, first_name, last_name, phone_number, telegram_id
             FROM users WHERE id = claimed.user_id) u) AS recipient,
-         (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = $1) AS attempts,
-         (SELECT count(*)::integer FROM interrupted) AS interrupted
+         (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts,
+         (SELECT count(*)::integer FROM interrupted i WHERE i.notification_id = claimed.id) AS interrupted
        FROM claimed`,
-        [id, owner, leaseSeconds],
+        [
+          requests.map((request) => request.id),
+          requests.map((request) => request.owner),
+          requests.map((request) => request.leaseSeconds),
+        ],
       ),
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      notification: toNotification(row),
-      recipient: row.recipient ? toRecipient(row.recipient) : null,
-      // The statement sees attempts as they were before it ran, so a closed one still reads in_progress.
-      attempts: (row.attempts ?? []).map((attempt) =>
-        toAttempt({
-          ...attempt,
-          status: attempt.status === "in_progress" ? "interrupted" : attempt.status,
-          started_at: new Date(attempt.started_at),
-          finished_at: attempt.finished_at ? new Date(attempt.finished_at) : null,
-        }),
-      ),
-      interrupted: row.interrupted,
-    };
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return requests.map((request) => {
+      const row = byId.get(request.id);
+      return row ? toClaimedDelivery(row) : null;
+    });
   }
 
   async markSent(id: number, owner: string, channel: Channel): Promise<boolean> {
@@ -319,9 +354,7 @@ export class NotificationsRepository {
                FROM attempts WHERE notification_id = $1) a
        WHERE n.id = $1 AND n.status IN ('failed', 'cancelled')
          AND a.delivered IS NOT TRUE AND a.busy IS NOT TRUE
-       RETURNING ${NOTIFICATION_COLUMNS.split(", ")
-         .map((column) => `n.${column}`)
-         .join(", ")}`,
+       RETURNING ${qualified("n")}`,
       [id, inFlightSeconds],
     );
     return rows[0] ? toNotification(rows[0]) : null;
@@ -368,6 +401,30 @@ export class NotificationsRepository {
     );
     return rows.map((row) => ({ id: row.id, round: row.retry_count + 1 }));
   }
+}
+
+function toClaimedDelivery(row: ClaimedRow): ClaimedDelivery {
+  return {
+    notification: toNotification(row),
+    recipient: row.recipient ? toRecipient(row.recipient) : null,
+    // The statement sees attempts as they were before it ran, so a closed one still reads in_progress.
+    attempts: (row.attempts ?? []).map((attempt) =>
+      toAttempt({
+        ...attempt,
+        status: attempt.status === "in_progress" ? "interrupted" : attempt.status,
+        started_at: new Date(attempt.started_at),
+        finished_at: attempt.finished_at ? new Date(attempt.finished_at) : null,
+      }),
+    ),
+    interrupted: row.interrupted,
+  };
+}
+
+/** The notification columns of table alias `alias`, for statements that join. */
+function qualified(alias: string): string {
+  return NOTIFICATION_COLUMNS.split(", ")
+    .map((column) => `${alias}.${column}`)
+    .join(", ");
 }
 
 /** Escapes LIKE's wildcards and its escape character, so the text matches only itself. */

@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from "./database.js";
+
 /**
  * Combines the calls made in the same event-loop tick into one batch, so concurrent requests
  * share one database round trip and one commit instead of paying for one each. Each caller still
@@ -42,3 +44,64 @@ export class TickBatcher<Item, Result> {
     );
   }
 }
+
+/**
+ * Runs a batch statement so that each caller fares as it would have alone:
+ * - items that share a key (the same notification twice in one tick) go in separate statements,
+ *   one after the other, because a statement that joins on that key would see both at once;
+ * - when a statement fails, it changed nothing, so each of its items is tried again on its own
+ *   and a value only one item carries (text PostgreSQL refuses, a deadlock with another worker)
+ *   fails that item's caller alone. Not when the database is away: every item would fail again.
+ */
+export async function runAsIfAlone<Item, Result>(
+  items: Item[],
+  keyOf: (item: Item) => unknown,
+  run: (items: Item[]) => Promise<Result[]>,
+): Promise<(Result | Error)[]> {
+  const results: (Result | Error)[] = new Array(items.length);
+  let remaining = items.map((item, index) => ({ item, index }));
+  while (remaining.length > 0) {
+    const seen = new Set<unknown>();
+    const batch: typeof remaining = [];
+    const later: typeof remaining = [];
+    for (const entry of remaining) {
+      const key = keyOf(entry.item);
+      if (seen.has(key)) later.push(entry);
+      else {
+        seen.add(key);
+        batch.push(entry);
+      }
+    }
+    const answers = await runEachOnFailure(
+      batch.map((entry) => entry.item),
+      run,
+    );
+    batch.forEach((entry, position) => {
+      results[entry.index] = answers[position]!;
+    });
+    remaining = later;
+  }
+  return results;
+}
+
+async function runEachOnFailure<Item, Result>(
+  items: Item[],
+  run: (items: Item[]) => Promise<Result[]>,
+): Promise<(Result | Error)[]> {
+  try {
+    return await run(items);
+  } catch (error) {
+    if (items.length === 1 || isDatabaseUnavailable(error)) return items.map(() => asError(error));
+    return Promise.all(
+      items.map((item) =>
+        run([item]).then(
+          (answers) => answers[0]!,
+          (failure: unknown) => asError(failure),
+        ),
+      ),
+    );
+  }
+}
+
+const asError = (failure: unknown): Error =>
+  failure instanceof Error ? failure : new Error(String(failure));

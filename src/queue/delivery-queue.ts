@@ -5,14 +5,30 @@ import type { DeliveryScheduler, ScheduledDelivery } from "../usecases/ports.js"
 
 export const DELIVERY_QUEUE_NAME = "deliveries";
 
-export interface DeliveryJobData {
+export interface QueuedDelivery {
   notificationId: number;
   round: number;
 }
 
 /**
+ * A job is one delivery ("deliver": retries, the sweeper, a lone create) or the notifications an
+ * API process created in one tick ("deliver-batch"): one job for many saves Redis and both
+ * processes a round trip and a script per notification, and lets the worker claim them together.
+ */
+export type DeliveryJobData = QueuedDelivery | { deliveries: QueuedDelivery[] };
+
+/** A worker's default concurrency: a batch fills one worker, and batches still spread over workers. */
+const DELIVERIES_PER_BATCH_JOB = 32;
+
+export function deliveriesOf(data: DeliveryJobData): QueuedDelivery[] {
+  return "deliveries" in data ? data.deliveries : [data];
+}
+
+/**
  * One job per notification and round. The job id is derived from both, so queueing the same
- * round twice (the API and the sweeper racing, a retried enqueue) leaves one job in Redis.
+ * round twice (the API and the sweeper racing, a retried enqueue) leaves one job in Redis. Batch
+ * jobs have no such id: a notification queued twice is harmless (its lease lets one delivery run,
+ * the other finds nothing to claim), and cancelling one only needs it not to be claimable.
  */
 export function deliveryJobId(notificationId: number, round: number): string {
   return `n${notificationId}-r${round}`;
@@ -59,8 +75,8 @@ export class DeliveryQueue implements DeliveryScheduler {
 
   /**
    * Queues without making the caller wait: deliveries asked for in the same tick go to Redis in one
-   * round trip. A failure is logged, not thrown: the notification is already safe in PostgreSQL
-   * and the sweeper will queue it.
+   * round trip, those due now as batch jobs. A failure is logged, not thrown: the notification is
+   * already safe in PostgreSQL and the sweeper will queue it.
    */
   scheduleSoon(delivery: ScheduledDelivery): void {
     this.pending.push(delivery);
@@ -70,13 +86,31 @@ export class DeliveryQueue implements DeliveryScheduler {
       const batch = this.pending;
       this.pending = [];
       this.flushScheduled = false;
-      this.schedule(batch).catch((error: Error) =>
+      this.scheduleBatched(batch).catch((error: Error) =>
         this.logger.warn(
           { count: batch.length, err: error.message },
           "could not queue deliveries now; the sweeper will queue them",
         ),
       );
     });
+  }
+
+  private async scheduleBatched(deliveries: ScheduledDelivery[]): Promise<void> {
+    const batches: QueuedDelivery[][] = [];
+    const alone: ScheduledDelivery[] = [];
+    const now = deliveries.filter((delivery) => delivery.delaySeconds <= 0);
+    for (let start = 0; start < now.length; start += DELIVERIES_PER_BATCH_JOB) {
+      const batch = now.slice(start, start + DELIVERIES_PER_BATCH_JOB);
+      // A lone delivery keeps its own job id, which the dashboard's cancel can remove.
+      if (batch.length === 1) alone.push(...batch);
+      else batches.push(batch.map(({ notificationId, round }) => ({ notificationId, round })));
+    }
+    alone.push(...deliveries.filter((delivery) => delivery.delaySeconds > 0));
+    await Promise.all([
+      batches.length > 0 &&
+        this.queue.addBulk(batches.map((batch) => ({ name: "deliver-batch", data: { deliveries: batch } }))),
+      this.schedule(alone),
+    ]);
   }
 
   async unschedule(notificationId: number, round: number): Promise<void> {

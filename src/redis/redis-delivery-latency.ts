@@ -24,6 +24,7 @@ export interface LatencySeries {
  */
 export class RedisDeliveryLatency implements DeliveryObserver {
   private readonly key: string;
+  private pending: { channel: Channel; secondsSinceCreated: number }[] = [];
 
   constructor(
     private readonly redis: Redis,
@@ -33,22 +34,35 @@ export class RedisDeliveryLatency implements DeliveryObserver {
     this.key = `${prefix}:metrics:delivery-latency`;
   }
 
+  /** Sends of the same tick go to Redis as one transaction: one command for a busy worker's burst. */
   sent(event: { notificationId: number; channel: Channel; secondsSinceCreated: number }): void {
-    const { channel, secondsSinceCreated } = event;
-    const index = DELIVERY_LATENCY_BUCKETS.findIndex((bound) => secondsSinceCreated <= bound);
-    const bucket = index === -1 ? "+Inf" : String(DELIVERY_LATENCY_BUCKETS[index]);
+    this.pending.push(event);
+    if (this.pending.length > 1) return;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const increments = new Map<string, number>();
+    const add = (field: string, by: number) => increments.set(field, (increments.get(field) ?? 0) + by);
+    for (const { channel, secondsSinceCreated } of batch) {
+      const index = DELIVERY_LATENCY_BUCKETS.findIndex((bound) => secondsSinceCreated <= bound);
+      const bucket = index === -1 ? "+Inf" : String(DELIVERY_LATENCY_BUCKETS[index]);
+      add(`${channel}|${bucket}`, 1);
+      add(`${channel}|sum`, secondsSinceCreated);
+      add(`${channel}|count`, 1);
+    }
     // One transaction, so a scrape never sees a count that disagrees with the buckets.
-    this.redis
-      .multi()
-      .hincrby(this.key, `${channel}|${bucket}`, 1)
-      .hincrbyfloat(this.key, `${channel}|sum`, secondsSinceCreated)
-      .hincrby(this.key, `${channel}|count`, 1)
+    const transaction = this.redis.multi();
+    for (const [field, by] of increments) {
+      if (field.endsWith("|sum")) transaction.hincrbyfloat(this.key, field, by);
+      else transaction.hincrby(this.key, field, by);
+    }
+    transaction
       .exec()
       .catch((error: Error) =>
-        this.logger.debug(
-          { notificationId: event.notificationId, err: error.message },
-          "could not record delivery latency",
-        ),
+        this.logger.debug({ count: batch.length, err: error.message }, "could not record delivery latency"),
       );
   }
 

@@ -85,6 +85,35 @@ describe("a worker killed mid-delivery", () => {
     expect(await fixture.inProgressAttempts()).toBe(0);
   });
 
+  it("finishes every notification of a batch whose worker was killed, each reaching SMS.ru at most twice", async () => {
+    const messages = Array.from({ length: 4 }, (_, i) => `batch killed ${i}`);
+    fixture.smsRu.replyNext(...messages.map(() => ({ hangMs: 60_000 })));
+    // Created together, so the API queues them together (one batch job when they share a tick).
+    const ids = await Promise.all(messages.map((message) => api.createNotification(user, message)));
+    await waitFor("SMS.ru to get every message", () =>
+      messages.every((message) => fixture.sent(message) === 1) ? true : undefined,
+    );
+    const holders = new Set(await Promise.all(ids.map((id) => fixture.leaseHolderPid(id))));
+    for (const pid of holders) {
+      const victim = workers.find((w) => w.pid === pid && w.running);
+      if (!victim) throw new Error(`a notification is held by ${pid}, not one of our workers`);
+      victim.killTree();
+      await victim.exited;
+    }
+    const killedAt = Date.now();
+    while (workers.filter((w) => w.running).length < 2) {
+      workers.push(await fixture.processes.startWorker({}, `worker-after-batch-${workers.length}`));
+    }
+
+    for (const id of ids) {
+      const done = await fixture.waitForStatus(id, "sent", TAKEOVER_BOUND_MS + 10_000);
+      expect(done.attempts.map((a) => a.status)).toEqual(["interrupted", "sent"]);
+    }
+    expect(Date.now() - killedAt).toBeLessThan(TAKEOVER_BOUND_MS + 5_000);
+    for (const message of messages) expect(fixture.sent(message)).toBe(2);
+    expect(await fixture.inProgressAttempts()).toBe(0);
+  });
+
   it("never lets two workers deliver one notification, however often it is queued", async () => {
     workers.push(await fixture.processes.startWorker({}, "worker-5"));
     // Slow answers keep deliveries in flight while the duplicates arrive.

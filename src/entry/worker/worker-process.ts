@@ -31,6 +31,8 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
     stalledIntervalMs: Math.max(1_000, Math.round(config.sweepIntervalSeconds * 1000)),
     logger,
     handle: (notificationId) => deliverNotification(runtime.deliverDeps, notificationId),
+    handBack: (deliveries) =>
+      core.scheduler.schedule(deliveries.map((delivery) => ({ ...delivery, delaySeconds: 0 }))),
   });
   // Due this long without a worker holding it, a notification has surely lost its queue job.
   const orphanAfterSeconds = Math.max(1, config.sweepIntervalSeconds);
