@@ -4,6 +4,8 @@
  * bench reaches the bench (which stops the service cleanly) rather than the service directly.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { sleep } from "./stats.js";
 
 const OUTPUT_LINES_KEPT = 60;
@@ -38,7 +40,7 @@ export class ServiceProcess {
    * forks the worker with the parent's execArgv, so the worker gets them too.
    */
   static start(cwd: string, env: NodeJS.ProcessEnv, nodeOptions: string[] = []): ServiceProcess {
-    const child = spawn(process.execPath, [...nodeOptions, "dist/entry/start.js"], {
+    const child = spawn(process.execPath, [...startFlags(cwd), ...nodeOptions, "dist/entry/start.js"], {
       cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -100,4 +102,13 @@ export class ServiceProcess {
     await this.exited;
     return stopped ? "clean" : "killed";
   }
+}
+
+/** The node flags `npm start` passes, read from package.json so the bench runs what users run. */
+function startFlags(cwd: string): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(cwd, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/entry\/start\.js/.exec(scripts.start ?? "")?.[1] ?? "";
+  return flags.split(/\s+/).filter(Boolean);
 }

@@ -40,10 +40,20 @@ describe("batch delivery jobs", () => {
     await smsRu?.close();
   });
 
-  const createInOneTick = (messages: string[]) =>
-    Promise.all(messages.map((message) => service.createNotification({ user, message }))).then((created) =>
-      created.map((notification) => notification.id),
-    );
+  /** Stores notifications without queueing them, then asks for their deliveries in one tick. */
+  const createInOneTick = async (messages: string[]) => {
+    const ids: number[] = [];
+    for (const message of messages) {
+      ids.push(
+        (await service.core.notifications.create({ userId: user, message, subject: null, channels: null }))
+          .id,
+      );
+    }
+    // Deterministic, unlike concurrent HTTP requests, which a loaded machine may spread over ticks.
+    for (const notificationId of ids)
+      service.core.scheduler.scheduleSoon({ notificationId, round: 1, delaySeconds: 0 });
+    return ids;
+  };
   const queuedJobs = () =>
     waitFor("the deliveries to be queued", async () => {
       const jobs = await queue.getJobs(["waiting"]);
@@ -64,6 +74,30 @@ describe("batch delivery jobs", () => {
       await worker.stop();
     }
     expect(smsRu.requests.map((request) => request.fields.msg).sort()).toEqual(["one", "three", "two"]);
+  });
+
+  it("queues the API's concurrent creates in batch jobs that cover each notification once", async () => {
+    smsRu.reset();
+    const created = await Promise.all(
+      ["a", "b", "c", "d"].map((message) => service.createNotification({ user, message })),
+    );
+    const ids = created.map((notification) => notification.id).sort((a, b) => a - b);
+    const queued = await waitFor("all four to be queued", async () => {
+      const jobs = await queue.getJobs(["waiting"]);
+      const deliveries = jobs.flatMap((job) =>
+        job.name === "deliver-batch"
+          ? (job.data.deliveries as { notificationId: number }[]).map((delivery) => delivery.notificationId)
+          : [job.data.notificationId as number],
+      );
+      return deliveries.length >= 4 ? deliveries : undefined;
+    });
+    expect(queued.sort((a, b) => a - b)).toEqual(ids);
+    const worker = startWorker(service.core);
+    try {
+      for (const id of ids) expect((await service.waitForStatus(id)).status).toBe("sent");
+    } finally {
+      await worker.stop();
+    }
   });
 
   it("hands the deliveries it has not started back to the queue when it stops", async () => {
