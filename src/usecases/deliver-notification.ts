@@ -223,20 +223,29 @@ async function attemptChannel(
   );
   if (outcome.kind === "sent") {
     // Recording the success and ending the notification is one statement: this is the hot path.
-    await deps.attempts.finishSent(attemptId, outcome, notification.id, deps.workerId, channel);
-  } else {
-    await deps.attempts.finish(attemptId, outcome);
-  }
-  const durationMs = Math.round(performance.now() - startedAt);
-  if (outcome.kind === "sent") {
-    deps.logger.info({ ...log, outcome: "sent", durationMs }, "delivered to provider");
-  } else {
-    deps.logger.info(
-      { ...log, outcome: outcome.kind, code: outcome.code, reason: outcome.reason, durationMs },
-      "attempt failed",
+    const marked = await deps.attempts.finishSent(
+      attemptId,
+      outcome,
+      notification.id,
+      deps.workerId,
+      channel,
     );
-    if (outcome.kind === "misconfigured") await deps.circuit.open(channel, outcome.reason);
+    deps.logger.info(
+      { ...log, outcome: "sent", durationMs: Math.round(performance.now() - startedAt) },
+      "delivered to provider",
+    );
+    // Cancelled (or taken over) while the provider was answering: the attempt is recorded as
+    // sent, the notification keeps the state it was given, and nobody reports it as sent.
+    if (!marked) return "lease_lost";
+    return toAttemptResultFromOutcome(channel, round, outcome);
   }
+  await deps.attempts.finish(attemptId, outcome);
+  const durationMs = Math.round(performance.now() - startedAt);
+  deps.logger.info(
+    { ...log, outcome: outcome.kind, code: outcome.code, reason: outcome.reason, durationMs },
+    "attempt failed",
+  );
+  if (outcome.kind === "misconfigured") await deps.circuit.open(channel, outcome.reason);
   return toAttemptResultFromOutcome(channel, round, outcome);
 }
 
