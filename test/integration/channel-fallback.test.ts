@@ -1,48 +1,39 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
-import { FakeTelegram, telegramReplies } from "../support/fake-telegram.js";
-import { SmtpSink } from "../support/smtp-sink.js";
+import { type FakeTelegram, telegramReplies } from "../support/fake-telegram.js";
+import { LoopbackProviders } from "../support/loopback-providers.js";
+import type { SmtpSink } from "../support/smtp-sink.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
 const TOKEN = "123456:TEST-token_abc";
 
 describe("delivery across channels, in fallback order", () => {
+  let providers: LoopbackProviders;
   let smsRu: FakeSmsRu;
   let telegram: FakeTelegram;
   let smtp: SmtpSink;
   let service: TestService;
 
   beforeAll(async () => {
-    [smsRu, telegram, smtp] = await Promise.all([
-      FakeSmsRu.start(),
-      FakeTelegram.start(),
-      SmtpSink.start({ user: "mailer@example.com", password: "smtp-secret-pw" }),
-    ]);
+    providers = await LoopbackProviders.start({ user: "mailer@example.com", password: "smtp-secret-pw" });
+    ({ smsRu, telegram, smtp } = providers);
     service = await startTestService({
-      env: {
-        SMS_RU_API_URL: smsRu.url,
+      env: providers.env({
         SMS_RU_API_ID: "api-id-secret",
-        TELEGRAM_API_URL: telegram.url,
         TELEGRAM_BOT_TOKEN: TOKEN,
         TELEGRAM_CHAT_ID: "-100200300",
-        EMAIL_HOST: smtp.host,
-        EMAIL_PORT: String(smtp.port),
         EMAIL_HOST_USER: "mailer@example.com",
         EMAIL_HOST_PASSWORD: "smtp-secret-pw",
         EMAIL_FROM: "Notifier <noreply@example.com>",
         MAX_RETRIES: "2",
-      },
+      }),
     });
   });
   afterAll(async () => {
     await service?.close();
-    await Promise.all([smsRu?.close(), telegram?.close(), smtp?.close()]);
+    await providers?.close();
   });
-  beforeEach(() => {
-    smsRu.reset();
-    telegram.reset();
-    smtp.reset();
-  });
+  beforeEach(() => providers.reset());
 
   const everyContact = (email: string) => ({
     email,

@@ -151,7 +151,9 @@ describe("Idempotency-Key on POST /api/notifications/", () => {
     await service.core.pool.query(
       "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-key'",
     );
-    expect(await forgetExpiredIdempotencyKeys(service.core)).toBe(1);
+    const forgotten = await forgetExpiredIdempotencyKeys(service.core);
+    // The in-process worker's own housekeeping (first run a sweep after start) may get there first.
+    expect(forgotten).toBeLessThanOrEqual(1);
     const { rows } = await service.core.pool.query("SELECT 1 FROM idempotency_keys WHERE key = 'old-key'");
     expect(rows).toHaveLength(0);
   });

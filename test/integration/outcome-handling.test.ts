@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { captureLogs } from "../support/captured-logs.js";
-import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
-import { FakeTelegram, telegramReplies } from "../support/fake-telegram.js";
-import { SmtpSink } from "../support/smtp-sink.js";
+import { type FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
+import { type FakeTelegram, telegramReplies } from "../support/fake-telegram.js";
+import { LoopbackProviders } from "../support/loopback-providers.js";
+import type { SmtpSink } from "../support/smtp-sink.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
 
 describe("what the service does with each kind of provider outcome", () => {
+  let providers: LoopbackProviders;
   let smsRu: FakeSmsRu;
   let telegram: FakeTelegram;
   let smtp: SmtpSink;
@@ -14,32 +16,18 @@ describe("what the service does with each kind of provider outcome", () => {
   const logs = captureLogs();
 
   beforeAll(async () => {
-    [smsRu, telegram, smtp] = await Promise.all([FakeSmsRu.start(), FakeTelegram.start(), SmtpSink.start()]);
+    providers = await LoopbackProviders.start();
+    ({ smsRu, telegram, smtp } = providers);
     service = await startTestService({
       logger: logs.logger,
-      env: {
-        SMS_RU_API_URL: smsRu.url,
-        SMS_RU_API_ID: "outcome-api-id",
-        TELEGRAM_API_URL: telegram.url,
-        TELEGRAM_BOT_TOKEN: "42:outcome-token",
-        EMAIL_HOST: smtp.host,
-        EMAIL_PORT: String(smtp.port),
-        EMAIL_FROM: "noreply@example.com",
-        MAX_RETRIES: "1",
-        PROVIDER_TIMEOUT_SECONDS: "1",
-        CIRCUIT_COOLDOWN_SECONDS: "2",
-      },
+      env: providers.env({ MAX_RETRIES: "1", PROVIDER_TIMEOUT_SECONDS: "1", CIRCUIT_COOLDOWN_SECONDS: "2" }),
     });
   });
   afterAll(async () => {
     await service?.close();
-    await Promise.all([smsRu?.close(), telegram?.close(), smtp?.close()]);
+    await providers?.close();
   });
-  beforeEach(() => {
-    smsRu.reset();
-    telegram.reset();
-    smtp.reset();
-  });
+  beforeEach(() => providers.reset());
 
   const userWithEverything = (email: string) =>
     service.createUser({
