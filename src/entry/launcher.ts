@@ -45,6 +45,16 @@ export async function runWorker(): Promise<void> {
   });
 }
 
+/**
+ * V8 memory settings for the forked worker, the same `npm start` gives the API. A smaller young
+ * generation: V8 otherwise lets it grow to tens of MiB of short-lived garbage per process. And an
+ * old generation that grows by 30% of what survived the last full collection rather than V8's
+ * default of up to 4 times: under sustained load the live heap stays near 35 MiB, and the default
+ * let garbage promoted from in-flight requests pile up to 100 MiB before collecting it. Measured
+ * on the API under ingest: peak RSS 210 -> 135 MiB at the same CPU per request.
+ */
+const WORKER_V8_FLAGS = ["--max-semi-space-size=4", "--heap-growing-percent=30"];
+
 /** How to start a worker process: a script and its arguments (e.g. worker.js, or cli.js worker). */
 export interface WorkerCommand {
   entry: string;
@@ -64,9 +74,7 @@ export async function runApiWithWorker(workerCommand: WorkerCommand): Promise<vo
   const startWorkerProcess = () => {
     const child = fork(workerCommand.entry, workerCommand.args, {
       stdio: "inherit",
-      // A smaller young generation: under load V8 otherwise lets it grow to tens of MiB of
-      // short-lived garbage per process, for a few percent less time spent collecting.
-      execArgv: [...process.execArgv, "--max-semi-space-size=4"],
+      execArgv: [...process.execArgv, ...WORKER_V8_FLAGS],
     });
     child.on("exit", (code, signal) => {
       if (stopping) return;
