@@ -119,7 +119,7 @@ export function parseConfig(env: Env): Config {
   if (!email) missingChannels.email = "email is not configured (EMAIL_HOST is not set)";
   if (!telegram) missingChannels.telegram = "Telegram is not configured (TELEGRAM_BOT_TOKEN is not set)";
 
-  const workerConcurrency = read.integer("WORKER_CONCURRENCY", 32, { min: 1, max: 1000 });
+  const workerConcurrency = read.integer("WORKER_CONCURRENCY", 128, { min: 1, max: 1000 });
   const providerTimeoutSeconds = read.number("PROVIDER_TIMEOUT_SECONDS", 10, { min: 0.1, max: 300 });
   return {
     nodeEnv,
@@ -127,7 +127,9 @@ export function parseConfig(env: Env): Config {
     port: read.integer("PORT", 8000, { min: 0, max: 65535 }),
     logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     databaseUrl: databaseUrl(read),
-    databasePoolSize: read.integer("DB_POOL_SIZE", workerConcurrency + 2, { min: 1, max: 1000 }),
+    // Not tied to WORKER_CONCURRENCY: a worker's deliveries share batched statements, so 128 in
+    // flight keep a handful of connections busy, and an API process batches its inserts too.
+    databasePoolSize: read.integer("DB_POOL_SIZE", 16, { min: 1, max: 1000 }),
     redisUrl: read.url("REDIS_URL", "redis://127.0.0.1:6379", ["redis:", "rediss:"]),
     redisPrefix: read.string("REDIS_PREFIX", "notification-service"),
     channelOrder,
