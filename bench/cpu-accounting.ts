@@ -55,3 +55,23 @@ export async function cpuBetween(
   for (const group of Object.keys(cores)) cores[group] = Math.round(cores[group]! * 100) / 100;
   return cores;
 }
+
+/**
+ * CPU time per notification, in microseconds per group, over phases that together handled
+ * `notifications` (ingest and drain: every stored notification was accepted and delivered in
+ * them). The service's cost per notification, independent of how fast the machine was that minute.
+ */
+export function cpuMicrosecondsPerNotification(
+  phases: { cores: CpuByGroup; seconds: number }[],
+  notifications: number,
+): CpuByGroup {
+  const micros: CpuByGroup = {};
+  for (const { cores, seconds } of phases) {
+    for (const [group, used] of Object.entries(cores))
+      micros[group] = (micros[group] ?? 0) + used * seconds * 1e6;
+  }
+  for (const group of Object.keys(micros)) {
+    micros[group] = notifications > 0 ? Math.round(micros[group]! / notifications) : 0;
+  }
+  return micros;
+}

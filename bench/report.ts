@@ -10,6 +10,7 @@ import type { LightLoadResult } from "./light-load.js";
 import type { MachineLoad } from "./machine-load.js";
 import type { MemoryReport } from "./memory-sampler.js";
 import type { PgWorkPerNotification } from "./pg-activity.js";
+import type { RedisWorkPerNotification } from "./redis-activity.js";
 import type { Ratios, TargetCheck } from "./targets.js";
 
 export interface MachineInfo {
@@ -38,6 +39,10 @@ export interface BenchResults {
   lightLoad: LightLoadResult & { breakdown: LatencyBreakdown | null };
   /** PostgreSQL's work per notification over ingest, drain and light load. */
   pgWork: PgWorkPerNotification;
+  /** Redis commands per notification over the same span (server-wide count). */
+  redisWork: RedisWorkPerNotification;
+  /** CPU microseconds per notification and process group over ingest and drain. */
+  cpuPerNotification: CpuByGroup;
   memory: MemoryReport;
   /** Cores used per process group during each phase. */
   cpu: Record<string, CpuByGroup>;
@@ -158,6 +163,10 @@ export function formatTable(results: BenchResults): string {
       "PostgreSQL work per notification",
       `${n(results.pgWork.commitsPerNotification, 2)} transactions · rows: ${n(results.pgWork.rowsInsertedPerNotification, 2)} inserted, ${n(results.pgWork.rowsUpdatedPerNotification, 2)} updated, ${n(results.pgWork.rowsReadPerNotification, 1)} read`,
     ],
+    [
+      "Redis work per notification",
+      `${n(results.redisWork.commandsPerNotification, 2)} commands (those inside BullMQ's scripts included)`,
+    ],
     ["Memory: peak PSS (RSS); idle after start", ""],
   );
   for (const proc of memory.processes) {
@@ -196,6 +205,25 @@ export function formatTable(results: BenchResults): string {
     const sum = Object.values(groups).reduce((total, cores) => total + cores, 0);
     return `  ${phase.padEnd(7)} ${parts.join(" · ")} = ${sum.toFixed(2)}${others ? ` (other: ${others})` : ""}`;
   });
+  const perNotification = results.cpuPerNotification;
+  const serviceGroups = ["api", "worker", "service other", "postgres", "redis"];
+  const serviceMicros = serviceGroups.reduce((sum, group) => sum + (perNotification[group] ?? 0), 0);
+  const harnessGroups = ["providers", "bench"];
+  const cpuCostLines =
+    serviceMicros > 0
+      ? [
+          "CPU per notification accepted and delivered (ingest + drain, µs of one core):",
+          `  ${serviceGroups
+            .filter((group) => perNotification[group] !== undefined)
+            .map((group) => `${group} ${n(perNotification[group]!)}`)
+            .join(" · ")} = ${n(serviceMicros)} µs; the bench's own ${harnessGroups
+            .map((group) => `${group} ${n(perNotification[group] ?? 0)}`)
+            .join(" · ")}`,
+          `  at that cost ${machine.cores} cores could accept and deliver at most ${n(
+            (machine.cores * 1e6) / serviceMicros,
+          )}/s with nothing else running`,
+        ]
+      : [];
   const metCount = targets.filter((check) => check.met).length;
   const busiestOther = Math.max(0, ...Object.values(results.cpu).map((groups) => groups.other ?? 0));
   const disturbance =
@@ -220,6 +248,7 @@ export function formatTable(results: BenchResults): string {
     `CPU, cores used (of ${machine.cores}) per phase:`,
     ...cpuLines,
     disturbance,
+    ...cpuCostLines,
     "",
     `Targets met: ${metCount} of ${targets.length}${
       metCount < targets.length

@@ -17,7 +17,13 @@ import {
   prepareCeilingTable,
 } from "./ceiling.js";
 import { Cleanup, onInterrupt } from "./cleanup.js";
-import { type CpuByGroup, type CpuMark, cpuBetween, markCpu } from "./cpu-accounting.js";
+import {
+  type CpuByGroup,
+  type CpuMark,
+  cpuBetween,
+  cpuMicrosecondsPerNotification,
+  markCpu,
+} from "./cpu-accounting.js";
 import { DatabaseObserver } from "./database-observer.js";
 import { waitForDelivery } from "./delivery.js";
 import { runIngest } from "./ingest.js";
@@ -31,6 +37,7 @@ import { readPgCounters, workPerNotification } from "./pg-activity.js";
 import { shortCommandLine } from "./process-tree.js";
 import { Progress } from "./progress.js";
 import { LoopbackProviders } from "./providers/loopback-providers.js";
+import { readRedisCommandCount, redisWorkPerNotification } from "./redis-activity.js";
 import { type BenchResults, formatTable, writeResults } from "./report.js";
 import { createDatabase, deleteRedisKeys, dropDatabase, scratchNames } from "./scratch.js";
 import { buildService, ServiceProcess } from "./service.js";
@@ -157,10 +164,12 @@ async function main(): Promise<void> {
       return "other";
     };
     const cpu: Record<string, CpuByGroup> = {};
+    const phaseSeconds: Record<string, number> = {};
     const otherCpu: Record<string, CpuByGroup> = {};
     const measureCpu = async (phase: string, from: CpuMark) => {
       const to = await markCpu();
       cpu[phase] = await cpuBetween(from, to, groupOf);
+      phaseSeconds[phase] = (to.at - from.at) / 1000;
       // Who else used the machine (other test runs, builds) is part of the truth of the numbers.
       const byPid = await cpuBetween(from, to, (proc) =>
         groupOf(proc) === "other" ? String(proc.pid) : null,
@@ -200,6 +209,7 @@ async function main(): Promise<void> {
     progress.phase("ingest");
     await sleep(1_500); // lets PostgreSQL publish the warm-up's counters first
     const pgBefore = await readPgCounters(database);
+    const redisBefore = await readRedisCommandCount(options.redisUrl);
     let mark = await markCpu();
     const stopIngest = progress.countdown(options.ingestSeconds, `${options.concurrency} connections`);
     const ingest = await runIngest(
@@ -242,6 +252,18 @@ async function main(): Promise<void> {
       pgBefore,
       await readPgCounters(database),
       delivery.stored + lightLoad.accepted,
+    );
+    const redisWork = redisWorkPerNotification(
+      redisBefore,
+      await readRedisCommandCount(options.redisUrl),
+      delivery.stored + lightLoad.accepted,
+    );
+    const cpuPerNotification = cpuMicrosecondsPerNotification(
+      [
+        { cores: cpu.ingest ?? {}, seconds: phaseSeconds.ingest ?? 0 },
+        { cores: cpu.drain ?? {}, seconds: phaseSeconds.drain ?? 0 },
+      ],
+      delivery.stored,
     );
 
     // 8. Stop the service (its memory is sampled to the end), then report.
@@ -286,6 +308,8 @@ async function main(): Promise<void> {
       delivery,
       lightLoad: { ...lightLoad, samples: [], breakdown },
       pgWork,
+      redisWork,
+      cpuPerNotification,
       memory: memoryReport,
       cpu,
       otherCpu,
