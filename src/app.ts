@@ -80,6 +80,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
   const apiKeys = new ApiKeysRepository(pool);
   // The repositories announce what they change, through Redis, for live dashboards.
   const notificationEvents = new RedisNotificationEvents(redis, config.redisUrl, config.redisPrefix, logger);
+  const deliveryLatency = new RedisDeliveryLatency(redis, config.redisPrefix, logger);
   return {
     config,
     logger,
@@ -91,7 +92,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     apiKeys,
     outbox: new OutboxRepository(pool),
     deliveryStats: new DeliveryStatsRepository(pool),
-    deliveryLatency: new RedisDeliveryLatency(redis, config.redisPrefix, logger),
+    deliveryLatency,
     authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
     scheduler,
     channelActivity: new ChannelActivityQueries(pool),
@@ -104,6 +105,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     idempotencyTtlHours: config.idempotencyTtlHours,
     async close() {
       await notificationEvents.close();
+      await deliveryLatency.close();
       await scheduler.close().catch(() => {});
       redis.disconnect();
       await pool.end();

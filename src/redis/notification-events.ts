@@ -15,15 +15,18 @@ import type {
   NotificationEventPublisher,
 } from "../usecases/ports.js";
 import { createRedis } from "./connection.js";
+import { PacedBatch } from "./paced-batch.js";
 
 const SUBSCRIBE_TIMEOUT_MS = 5_000;
+/** At most this much later than the change it announces, and one message per this interval. */
+const PUBLISH_INTERVAL_MS = 50;
 
 export class RedisNotificationEvents implements NotificationEventPublisher, NotificationEventFeed {
   readonly channel: string;
   private readonly listeners = new Set<(event: NotificationEvent) => void>();
   private subscriber: Redis | null = null;
   private subscribed: Promise<void> | null = null;
-  private pending: NotificationEvent[] = [];
+  private readonly outgoing: PacedBatch<NotificationEvent>;
 
   constructor(
     /** A connection that fails fast: publishing must never hold a request or a delivery up. */
@@ -33,19 +36,19 @@ export class RedisNotificationEvents implements NotificationEventPublisher, Noti
     private readonly logger: Logger,
   ) {
     this.channel = `${prefix}:notification-events`;
+    this.outgoing = new PacedBatch(PUBLISH_INTERVAL_MS, (batch) =>
+      this.publisher.publish(this.channel, JSON.stringify(batch)).then(
+        () => {},
+        () => {
+          // Redis is away: watchers miss these changes and reload when their stream comes back.
+        },
+      ),
+    );
   }
 
-  /** Events announced in the same tick go out as one message: one command for a busy worker's burst. */
+  /** Events go out together, one message per tick or per 50 ms under load, in the order announced. */
   publish(event: NotificationEvent): void {
-    this.pending.push(event);
-    if (this.pending.length > 1) return;
-    setImmediate(() => {
-      const batch = this.pending;
-      this.pending = [];
-      this.publisher.publish(this.channel, JSON.stringify(batch)).catch(() => {
-        // Redis is away: watchers miss these changes and reload when their stream comes back.
-      });
-    });
+    this.outgoing.add(event);
   }
 
   async subscribe(listener: (event: NotificationEvent) => void): Promise<() => void> {
@@ -62,6 +65,7 @@ export class RedisNotificationEvents implements NotificationEventPublisher, Noti
   }
 
   async close(): Promise<void> {
+    await this.outgoing.flush();
     this.listeners.clear();
     this.subscriber?.disconnect();
     this.subscriber = null;

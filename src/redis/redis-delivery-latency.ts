@@ -2,11 +2,15 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../core/logger.js";
 import type { Channel } from "../core/model.js";
 import type { DeliveryObserver } from "../usecases/delivery-observer.js";
+import { PacedBatch } from "./paced-batch.js";
 
 /** Upper bounds, in seconds, of the creation-to-sent histogram: from instant sends to hours of retries. */
 export const DELIVERY_LATENCY_BUCKETS = [
   0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600,
 ] as const;
+
+/** A scrape is at most this much behind the worker. */
+const RECORD_INTERVAL_MS = 100;
 
 export interface LatencySeries {
   channel: string;
@@ -24,7 +28,7 @@ export interface LatencySeries {
  */
 export class RedisDeliveryLatency implements DeliveryObserver {
   private readonly key: string;
-  private pending: { channel: Channel; secondsSinceCreated: number }[] = [];
+  private readonly outgoing: PacedBatch<{ channel: Channel; secondsSinceCreated: number }>;
 
   constructor(
     private readonly redis: Redis,
@@ -32,18 +36,20 @@ export class RedisDeliveryLatency implements DeliveryObserver {
     private readonly logger: Logger,
   ) {
     this.key = `${prefix}:metrics:delivery-latency`;
+    this.outgoing = new PacedBatch(RECORD_INTERVAL_MS, (batch) => this.record(batch));
   }
 
-  /** Sends of the same tick go to Redis as one transaction: one command for a busy worker's burst. */
+  /** Sends go to Redis together: one transaction per tick, or per 100 ms for a busy worker. */
   sent(event: { notificationId: number; channel: Channel; secondsSinceCreated: number }): void {
-    this.pending.push(event);
-    if (this.pending.length > 1) return;
-    setImmediate(() => this.flush());
+    this.outgoing.add({ channel: event.channel, secondsSinceCreated: event.secondsSinceCreated });
   }
 
-  private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
+  /** Records what is still pending; a worker calls it as it stops. */
+  close(): Promise<void> {
+    return this.outgoing.flush();
+  }
+
+  private async record(batch: { channel: Channel; secondsSinceCreated: number }[]): Promise<void> {
     const increments = new Map<string, number>();
     const add = (field: string, by: number) => increments.set(field, (increments.get(field) ?? 0) + by);
     for (const { channel, secondsSinceCreated } of batch) {
@@ -59,11 +65,11 @@ export class RedisDeliveryLatency implements DeliveryObserver {
       if (field.endsWith("|sum")) transaction.hincrbyfloat(this.key, field, by);
       else transaction.hincrby(this.key, field, by);
     }
-    transaction
-      .exec()
-      .catch((error: Error) =>
+    await transaction.exec().then(
+      () => {},
+      (error: Error) =>
         this.logger.debug({ count: batch.length, err: error.message }, "could not record delivery latency"),
-      );
+    );
   }
 
   async read(): Promise<LatencySeries[]> {
