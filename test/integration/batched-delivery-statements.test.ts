@@ -76,4 +76,46 @@ describe("batched delivery statements", () => {
     );
     unsubscribe();
   });
+
+  it("renews a lease with less than half left when an attempt starts, and leaves a fresh one alone", async () => {
+    const { notifications, attempts, pool } = service.core;
+    const [fresh, aging, lost] = await createMany(3);
+    await Promise.all([fresh, aging, lost].map((id) => notifications.claimForDelivery(id!, "worker-a", 15)));
+    // One lease has 2 s of its 15 left; another has lapsed and another worker holds it now.
+    await pool.query(
+      "UPDATE notifications SET lease_expires_at = now() + interval '2 seconds' WHERE id = $1",
+      [aging],
+    );
+    await pool.query(
+      "UPDATE notifications SET lease_expires_at = now() - interval '1 second' WHERE id = $1",
+      [lost],
+    );
+    expect(await notifications.claimForDelivery(lost!, "worker-b", 15)).not.toBeNull();
+    const leaseOf = async (id: number) => {
+      const { rows } = await pool.query<{ expires: Date; xmin: string }>(
+        "SELECT lease_expires_at AS expires, xmin::text FROM notifications WHERE id = $1",
+        [id],
+      );
+      return rows[0]!;
+    };
+    const freshBefore = await leaseOf(fresh!);
+
+    const started = await Promise.all(
+      [fresh, aging, lost].map((id) => attempts.startUnderLease(id!, 1, "sms", "worker-a", 15)),
+    );
+    expect(typeof started[0]).toBe("number");
+    expect(typeof started[1]).toBe("number");
+    expect(started[2]).toBeNull();
+    // The fresh lease's row was not rewritten: same expiry, same row version.
+    expect(await leaseOf(fresh!)).toEqual(freshBefore);
+    const { rows } = await pool.query<{ seconds_left: number }>(
+      "SELECT extract(epoch FROM lease_expires_at - now())::float8 AS seconds_left FROM notifications WHERE id = $1",
+      [aging],
+    );
+    expect(rows[0]!.seconds_left).toBeGreaterThan(10);
+    const { rows: lostAttempts } = await pool.query("SELECT id FROM attempts WHERE notification_id = $1", [
+      lost,
+    ]);
+    expect(lostAttempts).toEqual([]);
+  });
 });
