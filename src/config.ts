@@ -42,7 +42,7 @@ export interface Config {
   port: number;
   logLevel: string;
   databaseUrl: string;
-  /** Connections per process; by default one per concurrent delivery, plus two. */
+  /** Connections per process. */
   databasePoolSize: number;
   redisUrl: string;
   /** Prefix of every Redis key this deployment uses, so several can share one Redis. */
@@ -67,6 +67,8 @@ export interface Config {
   shutdownGraceSeconds: number;
   /** How long an Idempotency-Key is remembered; a reuse within it returns the first notification. */
   idempotencyTtlHours: number;
+  /** Finished notifications older than this many days are deleted with their attempts; 0 keeps all. */
+  retentionDays: number;
   /** Keys accepted from the environment (API_KEYS), besides those created with the CLI. */
   apiKeys: string[];
   /** Only when set on purpose: /api/* answers without a key. */
@@ -150,6 +152,7 @@ export function parseConfig(env: Env): Config {
     circuitCooldownSeconds: read.number("CIRCUIT_COOLDOWN_SECONDS", 60, { min: 0, max: 24 * 3600 }),
     shutdownGraceSeconds: read.number("SHUTDOWN_GRACE_SECONDS", 20, { min: 0, max: 3600 }),
     idempotencyTtlHours: read.number("IDEMPOTENCY_TTL_HOURS", 24, { min: 1, max: 24 * 365 }),
+    retentionDays: read.number("RETENTION_DAYS", 0, { min: 0, max: 36_500 }),
     apiKeys: read.list("API_KEYS"),
     authDisabled: read.boolean("AUTH_DISABLED", false),
     apiKeyCacheSeconds: read.number("API_KEY_CACHE_SECONDS", 5, { min: 0, max: 3600 }),

@@ -321,6 +321,23 @@ export class NotificationsRepository {
    * Stops a pending notification: a worker holding it loses its lease, so it can neither mark it
    * sent or failed nor schedule another round (each of those requires the lease and 'pending').
    */
+  /**
+   * Deletes up to `limit` finished notifications (sent, failed, cancelled) created more than
+   * `days` ago, with their attempts, outbox rows and idempotency keys (ON DELETE CASCADE).
+   * Pending ones stay whatever their age. Returns how many were deleted.
+   */
+  async deleteFinishedOlderThan(days: number, limit: number): Promise<number> {
+    const { rowCount } = await this.db.query(
+      `DELETE FROM notifications WHERE id IN (
+         SELECT id FROM notifications
+         WHERE created_at < now() - make_interval(secs => $1)
+           AND status IN ('sent', 'failed', 'cancelled')
+         LIMIT $2)`,
+      [days * 86_400, limit],
+    );
+    return rowCount ?? 0;
+  }
+
   async cancel(id: number): Promise<StoredNotification | null> {
     const { rows } = await this.db.query<NotificationRow>(
       `UPDATE notifications

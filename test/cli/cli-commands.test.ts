@@ -41,7 +41,7 @@ describe("the notification-service command", () => {
         cli("keys", "--help"),
       ]);
       expect(help.code).toBe(0);
-      for (const command of ["serve", "worker", "migrate", "users", "send", "status", "keys"]) {
+      for (const command of ["serve", "worker", "migrate", "users", "send", "status", "prune", "keys"]) {
         expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
       }
       expect(help.stdout).toContain("Exit codes: 0 success; 1 the command failed");
@@ -274,6 +274,51 @@ describe("the notification-service command", () => {
         stderr: "error: API key 999999 not found.\n",
       });
       expect(await cli("keys", "create", "--name", " ")).toMatchObject({ code: 1 });
+    });
+  });
+
+  describe("prune", () => {
+    it("deletes finished notifications older than --days or RETENTION_DAYS, and says how many", async () => {
+      const { rows: users } = await db.query<{ id: string }>(
+        "INSERT INTO users (email, password_hash) VALUES ('prune@example.com', 'x') RETURNING id",
+      );
+      const insert = async (status: string, daysAgo: number) =>
+        (
+          await db.query<{ id: string }>(
+            `INSERT INTO notifications (user_id, message, status, created_at, next_attempt_at)
+             VALUES ($1, 'prune me', $2, now() - make_interval(days => $3), NULL) RETURNING id`,
+            [users[0]!.id, status, daysAgo],
+          )
+        ).rows[0]!.id;
+      const oldSent = await insert("sent", 10);
+      const oldFailed = await insert("failed", 3);
+      const oldPending = await insert("pending", 10);
+      const recent = await insert("sent", 1);
+      const remaining = async () =>
+        (
+          await db.query<{ id: string }>(
+            "SELECT id FROM notifications WHERE message = 'prune me' ORDER BY id",
+          )
+        ).rows.map((row) => row.id);
+
+      const unset = await cli("prune");
+      expect(unset).toMatchObject({ code: 1, stdout: "" });
+      expect(unset.stderr).toBe("error: give --days, or set RETENTION_DAYS: nothing is deleted by default\n");
+      expect(await cli("prune", "--days", "0")).toMatchObject({ code: 2 });
+      expect(await cli("prune", "--days", "soon")).toMatchObject({ code: 2 });
+      expect(await remaining()).toEqual([oldSent, oldFailed, oldPending, recent]);
+
+      const byFlag = await cli("prune", "--days", "5");
+      expect(byFlag).toMatchObject({
+        code: 0,
+        stdout: "Deleted 1 finished notification created more than 5 days ago.\n",
+      });
+      expect(await remaining()).toEqual([oldFailed, oldPending, recent]);
+
+      const byEnv = await runCli(["prune", "--json"], { ...env, RETENTION_DAYS: "2" });
+      expect(byEnv.code).toBe(0);
+      expect(JSON.parse(byEnv.stdout)).toEqual({ deleted: 1, days: 2 });
+      expect(await remaining()).toEqual([oldPending, recent]);
     });
   });
 

@@ -4,6 +4,7 @@ import { idempotencyKeys } from "./003-idempotency-keys.js";
 import { outbox } from "./004-outbox.js";
 import { metricsIndexes } from "./005-metrics-indexes.js";
 import { dashboard } from "./006-dashboard.js";
+import { retention } from "./007-retention.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -13,4 +14,5 @@ export const migrations: { name: string; sql: string }[] = [
   outbox,
   metricsIndexes,
   dashboard,
+  retention,
 ];

@@ -8,3 +8,12 @@ export function parseId(value: string): number {
   }
   return id;
 }
+
+/** A number of days greater than 0 (fractions allowed). Anything else is a usage error (exit 2). */
+export function parseDays(value: string): number {
+  const days = Number(value);
+  if (value.trim() === "" || !Number.isFinite(days) || days <= 0 || days > 36_500) {
+    throw new InvalidArgumentError("expected a number of days greater than 0.");
+  }
+  return days;
+}

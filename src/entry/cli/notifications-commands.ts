@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { createNotification } from "../../usecases/create-notification.js";
+import { deleteOldNotifications } from "../../usecases/delete-old-notifications.js";
 import type { ScheduledDelivery } from "../../usecases/ports.js";
 import { getNotification, type NotificationWithAttempts } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../http/serializers.js";
-import { parseId } from "./arguments.js";
-import { type Io, isoOrDash, oneLine, orDash, printJson, table } from "./output.js";
+import { parseDays, parseId } from "./arguments.js";
+import { CliFailure, type Io, isoOrDash, oneLine, orDash, printJson, table } from "./output.js";
 import { redisReady, withCore } from "./with-core.js";
 
 export function addNotificationCommands(program: Command, io: Io): void {
@@ -62,6 +63,27 @@ export function addNotificationCommands(program: Command, io: Io): void {
       const notification = await withCore((core) => getNotification(core, id));
       if (options.json) return printJson(io, serializeNotification(notification, notification.attempts));
       io.out(describeNotification(notification));
+    });
+
+  program
+    .command("prune")
+    .description(
+      "delete finished notifications (sent, failed, cancelled) created more than N days ago, with their attempts; workers do this on their own when RETENTION_DAYS is set",
+    )
+    .option("--days <n>", "age in days (default: RETENTION_DAYS)", parseDays)
+    .option("--json", "print the count as JSON")
+    .action(async (options: { days?: number; json?: boolean }) => {
+      const { days, deleted } = await withCore(async (core) => {
+        const days = options.days ?? core.config.retentionDays;
+        if (!(days > 0)) {
+          throw new CliFailure("give --days, or set RETENTION_DAYS: nothing is deleted by default");
+        }
+        return { days, deleted: await deleteOldNotifications(core, days) };
+      });
+      if (options.json) return printJson(io, { deleted, days });
+      io.out(
+        `Deleted ${deleted} finished notification${deleted === 1 ? "" : "s"} created more than ${days} days ago.`,
+      );
     });
 }
 

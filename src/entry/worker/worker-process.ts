@@ -1,12 +1,14 @@
 import type { Core } from "../../app.js";
 import { createDeliveryRuntime, type DeliveryOptions } from "../../app.js";
 import { startDeliveryWorker } from "../../queue/delivery-worker.js";
+import { deleteOldNotifications } from "../../usecases/delete-old-notifications.js";
 import { abandonDeliveries, deliverNotification } from "../../usecases/deliver-notification.js";
 import { forgetExpiredIdempotencyKeys } from "../../usecases/forget-expired-idempotency-keys.js";
 import { requeueOrphaned } from "../../usecases/requeue-orphaned.js";
 
-// Expired keys are already ignored; deleting them is housekeeping and need not be frequent.
-const KEY_CLEANUP_INTERVAL_MS = 10 * 60_000;
+// Expired keys are already ignored and old notifications only take space: deleting them is
+// housekeeping and need not be frequent. Each worker runs it once at start, then this often.
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningWorker {
   /** Stops taking work, lets deliveries in flight finish (bounded by the grace period), closes. */
@@ -37,14 +39,30 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
   // Due this long without a worker holding it, a notification has surely lost its queue job.
   const orphanAfterSeconds = Math.max(1, config.sweepIntervalSeconds);
   const sweep = () => requeueOrphaned(runtime.deliverDeps, orphanAfterSeconds);
-  let keysForgottenAt = 0;
+  const housekeeping = async () => {
+    await forgetExpiredIdempotencyKeys(core).catch((error: Error) =>
+      logger.warn({ err: error.message }, "could not delete expired idempotency keys; will try again"),
+    );
+    if (config.retentionDays > 0) {
+      await deleteOldNotifications(core, config.retentionDays)
+        .then((deleted) => {
+          if (deleted > 0)
+            logger.info(
+              { deleted, retentionDays: config.retentionDays },
+              "deleted old finished notifications",
+            );
+        })
+        .catch((error: Error) =>
+          logger.warn({ err: error.message }, "could not delete old notifications; will try again"),
+        );
+    }
+  };
+  let housekeptAt = 0;
   const sweeper = setInterval(() => {
     sweep().catch((error: Error) => logger.warn({ err: error.message }, "sweep failed; will try again"));
-    if (Date.now() - keysForgottenAt >= KEY_CLEANUP_INTERVAL_MS) {
-      keysForgottenAt = Date.now();
-      forgetExpiredIdempotencyKeys(core).catch((error: Error) =>
-        logger.warn({ err: error.message }, "could not delete expired idempotency keys; will try again"),
-      );
+    if (Date.now() - housekeptAt >= HOUSEKEEPING_INTERVAL_MS) {
+      housekeptAt = Date.now();
+      void housekeeping();
     }
   }, config.sweepIntervalSeconds * 1000);
 

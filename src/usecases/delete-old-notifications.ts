@@ -1,0 +1,25 @@
+import type { NotificationsRepository } from "../db/notifications-repository.js";
+
+export interface RetentionDeps {
+  notifications: NotificationsRepository;
+}
+
+/**
+ * Retention: deletes finished notifications (sent, failed, cancelled) created more than `days`
+ * ago, with everything recorded about them. Pending notifications are never deleted, however
+ * old. Safe in many workers at once; returns how many were deleted.
+ */
+export async function deleteOldNotifications(
+  deps: RetentionDeps,
+  days: number,
+  batch = 1000,
+): Promise<number> {
+  if (!(days > 0)) throw new RangeError(`retention must be a positive number of days, got ${days}`);
+  let total = 0;
+  for (;;) {
+    // Small batches keep each DELETE (and its cascade to attempts) short next to live traffic.
+    const deleted = await deps.notifications.deleteFinishedOlderThan(days, batch);
+    total += deleted;
+    if (deleted < batch) return total;
+  }
+}
