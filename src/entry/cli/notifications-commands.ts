@@ -3,7 +3,7 @@ import { createNotification } from "../../usecases/create-notification.js";
 import { deleteOldNotifications } from "../../usecases/delete-old-notifications.js";
 import type { ScheduledDelivery } from "../../usecases/ports.js";
 import { getNotification, type NotificationWithAttempts } from "../../usecases/read-notifications.js";
-import { serializeNotification } from "../http/serializers.js";
+import { serializeNotification } from "../public-json.js";
 import { parseDays, parseId } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, oneLine, orDash, printJson, table } from "./output.js";
 import { redisReady, withCore } from "./with-core.js";

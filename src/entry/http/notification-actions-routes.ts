@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { cancelNotification, retryNotification } from "../../usecases/notification-actions.js";
 import { getNotification } from "../../usecases/read-notifications.js";
+import { serializeNotification } from "../public-json.js";
 import type { HttpDeps } from "./http-app.js";
 import { ErrorBody, IdParams, NotificationSchema } from "./schemas.js";
-import { serializeNotification } from "./serializers.js";
 
 /** POST /retry and /cancel: an operator's hand on one notification. */
 export const notificationActionsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {

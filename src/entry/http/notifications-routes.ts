@@ -11,6 +11,7 @@ import {
 } from "../../core/model.js";
 import { createNotificationIdempotently } from "../../usecases/create-notification-idempotently.js";
 import { getNotification, listNotifications } from "../../usecases/read-notifications.js";
+import { serializeNotification } from "../public-json.js";
 import type { HttpDeps } from "./http-app.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
 import {
@@ -22,7 +23,6 @@ import {
   NotificationPage,
   NotificationSchema,
 } from "./schemas.js";
-import { serializeNotification } from "./serializers.js";
 
 export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   const create = {

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Static } from "typebox";
 import { createUser } from "../../usecases/create-user.js";
 import { getUser } from "../../usecases/read-notifications.js";
+import { serializeUser } from "../public-json.js";
 import type { HttpDeps } from "./http-app.js";
 import { CreateUserBody, ErrorBody, IdParams, User } from "./schemas.js";
-import { serializeUser } from "./serializers.js";
 
 export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   const create = {

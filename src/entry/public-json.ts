@@ -1,7 +1,11 @@
-/** Domain objects to the API's JSON field names (those of the original Django service). */
-import type { Recipient } from "../../core/model.js";
-import type { StoredAttempt } from "../../db/attempts-repository.js";
-import type { StoredNotification } from "../../db/notifications-repository.js";
+/**
+ * Domain objects in the public JSON shape, with the original Django service's field names: what
+ * the HTTP API answers and what the CLI prints with --json. Shared by both entry points, so
+ * neither imports the other.
+ */
+import type { Recipient } from "../core/model.js";
+import type { StoredAttempt } from "../db/attempts-repository.js";
+import type { StoredNotification } from "../db/notifications-repository.js";
 
 export const serializeUser = (user: Recipient) => ({
   id: user.id,
