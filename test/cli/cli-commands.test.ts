@@ -1,11 +1,14 @@
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "../../src/core/passwords.js";
 import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "../support/databases.js";
 import { deleteRedisKeys } from "../support/redis-keys.js";
 import { runCli } from "../support/run-cli.js";
 
-describe("the notification-service command", () => {
+// Each command is a fresh node process compiling TypeScript through tsx, about a second apiece
+// on a quiet machine; several in a row need more than the default timeout on a loaded one.
+describe("the notification-service command", { timeout: 90_000 }, () => {
   let database: TestDatabase;
   let env: Record<string, string>;
   let db: pg.Pool;
@@ -85,6 +88,34 @@ describe("the notification-service command", () => {
   });
 
   describe("users create", () => {
+    it("reads the password from standard input with --password-stdin, and wants exactly one source", async () => {
+      const piped = await runCli(
+        ["users", "create", "--email", "stdin@example.com", "--password-stdin", "--json"],
+        env,
+        "from stdin, 16 chars\n",
+      );
+      expect(piped.code).toBe(0);
+      const { id } = JSON.parse(piped.stdout);
+      const { rows } = await db.query("SELECT password_hash FROM users WHERE id = $1", [id]);
+      expect(await verifyPassword("from stdin, 16 chars", rows[0].password_hash)).toBe(true);
+      expect(await verifyPassword("from stdin, 16 chars\n", rows[0].password_hash)).toBe(false);
+
+      const both = await runCli(
+        ["users", "create", "--email", "both@example.com", "--password", "correct horse", "--password-stdin"],
+        env,
+        "correct horse\n",
+      );
+      const neither = await cli("users", "create", "--email", "neither@example.com");
+      for (const result of [both, neither]) {
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain("give exactly one of --password <password> and --password-stdin");
+      }
+      const { rows: created } = await db.query(
+        "SELECT email FROM users WHERE email IN ('both@example.com', 'neither@example.com')",
+      );
+      expect(created).toEqual([]);
+    });
+
     it("creates a user with normalised contacts", async () => {
       const result = await cli(
         "users",

@@ -16,9 +16,10 @@ export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", ...env };
 }
 
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+/** `input`, when given, is written to the command's standard input, which is then closed. */
+export function runCli(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [...CLI, ...args],
       { cwd: REPO_ROOT, env: cliEnv(env), timeout: 30_000 },
@@ -27,6 +28,7 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
         resolve({ code: typeof code === "number" ? code : null, stdout, stderr });
       },
     );
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 
