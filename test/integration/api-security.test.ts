@@ -99,9 +99,22 @@ describe("API authentication", () => {
       url: "/api/notifications/",
       headers: { origin: "https://evil.example" },
     });
-    expect(response.headers["x-content-type-options"]).toBe("nosniff");
-    expect(response.headers["x-frame-options"]).toBeDefined();
-    expect(response.headers["strict-transport-security"]).toBeDefined();
+    expect(response.headers).toMatchObject({
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "SAMEORIGIN",
+      "strict-transport-security": "max-age=31536000; includeSubDomains",
+      "referrer-policy": "no-referrer",
+      "cross-origin-resource-policy": "same-site",
+      "cross-origin-opener-policy": "same-origin",
+      "x-permitted-cross-domain-policies": "none",
+    });
+    // On errors too, and on paths no route serves.
+    for (const url of ["/api/notifications/999999/", "/no/such/path"]) {
+      const failed = await service.inject({ method: "GET", url });
+      expect(failed.statusCode).toBe(404);
+      expect(failed.headers["x-content-type-options"]).toBe("nosniff");
+      expect(failed.headers["x-frame-options"]).toBe("SAMEORIGIN");
+    }
     expect(response.headers["access-control-allow-origin"]).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
  * The dashboard's built files (npm run build puts them in dist/dashboard) under /dashboard/.
  * The page itself needs no key: it holds no data, and asks the API for everything with the key
  * the operator signs in with. A strict Content-Security-Policy applies here only; the docs page
- * at / runs inline scripts and keeps helmet's defaults.
+ * at / runs inline scripts and has only the common security headers.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";

@@ -1,18 +1,13 @@
 import cors from "@fastify/cors";
-import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Config } from "../../config.js";
+import { registerSecurityHeaders } from "./security-headers.js";
 
 /** Security headers everywhere, CORS only for configured origins, and a per-key rate limit. */
 export async function registerProtection(app: FastifyInstance, config: Config, redis: Redis): Promise<void> {
-  await app.register(helmet, {
-    // The interactive docs page runs inline scripts; a CSP for it would have to allow them anyway.
-    contentSecurityPolicy: false,
-    // The API is meant to be called from other origins' servers, not embedded; the default is fine.
-    crossOriginResourcePolicy: { policy: "same-site" },
-  });
+  registerSecurityHeaders(app);
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins,
