@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../core/logger.js";
+import { PacedBatch } from "../redis/paced-batch.js";
 import type { DeliveryScheduler, ScheduledDelivery } from "../usecases/ports.js";
 
 export const DELIVERY_QUEUE_NAME = "deliveries";
@@ -17,8 +18,14 @@ export interface QueuedDelivery {
  */
 export type DeliveryJobData = QueuedDelivery | { deliveries: QueuedDelivery[] };
 
-/** A worker's default concurrency: a batch fills one worker, and batches still spread over workers. */
+/** Up to this many deliveries per batch job, so batches still spread over several workers. */
 const DELIVERIES_PER_BATCH_JOB = 32;
+/**
+ * Under load, deliveries due now go to Redis at most this often, as fuller batch jobs: each job
+ * costs the API a BullMQ script and the worker two more, whatever its size. A quiet API still
+ * queues each one on the next tick.
+ */
+const SCHEDULE_INTERVAL_MS = 5;
 
 export function deliveriesOf(data: DeliveryJobData): QueuedDelivery[] {
   return "deliveries" in data ? data.deliveries : [data];
@@ -36,8 +43,7 @@ export function deliveryJobId(notificationId: number, round: number): string {
 
 export class DeliveryQueue implements DeliveryScheduler {
   private readonly queue: Queue<DeliveryJobData>;
-  private pending: ScheduledDelivery[] = [];
-  private flushScheduled = false;
+  private readonly soon: PacedBatch<ScheduledDelivery>;
 
   constructor(
     connection: Redis,
@@ -57,6 +63,14 @@ export class DeliveryQueue implements DeliveryScheduler {
       },
     });
     this.queue.on("error", () => {}); // connection errors are reported once by the connection itself
+    this.soon = new PacedBatch(SCHEDULE_INTERVAL_MS, (batch) =>
+      this.scheduleBatched(batch).catch((error: Error) =>
+        this.logger.warn(
+          { count: batch.length, err: error.message },
+          "could not queue deliveries now; the sweeper will queue them",
+        ),
+      ),
+    );
   }
 
   async schedule(deliveries: ScheduledDelivery[]): Promise<void> {
@@ -79,20 +93,7 @@ export class DeliveryQueue implements DeliveryScheduler {
    * already safe in PostgreSQL and the sweeper will queue it.
    */
   scheduleSoon(delivery: ScheduledDelivery): void {
-    this.pending.push(delivery);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      const batch = this.pending;
-      this.pending = [];
-      this.flushScheduled = false;
-      this.scheduleBatched(batch).catch((error: Error) =>
-        this.logger.warn(
-          { count: batch.length, err: error.message },
-          "could not queue deliveries now; the sweeper will queue them",
-        ),
-      );
-    });
+    this.soon.add(delivery);
   }
 
   private async scheduleBatched(deliveries: ScheduledDelivery[]): Promise<void> {
@@ -123,6 +124,7 @@ export class DeliveryQueue implements DeliveryScheduler {
   }
 
   async close(): Promise<void> {
+    await this.soon.flush();
     await this.queue.close();
   }
 }

@@ -1,9 +1,9 @@
 /**
- * Collects what a process reports to Redis on the side (live events, latency counts) and sends it
- * in batches: on the next tick when nothing went out in the last `intervalMs`, otherwise when that
- * interval is up. A quiet service still sends each item at once; a busy one sends at most one
- * batch per interval instead of one per event-loop tick, which under load was a Redis command and
- * a socket write for every dozen notifications.
+ * Collects what a process sends to Redis in the background (queue jobs, live events, latency
+ * counts) and sends it in batches: on the next tick when nothing went out in the last
+ * `intervalMs`, otherwise when that interval is up. A quiet service still sends each item at
+ * once; a busy one sends at most one batch per interval instead of one per event-loop tick, which
+ * under load was a Redis round trip for every dozen notifications.
  */
 export class PacedBatch<Item> {
   private pending: Item[] = [];
