@@ -46,14 +46,15 @@ export async function runWorker(): Promise<void> {
 }
 
 /**
- * V8 memory settings for the forked worker, the same `npm start` gives the API. A smaller young
- * generation: V8 otherwise lets it grow to tens of MiB of short-lived garbage per process. And an
- * old generation that grows by 30% of what survived the last full collection rather than V8's
- * default of up to 4 times: under sustained load the live heap stays near 35 MiB, and the default
- * let garbage promoted from in-flight requests pile up to 100 MiB before collecting it. Measured
- * on the API under ingest: peak RSS 210 -> 135 MiB at the same CPU per request.
+ * V8 memory settings for the forked worker, the same `npm start` gives the API. An old generation
+ * that grows by 30% of what survived the last full collection rather than V8's default of up to 4
+ * times: under sustained load the live heap stays near 35 MiB, and the default let garbage promoted
+ * from requests and deliveries in flight pile up to 100 MiB before collecting it (API under ingest:
+ * peak RSS 210 -> 135 MiB at the same CPU per request). With the old generation held that tight,
+ * a 16 MiB young generation lets that short-lived garbage die young instead of being promoted:
+ * against 4 MiB, about 15-20% less CPU per delivery in the worker, for ~15 MiB more RSS.
  */
-const WORKER_V8_FLAGS = ["--max-semi-space-size=4", "--heap-growing-percent=30"];
+const WORKER_V8_FLAGS = ["--max-semi-space-size=16", "--heap-growing-percent=30"];
 
 /** How to start a worker process: a script and its arguments (e.g. worker.js, or cli.js worker). */
 export interface WorkerCommand {
