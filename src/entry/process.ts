@@ -23,15 +23,16 @@ function startupFailure(error: unknown): string {
 }
 
 /**
- * Runs `stop` once on SIGTERM or SIGINT and exits 0 when it finishes, or 1 when it throws or takes
- * longer than `graceSeconds` plus a margin (a stuck close must not keep a deploy waiting).
+ * Runs `stop` once on SIGTERM or SIGINT, or when the parent that forked this process goes away,
+ * and exits 0 when it finishes, or 1 when it throws or takes longer than `graceSeconds` plus a
+ * margin (a stuck close must not keep a deploy waiting).
  */
 export function onShutdownSignal(logger: Logger, graceSeconds: number, stop: () => Promise<void>): void {
   let stopping = false;
-  const handle = (signal: NodeJS.Signals) => {
+  const handle = (reason: NodeJS.Signals | "parent exited") => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
+    logger.info({ reason }, "shutting down");
     const deadline = setTimeout(
       () => {
         logger.error({ graceSeconds }, "shutdown took too long; exiting");
@@ -50,6 +51,10 @@ export function onShutdownSignal(logger: Logger, graceSeconds: number, stop: () 
   };
   process.once("SIGTERM", handle);
   process.once("SIGINT", handle);
+  // The worker `npm start` forks stops with its parent even when the parent was killed outright
+  // (SIGKILL, the OOM killer): its IPC channel closes. An orphan would otherwise run on beside the
+  // worker of the next start.
+  if (process.connected) process.once("disconnect", () => handle("parent exited"));
 }
 
 /** Said once at start-up, so an operator sees at a glance which channels will be skipped. */

@@ -104,4 +104,24 @@ describe("SIGTERM", () => {
     expect(state.status).toBe("sent");
     expect(state.attempts.map((a) => a.status)).toEqual(["sent"]);
   });
+
+  it("stops the forked worker when `npm start`'s process is killed outright, after its call", async () => {
+    const start = fixture.processes.start("start", {}, "start-killed");
+    const listening = await start.waitForLog(/^Server listening at /);
+    const workerLine = await start.waitForLog(/^delivery worker started$/);
+    const workerPid = Number(workerLine.pid);
+    const startApi = fixture.api(/http:\/\/127\.0\.0\.1:\d+/.exec(String(listening.msg))![0]);
+
+    fixture.smsRu.replyNext({ hangMs: 1_500 });
+    const id = await startApi.createNotification(user, "in flight when npm start was killed");
+    await arrived(fixture, "in flight when npm start was killed");
+    // The parent alone, as the OOM killer would: not its process group.
+    process.kill(start.pid, "SIGKILL");
+    expect(await start.exited).toEqual({ code: null, signal: "SIGKILL" });
+    await waitFor("the orphaned worker to stop", () => (isAlive(workerPid) ? undefined : true), 15_000);
+    expect(await fixture.inProgressAttempts()).toBe(0);
+    const state = await fixture.state(id);
+    expect(state.status).toBe("sent");
+    expect(state.attempts.map((a) => a.status)).toEqual(["sent"]);
+  });
 });
