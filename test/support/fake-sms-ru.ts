@@ -3,17 +3,10 @@
  * (the form fields, the query string, so tests can check nothing secret went into the URL) and
  * answers with scripted replies shaped like SMS.ru's documented ones, or by default with success.
  */
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
+import { type FakeReply, ScriptedHttpServer } from "./scripted-http-server.js";
 
-export type FakeReply =
-  | { status?: number; body: unknown }
-  | { status?: number; raw: string; contentType?: string }
-  /** Says nothing for `hangMs`, then sends `then` (or the default reply) if the client still waits. */
-  | { hangMs: number; then?: FakeReply }
-  /** Closes the connection without a reply. */
-  | { drop: true };
+export type { FakeReply } from "./scripted-http-server.js";
 
 export interface SmsRuRequest {
   method: string;
@@ -101,22 +94,16 @@ export class FakeSmsRu {
   readonly requests: SmsRuRequest[] = [];
   private replies: FakeReply[] = [];
   private nextSmsId = 1;
-  private readonly timers = new Set<NodeJS.Timeout>();
-
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private server!: ScriptedHttpServer;
 
   static async start(): Promise<FakeSmsRu> {
-    const server = createServer();
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeSmsRu(server, `http://127.0.0.1:${port}`);
-    // A client that gives up mid-request is not the fake's problem.
-    server.on("request", (req, res) => fake.handle(req, res).catch(() => res.destroy()));
+    const fake = new FakeSmsRu();
+    fake.server = await ScriptedHttpServer.start((req, body) => fake.handle(req, body));
     return fake;
+  }
+
+  get url(): string {
+    return this.server.url;
   }
 
   /** Queues replies for the next requests, in order; once they run out, requests succeed. */
@@ -130,14 +117,11 @@ export class FakeSmsRu {
     this.nextSmsId = 1;
   }
 
-  async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+  private handle(req: IncomingMessage, body: string) {
     const url = new URL(req.url ?? "/", this.url);
     const fields = Object.fromEntries(new URLSearchParams(body));
     this.requests.push({
@@ -148,34 +132,7 @@ export class FakeSmsRu {
       fields,
     });
     const number = fields.to ?? "";
-    this.answer(res, this.replies.shift() ?? this.defaultReply(number), number);
+    const fallback = () => smsRuReplies.sent(number, `000000-${String(this.nextSmsId++).padStart(8, "0")}`);
+    return { reply: this.replies.shift() ?? fallback(), fallback };
   }
-
-  private defaultReply(number: string): FakeReply {
-    return smsRuReplies.sent(number, `000000-${String(this.nextSmsId++).padStart(8, "0")}`);
-  }
-
-  private answer(res: ServerResponse, reply: FakeReply, number: string): void {
-    if ("drop" in reply) {
-      res.socket?.destroy();
-    } else if ("hangMs" in reply) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (!res.destroyed) this.answer(res, reply.then ?? this.defaultReply(number), number);
-      }, reply.hangMs);
-      this.timers.add(timer);
-    } else if ("raw" in reply) {
-      res.writeHead(reply.status ?? 200, { "content-type": reply.contentType ?? "text/html" }).end(reply.raw);
-    } else {
-      res
-        .writeHead(reply.status ?? 200, { "content-type": "application/json" })
-        .end(JSON.stringify(reply.body));
-    }
-  }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -3,17 +3,10 @@
  * records the token from the path, the method and the parsed body of each request, and answers
  * with scripted replies shaped like the Bot API's, or by default with a sent message.
  */
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
+import { type FakeReply, ScriptedHttpServer } from "./scripted-http-server.js";
 
-export type FakeReply =
-  | { status: number; body: unknown }
-  | { status: number; raw: string; contentType?: string }
-  /** Says nothing for `hangMs`, then sends `then` (or the default reply) if the client still waits. */
-  | { hangMs: number; then?: FakeReply }
-  /** Closes the connection without a reply. */
-  | { drop: true };
+export type { FakeReply } from "./scripted-http-server.js";
 
 export interface TelegramRequest {
   token: string;
@@ -62,22 +55,16 @@ export class FakeTelegram {
   readonly requests: TelegramRequest[] = [];
   private replies: FakeReply[] = [];
   private nextMessageId = 1;
-  private readonly timers = new Set<NodeJS.Timeout>();
-
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private server!: ScriptedHttpServer;
 
   static async start(): Promise<FakeTelegram> {
-    const server = createServer();
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeTelegram(server, `http://127.0.0.1:${port}`);
-    // A client that gives up mid-request is not the fake's problem.
-    server.on("request", (req, res) => fake.handle(req, res).catch(() => res.destroy()));
+    const fake = new FakeTelegram();
+    fake.server = await ScriptedHttpServer.start((req, body) => fake.handle(req, body));
     return fake;
+  }
+
+  get url(): string {
+    return this.server.url;
   }
 
   /** Queues replies for the next requests, in order; once they run out, requests succeed. */
@@ -96,16 +83,13 @@ export class FakeTelegram {
     this.nextMessageId = 1;
   }
 
-  async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+  private handle(req: IncomingMessage, raw: string) {
     const match = /^\/bot([^/]+)\/([^/?]+)/.exec(req.url ?? "");
-    if (!match) return this.answer(res, telegramReplies.notFound(), {});
+    if (!match) return { reply: telegramReplies.notFound(), fallback: telegramReplies.notFound };
     const body = parseObject(raw);
     this.requests.push({
       token: decodeURIComponent(match[1] ?? ""),
@@ -114,27 +98,9 @@ export class FakeTelegram {
       body,
       receivedAt: Date.now(),
     });
-    this.answer(res, this.replies.shift() ?? this.defaultReply(body), body);
-  }
-
-  private defaultReply(body: Record<string, unknown>): FakeReply {
-    return telegramReplies.sent(this.nextMessageId++, String(body.chat_id ?? 0), String(body.text ?? ""));
-  }
-
-  private answer(res: ServerResponse, reply: FakeReply, body: Record<string, unknown>): void {
-    if ("drop" in reply) {
-      res.socket?.destroy();
-    } else if ("hangMs" in reply) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (!res.destroyed) this.answer(res, reply.then ?? this.defaultReply(body), body);
-      }, reply.hangMs);
-      this.timers.add(timer);
-    } else if ("raw" in reply) {
-      res.writeHead(reply.status, { "content-type": reply.contentType ?? "text/html" }).end(reply.raw);
-    } else {
-      res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
-    }
+    const fallback = () =>
+      telegramReplies.sent(this.nextMessageId++, String(body.chat_id ?? 0), String(body.text ?? ""));
+    return { reply: this.replies.shift() ?? fallback(), fallback };
   }
 }
 
@@ -145,10 +111,4 @@ function parseObject(raw: string): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
