@@ -133,7 +133,7 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
 
   it("cancels a notification that is still pending", async () => {
     // SMS.ru answers slowly: the worker is mid-call when the operator cancels.
-    smsRu.replyNext({ hangMs: 1_000 });
+    smsRu.replyNext({ hangMs: 2_000 });
     const id = await createNotification("Reminder: your appointment is tomorrow");
     await page.goto(`${baseUrl}/dashboard/#/notifications/${id}`);
     await page.getByRole("heading", { name: `Notification ${id}` }).waitFor();

@@ -102,7 +102,7 @@ describe("batch delivery jobs", () => {
 
   it("hands the deliveries it has not started back to the queue when it stops", async () => {
     smsRu.reset();
-    smsRu.replyNext({ hangMs: 1_000 });
+    smsRu.replyNext({ hangMs: 2_000 });
     const ids = await createInOneTick(["first", "second", "third"]);
     await queuedJobs();
     const worker = startWorker(service.core);

@@ -79,7 +79,7 @@ describe("retrying and cancelling a notification by hand", () => {
       detail: `Notification ${failed} cannot be cancelled: it has already failed; retry it instead.`,
     });
 
-    smsRu.replyNext({ hangMs: 1_500 });
+    smsRu.replyNext({ hangMs: 2_000 });
     const pending = await send({});
     const retryPending = await post(pending, "retry");
     expect(retryPending.statusCode).toBe(409);
@@ -141,9 +141,11 @@ describe("retrying and cancelling a notification by hand", () => {
   });
 
   it("cancels mid-round: the worker calls no other provider and cannot mark it sent or failed", async () => {
-    // SMS answers slowly and then with an error: without the cancel, Telegram would be next.
+    // SMS answers slowly and then with an error: without the cancel, Telegram would be next. The
+    // hang outlasts the cancel and the early retry below even on a loaded machine (1 s did not),
+    // and stays under the tests' 3 s PROVIDER_TIMEOUT_SECONDS.
     // biome-ignore lint/suspicious/noThenProperty: the fake names the reply after a hang "then"
-    smsRu.replyNext({ hangMs: 1_000, then: { status: 500, raw: "Internal Server Error" } });
+    smsRu.replyNext({ hangMs: 2_000, then: { status: 500, raw: "Internal Server Error" } });
     const id = await send({ channels: ["sms", "telegram"], user: await telegramUser() });
     await callStarted(smsRu);
 
@@ -173,7 +175,8 @@ describe("retrying and cancelling a notification by hand", () => {
   });
 
   it("refuses to retry a cancelled notification whose in-flight call was delivered after all", async () => {
-    smsRu.replyNext({ hangMs: 800 });
+    // Long enough that the cancel lands while the call is out, even on a loaded machine.
+    smsRu.replyNext({ hangMs: 2_000 });
     const id = await send({});
     await callStarted(smsRu);
     expect((await post(id, "cancel")).statusCode).toBe(200);
