@@ -6,7 +6,7 @@ source "$(dirname "$0")/common.sh"
 start_api
 post_load "${1:-4}" >/dev/null
 kill "$API_PID"; wait "$API_PID" 2>/dev/null || true
-node bench/alone/sms-ru.mjs & PIDS+=("$!")
+node --import tsx bench/alone/sms-ru.ts & PIDS+=("$!")
 backlog=$(sql "SELECT count(*) FROM notifications WHERE status = 'pending'")
 node $NODE_FLAGS dist/entry/worker.js & WORKER_PID=$!; PIDS+=("$WORKER_PID")
 postgres_ticks() { for pid in $(pgrep -x postgres); do cpu_ticks "$pid" 2>/dev/null || true; done | awk '{s += $1} END {print s}'; }

@@ -1,4 +1,5 @@
 import type { NotificationsRepository } from "../db/notifications-repository.js";
+import { deleteInBatches } from "./delete-in-batches.js";
 
 export interface RetentionDeps {
   notifications: NotificationsRepository;
@@ -15,11 +16,5 @@ export async function deleteOldNotifications(
   batch = 1000,
 ): Promise<number> {
   if (!(days > 0)) throw new RangeError(`retention must be a positive number of days, got ${days}`);
-  let total = 0;
-  for (;;) {
-    // Small batches keep each DELETE (and its cascade to attempts) short next to live traffic.
-    const deleted = await deps.notifications.deleteFinishedOlderThan(days, batch);
-    total += deleted;
-    if (deleted < batch) return total;
-  }
+  return deleteInBatches((limit) => deps.notifications.deleteFinishedOlderThan(days, limit), batch);
 }

@@ -1,4 +1,5 @@
 import type { IdempotencyKeysRepository } from "../db/idempotency-keys-repository.js";
+import { deleteInBatches } from "./delete-in-batches.js";
 
 export interface ForgetKeysDeps {
   idempotencyKeys: IdempotencyKeysRepository;
@@ -9,12 +10,9 @@ export interface ForgetKeysDeps {
  * Deletes Idempotency-Keys past their TTL so the table does not grow forever. Only housekeeping:
  * an expired key is already treated as unused when it comes again. Safe in many workers at once.
  */
-export async function forgetExpiredIdempotencyKeys(deps: ForgetKeysDeps, batch = 1000): Promise<number> {
-  let total = 0;
-  for (;;) {
-    // Small batches keep each DELETE short next to the inserts of the API.
-    const deleted = await deps.idempotencyKeys.deleteExpired(deps.idempotencyTtlHours, batch);
-    total += deleted;
-    if (deleted < batch) return total;
-  }
+export function forgetExpiredIdempotencyKeys(deps: ForgetKeysDeps, batch = 1000): Promise<number> {
+  return deleteInBatches(
+    (limit) => deps.idempotencyKeys.deleteExpired(deps.idempotencyTtlHours, limit),
+    batch,
+  );
 }
