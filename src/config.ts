@@ -58,6 +58,8 @@ export interface Config {
   phoneDefaultRegion: string;
   bodyLimitBytes: number;
   workerConcurrency: number;
+  /** How much lower a worker's CPU priority is than its parent's (a Unix nice increment, 0-19). */
+  workerNice: number;
   /** How long a worker holds a notification without renewing before others may take it over. */
   leaseSeconds: number;
   sweepIntervalSeconds: number;
@@ -144,6 +146,7 @@ export function parseConfig(env: Env): Config {
     phoneDefaultRegion: read.region("PHONE_DEFAULT_REGION", "RU"),
     bodyLimitBytes: read.integer("BODY_LIMIT_BYTES", 64 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
     workerConcurrency,
+    workerNice: read.integer("WORKER_NICE", 10, { min: 0, max: 19 }),
     leaseSeconds: read.number("LEASE_SECONDS", Math.max(15, providerTimeoutSeconds + 5), {
       min: providerTimeoutSeconds + 1,
       max: 3600,

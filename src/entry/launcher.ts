@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { createCore, prepareDatabase } from "../app.js";
 import { loadConfig } from "../config.js";
 import { createLogger } from "../logging.js";
-import { onShutdownSignal, reportChannels } from "./process.js";
+import { lowerCpuPriority, onShutdownSignal, reportChannels } from "./process.js";
 
 // The HTTP layer and the worker are imported only by the mode that runs them: a worker process
 // that loaded Fastify, the docs page and the dashboard would carry tens of MiB it never uses.
@@ -33,12 +33,13 @@ export async function runApi(): Promise<void> {
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
+  const nice = lowerCpuPriority(config.workerNice, logger);
   await prepareDatabase(config, logger);
   const { startWorker } = await loadWorker();
   const core = createCore(config, logger);
   const worker = startWorker(core);
   reportChannels(logger, config);
-  logger.info({ concurrency: config.workerConcurrency }, "delivery worker started");
+  logger.info({ concurrency: config.workerConcurrency, nice }, "delivery worker started");
   onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
     await worker.stop();
     await core.close();

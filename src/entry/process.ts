@@ -1,4 +1,5 @@
 /** Process concerns shared by the entry points: start-up failures, signals, the channel report. */
+import { getPriority, setPriority } from "node:os";
 import { type Config, ConfigError } from "../config.js";
 import type { Logger } from "../core/logger.js";
 import { CHANNELS } from "../core/model.js";
@@ -74,4 +75,27 @@ export function reportChannels(logger: Logger, config: Config): void {
   }
   const configured = CHANNELS.filter((channel) => !config.missingChannels[channel]);
   logger.info({ channelOrder: config.channelOrder, configured }, "delivery channels");
+}
+
+/**
+ * Lowers this process's CPU priority by `increment` (a nice increment; 19 is the floor), and
+ * returns the niceness it runs at. For the worker: where it shares cores with an API process (as
+ * under `npm start`), a request waiting for its 201 gets the CPU before a delivery that can go a
+ * few milliseconds later, and nothing is lost by waiting, as an accepted notification is already
+ * in PostgreSQL. With spare CPU it changes nothing.
+ */
+export function lowerCpuPriority(increment: number, logger: Logger): number {
+  const current = getPriority();
+  const wanted = Math.min(19, current + increment);
+  if (wanted === current) return current;
+  try {
+    setPriority(wanted);
+    return wanted;
+  } catch (error) {
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error), nice: wanted },
+      "could not lower the worker's CPU priority (WORKER_NICE); it runs at its parent's",
+    );
+    return current;
+  }
 }

@@ -2,6 +2,7 @@
  * SIGTERM during a delivery, to a worker process and to `npm start`'s parent (API + forked
  * worker): stop taking work, finish what is in flight within SHUTDOWN_GRACE_SECONDS, exit 0.
  */
+import { getPriority } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FaultFixture } from "../support/fault-fixture.js";
 import { waitFor } from "../support/wait-for.js";
@@ -103,6 +104,18 @@ describe("SIGTERM", () => {
     const state = await fixture.state(id);
     expect(state.status).toBe("sent");
     expect(state.attempts.map((a) => a.status)).toEqual(["sent"]);
+  });
+
+  it("runs `npm start`'s worker WORKER_NICE below the API, so requests get the CPU first", async () => {
+    const start = fixture.processes.start("start", { WORKER_NICE: "7" }, "start-nice");
+    await start.waitForLog(/^Server listening at /);
+    const workerLine = await start.waitForLog(/^delivery worker started$/);
+    const workerPid = Number(workerLine.pid);
+    const apiNice = getPriority(start.pid);
+    expect(getPriority(workerPid)).toBe(Math.min(19, apiNice + 7));
+    expect(workerLine.nice).toBe(Math.min(19, apiNice + 7));
+    start.signal("SIGTERM");
+    expect(await start.exited).toEqual({ code: 0, signal: null });
   });
 
   it("stops the forked worker when `npm start`'s process is killed outright, after its call", async () => {

@@ -19,6 +19,7 @@ describe("configuration", () => {
       providerTimeoutSeconds: 10,
       maxMessageLength: 10_000,
       bodyLimitBytes: 65_536,
+      workerNice: 10,
       sms: null,
       email: null,
       telegram: null,
