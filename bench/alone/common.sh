@@ -24,6 +24,8 @@ psql -q "$ADMIN_URL" -c "CREATE DATABASE \"$NAME\"" >/dev/null
 HZ=$(getconf CLK_TCK)
 export HZ
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Every PostgreSQL process's CPU ticks: the server's share of what the service asked of it.
+postgres_ticks() { for pid in $(pgrep -x postgres); do cpu_ticks "$pid" 2>/dev/null || true; done | awk '{s += $1} END {print s}'; }
 sql() { psql -tA "$DATABASE_URL" -c "$1"; }
 
 # Starts the API and fills $USER_ID with a recipient that has a phone number.

@@ -2,14 +2,14 @@
 # The worker alone, draining a backlog the API built beforehand (API stopped), into a loopback
 # SMS.ru that answers at once: CPU time per delivery for the worker and for PostgreSQL, and the
 # worker's peak RSS. Usage: bench/alone/worker.sh [seconds of posting to build the backlog, default 4]
+# WORKER_EXTRA_FLAGS adds node flags for the worker only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 source "$(dirname "$0")/common.sh"
 start_api
 post_load "${1:-4}" >/dev/null
 kill "$API_PID"; wait "$API_PID" 2>/dev/null || true
 node --import tsx bench/alone/sms-ru.ts & PIDS+=("$!")
 backlog=$(sql "SELECT count(*) FROM notifications WHERE status = 'pending'")
-node $NODE_FLAGS dist/entry/worker.js & WORKER_PID=$!; PIDS+=("$WORKER_PID")
-postgres_ticks() { for pid in $(pgrep -x postgres); do cpu_ticks "$pid" 2>/dev/null || true; done | awk '{s += $1} END {print s}'; }
+node $NODE_FLAGS ${WORKER_EXTRA_FLAGS:-} dist/entry/worker.js & WORKER_PID=$!; PIDS+=("$WORKER_PID")
 # Measure from the first delivery, so the worker's start-up is not counted.
 until [ "$(sql "SELECT count(*) FROM notifications WHERE status = 'sent'")" -gt 0 ]; do sleep 0.05; done
 sent_before=$(sql "SELECT count(*) FROM notifications WHERE status = 'sent'")
