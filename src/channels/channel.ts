@@ -9,6 +9,12 @@ export interface OutgoingMessage {
   subject: string | null;
   /** For logs and idempotency keys on the provider side; never shown to the recipient. */
   notificationId: number;
+  /**
+   * The details of this notification's last failed attempt on this channel, when it left any: a
+   * provider that can carry on where that attempt stopped does (Telegram skips the parts of a
+   * split text that already went), so a retry does not send them twice.
+   */
+  previousAttempt?: Record<string, unknown> | null;
 }
 
 /**

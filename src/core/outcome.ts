@@ -22,6 +22,11 @@ interface FailureBase {
   code: string | null;
   /** A readable reason, free of secrets. */
   reason: string;
+  /**
+   * What the call did get done before failing, for the next attempt on this channel (Telegram:
+   * the parts of a split text that went). Kept with the attempt.
+   */
+  details?: Record<string, unknown>;
 }
 
 /** Worth retrying later: network errors, timeouts, provider 5xx. */

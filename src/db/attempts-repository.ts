@@ -4,7 +4,11 @@ import { prepared, type Queryable } from "./database.js";
 import { type AttemptRow, toAttempt } from "./rows.js";
 import { runAsIfAlone, TickBatcher } from "./tick-batcher.js";
 
-export type StoredAttempt = Attempt & { retryAfterSeconds: number | null };
+export type StoredAttempt = Attempt & {
+  retryAfterSeconds: number | null;
+  /** What the provider reported beyond the outcome (see DeliveryOutcome's details). */
+  details: Record<string, unknown> | null;
+};
 
 interface AttemptStart {
   notificationId: number;
@@ -196,7 +200,7 @@ export class AttemptsRepository {
     }
     await this.db.query(
       `UPDATE attempts SET status = 'failed', error_kind = $2, provider_code = $3, error = $4,
-         retry_after_seconds = $5, finished_at = now()
+         retry_after_seconds = $5, details = $6, finished_at = now()
        WHERE id = $1`,
       [
         attemptId,
@@ -204,6 +208,7 @@ export class AttemptsRepository {
         outcome.code,
         outcome.reason,
         outcome.kind === "rate_limited" ? outcome.retryAfterSeconds : null,
+        outcome.details ? JSON.stringify(outcome.details) : null,
       ],
     );
   }

@@ -72,11 +72,14 @@ export interface AttemptRow {
   error: string | null;
   retry_after_seconds: number | null;
   provider_message_id: string | null;
+  details: Record<string, unknown> | null;
   started_at: Date;
   finished_at: Date | null;
 }
 
-export const toAttempt = (row: AttemptRow): Attempt & { retryAfterSeconds: number | null } => ({
+export const toAttempt = (
+  row: AttemptRow,
+): Attempt & { retryAfterSeconds: number | null; details: Record<string, unknown> | null } => ({
   id: row.id,
   notificationId: row.notification_id,
   channel: row.channel as Channel,
@@ -87,6 +90,7 @@ export const toAttempt = (row: AttemptRow): Attempt & { retryAfterSeconds: numbe
   error: row.error,
   retryAfterSeconds: row.retry_after_seconds,
   providerMessageId: row.provider_message_id,
+  details: row.details ?? null,
   startedAt: row.started_at,
   finishedAt: row.finished_at,
 });

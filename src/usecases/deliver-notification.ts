@@ -138,7 +138,19 @@ export async function deliverNotification(
           await notifications.release(notificationId, workerId);
           return "released";
         }
-        const result = await attemptChannel(deps, notification, recipient, step.channel, step.round);
+        const previousAttempt = lastFailureDetails(
+          claimed.attempts,
+          step.channel,
+          notification.historyFromRound,
+        );
+        const result = await attemptChannel(
+          deps,
+          notification,
+          recipient,
+          step.channel,
+          step.round,
+          previousAttempt,
+        );
         if (result === "lease_lost") return "lease_lost";
         if (result.result === "sent") {
           // The attempt already marked the notification sent, in the same statement.
@@ -180,12 +192,30 @@ export async function abandonDeliveries(deps: DeliverDeps): Promise<number> {
   );
 }
 
+/**
+ * What the last attempt on `channel` of the current series left for the next one, when it failed
+ * with details (a Telegram text that went in part). Skips, which sent nothing, do not count; an
+ * interrupted attempt may have sent more than anything recorded says, so after one nothing is assumed.
+ */
+function lastFailureDetails(
+  attempts: readonly StoredAttempt[],
+  channel: Channel,
+  historyFromRound: number,
+): Record<string, unknown> | null {
+  const last = attempts.findLast(
+    (attempt) =>
+      attempt.channel === channel && attempt.round >= historyFromRound && attempt.status !== "skipped",
+  );
+  return last?.status === "failed" ? last.details : null;
+}
+
 async function attemptChannel(
   deps: DeliverDeps,
   notification: StoredNotification,
   recipient: Recipient,
   channel: Channel,
   round: number,
+  previousAttempt: Record<string, unknown> | null,
 ): Promise<AttemptResult | "lease_lost"> {
   const log = { notificationId: notification.id, channel, round };
   const provider = deps.providers.get(channel);
@@ -218,6 +248,7 @@ async function attemptChannel(
       text: notification.message,
       subject: notification.subject,
       notificationId: notification.id,
+      previousAttempt,
     },
     deps.providerTimeoutSeconds,
   );
@@ -249,31 +280,43 @@ async function attemptChannel(
   return toAttemptResultFromOutcome(channel, round, outcome);
 }
 
-/** The provider should honour the signal; the race makes sure a provider that does not still times out. */
+// After its timeout, how long a provider that honours the abort has to say what it got done.
+const ABORT_GRACE_MS = 250;
+
+/**
+ * The provider should honour the signal; the race makes sure a provider that does not still times
+ * out. One that does answers at once when aborted, and its own outcome is kept: it may say what
+ * went before the timeout (the parts of a Telegram text already sent, for the next attempt to skip),
+ * or that the message went after all.
+ */
 async function sendWithTimeout(
   provider: ChannelProvider,
   message: OutgoingMessage,
   timeoutSeconds: number,
 ): Promise<DeliveryOutcome> {
   const controller = new AbortController();
+  const call = provider
+    .send(message, controller.signal)
+    .catch((error: unknown) =>
+      transient(`${provider.vendor} call failed: ${error instanceof Error ? error.name : "unknown error"}`),
+    );
+  const timedOut = transient(`${provider.vendor} did not answer within ${timeoutSeconds} s`, "timeout");
+  const first = await raceWithTimer(call, timeoutSeconds * 1000);
+  if (first) return first;
+  controller.abort();
+  const late = await raceWithTimer(call, ABORT_GRACE_MS);
+  if (!late || late.kind === "sent") return late ?? timedOut;
+  return { ...late, code: late.code ?? timedOut.code };
+}
+
+/** The promise's value, or null when `ms` pass first. */
+async function raceWithTimer<T>(promise: Promise<T>, ms: number): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<DeliveryOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve(transient(`${provider.vendor} did not answer within ${timeoutSeconds} s`, "timeout"));
-    }, timeoutSeconds * 1000);
+  const expired = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
   });
   try {
-    return await Promise.race([
-      provider
-        .send(message, controller.signal)
-        .catch((error: unknown) =>
-          transient(
-            `${provider.vendor} call failed: ${error instanceof Error ? error.name : "unknown error"}`,
-          ),
-        ),
-      timeout,
-    ]);
+    return await Promise.race([promise, expired]);
   } finally {
     clearTimeout(timer);
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { splitMessageText } from "../../src/channels/telegram/split-message-text.js";
 import {
   TelegramProvider,
   type TelegramProviderOptions,
@@ -198,7 +199,49 @@ describe("Telegram provider: long texts", () => {
       kind: "permanent",
       code: "403",
       reason: "part 2 of 3 failed (part 1 sent): Forbidden: bot was blocked by the user",
+      details: { messageIds: ["10"], partCount: 3 },
     });
+  });
+
+  it("given the parts an earlier attempt sent, sends only the rest", async () => {
+    const all = splitMessageText(longText);
+    const outcome = await provider.send(
+      { ...message(longText), previousAttempt: { messageIds: ["10"], partCount: 3 } },
+      AbortSignal.timeout(5000),
+    );
+    expect(fake.sentTexts()).toEqual(all.slice(1));
+    expect(outcome).toEqual({
+      kind: "sent",
+      providerMessageId: "10",
+      details: { messageIds: ["10", "1", "2"], resumedAtPart: 2 },
+    });
+  });
+
+  it("a failure on the first part it sends after resuming keeps the earlier parts' ids", async () => {
+    fake.replyNext(telegramReplies.serverError());
+    const outcome = await provider.send(
+      { ...message(longText), previousAttempt: { messageIds: ["10", "11"], partCount: 3 } },
+      AbortSignal.timeout(5000),
+    );
+    expect(fake.requests).toHaveLength(1);
+    expect(outcome).toMatchObject({
+      kind: "transient",
+      reason: expect.stringMatching(/^part 3 of 3 failed \(parts 1-2 sent\)/),
+      details: { messageIds: ["10", "11"], partCount: 3 },
+    });
+  });
+
+  it("sends every part when the earlier attempt's details do not fit this text", async () => {
+    for (const previousAttempt of [
+      { messageIds: ["10"], partCount: 2 },
+      { messageIds: ["10", "11", "12"], partCount: 3 },
+      { messageIds: "10", partCount: 3 },
+      {},
+    ]) {
+      fake.reset();
+      await provider.send({ ...message(longText), previousAttempt }, AbortSignal.timeout(5000));
+      expect(fake.sentTexts()).toHaveLength(3);
+    }
   });
 });
 

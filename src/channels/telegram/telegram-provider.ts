@@ -1,7 +1,9 @@
 /**
  * Telegram through the Bot API's sendMessage. Texts over 4096 characters go as several messages
- * in order; the outcome is the first failure, or sent with the first part's message_id. The bot
- * token is part of the URL path, so every text that could quote the URL is redacted.
+ * in order; the outcome is the first failure, or sent with the first part's message_id. A failure
+ * after some parts went records them, and the next attempt carries on from the first part that
+ * did not, so a retry never sends a part twice. The bot token is part of the URL path, so every
+ * text that could quote the URL is redacted.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TelegramConfig } from "../../config.js";
@@ -51,19 +53,25 @@ export class TelegramProvider implements ChannelProvider {
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
     const parts = splitMessageText(message.text);
-    const messageIds: string[] = [];
-    for (const [index, text] of parts.entries()) {
+    const messageIds = partsAlreadySent(message.previousAttempt, parts.length);
+    const resumedAt = messageIds.length;
+    for (let index = resumedAt; index < parts.length; index += 1) {
       // Later parts always wait their turn: giving up between parts would resend the first ones.
       const turn = await this.waitForTurn(
         message.to,
-        index === 0 ? this.maxWaitMs : Number.POSITIVE_INFINITY,
+        index === resumedAt ? this.maxWaitMs : Number.POSITIVE_INFINITY,
         signal,
       );
-      const outcome = turn ?? (await this.sendPart(message.to, text, signal));
-      if (outcome.kind !== "sent") return this.secretFree(describePart(outcome, index, parts.length));
+      const outcome = turn ?? (await this.sendPart(message.to, parts[index]!, signal));
+      if (outcome.kind !== "sent") {
+        const failure = describePart(outcome, index, parts.length);
+        const progress = index > 0 ? { details: { messageIds, partCount: parts.length } } : {};
+        return this.secretFree({ ...failure, ...progress });
+      }
       messageIds.push(outcome.providerMessageId ?? "");
     }
-    return sent(messageIds[0] ?? null, { messageIds });
+    const resumed = resumedAt > 0 ? { resumedAtPart: resumedAt + 1 } : {};
+    return sent(messageIds[0] ?? null, { messageIds, ...resumed });
   }
 
   private async sendPart(chatId: string, text: string, signal: AbortSignal): Promise<DeliveryOutcome> {
@@ -107,6 +115,17 @@ export class TelegramProvider implements ChannelProvider {
   private secretFree(outcome: FailureOutcome): FailureOutcome {
     return { ...outcome, reason: redact(outcome.reason, [this.config.botToken]) };
   }
+}
+
+/**
+ * The message ids of the parts an earlier attempt sent before it failed, when they belong to this
+ * text split the same way (the split is deterministic, so the same count means the same parts).
+ */
+function partsAlreadySent(previousAttempt: Record<string, unknown> | null | undefined, partCount: number) {
+  const ids = previousAttempt?.messageIds;
+  if (previousAttempt?.partCount !== partCount || !Array.isArray(ids)) return [];
+  if (ids.length === 0 || ids.length >= partCount || !ids.every((id) => typeof id === "string")) return [];
+  return [...(ids as string[])];
 }
 
 /** For split texts, the reason says which part failed and how many went before it. */
