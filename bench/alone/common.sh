@@ -32,6 +32,8 @@ sql() { psql -tA "$DATABASE_URL" -c "$1"; }
 start_api() {
   node $NODE_FLAGS dist/entry/api.js & API_PID=$!; PIDS+=("$API_PID")
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
+  # For experiments on the schema (an index or a constraint less): SQL run once it is migrated.
+  if [ -n "${ALONE_SQL:-}" ]; then sql "$ALONE_SQL" >/dev/null; fi
   USER_ID=$(curl -sf -H 'authorization: Bearer bench-key' -H 'content-type: application/json' \
     -d '{"email":"alone@example.com","password":"correct horse battery","phone_number":"+79991234567"}' \
     "http://127.0.0.1:$PORT/api/users/" | node -e 'process.stdin.on("data", (d) => console.log(JSON.parse(d).id))')
