@@ -57,6 +57,13 @@ export async function runWorker(): Promise<void> {
  */
 const WORKER_V8_FLAGS = ["--max-semi-space-size=16", "--heap-growing-percent=30"];
 
+/** `execArgv` plus each of `flags` it does not set already (npm start passes the same ones). */
+export function withFlags(execArgv: readonly string[], flags: readonly string[]): string[] {
+  const nameOf = (flag: string) => flag.split("=")[0];
+  const given = new Set(execArgv.map(nameOf));
+  return [...execArgv, ...flags.filter((flag) => !given.has(nameOf(flag)))];
+}
+
 /** How to start a worker process: a script and its arguments (e.g. worker.js, or cli.js worker). */
 export interface WorkerCommand {
   entry: string;
@@ -76,7 +83,7 @@ export async function runApiWithWorker(workerCommand: WorkerCommand): Promise<vo
   const startWorkerProcess = () => {
     const child = fork(workerCommand.entry, workerCommand.args, {
       stdio: "inherit",
-      execArgv: [...process.execArgv, ...WORKER_V8_FLAGS],
+      execArgv: withFlags(process.execArgv, WORKER_V8_FLAGS),
     });
     child.on("exit", (code, signal) => {
       if (stopping) return;
