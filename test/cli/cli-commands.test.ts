@@ -106,12 +106,19 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
         "correct horse\n",
       );
       const neither = await cli("users", "create", "--email", "neither@example.com");
+      // Nothing piped in: an empty password, refused at once rather than waited for.
+      const empty = await runCli(
+        ["users", "create", "--email", "empty@example.com", "--password-stdin"],
+        env,
+      );
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toContain("password: Ensure this field has at least 8 characters.");
       for (const result of [both, neither]) {
         expect(result.code).toBe(2);
         expect(result.stderr).toContain("give exactly one of --password <password> and --password-stdin");
       }
       const { rows: created } = await db.query(
-        "SELECT email FROM users WHERE email IN ('both@example.com', 'neither@example.com')",
+        "SELECT email FROM users WHERE email IN ('both@example.com', 'neither@example.com', 'empty@example.com')",
       );
       expect(created).toEqual([]);
     });

@@ -16,7 +16,10 @@ export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", ...env };
 }
 
-/** `input`, when given, is written to the command's standard input, which is then closed. */
+/**
+ * `input`, when given, is written to the command's standard input; either way it is closed, so a
+ * command that reads it sees its end instead of waiting for the timeout.
+ */
 export function runCli(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
@@ -28,7 +31,7 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
         resolve({ code: typeof code === "number" ? code : null, stdout, stderr });
       },
     );
-    if (input !== undefined) child.stdin?.end(input);
+    child.stdin?.end(input ?? "");
   });
 }
 
