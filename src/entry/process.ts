@@ -94,7 +94,7 @@ export function lowerCpuPriority(increment: number, logger: Logger): number {
   } catch (error) {
     logger.warn(
       { err: error instanceof Error ? error.message : String(error), nice: wanted },
-      "could not lower the worker's CPU priority (WORKER_NICE); it runs at its parent's",
+      "could not lower the worker's CPU priority (WORKER_NICE); it keeps the one it started with",
     );
     return current;
   }
