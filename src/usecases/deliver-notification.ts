@@ -300,14 +300,16 @@ async function sendWithTimeout(
     .catch((error: unknown) =>
       transient(`${provider.vendor} call failed: ${error instanceof Error ? error.name : "unknown error"}`),
     );
-  const timedOut = transient(`${provider.vendor} did not answer within ${timeoutSeconds} s`, "timeout");
   const first = await raceWithTimer(call, timeoutSeconds * 1000);
   if (first) return first;
   controller.abort();
   const late = await raceWithTimer(call, ABORT_GRACE_MS);
-  if (!late || late.kind === "sent") return late ?? timedOut;
-  return { ...late, code: late.code ?? timedOut.code };
+  if (!late) return transient(`${provider.vendor} did not answer within ${timeoutSeconds} s`, TIMEOUT_CODE);
+  return late.kind === "sent" ? late : { ...late, code: late.code ?? TIMEOUT_CODE };
 }
+
+/** The code of an attempt cut short by PROVIDER_TIMEOUT_SECONDS, when the provider gave none. */
+const TIMEOUT_CODE = "timeout";
 
 /** The promise's value, or null when `ms` pass first. */
 async function raceWithTimer<T>(promise: Promise<T>, ms: number): Promise<T | null> {

@@ -99,7 +99,12 @@ describe("what the service does with each kind of provider outcome", () => {
     });
     const done = await service.waitForStatus(created.id);
     expect(done).toMatchObject({ status: "sent", last_channel: "email" });
-    expect(done.attempts[0]).toMatchObject({ channel: "sms", status: "failed", error_kind: "transient" });
+    expect(done.attempts[0]).toMatchObject({
+      channel: "sms",
+      status: "failed",
+      error_kind: "transient",
+      provider_code: "timeout",
+    });
     expect(done.attempts[0]?.error).toMatch(/timed out|did not answer/);
   });
 
