@@ -318,10 +318,6 @@ export class NotificationsRepository {
   }
 
   /**
-   * Stops a pending notification: a worker holding it loses its lease, so it can neither mark it
-   * sent or failed nor schedule another round (each of those requires the lease and 'pending').
-   */
-  /**
    * Deletes up to `limit` finished notifications (sent, failed, cancelled) created more than
    * `days` ago, with their attempts, outbox rows and idempotency keys (ON DELETE CASCADE).
    * Pending ones stay whatever their age. Returns how many were deleted.
@@ -338,6 +334,10 @@ export class NotificationsRepository {
     return rowCount ?? 0;
   }
 
+  /**
+   * Stops a pending notification: a worker holding it loses its lease, so it can neither mark it
+   * sent or failed nor schedule another round (each of those requires the lease and 'pending').
+   */
   async cancel(id: number): Promise<StoredNotification | null> {
     const { rows } = await this.db.query<NotificationRow>(
       `UPDATE notifications

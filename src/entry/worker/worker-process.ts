@@ -7,7 +7,7 @@ import { forgetExpiredIdempotencyKeys } from "../../usecases/forget-expired-idem
 import { requeueOrphaned } from "../../usecases/requeue-orphaned.js";
 
 // Expired keys are already ignored and old notifications only take space: deleting them is
-// housekeeping and need not be frequent. Each worker runs it once at start, then this often.
+// housekeeping and need not be frequent. Each worker runs it at its first sweep, then this often.
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningWorker {
