@@ -34,3 +34,16 @@ export interface NotificationEventFeed {
   /** Resolves once the listener will receive every change announced from then on. */
   subscribe(listener: (event: NotificationEvent) => void): Promise<() => void>;
 }
+
+/**
+ * Tells idle workers, in every process, that work became due now (a notification was created,
+ * retried by hand, or otherwise made due). It carries no state: PostgreSQL holds what is due, and
+ * workers also poll slowly, so a lost wake-up only delays work by one poll.
+ */
+export interface WorkWakeUps {
+  /** Fire and forget; never throws and never waits. */
+  wake(): void;
+  /** Calls `listener` on every wake-up, from any process; resolves once listening. */
+  listen(listener: () => void): Promise<() => void>;
+  close(): Promise<void>;
+}
