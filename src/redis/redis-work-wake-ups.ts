@@ -53,7 +53,8 @@ export class RedisWorkWakeUps implements WorkWakeUps {
       subscriber.on("ready", () => {
         for (const wake of this.listeners) wake();
       });
-      await subscriber.subscribe(this.channel).catch((error: Error) => {
+      // Not awaited: a worker must start, and poll, while Redis is away.
+      subscriber.subscribe(this.channel).catch((error: Error) => {
         this.logger.warn({ err: error.message }, "could not listen for wake-ups yet; polling meanwhile");
       });
     }
