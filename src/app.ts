@@ -9,13 +9,14 @@ import type { Redis } from "ioredis";
 import { buildProviders, closeProviders } from "./channels/build-providers.js";
 import type { ChannelProvider } from "./channels/channel.js";
 import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
-import type { Config } from "./config.js";
+import { type Config, ConfigError } from "./config.js";
 import type { Logger } from "./core/logger.js";
 import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
 import { type AttemptsRepository, ChannelActivityQueries } from "./db/attempts-repository.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
 import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
+import { openEmbeddedDatabase } from "./db/embedded-database.js";
 import { IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
 import { migrate } from "./db/migrate.js";
 import type { NotificationsRepository } from "./db/notifications-repository.js";
@@ -25,16 +26,20 @@ import { type TransactionRunner, transactionRunner } from "./db/transactions.js"
 import { UsersRepository } from "./db/users-repository.js";
 import { DeliveryQueue } from "./queue/delivery-queue.js";
 import { createRedis } from "./redis/connection.js";
-import { RedisNotificationEvents } from "./redis/notification-events.js";
-import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
-import { RedisDeliveryLatency } from "./redis/redis-delivery-latency.js";
+import { createSideChannels, type SideChannels } from "./side-channels.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
+import type { ChannelCircuit } from "./usecases/channel-circuit.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
+import type { DeliveryLatencyHistogram } from "./usecases/delivery-observer.js";
+import type { NotificationEventFeed, NotificationEventPublisher } from "./usecases/ports.js";
 
 /** What the use cases behind the API and the CLI need. */
 export interface CoreDeps {
   pool: Pool;
-  redis: Redis;
+  /** The shared Redis, or null without REDIS_URL (see side-channels.ts). */
+  redis: Redis | null;
+  /** Wake-ups, live events, rate limits, pacing and circuit state: Redis or this process. */
+  sideChannels: SideChannels;
   users: UsersRepository;
   notifications: NotificationsRepository;
   attempts: AttemptsRepository;
@@ -42,13 +47,13 @@ export interface CoreDeps {
   outbox: OutboxRepository;
   deliveryStats: DeliveryStatsRepository;
   /** The creation-to-sent histogram shared by all workers (metrics). */
-  deliveryLatency: RedisDeliveryLatency;
+  deliveryLatency: DeliveryLatencyHistogram;
   authenticator: ApiKeyAuthenticator;
   scheduler: DeliveryQueue;
   channelActivity: ChannelActivityQueries;
-  channelCircuit: RedisChannelCircuit;
+  channelCircuit: ChannelCircuit;
   /** Live changes for dashboards; listens to Redis only once someone watches. */
-  notificationEvents: RedisNotificationEvents;
+  notificationEvents: NotificationEventPublisher & NotificationEventFeed;
   maxMessageLength: number;
   phoneDefaultRegion: string;
   transaction: TransactionRunner;
@@ -62,10 +67,28 @@ export interface Core extends CoreDeps {
   close(): Promise<void>;
 }
 
+export interface OpenedDatabase {
+  /** The configuration with the database's URL filled in (the embedded one's socket). */
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * The configured PostgreSQL as it is, or the embedded one, started in this process (one process
+ * per data folder; a second gets DataDirectoryInUseError). Entry points open it first and close
+ * it last.
+ */
+export async function openDatabase(config: Config, logger: Logger): Promise<OpenedDatabase> {
+  if (!config.embeddedDatabase) return { config, close: async () => {} };
+  const embedded = await openEmbeddedDatabase(config.embeddedDatabase.dataDir, logger);
+  return { config: { ...config, databaseUrl: embedded.url, databasePoolSize: 1 }, close: embedded.close };
+}
+
 /** Creates the database when missing and brings its schema up to date; names the migrations applied. */
 export async function prepareDatabase(config: Config, logger: Logger): Promise<string[]> {
-  await ensureDatabaseExists(config.databaseUrl, logger);
-  const pool = createPool(config.databaseUrl, logger, 1);
+  const url = databaseUrlOf(config);
+  if (!config.embeddedDatabase) await ensureDatabaseExists(url, logger);
+  const pool = createPool(url, logger, 1, { embedded: config.embeddedDatabase !== null });
   try {
     return await migrate(pool, logger);
   } finally {
@@ -74,18 +97,20 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<s
 }
 
 export function createCore(config: Config, logger: Logger, poolSize = config.databasePoolSize): Core {
-  const pool = createPool(config.databaseUrl, logger, poolSize);
-  const redis = createRedis(config.redisUrl, logger, "producer");
+  const pool = createPool(databaseUrlOf(config), logger, poolSize, {
+    embedded: config.embeddedDatabase !== null,
+  });
+  const sideChannels = createSideChannels(config, logger);
+  const { redis, notificationEvents, deliveryLatency } = sideChannels;
+  if (!redis) throw new ConfigError("REDIS_URL is required while deliveries go through BullMQ");
   const scheduler = new DeliveryQueue(redis, config.redisPrefix, logger);
   const apiKeys = new ApiKeysRepository(pool);
-  // The repositories announce what they change, through Redis, for live dashboards.
-  const notificationEvents = new RedisNotificationEvents(redis, config.redisUrl, config.redisPrefix, logger);
-  const deliveryLatency = new RedisDeliveryLatency(redis, config.redisPrefix, logger);
   return {
     config,
     logger,
     pool,
     redis,
+    sideChannels,
     users: new UsersRepository(pool),
     notifications: new ObservedNotificationsRepository(pool, notificationEvents),
     attempts: new ObservedAttemptsRepository(pool, notificationEvents),
@@ -96,7 +121,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
     scheduler,
     channelActivity: new ChannelActivityQueries(pool),
-    channelCircuit: new RedisChannelCircuit(redis, config.redisPrefix, config.circuitCooldownSeconds, logger),
+    channelCircuit: sideChannels.channelCircuit,
     notificationEvents,
     maxMessageLength: config.maxMessageLength,
     phoneDefaultRegion: config.phoneDefaultRegion,
@@ -104,10 +129,8 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     idempotencyKeys: new IdempotencyKeysRepository(pool),
     idempotencyTtlHours: config.idempotencyTtlHours,
     async close() {
-      await notificationEvents.close();
-      await deliveryLatency.close();
       await scheduler.close().catch(() => {});
-      redis.disconnect();
+      await sideChannels.close();
       await pool.end();
     },
   };
@@ -129,12 +152,13 @@ export interface DeliveryOptions {
 
 export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {}): DeliveryRuntime {
   const { config, logger } = core;
+  if (!config.redisUrl) throw new ConfigError("REDIS_URL is required while deliveries go through BullMQ");
   const workerRedis = createRedis(config.redisUrl, logger, "worker");
-  const circuitRedis = createRedis(config.redisUrl, logger, "client");
+  const { circuit, telegramRateLimiter } = core.sideChannels.forDelivery();
   // The sandbox replaces every provider, so no channel is "missing" while it is on.
   const providers = config.deliverySandbox
     ? buildSandboxProviders(config, core.outbox)
-    : buildProviders(config, { redis: circuitRedis, ...options.providerOptions });
+    : buildProviders(config, { telegramRateLimiter, ...options.providerOptions });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const deliverDeps: DeliverDeps = {
     notifications: core.notifications,
@@ -143,14 +167,7 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     providers,
     missingChannels: config.deliverySandbox ? {} : config.missingChannels,
     scheduler: core.scheduler,
-    // Read on every attempt: a second's staleness is worth one Redis round trip less per delivery.
-    circuit: new RedisChannelCircuit(
-      circuitRedis,
-      config.redisPrefix,
-      config.circuitCooldownSeconds,
-      logger,
-      1_000,
-    ),
+    circuit,
     channelOrder: config.channelOrder,
     retry: config,
     leaseSeconds: config.leaseSeconds,
@@ -167,7 +184,12 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     async close() {
       await closeProviders(providers);
       workerRedis.disconnect();
-      circuitRedis.disconnect();
     },
   };
+}
+
+/** The configured server's URL, or the embedded database's once openDatabase has opened it. */
+function databaseUrlOf(config: Config): string {
+  if (config.databaseUrl === null) throw new Error("the embedded database is not open yet (openDatabase)");
+  return config.databaseUrl;
 }

@@ -7,7 +7,8 @@ import { type Logger as PinoLogger, pino } from "pino";
 import type { Config } from "./config.js";
 
 export function secretsOf(config: Config): string[] {
-  const urlPassword = (url: string) => {
+  const urlPassword = (url: string | null) => {
+    if (url === null) return "";
     try {
       return decodeURIComponent(new URL(url).password);
     } catch {

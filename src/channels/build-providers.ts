@@ -3,21 +3,19 @@
  * null are left out; Config.missingChannels says why.
  */
 import type { ConnectionOptions } from "node:tls";
-import type { Redis } from "ioredis";
 import type { Config } from "../config.js";
 import type { Channel } from "../core/model.js";
 import type { ChannelProvider } from "./channel.js";
 import { SmsRuProvider } from "./sms-ru/sms-ru-provider.js";
 import { SmtpProvider } from "./smtp/smtp-provider.js";
 import { TelegramProvider } from "./telegram/telegram-provider.js";
-import { TelegramRateLimiter, type TelegramRateLimits } from "./telegram/telegram-rate-limit.js";
+import type { ChatRateLimiter } from "./telegram/telegram-rate-limit.js";
 
 export interface BuildProvidersOptions {
-  /** Shared by workers to pace Telegram sends; without it Telegram is not paced. */
-  redis?: Redis | null;
+  /** Paces Telegram sends (see side-channels.ts); without it Telegram is not paced. */
+  telegramRateLimiter?: ChatRateLimiter | null;
   /** Extra TLS options for SMTP, e.g. to trust a test server's self-signed certificate. */
   smtpTls?: ConnectionOptions;
-  telegramLimits?: TelegramRateLimits;
 }
 
 export type Providers = Map<Channel, ChannelProvider>;
@@ -29,14 +27,7 @@ export function buildProviders(config: Config, options: BuildProvidersOptions = 
     providers.set("email", new SmtpProvider(config.email, options.smtpTls ? { tls: options.smtpTls } : {}));
   }
   if (config.telegram) {
-    const rateLimiter = options.redis
-      ? new TelegramRateLimiter(options.redis, {
-          keyPrefix: `${config.redisPrefix}:telegram-rate`,
-          perChatPerSecond: config.telegram.perChatPerSecond,
-          globalPerSecond: config.telegram.globalPerSecond,
-          ...options.telegramLimits,
-        })
-      : null;
+    const rateLimiter = options.telegramRateLimiter ?? null;
     providers.set("telegram", new TelegramProvider(config.telegram, { rateLimiter }));
   }
   return providers;
