@@ -1,37 +1,35 @@
 /**
- * The one place that builds and connects things (pools, Redis connections, the queue, providers)
- * and closes them again. Entry points ask it for what they run; nothing else opens a connection.
+ * The one place that builds and connects things (pools, Redis connections, providers) and closes
+ * them again. Entry points ask it for what they run; nothing else opens a connection.
  */
 
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { buildProviders, closeProviders } from "./channels/build-providers.js";
-import type { ChannelProvider } from "./channels/channel.js";
 import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
-import { type Config, ConfigError } from "./config.js";
+import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
-import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
-import { type AttemptsRepository, ChannelActivityQueries } from "./db/attempts-repository.js";
+import { AttemptsRepository } from "./db/attempts-repository.js";
+import { ChannelActivityQueries } from "./db/channel-activity-queries.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
+import { DeliveriesRepository } from "./db/deliveries-repository.js";
 import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
 import { openEmbeddedDatabase } from "./db/embedded-database.js";
 import { IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
+import { MaintenanceRepository } from "./db/maintenance-repository.js";
 import { migrate } from "./db/migrate.js";
-import type { NotificationsRepository } from "./db/notifications-repository.js";
-import { ObservedAttemptsRepository, ObservedNotificationsRepository } from "./db/observed-repositories.js";
+import { NotificationsRepository } from "./db/notifications-repository.js";
 import { OutboxRepository } from "./db/outbox-repository.js";
 import { type TransactionRunner, transactionRunner } from "./db/transactions.js";
 import { UsersRepository } from "./db/users-repository.js";
-import { DeliveryQueue } from "./queue/delivery-queue.js";
-import { createRedis } from "./redis/connection.js";
 import { createSideChannels, type SideChannels } from "./side-channels.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
 import type { ChannelCircuit } from "./usecases/channel-circuit.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
 import type { DeliveryLatencyHistogram } from "./usecases/delivery-observer.js";
-import type { NotificationEventFeed, NotificationEventPublisher } from "./usecases/ports.js";
+import type { NotificationEventFeed, NotificationEventPublisher, WorkWakeUps } from "./usecases/ports.js";
 
 /** What the use cases behind the API and the CLI need. */
 export interface CoreDeps {
@@ -43,13 +41,17 @@ export interface CoreDeps {
   users: UsersRepository;
   notifications: NotificationsRepository;
   attempts: AttemptsRepository;
+  /** The lease-guarded statements of workers: claiming due notifications, recording attempts. */
+  deliveries: DeliveriesRepository;
+  maintenance: MaintenanceRepository;
   apiKeys: ApiKeysRepository;
   outbox: OutboxRepository;
   deliveryStats: DeliveryStatsRepository;
   /** The creation-to-sent histogram shared by all workers (metrics). */
   deliveryLatency: DeliveryLatencyHistogram;
   authenticator: ApiKeyAuthenticator;
-  scheduler: DeliveryQueue;
+  /** Wakes idle workers when a notification is made due now. */
+  wakeUps: WorkWakeUps;
   channelActivity: ChannelActivityQueries;
   channelCircuit: ChannelCircuit;
   /** Live changes for dashboards; listens to Redis only once someone watches. */
@@ -101,9 +103,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     embedded: config.embeddedDatabase !== null,
   });
   const sideChannels = createSideChannels(config, logger);
-  const { redis, notificationEvents, deliveryLatency } = sideChannels;
-  if (!redis) throw new ConfigError("REDIS_URL is required while deliveries go through BullMQ");
-  const scheduler = new DeliveryQueue(redis, config.redisPrefix, logger);
+  const { redis, wakeUps, notificationEvents, deliveryLatency } = sideChannels;
   const apiKeys = new ApiKeysRepository(pool);
   return {
     config,
@@ -112,14 +112,16 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     redis,
     sideChannels,
     users: new UsersRepository(pool),
-    notifications: new ObservedNotificationsRepository(pool, notificationEvents),
-    attempts: new ObservedAttemptsRepository(pool, notificationEvents),
+    notifications: new NotificationsRepository(pool),
+    attempts: new AttemptsRepository(pool),
+    deliveries: new DeliveriesRepository(pool),
+    maintenance: new MaintenanceRepository(pool),
     apiKeys,
     outbox: new OutboxRepository(pool),
     deliveryStats: new DeliveryStatsRepository(pool),
     deliveryLatency,
     authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
-    scheduler,
+    wakeUps,
     channelActivity: new ChannelActivityQueries(pool),
     channelCircuit: sideChannels.channelCircuit,
     notificationEvents,
@@ -129,7 +131,6 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     idempotencyKeys: new IdempotencyKeysRepository(pool),
     idempotencyTtlHours: config.idempotencyTtlHours,
     async close() {
-      await scheduler.close().catch(() => {});
       await sideChannels.close();
       await pool.end();
     },
@@ -138,9 +139,6 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
 
 export interface DeliveryRuntime {
   deliverDeps: DeliverDeps;
-  /** A connection for the BullMQ worker; blocking commands need their own. */
-  workerRedis: Redis;
-  providers: Map<Channel, ChannelProvider>;
   close(): Promise<void>;
 }
 
@@ -152,8 +150,6 @@ export interface DeliveryOptions {
 
 export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {}): DeliveryRuntime {
   const { config, logger } = core;
-  if (!config.redisUrl) throw new ConfigError("REDIS_URL is required while deliveries go through BullMQ");
-  const workerRedis = createRedis(config.redisUrl, logger, "worker");
   const { circuit, telegramRateLimiter } = core.sideChannels.forDelivery();
   // The sandbox replaces every provider, so no channel is "missing" while it is on.
   const providers = config.deliverySandbox
@@ -161,12 +157,10 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     : buildProviders(config, { telegramRateLimiter, ...options.providerOptions });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const deliverDeps: DeliverDeps = {
-    notifications: core.notifications,
-    attempts: core.attempts,
-    users: core.users,
+    deliveries: core.deliveries,
+    events: core.notificationEvents,
     providers,
     missingChannels: config.deliverySandbox ? {} : config.missingChannels,
-    scheduler: core.scheduler,
     circuit,
     channelOrder: config.channelOrder,
     retry: config,
@@ -179,11 +173,8 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
   };
   return {
     deliverDeps,
-    workerRedis,
-    providers,
     async close() {
       await closeProviders(providers);
-      workerRedis.disconnect();
     },
   };
 }
