@@ -23,7 +23,11 @@ interface Running {
   url: string;
 }
 
-describe("the embedded mode: npm start with no database and no Redis configured", () => {
+// Each test starts or restarts the real process, opening PostgreSQL in WebAssembly: seconds each,
+// and more on a machine busy with other suites.
+const SLOW = { timeout: 180_000 };
+
+describe("the embedded mode: npm start with no database and no Redis configured", SLOW, () => {
   let providers: LoopbackProviders;
   let processes: ServiceProcesses;
   let dataDir: string;
@@ -239,59 +243,63 @@ describe("the embedded mode: npm start with no database and no Redis configured"
   });
 });
 
-describe("a fresh folder and no variables at all, as after `git clone && npm install && npm start`", () => {
-  let processes: ServiceProcesses;
+describe(
+  "a fresh folder and no variables at all, as after `git clone && npm install && npm start`",
+  SLOW,
+  () => {
+    let processes: ServiceProcesses;
 
-  beforeAll(() => {
-    // Only what the test harness must set: PATH, HOME, a free port on loopback, NODE_ENV=test.
-    processes = new ServiceProcesses({});
-  });
-  afterAll(async () => {
-    await processes?.stopAll();
-  });
-
-  const start = async (name: string) => {
-    const started = processes.start("start", {}, name);
-    const line = await started.waitForLog(/^Server listening at http:\/\/127\.0\.0\.1:/, 90_000);
-    return { process: started, url: /http:\/\/127\.0\.0\.1:\d+/.exec(String(line.msg))![0] };
-  };
-
-  it("delivers into the sandbox outbox, keeps it in ./data and loses nothing to SIGKILL", async () => {
-    const first = await start("first");
-    // With no key configured, start-up makes one and shows it once.
-    const key = /nsk_[\w-]+/.exec(first.process.text.join("\n"))?.[0];
-    expect(key).toBeDefined();
-    const headers = { authorization: `Bearer ${key}` };
-    const user = await request(`${first.url}/api/users/`, {
-      body: { email: "newcomer@example.com", password: "long enough password" },
-      headers,
+    beforeAll(() => {
+      // Only what the test harness must set: PATH, HOME, a free port on loopback, NODE_ENV=test.
+      processes = new ServiceProcesses({});
     });
-    expect(user.status).toBe(201);
-    const created = await request(`${first.url}/api/notifications/`, {
-      body: { user: user.body.id, message: "hello from a fresh clone" },
-      headers,
+    afterAll(async () => {
+      await processes?.stopAll();
     });
-    expect(created.status).toBe(201);
-    const outbox = await waitFor("the outbox to hold the message", async () => {
-      const { body } = await request(`${first.url}/api/outbox/`, { headers });
-      return (body.count as number) > 0 ? body : undefined;
-    });
-    expect(outbox.results).toMatchObject([
-      {
-        notification: created.body.id,
-        channel: "email",
-        to: "newcomer@example.com",
-        text: "hello from a fresh clone",
-      },
-    ]);
-    const line = first.process.lines.find((l) => /RUNNING ON the EMBEDDED PostgreSQL/.test(String(l.msg)));
-    expect(line?.msg).toMatch(/data in \/.*\/data\)/);
 
-    first.process.killTree();
-    await first.process.exited;
-    const second = await start("after-kill");
-    const kept = await request(`${second.url}/api/notifications/${created.body.id}/`, { headers });
-    expect(kept.body).toMatchObject({ status: "sent", message: "hello from a fresh clone" });
-    expect((await request(`${second.url}/api/outbox/`, { headers })).body.count).toBe(1);
-  });
-});
+    const start = async (name: string) => {
+      const started = processes.start("start", {}, name);
+      const line = await started.waitForLog(/^Server listening at http:\/\/127\.0\.0\.1:/, 90_000);
+      return { process: started, url: /http:\/\/127\.0\.0\.1:\d+/.exec(String(line.msg))![0] };
+    };
+
+    it("delivers into the sandbox outbox, keeps it in ./data and loses nothing to SIGKILL", async () => {
+      const first = await start("first");
+      // With no key configured, start-up makes one and shows it once.
+      const key = /nsk_[\w-]+/.exec(first.process.text.join("\n"))?.[0];
+      expect(key).toBeDefined();
+      const headers = { authorization: `Bearer ${key}` };
+      const user = await request(`${first.url}/api/users/`, {
+        body: { email: "newcomer@example.com", password: "long enough password" },
+        headers,
+      });
+      expect(user.status).toBe(201);
+      const created = await request(`${first.url}/api/notifications/`, {
+        body: { user: user.body.id, message: "hello from a fresh clone" },
+        headers,
+      });
+      expect(created.status).toBe(201);
+      const outbox = await waitFor("the outbox to hold the message", async () => {
+        const { body } = await request(`${first.url}/api/outbox/`, { headers });
+        return (body.count as number) > 0 ? body : undefined;
+      });
+      expect(outbox.results).toMatchObject([
+        {
+          notification: created.body.id,
+          channel: "email",
+          to: "newcomer@example.com",
+          text: "hello from a fresh clone",
+        },
+      ]);
+      const line = first.process.lines.find((l) => /RUNNING ON the EMBEDDED PostgreSQL/.test(String(l.msg)));
+      expect(line?.msg).toMatch(/data in \/.*\/data\)/);
+
+      first.process.killTree();
+      await first.process.exited;
+      const second = await start("after-kill");
+      const kept = await request(`${second.url}/api/notifications/${created.body.id}/`, { headers });
+      expect(kept.body).toMatchObject({ status: "sent", message: "hello from a fresh clone" });
+      expect((await request(`${second.url}/api/outbox/`, { headers })).body.count).toBe(1);
+    });
+  },
+);
