@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEventStream } from "../support/event-stream.js";
 import { telegramReplies } from "../support/fake-telegram.js";
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import { request, type ServiceProcess, ServiceProcesses } from "../support/service-processes.js";
@@ -112,6 +113,31 @@ describe("the embedded mode: npm start with no database and no Redis configured"
     expect(providers.telegram.requests.map((r) => [String(r.body.chat_id), r.body.text])).toEqual([
       [CHAT, "over telegram"],
     ]);
+  });
+
+  it("streams live events, reports ready and serves the latency histogram, all from this one process", async () => {
+    const reader = await readEventStream(`${service.url}/api/notifications/events/`, API_KEY);
+    try {
+      await reader.waitFor("the stream to be live", (event) => event.event === "ready");
+      const id = await notify({ message: "watch me", channels: ["email"] });
+      await reader.waitFor(
+        "sent",
+        (e) => e.event === "updated" && e.data.id === id && e.data.status === "sent",
+      );
+      const kinds = reader.events.filter((e) => e.data.id === id).map((e) => `${e.event}:${e.data.status}`);
+      expect(kinds).toEqual(["created:pending", "attempt:in_progress", "attempt:sent", "updated:sent"]);
+    } finally {
+      reader.close();
+    }
+    const ready = await request(`${service.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({
+      status: "ok",
+      checks: { postgres: { status: "ok" }, redis: { status: "in_process" } },
+    });
+    const metrics = await fetch(`${service.url}/metrics`).then((response) => response.text());
+    const sentByEmail = /^\w*delivery_latency_seconds_count\{channel="email"\} (\d+)/m.exec(metrics);
+    expect(Number(sentByEmail?.[1])).toBeGreaterThanOrEqual(2);
   });
 
   it("retries a round that failed, and lets an operator cancel and retry", async () => {
