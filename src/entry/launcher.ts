@@ -155,6 +155,7 @@ async function runApiAndWorkerInOneProcess(configured: Config, logger: PinoLogge
     const core = createCore(config, logger);
     const worker = startWorker(core);
     reportChannels(logger, config);
+    logger.info({ concurrency: config.workerConcurrency, inProcess: true }, "delivery worker started");
     const app = await startHttpServer(core, logger);
     reportSharedState(logger, configured);
     onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
