@@ -183,6 +183,20 @@ describe("the embedded mode: npm start with no database and no Redis configured"
     expect(list.body.count).toBe(0);
   });
 
+  it("rides out a retry storm: 60 notifications whose first round fails all come back and are sent once", async () => {
+    providers.reset();
+    providers.smsRu.replyNext(
+      ...Array.from({ length: 60 }, () => ({ status: 500, raw: "Internal Server Error" })),
+    );
+    const ids = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => notify({ message: `storm ${i}`, channels: ["sms"] })),
+    );
+    for (const id of ids) expect((await waitForStatus(id, "sent")).retry_count).toBe(1);
+    const texts = providers.smsRu.requests.map((r) => r.fields.msg);
+    expect(texts).toHaveLength(120);
+    expect(new Set(texts).size).toBe(60);
+  });
+
   it("creates one notification for concurrent requests with the same Idempotency-Key", async () => {
     providers.reset();
     const responses = await Promise.all(
