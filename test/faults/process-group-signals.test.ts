@@ -83,7 +83,7 @@ describe("a signal to `npm start`'s whole process group", () => {
   it("a restarted `npm start` finds nothing left to send again", async () => {
     const { start } = await startService("npm start (restarted)");
     const { rows } = await fixture.pool.query<{ id: number; message: string }>(
-      "SELECT id, message FROM notifications WHERE message LIKE 'in flight at %'",
+      "SELECT id::int AS id, message FROM notifications WHERE message LIKE 'in flight at %'",
     );
     expect(rows).toHaveLength(2 * IN_FLIGHT);
     // Already sent after a clean drain; had a drain been cut short, this worker would take them
