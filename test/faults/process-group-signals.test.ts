@@ -12,6 +12,8 @@ import { waitFor } from "../support/wait-for.js";
 
 const SHUTDOWN_GRACE_SECONDS = 8;
 const IN_FLIGHT = 10;
+// About 6 s alone; starting npm, tsx and two node processes takes far longer on a busy machine.
+const TEST_TIMEOUT_MS = 60_000;
 
 describe("a signal to `npm start`'s whole process group", () => {
   let fixture: FaultFixture;
@@ -51,47 +53,57 @@ describe("a signal to `npm start`'s whole process group", () => {
     );
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    it(`${signal}: the ${IN_FLIGHT} calls in flight finish and are recorded, nothing is sent twice, exit 0`, async () => {
-      const { start, api } = await startService(`npm start (${signal})`);
-      // Telegram answers each of them in 1 s.
-      fixture.telegram.replyNext(...users.map(() => ({ hangMs: 1_000 })));
-      const messages = users.map((_, i) => `in flight at ${signal} to the group ${i}`);
-      const ids = await Promise.all(messages.map((message, i) => api.createNotification(users[i]!, message)));
-      await waitFor("Telegram to get every message", () =>
-        messages.every((message) => fixture.sent(message) === 1) ? true : undefined,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 300));
+    it(
+      `${signal}: the ${IN_FLIGHT} calls in flight finish and are recorded, nothing is sent twice, exit 0`,
+      async () => {
+        const { start, api } = await startService(`npm start (${signal})`);
+        // Telegram answers each of them in 1 s.
+        fixture.telegram.replyNext(...users.map(() => ({ hangMs: 1_000 })));
+        const messages = users.map((_, i) => `in flight at ${signal} to the group ${i}`);
+        const ids = await Promise.all(
+          messages.map((message, i) => api.createNotification(users[i]!, message)),
+        );
+        await waitFor("Telegram to get every message", () =>
+          messages.every((message) => fixture.sent(message) === 1) ? true : undefined,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
 
-      const signalledAt = Date.now();
-      start.signalGroup(signal);
-      const exit = await start.exited;
-      await groupGone(start);
-      const context = fixture.processes.describe();
-      expect(exit, context).toEqual({ code: 0, signal: null });
-      expect(Date.now() - signalledAt).toBeLessThan((SHUTDOWN_GRACE_SECONDS + 5) * 1000);
+        const signalledAt = Date.now();
+        start.signalGroup(signal);
+        const exit = await start.exited;
+        await groupGone(start);
+        const context = fixture.processes.describe();
+        expect(exit, context).toEqual({ code: 0, signal: null });
+        expect(Date.now() - signalledAt).toBeLessThan((SHUTDOWN_GRACE_SECONDS + 5) * 1000);
 
-      for (const id of ids) {
-        const state = await fixture.state(id);
-        expect(state.status, context).toBe("sent");
-        expect(state.attempts.map((a) => a.status)).toEqual(["sent"]);
-      }
-      expect(await fixture.inProgressAttempts()).toBe(0);
-      for (const message of messages) expect(fixture.sent(message)).toBe(1);
-    });
+        for (const id of ids) {
+          const state = await fixture.state(id);
+          expect(state.status, context).toBe("sent");
+          expect(state.attempts.map((a) => a.status)).toEqual(["sent"]);
+        }
+        expect(await fixture.inProgressAttempts()).toBe(0);
+        for (const message of messages) expect(fixture.sent(message)).toBe(1);
+      },
+      TEST_TIMEOUT_MS,
+    );
   }
 
-  it("a restarted `npm start` finds nothing left to send again", async () => {
-    const { start } = await startService("npm start (restarted)");
-    const { rows } = await fixture.pool.query<{ id: number; message: string }>(
-      "SELECT id::int AS id, message FROM notifications WHERE message LIKE 'in flight at %'",
-    );
-    expect(rows).toHaveLength(2 * IN_FLIGHT);
-    // Already sent after a clean drain; had a drain been cut short, this worker would take them
-    // over once their leases ran out, and send them a second time.
-    for (const { id } of rows) await fixture.waitForStatus(id, "sent", 20_000);
-    for (const { message } of rows) expect(fixture.sent(message)).toBe(1);
-    start.signalGroup("SIGTERM");
-    expect(await start.exited).toEqual({ code: 0, signal: null });
-    await groupGone(start);
-  });
+  it(
+    "a restarted `npm start` finds nothing left to send again",
+    async () => {
+      const { start } = await startService("npm start (restarted)");
+      const { rows } = await fixture.pool.query<{ id: number; message: string }>(
+        "SELECT id::int AS id, message FROM notifications WHERE message LIKE 'in flight at %'",
+      );
+      expect(rows).toHaveLength(2 * IN_FLIGHT);
+      // Already sent after a clean drain; had a drain been cut short, this worker would take them
+      // over once their leases ran out, and send them a second time.
+      for (const { id } of rows) await fixture.waitForStatus(id, "sent", 20_000);
+      for (const { message } of rows) expect(fixture.sent(message)).toBe(1);
+      start.signalGroup("SIGTERM");
+      expect(await start.exited).toEqual({ code: 0, signal: null });
+      await groupGone(start);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
