@@ -118,6 +118,26 @@ describe("PostgreSQL crashing", () => {
       expect(stored.size).toBe(rows.length);
       for (const request of accepted) expect(stored.get(request.message), request.message).toBe(request.id);
 
+      // The clients resend what was refused with a key: one that had committed before its answer
+      // was lost is replayed, the others are created now. One notification per key either way.
+      for (const request of requests.filter((r) => r.status !== 201 && r.key)) {
+        const response = await api.post(
+          "/api/notifications/",
+          { user, message: request.message },
+          { "idempotency-key": request.key! },
+        );
+        expect(response.status).toBe(201);
+        const existed = stored.get(request.message);
+        if (existed) expect(response.body.id).toBe(existed);
+        expect(response.headers.get("idempotent-replayed") === "true").toBe(existed !== undefined);
+        stored.set(request.message, response.body.id as number);
+      }
+      const keys = await fixture.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM idempotency_keys WHERE key LIKE $1 AND notification_id IS NOT NULL",
+        [`${tag} %`],
+      );
+      expect(keys.rows[0]!.n).toBe(requests.filter((r) => r.key).length);
+
       // Everything stored is delivered, those in flight at the crash at most twice, the rest once
       // or (in flight unseen) twice; every call the provider got is recorded as an attempt.
       for (const [message, id] of stored) {
