@@ -88,6 +88,21 @@ describe("a signal to `npm start`'s whole process group", () => {
     );
   }
 
+  it("a worker that hears SIGTERM twice, as from the kernel and then its parent, still drains", async () => {
+    const worker = await fixture.processes.startWorker({}, "worker signalled twice");
+    fixture.telegram.replyNext({ hangMs: 1_000 });
+    const { url } = await fixture.processes.startApi({}, "api for the worker");
+    const id = await fixture.api(url).createNotification(users[0]!, "two SIGTERMs during its call");
+    await waitFor("Telegram to get it", () =>
+      fixture.sent("two SIGTERMs during its call") === 1 ? true : undefined,
+    );
+    worker.signal("SIGTERM");
+    await worker.waitForLog(/^shutting down$/);
+    worker.signal("SIGTERM");
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    expect((await fixture.state(id)).attempts.map((a) => a.status)).toEqual(["sent"]);
+  });
+
   it(
     "a restarted `npm start` finds nothing left to send again",
     async () => {
