@@ -138,8 +138,8 @@ describe("PostgreSQL crashing", () => {
       );
       expect(keys.rows[0]!.n).toBe(requests.filter((r) => r.key).length);
 
-      // Everything stored is delivered, those in flight at the crash at most twice, the rest once
-      // or (in flight unseen) twice; every call the provider got is recorded as an attempt.
+      // Everything stored is delivered. A call in flight at the crash could not be recorded, so it
+      // may have been made again: twice at most. Every call the provider got is an attempt.
       for (const [message, id] of stored) {
         const done = await fixture.waitForStatus(id, "sent", 30_000);
         const sends = fixture.sent(message);
