@@ -57,3 +57,39 @@ export interface Attempt {
   startedAt: Date;
   finishedAt: Date | null;
 }
+
+/** A notification as stored, with why it failed when it did. */
+export type StoredNotification = Notification & { failureReason: string | null };
+
+export type StoredAttempt = Attempt & {
+  retryAfterSeconds: number | null;
+  /** What the provider reported beyond the outcome (see DeliveryOutcome's details). */
+  details: Record<string, unknown> | null;
+};
+
+/** A notification a worker holds under its lease, with what it needs to run the round. */
+export interface ClaimedDelivery {
+  notification: StoredNotification;
+  recipient: Recipient | null;
+  /** Every attempt so far; those left in progress by a dead worker count as interrupted. */
+  attempts: StoredAttempt[];
+  /** How many attempts a dead worker had left in progress, now recorded as interrupted. */
+  interrupted: number;
+}
+
+export interface NewNotification {
+  userId: number;
+  message: string;
+  subject: string | null;
+  channels: Channel[] | null;
+}
+
+/** Which notifications a list shows. */
+export interface NotificationFilter {
+  userId?: number;
+  status?: NotificationStatus;
+  /** The channel that delivered it, or the last one called. */
+  lastChannel?: Channel;
+  /** A case-insensitive substring of the message, taken literally (% and _ are not wildcards). */
+  search?: string;
+}

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { ConflictError, ValidationError } from "../core/errors.js";
 import type { TransactionRunner } from "../db/transactions.js";
 import {
+  announceCreated,
   type CreateNotificationDeps,
   type CreateNotificationInput,
   createNotification,
@@ -56,7 +57,7 @@ export async function createNotificationIdempotently(
     return notification;
   });
   if ("id" in outcome) {
-    deps.scheduler.scheduleSoon({ notificationId: outcome.id, round: 1, delaySeconds: 0 });
+    announceCreated(deps, outcome);
     return { notification: { ...outcome, attempts: [] }, replayed: false };
   }
   if (outcome.requestHash !== hash) {

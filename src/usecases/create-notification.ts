@@ -1,7 +1,6 @@
 import { ValidationError } from "../core/errors.js";
-import { type Channel, isChannel } from "../core/model.js";
-import type { NotificationsRepository, StoredNotification } from "../db/notifications-repository.js";
-import type { DeliveryScheduler } from "./ports.js";
+import { type Channel, isChannel, type StoredNotification } from "../core/model.js";
+import type { NotificationEventPublisher, NotificationStore, WorkWakeUps } from "./ports.js";
 
 export interface CreateNotificationInput {
   user: number;
@@ -11,14 +10,15 @@ export interface CreateNotificationInput {
 }
 
 export interface CreateNotificationDeps {
-  notifications: NotificationsRepository;
-  scheduler: DeliveryScheduler;
+  notifications: NotificationStore;
+  wakeUps: WorkWakeUps;
+  notificationEvents: NotificationEventPublisher;
   maxMessageLength: number;
 }
 
 /**
- * Stores the notification and hands it to the queue without waiting for the queue: once the row
- * is committed the notification is safe, and the sweeper queues whatever the queue did not take.
+ * Stores the notification, due now, and wakes the workers without waiting for them: once the row
+ * is committed the notification is safe, and a worker that missed the wake-up finds it by polling.
  */
 export async function createNotification(
   deps: CreateNotificationDeps,
@@ -27,8 +27,14 @@ export async function createNotification(
   const notification = await deps.notifications.createBatched(
     validateNotification(input, deps.maxMessageLength),
   );
-  deps.scheduler.scheduleSoon({ notificationId: notification.id, round: 1, delaySeconds: 0 });
+  announceCreated(deps, notification);
   return notification;
+}
+
+/** Tells the workers and the dashboards about a notification just committed. */
+export function announceCreated(deps: CreateNotificationDeps, notification: StoredNotification): void {
+  deps.wakeUps.wake();
+  deps.notificationEvents.publish({ type: "created", id: notification.id, status: notification.status });
 }
 
 export function validateNotification(input: CreateNotificationInput, maxMessageLength: number) {

@@ -1,23 +1,25 @@
 import type { ChannelProvider, OutgoingMessage } from "../channels/channel.js";
 import { type AttemptResult, nextStep, type RetrySettings, type SkipCause } from "../core/delivery-policy.js";
 import type { Logger } from "../core/logger.js";
-import type { Channel, Recipient } from "../core/model.js";
+import type {
+  Channel,
+  ClaimedDelivery,
+  Recipient,
+  StoredAttempt,
+  StoredNotification,
+} from "../core/model.js";
 import { type DeliveryOutcome, transient } from "../core/outcome.js";
-import type { AttemptsRepository, StoredAttempt } from "../db/attempts-repository.js";
-import type { NotificationsRepository, StoredNotification } from "../db/notifications-repository.js";
-import type { UsersRepository } from "../db/users-repository.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
 import type { DeliveryObserver } from "./delivery-observer.js";
-import type { DeliveryScheduler } from "./ports.js";
+import type { DeliveryStore, NotificationEventPublisher } from "./ports.js";
 
 export interface DeliverDeps {
-  notifications: NotificationsRepository;
-  attempts: AttemptsRepository;
-  users: UsersRepository;
+  deliveries: DeliveryStore;
+  /** Hears of every change a delivery commits (live dashboards). */
+  events: NotificationEventPublisher;
   providers: ReadonlyMap<Channel, ChannelProvider>;
   /** Why each channel without a provider has none, recorded on its skipped attempts. */
   missingChannels: Partial<Record<Channel, string>>;
-  scheduler: DeliveryScheduler;
   circuit: ChannelCircuit;
   channelOrder: readonly Channel[];
   retry: RetrySettings;
@@ -31,30 +33,25 @@ export interface DeliverDeps {
   random?: () => number;
   /** Hears of notifications that end sent (metrics); optional. */
   observer?: DeliveryObserver;
+  /** Told when a round this worker scheduled falls due, so it need not wait for its next poll. */
+  wakeIn?: (seconds: number) => void;
 }
 
-export type DeliveryResult =
-  | "sent"
-  | "failed"
-  | "retry_scheduled"
-  | "not_claimable"
-  | "lease_lost"
-  | "released";
+export type DeliveryResult = "sent" | "failed" | "retry_scheduled" | "lease_lost" | "released";
 
 /**
- * Runs the current round of one notification: claims it, tries its channels in order as the
- * delivery policy says, records every attempt, and ends it sent, failed, or waiting for its next
- * round. Safe to call for any id at any time: a notification that is not due or that another
- * worker holds is left alone.
+ * Runs the current round of one notification this worker has claimed: tries its channels in order
+ * as the delivery policy says, records every attempt, and ends it sent, failed, or due again for
+ * its next round. Every write is guarded by the lease, so a notification cancelled or taken over
+ * meanwhile is left as it is ("lease_lost").
  */
 export async function deliverNotification(
   deps: DeliverDeps,
-  notificationId: number,
+  claimed: ClaimedDelivery,
 ): Promise<DeliveryResult> {
-  const { notifications, workerId } = deps;
-  const claimed = await notifications.claimForDelivery(notificationId, workerId, deps.leaseSeconds);
-  if (!claimed) return "not_claimable";
+  const { deliveries, workerId } = deps;
   const { notification, recipient } = claimed;
+  const notificationId = notification.id;
   if (claimed.interrupted > 0) {
     deps.logger.warn(
       { notificationId, round: notification.retryCount + 1, interrupted: claimed.interrupted },
@@ -62,12 +59,7 @@ export async function deliverNotification(
     );
   }
   if (!recipient) {
-    const marked = await notifications.markFailed(
-      notificationId,
-      workerId,
-      "the user no longer exists",
-      null,
-    );
+    const marked = await markFailed(deps, notificationId, "the user no longer exists", null);
     deps.logger.warn(
       {
         notificationId,
@@ -96,13 +88,14 @@ export async function deliverNotification(
     switch (step.type) {
       case "sent": {
         // Reached when an earlier worker recorded the success but died before marking it.
-        const marked = await notifications.markSent(notificationId, workerId, step.channel);
+        const marked = await deliveries.markSent(notificationId, workerId, step.channel);
         if (!marked) return "lease_lost";
+        deps.events.publish({ type: "updated", id: notificationId, status: "sent" });
         reportSent(deps, notification, step.channel, log.round);
         return "sent";
       }
       case "fail": {
-        const marked = await notifications.markFailed(notificationId, workerId, step.reason, lastChannel);
+        const marked = await markFailed(deps, notificationId, step.reason, lastChannel);
         deps.logger.warn(
           { ...log, channel: lastChannel, outcome: "failed", reason: step.reason },
           "notification failed",
@@ -110,32 +103,25 @@ export async function deliverNotification(
         return marked ? "failed" : "lease_lost";
       }
       case "retry": {
-        const scheduledAt = await notifications.scheduleRetry(
+        const scheduled = await deliveries.scheduleRetry(
           notificationId,
           workerId,
           notification.retryCount + 1,
           step.delaySeconds,
           lastChannel,
         );
-        if (!scheduledAt) return "lease_lost";
+        if (!scheduled) return "lease_lost";
+        deps.events.publish({ type: "updated", id: notificationId, status: "pending" });
         deps.logger.info(
           { ...log, channel: lastChannel, outcome: "retry_scheduled", delaySeconds: step.delaySeconds },
           "round failed",
         );
-        // A lost job is found again by the sweeper once the retry is due, so a failure here is only logged.
-        await deps.scheduler
-          .schedule([{ notificationId, round: step.round, delaySeconds: step.delaySeconds }])
-          .catch((error: Error) =>
-            deps.logger.warn(
-              { ...log, channel: lastChannel, outcome: "retry_scheduled", err: error.message },
-              "could not queue the retry; the sweeper will",
-            ),
-          );
+        deps.wakeIn?.(step.delaySeconds);
         return "retry_scheduled";
       }
       case "try": {
         if (deps.stopping?.()) {
-          await notifications.release(notificationId, workerId);
+          await deliveries.release(notificationId, workerId);
           return "released";
         }
         const previousAttempt = lastFailureDetails(
@@ -166,6 +152,17 @@ export async function deliverNotification(
   }
 }
 
+async function markFailed(
+  deps: DeliverDeps,
+  notificationId: number,
+  reason: string,
+  lastChannel: Channel | null,
+): Promise<boolean> {
+  const marked = await deps.deliveries.markFailed(notificationId, deps.workerId, reason, lastChannel);
+  if (marked) deps.events.publish({ type: "updated", id: notificationId, status: "failed" });
+  return marked;
+}
+
 function reportSent(
   deps: DeliverDeps,
   notification: StoredNotification,
@@ -186,7 +183,7 @@ function reportSent(
  * have the message), so no attempt stays in progress and another worker takes over now.
  */
 export async function abandonDeliveries(deps: DeliverDeps): Promise<number> {
-  return deps.notifications.abandon(
+  return deps.deliveries.abandon(
     deps.workerId,
     "the worker shut down before the provider answered; the provider may or may not have received it",
   );
@@ -220,7 +217,8 @@ async function attemptChannel(
   const log = { notificationId: notification.id, channel, round };
   const provider = deps.providers.get(channel);
   const skip = async (cause: SkipCause, reason: string): Promise<AttemptResult> => {
-    await deps.attempts.recordSkipped(notification.id, round, channel, cause, reason);
+    await deps.deliveries.recordSkipped(notification.id, round, channel, cause, reason);
+    deps.events.publish({ type: "attempt", id: notification.id, channel, status: "skipped" });
     deps.logger.info({ ...log, outcome: "skipped", reason }, "channel skipped");
     return { channel, round, result: "skipped", cause };
   };
@@ -232,7 +230,7 @@ async function attemptChannel(
   if (openReason)
     return skip("circuit_open", `${provider.vendor} is paused after a configuration error: ${openReason}`);
 
-  const attemptId = await deps.attempts.startUnderLease(
+  const attemptId = await deps.deliveries.startAttempt(
     notification.id,
     round,
     channel,
@@ -240,6 +238,7 @@ async function attemptChannel(
     deps.leaseSeconds,
   );
   if (attemptId === null) return "lease_lost";
+  deps.events.publish({ type: "attempt", id: notification.id, channel, status: "in_progress" });
   const startedAt = performance.now();
   const outcome = await sendWithTimeout(
     provider,
@@ -254,13 +253,15 @@ async function attemptChannel(
   );
   if (outcome.kind === "sent") {
     // Recording the success and ending the notification is one statement: this is the hot path.
-    const marked = await deps.attempts.finishSent(
+    const marked = await deps.deliveries.finishSent(
       attemptId,
       outcome,
       notification.id,
       deps.workerId,
       channel,
     );
+    deps.events.publish({ type: "attempt", id: notification.id, channel, status: "sent" });
+    if (marked) deps.events.publish({ type: "updated", id: notification.id, status: "sent" });
     deps.logger.info(
       { ...log, outcome: "sent", durationMs: Math.round(performance.now() - startedAt) },
       "delivered to provider",
@@ -270,7 +271,8 @@ async function attemptChannel(
     if (!marked) return "lease_lost";
     return toAttemptResultFromOutcome(channel, round, outcome);
   }
-  await deps.attempts.finish(attemptId, outcome);
+  await deps.deliveries.finishFailed(attemptId, outcome);
+  deps.events.publish({ type: "attempt", id: notification.id, channel, status: "failed" });
   const durationMs = Math.round(performance.now() - startedAt);
   deps.logger.info(
     { ...log, outcome: outcome.kind, code: outcome.code, reason: outcome.reason, durationMs },
