@@ -93,3 +93,60 @@ export interface NotificationFilter {
   /** A case-insensitive substring of the message, taken literally (% and _ are not wildcards). */
   search?: string;
 }
+
+export interface StoredApiKey {
+  id: number;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface OutboxEntry {
+  id: number;
+  notificationId: number;
+  channel: Channel;
+  to: string;
+  subject: string | null;
+  text: string;
+  createdAt: Date;
+}
+
+export type NewOutboxEntry = Omit<OutboxEntry, "id" | "createdAt">;
+
+export interface OutboxFilter {
+  channel?: Channel;
+  notificationId?: number;
+}
+
+/** The request that first used a key, and the notification it created. */
+export interface IdempotencyRecord {
+  requestHash: string;
+  notificationId: number;
+}
+
+export interface NewUser {
+  email: string;
+  passwordHash: string;
+  firstName: string;
+  lastName: string;
+  phoneNumber: string | null;
+  telegramId: string | null;
+}
+
+export interface ChannelActivity {
+  channel: string;
+  sent: number;
+  failed: number;
+  skipped: number;
+  lastSuccessAt: Date | null;
+}
+
+export interface FailureReason {
+  channel: string;
+  errorKind: string | null;
+  providerCode: string | null;
+  reason: string;
+  count: number;
+  lastSeenAt: Date;
+}

@@ -1,16 +1,7 @@
 import { ValidationError } from "../core/errors.js";
-import type { Recipient } from "../core/model.js";
+import type { NewUser, Recipient } from "../core/model.js";
 import type { Queryable } from "./database.js";
 import { toRecipient, type UserRow } from "./rows.js";
-
-export interface NewUser {
-  email: string;
-  passwordHash: string;
-  firstName: string;
-  lastName: string;
-  phoneNumber: string | null;
-  telegramId: string | null;
-}
 
 const USER_COLUMNS = "id, email, first_name, last_name, phone_number, telegram_id";
 

@@ -2,7 +2,7 @@ import { isEmailAddress, isTelegramChatId, normalizePhoneNumber } from "../core/
 import { ValidationError } from "../core/errors.js";
 import type { Recipient } from "../core/model.js";
 import { hashPassword } from "../core/passwords.js";
-import type { UsersRepository } from "../db/users-repository.js";
+import type { UserStore } from "./ports.js";
 
 export interface CreateUserInput {
   email: string;
@@ -14,7 +14,7 @@ export interface CreateUserInput {
 }
 
 export interface CreateUserDeps {
-  users: UsersRepository;
+  users: UserStore;
   phoneDefaultRegion: string;
 }
 

@@ -1,4 +1,4 @@
-import type { ChannelProvider, OutgoingMessage } from "../channels/channel.js";
+import type { ChannelAddressing, ChannelProvider, OutgoingMessage } from "../channels/channel.js";
 import { type AttemptResult, nextStep, type RetrySettings, type SkipCause } from "../core/delivery-policy.js";
 import type { Logger } from "../core/logger.js";
 import type {
@@ -18,6 +18,8 @@ export interface DeliverDeps {
   /** Hears of every change a delivery commits (live dashboards). */
   events: NotificationEventPublisher;
   providers: ReadonlyMap<Channel, ChannelProvider>;
+  /** Each recipient's address on a channel, or why there is none. */
+  addressing: ChannelAddressing;
   /** Why each channel without a provider has none, recorded on its skipped attempts. */
   missingChannels: Partial<Record<Channel, string>>;
   circuit: ChannelCircuit;
@@ -224,8 +226,8 @@ async function attemptChannel(
   };
   if (!provider)
     return skip("not_configured", deps.missingChannels[channel] ?? `${channel} is not configured`);
-  const address = provider.addressOf(recipient);
-  if (!address) return skip("no_contact", noContactReason(channel));
+  const address = deps.addressing.addressOf(channel, recipient);
+  if (!address) return skip("no_contact", deps.addressing.noContactReason(channel));
   const openReason = await deps.circuit.openReason(channel);
   if (openReason)
     return skip("circuit_open", `${provider.vendor} is paused after a configuration error: ${openReason}`);
@@ -323,17 +325,6 @@ async function raceWithTimer<T>(promise: Promise<T>, ms: number): Promise<T | nu
     return await Promise.race([promise, expired]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-function noContactReason(channel: Channel): string {
-  switch (channel) {
-    case "sms":
-      return "the user has no phone number";
-    case "email":
-      return "the user has no email address";
-    case "telegram":
-      return "the user has no telegram_id and TELEGRAM_CHAT_ID is not set";
   }
 }
 

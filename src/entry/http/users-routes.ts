@@ -3,7 +3,7 @@ import type { Static } from "typebox";
 import { createUser } from "../../usecases/create-user.js";
 import { getUser } from "../../usecases/read-notifications.js";
 import { serializeUser } from "../public-json.js";
-import type { HttpDeps } from "./http-app.js";
+import type { HttpDeps } from "./http-deps.js";
 import { CreateUserBody, ErrorBody, IdParams, User } from "./schemas.js";
 
 export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
