@@ -7,7 +7,8 @@ export function isChannel(value: unknown): value is Channel {
   return typeof value === "string" && (CHANNELS as readonly string[]).includes(value);
 }
 
-export const NOTIFICATION_STATUSES = ["pending", "sent", "failed", "cancelled"] as const;
+/** `expired`: its expires_at (or ttl_seconds) passed before any channel delivered it. */
+export const NOTIFICATION_STATUSES = ["pending", "sent", "failed", "cancelled", "expired"] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /** What an attempt ended as. `in_progress` only while a provider call is under way. */
@@ -25,6 +26,39 @@ export interface Recipient {
   telegramId: string | null;
 }
 
+/** `critical` notifications ignore the recipient's quiet hours (never their expiry). */
+export const PRIORITIES = ["normal", "critical"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** A daily window, in the recipient's time zone, during which non-critical notifications wait. */
+export interface QuietHours {
+  /** "HH:MM", 24-hour; a window may cross midnight ("22:00" to "08:00"). */
+  start: string;
+  end: string;
+}
+
+/** A recipient as they are managed: contacts plus how and when they like to be told. */
+export interface UserProfile extends Recipient {
+  /** BCP 47 tag (e.g. "pt-BR") templates render in; null: the template's default locale. */
+  locale: string | null;
+  /** IANA time zone; null means no quiet hours. */
+  timezone: string | null;
+  quietHours: QuietHours | null;
+}
+
+/** One channel's message, as a template rendered it for one notification. */
+export interface RenderedBody {
+  text: string;
+  /** Email only. */
+  subject?: string | null;
+  /** Email only: an HTML alternative to the text. */
+  html?: string | null;
+  /** Telegram only: "HTML" when the text is Telegram HTML. */
+  parseMode?: "HTML" | null;
+}
+
+export type RenderedBodies = Partial<Record<Channel, RenderedBody>>;
+
 export interface Notification {
   id: number;
   userId: number;
@@ -40,6 +74,14 @@ export interface Notification {
   nextAttemptAt: Date | null;
   /** The round a manual retry started; the delivery policy ignores attempts before it. */
   historyFromRound: number;
+  /** The template it was rendered from, if any, and the locale it was rendered in. */
+  template: string | null;
+  locale: string | null;
+  /** What the template rendered to per channel; null for a notification sent with `message`. */
+  rendered: RenderedBodies | null;
+  /** Never delivered at or after this time; null: no expiry. */
+  expiresAt: Date | null;
+  priority: Priority;
 }
 
 export interface Attempt {

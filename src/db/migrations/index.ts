@@ -5,6 +5,7 @@ import { outbox } from "./004-outbox.js";
 import { metricsIndexes } from "./005-metrics-indexes.js";
 import { dashboard } from "./006-dashboard.js";
 import { retention } from "./007-retention.js";
+import { templatesAndScheduling } from "./008-templates-and-scheduling.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -15,4 +16,5 @@ export const migrations: { name: string; sql: string }[] = [
   metricsIndexes,
   dashboard,
   retention,
+  templatesAndScheduling,
 ];
