@@ -28,6 +28,8 @@ import { createRedis } from "./redis/connection.js";
 import { RedisNotificationEvents } from "./redis/notification-events.js";
 import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
 import { RedisDeliveryLatency } from "./redis/redis-delivery-latency.js";
+import { TemplateCatalog } from "./templates/template-catalog.js";
+import { TemplatesRepository } from "./templates/templates-repository.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
 
@@ -54,6 +56,11 @@ export interface CoreDeps {
   transaction: TransactionRunner;
   idempotencyKeys: IdempotencyKeysRepository;
   idempotencyTtlHours: number;
+  templates: TemplatesRepository;
+  /** Templates parsed once per saved version, ready to render. */
+  templateCatalog: TemplateCatalog;
+  /** CHANNEL_ORDER: the channels a notification without its own list may use. */
+  channelOrder: readonly Channel[];
 }
 
 export interface Core extends CoreDeps {
@@ -81,6 +88,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
   // The repositories announce what they change, through Redis, for live dashboards.
   const notificationEvents = new RedisNotificationEvents(redis, config.redisUrl, config.redisPrefix, logger);
   const deliveryLatency = new RedisDeliveryLatency(redis, config.redisPrefix, logger);
+  const templates = new TemplatesRepository(pool);
   return {
     config,
     logger,
@@ -103,6 +111,9 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     transaction: transactionRunner(pool),
     idempotencyKeys: new IdempotencyKeysRepository(pool),
     idempotencyTtlHours: config.idempotencyTtlHours,
+    templates,
+    templateCatalog: new TemplateCatalog(templates, { maxTextLength: config.maxMessageLength }),
+    channelOrder: config.channelOrder,
     async close() {
       await notificationEvents.close();
       await deliveryLatency.close();

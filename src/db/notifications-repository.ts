@@ -1,11 +1,19 @@
 import { ValidationError } from "../core/errors.js";
-import type { Channel, Notification, NotificationStatus, Recipient } from "../core/model.js";
+import type {
+  Channel,
+  Notification,
+  NotificationStatus,
+  Priority,
+  Recipient,
+  RenderedBodies,
+} from "../core/model.js";
 import type { StoredAttempt } from "./attempts-repository.js";
 import { prepared, type Queryable } from "./database.js";
 import {
   type AttemptRow,
   NOTIFICATION_COLUMNS,
   type NotificationRow,
+  renderedToJson,
   toAttempt,
   toNotification,
   toRecipient,
@@ -20,6 +28,16 @@ export interface NewNotification {
   message: string;
   subject: string | null;
   channels: Channel[] | null;
+  /** The template it was rendered from, the locale, and what each channel's body came to. */
+  template?: string | null;
+  locale?: string | null;
+  rendered?: RenderedBodies | null;
+  expiresAt?: Date | null;
+  priority?: Priority;
+  /** When the first round is due; null or absent: now, by the database's clock. */
+  nextAttemptAt?: Date | null;
+  /** Set when it could only go after it expires: stored `expired` with this reason, never due. */
+  expiredReason?: string | null;
 }
 
 export interface NotificationFilter {
@@ -29,6 +47,8 @@ export interface NotificationFilter {
   lastChannel?: Channel;
   /** A case-insensitive substring of the message, taken literally (% and _ are not wildcards). */
   search?: string;
+  /** true: only pending ones waiting for a later time (send_at, quiet hours, a retry); false: only those due now. */
+  scheduled?: boolean;
 }
 
 /** What a worker needs to run a round, read in the same statement that claims it. */
@@ -102,10 +122,16 @@ export class NotificationsRepository {
       ({ rows } = await this.db.query<NotificationRow>(
         prepared(
           "insert-notifications",
-          `INSERT INTO notifications (user_id, message, subject, channels)
-         SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ',')
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
-           AS t(user_id, message, subject, channels, position)
+          `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
+                                     expires_at, priority, next_attempt_at, status, failure_reason)
+         SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ','), t.template, t.locale,
+                t.rendered::jsonb, t.expires_at, t.priority,
+                CASE WHEN t.failure_reason IS NULL THEN COALESCE(t.next_attempt_at, now()) END,
+                CASE WHEN t.failure_reason IS NULL THEN 'pending' ELSE 'expired' END, t.failure_reason
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[]) WITH ORDINALITY
+           AS t(user_id, message, subject, channels, template, locale, rendered, expires_at, priority,
+                next_attempt_at, failure_reason, position)
          WHERE EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id)
          ORDER BY t.position
          RETURNING ${NOTIFICATION_COLUMNS}`,
@@ -114,6 +140,7 @@ export class NotificationsRepository {
             items.map((item) => item.message),
             items.map((item) => item.subject),
             items.map((item) => item.channels?.join(",") ?? null),
+            ...extraColumns(items),
           ],
         ),
       ));
@@ -130,7 +157,8 @@ export class NotificationsRepository {
           row.userId === item.userId &&
           row.message === item.message &&
           row.subject === item.subject &&
-          (row.channels?.join(",") ?? null) === (item.channels?.join(",") ?? null),
+          (row.channels?.join(",") ?? null) === (item.channels?.join(",") ?? null) &&
+          sameScheduling(row, item),
       );
       if (index === -1) return unknownUser(item.userId);
       return unclaimed.splice(index, 1)[0]!;
@@ -146,9 +174,19 @@ export class NotificationsRepository {
       const { rows } = await this.db.query<NotificationRow>(
         prepared(
           "insert-notification",
-          `INSERT INTO notifications (user_id, message, subject, channels)
-         VALUES ($1, $2, $3, $4) RETURNING ${NOTIFICATION_COLUMNS}`,
-          [notification.userId, notification.message, notification.subject, notification.channels],
+          `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
+                                     expires_at, priority, next_attempt_at, status, failure_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9,
+                 CASE WHEN $11::text IS NULL THEN COALESCE($10::timestamptz, now()) END,
+                 CASE WHEN $11::text IS NULL THEN 'pending' ELSE 'expired' END, $11)
+         RETURNING ${NOTIFICATION_COLUMNS}`,
+          [
+            notification.userId,
+            notification.message,
+            notification.subject,
+            notification.channels,
+            ...extraColumns([notification]).map((column) => column[0]),
+          ],
         ),
       );
       return toNotification(rows[0]!);
@@ -184,6 +222,13 @@ export class NotificationsRepository {
     if (filter.lastChannel !== undefined) {
       values.push(filter.lastChannel);
       conditions.push(`last_channel = $${values.length}`);
+    }
+    if (filter.scheduled !== undefined) {
+      conditions.push(
+        filter.scheduled
+          ? "status = 'pending' AND next_attempt_at > now()"
+          : "status = 'pending' AND next_attempt_at <= now()",
+      );
     }
     if (filter.search !== undefined && filter.search !== "") {
       values.push(escapeLikePattern(filter.search));
@@ -294,6 +339,29 @@ export class NotificationsRepository {
     return rowCount === 1;
   }
 
+  /**
+   * Ends it as expired under the worker's lease: its expires_at passed (or would pass before its
+   * next round) with no channel having delivered it. No round is due any more.
+   */
+  async markExpired(
+    id: number,
+    owner: string,
+    reason: string,
+    lastChannel: Channel | null,
+  ): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      prepared(
+        "mark-expired",
+        `UPDATE notifications
+         SET status = 'expired', failure_reason = $3, last_channel = COALESCE($4, last_channel),
+             next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+        [id, owner, reason, lastChannel],
+      ),
+    );
+    return rowCount === 1;
+  }
+
   /** Ends a failed round: counts the retry and says when the next round may start. */
   async scheduleRetry(
     id: number,
@@ -318,7 +386,7 @@ export class NotificationsRepository {
   }
 
   /**
-   * Deletes up to `limit` finished notifications (sent, failed, cancelled) created more than
+   * Deletes up to `limit` finished notifications (sent, failed, cancelled, expired) created more than
    * `days` ago, with their attempts, outbox rows and idempotency keys (ON DELETE CASCADE).
    * Pending ones stay whatever their age. Returns how many were deleted.
    */
@@ -327,7 +395,7 @@ export class NotificationsRepository {
       `DELETE FROM notifications WHERE id IN (
          SELECT id FROM notifications
          WHERE created_at < now() - make_interval(secs => $1)
-           AND status IN ('sent', 'failed', 'cancelled')
+           AND status IN ('sent', 'failed', 'cancelled', 'expired')
          LIMIT $2)`,
       [days * 86_400, limit],
     );
@@ -418,6 +486,42 @@ export class NotificationsRepository {
     );
     return rows.map((row) => ({ id: row.id, round: row.retry_count + 1 }));
   }
+}
+
+/** The columns scheduling and templates added, as one array per column for unnest. */
+function extraColumns(items: NewNotification[]): unknown[][] {
+  return [
+    items.map((item) => item.template ?? null),
+    items.map((item) => item.locale ?? null),
+    items.map((item) => (item.rendered ? JSON.stringify(renderedToJson(item.rendered)) : null)),
+    items.map((item) => item.expiresAt ?? null),
+    items.map((item) => item.priority ?? "normal"),
+    items.map((item) => item.nextAttemptAt ?? null),
+    items.map((item) => item.expiredReason ?? null),
+  ];
+}
+
+/** Whether a returned row can be the one inserted for `item`, beyond user, message, subject and channels. */
+function sameScheduling(row: StoredNotification, item: NewNotification): boolean {
+  const time = (date: Date | null | undefined) => date?.getTime() ?? null;
+  return (
+    row.template === (item.template ?? null) &&
+    row.locale === (item.locale ?? null) &&
+    row.priority === (item.priority ?? "normal") &&
+    time(row.expiresAt) === time(item.expiresAt) &&
+    (item.nextAttemptAt ? time(row.nextAttemptAt) === time(item.nextAttemptAt) : true) &&
+    row.failureReason === (item.expiredReason ?? null) &&
+    canonicalJson(row.rendered) === canonicalJson(item.rendered ?? null)
+  );
+}
+
+/** JSON with object keys sorted, so two equal values compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner,
+  );
 }
 
 function toClaimedDelivery(row: ClaimedRow): ClaimedDelivery {

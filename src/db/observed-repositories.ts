@@ -56,6 +56,17 @@ export class ObservedNotificationsRepository extends NotificationsRepository {
     return marked;
   }
 
+  override async markExpired(
+    id: number,
+    owner: string,
+    reason: string,
+    lastChannel: Channel | null,
+  ): Promise<boolean> {
+    const marked = await super.markExpired(id, owner, reason, lastChannel);
+    if (marked) this.announce("updated", id, "expired");
+    return marked;
+  }
+
   override async scheduleRetry(
     id: number,
     owner: string,

@@ -1,0 +1,109 @@
+/** What the API and the CLI can do with templates: save, read, list, delete, and preview a render. */
+import { NotFoundError, ValidationError } from "../core/errors.js";
+import { CHANNELS, type Channel, isChannel } from "../core/model.js";
+import type { UsersRepository } from "../db/users-repository.js";
+import type { RenderScope } from "./render-template.js";
+import { canonicalLocale, type Template, type TemplateInput, validateTemplate } from "./template.js";
+import { type RenderedTemplate, type TemplateCatalog, userScope } from "./template-catalog.js";
+import type { TemplatesRepository } from "./templates-repository.js";
+
+export interface TemplateDeps {
+  templates: TemplatesRepository;
+  templateCatalog: TemplateCatalog;
+  users: UsersRepository;
+}
+
+export async function createTemplate(deps: TemplateDeps, input: TemplateInput): Promise<Template> {
+  return deps.templates.create(validateTemplate(input));
+}
+
+/** Replaces the whole template; notifications already rendered from it keep what they said. */
+export async function updateTemplate(
+  deps: TemplateDeps,
+  key: string,
+  input: TemplateInput,
+): Promise<Template> {
+  const updated = await deps.templates.replace(validateTemplate(input, key));
+  if (!updated) throw new NotFoundError(`Template ${JSON.stringify(key)} not found.`);
+  return updated;
+}
+
+/** Creates the template or replaces it: for `templates apply`, which keeps templates in files. */
+export async function saveTemplate(
+  deps: TemplateDeps,
+  input: TemplateInput,
+): Promise<{ template: Template; created: boolean }> {
+  const fields = validateTemplate(input);
+  const updated = await deps.templates.replace(fields);
+  if (updated) return { template: updated, created: false };
+  return { template: await deps.templates.create(fields), created: true };
+}
+
+export async function getTemplate(deps: TemplateDeps, key: string): Promise<Template> {
+  const template = await deps.templates.findByKey(key);
+  if (!template) throw new NotFoundError(`Template ${JSON.stringify(key)} not found.`);
+  return template;
+}
+
+export async function listTemplates(
+  deps: TemplateDeps,
+  page: { page: number; pageSize: number },
+): Promise<{ count: number; results: Template[] }> {
+  return deps.templates.list({ limit: page.pageSize, offset: (page.page - 1) * page.pageSize });
+}
+
+export async function deleteTemplate(deps: TemplateDeps, key: string): Promise<void> {
+  if (!(await deps.templates.delete(key)))
+    throw new NotFoundError(`Template ${JSON.stringify(key)} not found.`);
+}
+
+export interface PreviewInput {
+  data?: unknown;
+  /** A user id (their variables and locale), or sample user variables. */
+  user?: number | Partial<NonNullable<RenderScope["user"]>> | null;
+  locale?: string | null;
+  /** Which channels to render; all by default. */
+  channels?: string[] | null;
+}
+
+/** Renders as a notification would, with no side effect: the same 400 as creation on any problem. */
+export async function previewTemplate(
+  deps: TemplateDeps,
+  key: string,
+  input: PreviewInput,
+): Promise<RenderedTemplate> {
+  await getTemplate(deps, key);
+  let user: RenderScope["user"] = null;
+  let locale: string | null = null;
+  if (typeof input.user === "number") {
+    const found = await deps.users.findById(input.user);
+    if (!found) throw ValidationError.of("user", `Invalid pk "${input.user}" - object does not exist.`);
+    user = userScope(found);
+    locale = found.locale;
+  } else if (input.user) {
+    user = {
+      id: input.user.id ?? null,
+      email: input.user.email ?? null,
+      first_name: input.user.first_name ?? "",
+      last_name: input.user.last_name ?? "",
+      phone_number: input.user.phone_number ?? null,
+      telegram_id: input.user.telegram_id ?? null,
+      locale: input.user.locale ?? null,
+    };
+    locale = user.locale;
+  }
+  if (input.locale) {
+    locale = canonicalLocale(input.locale);
+    if (!locale)
+      throw ValidationError.of("locale", `${JSON.stringify(input.locale)} is not a BCP 47 language tag.`);
+  }
+  let channels: readonly Channel[] = CHANNELS;
+  if (input.channels != null) {
+    const unknown = input.channels.find((channel) => !isChannel(channel));
+    if (unknown !== undefined || input.channels.length === 0) {
+      throw ValidationError.of("channels", "Give one or more of sms, email, telegram.");
+    }
+    channels = input.channels as Channel[];
+  }
+  return deps.templateCatalog.render({ template: key, data: input.data, user, locale, channels });
+}
