@@ -61,6 +61,8 @@ export interface CoreDeps {
   templateCatalog: TemplateCatalog;
   /** CHANNEL_ORDER: the channels a notification without its own list may use. */
   channelOrder: readonly Channel[];
+  /** The time now for scheduling decisions (send_at, quiet hours, expiry); tests set their own. */
+  clock?: () => Date;
 }
 
 export interface Core extends CoreDeps {
