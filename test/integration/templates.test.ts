@@ -60,7 +60,9 @@ describe("templates", () => {
       const fetched = await service.inject({ method: "GET", url: "/api/templates/welcome/" });
       expect(fetched.json()).toMatchObject({ key: "welcome" });
       const list = (await service.inject({ method: "GET", url: "/api/templates/" })).json();
-      expect(list.results.map((t: { key: string }) => t.key)).toEqual(expect.arrayContaining(["otp", "welcome"]));
+      expect(list.results.map((t: { key: string }) => t.key)).toEqual(
+        expect.arrayContaining(["otp", "welcome"]),
+      );
       const replaced = await service.inject({
         method: "PUT",
         url: "/api/templates/welcome/",
@@ -69,9 +71,13 @@ describe("templates", () => {
       expect(replaced.statusCode).toBe(200);
       expect(replaced.json().locales.en.sms.text).toBe("Hello {{ user.first_name }}");
       expect(replaced.json().description).toBe("");
-      expect((await service.inject({ method: "DELETE", url: "/api/templates/welcome/" })).statusCode).toBe(204);
+      expect((await service.inject({ method: "DELETE", url: "/api/templates/welcome/" })).statusCode).toBe(
+        204,
+      );
       expect((await service.inject({ method: "GET", url: "/api/templates/welcome/" })).statusCode).toBe(404);
-      expect((await service.inject({ method: "DELETE", url: "/api/templates/welcome/" })).statusCode).toBe(404);
+      expect((await service.inject({ method: "DELETE", url: "/api/templates/welcome/" })).statusCode).toBe(
+        404,
+      );
     });
 
     it("refuses a syntax error with its line, an unknown filter, and a duplicate key", async () => {
@@ -160,7 +166,11 @@ describe("templates", () => {
     it("falls back from pt-BR to pt, and from an unknown locale to the default", async () => {
       const brazilian = await user({ locale: "pt-br" });
       expect(brazilian.locale).toBe("pt-BR");
-      const pt = await service.createNotification({ user: brazilian.id, template: "otp", data: { code: "7" } });
+      const pt = await service.createNotification({
+        user: brazilian.id,
+        template: "otp",
+        data: { code: "7" },
+      });
       expect(pt).toMatchObject({ locale: "pt", rendered: { sms: { text: "Seu código é 7" } } });
       const german = await user({ locale: "de-AT" });
       const en = await service.createNotification({ user: german.id, template: "otp", data: { code: "7" } });
@@ -252,7 +262,10 @@ describe("templates", () => {
       const edited = await service.inject({
         method: "PUT",
         url: "/api/templates/otp/",
-        payload: { ...otp, locales: { ...otp.locales, en: { ...otp.locales.en, sms: { text: "NEW {{ data.code }}" } } } },
+        payload: {
+          ...otp,
+          locales: { ...otp.locales, en: { ...otp.locales.en, sms: { text: "NEW {{ data.code }}" } } },
+        },
       });
       expect(edited.statusCode).toBe(200);
       const after = await service.getNotification(created.id);
@@ -311,7 +324,11 @@ describe("templates", () => {
 
   describe("users", () => {
     it("takes locale, timezone and quiet hours at creation and changes fields with PATCH", async () => {
-      const created = await user({ locale: "en", timezone: "europe/berlin", quiet_hours: { start: "22:00", end: "08:00" } });
+      const created = await user({
+        locale: "en",
+        timezone: "europe/berlin",
+        quiet_hours: { start: "22:00", end: "08:00" },
+      });
       expect(created).toMatchObject({
         locale: "en",
         timezone: "Europe/Berlin",
@@ -329,13 +346,19 @@ describe("templates", () => {
         phone_number: "+79990001122",
       });
       expect((await patch({ password: "new password" })).statusCode).toBe(400);
-      const bad = await patch({ timezone: "Mars/Base", locale: "!!", quiet_hours: { start: "08:00", end: "08:00" } });
+      const bad = await patch({
+        timezone: "Mars/Base",
+        locale: "!!",
+        quiet_hours: { start: "08:00", end: "08:00" },
+      });
       expect(bad.statusCode).toBe(400);
       expect(Object.keys(bad.json()).sort()).toEqual(["locale", "quiet_hours", "timezone"]);
       const clock = await patch({ quiet_hours: { start: "8:00", end: "09:00" } });
       expect(clock.statusCode).toBe(400);
       expect(Object.keys(clock.json())).toEqual(["quiet_hours"]);
-      expect((await service.inject({ method: "PATCH", url: "/api/users/999999/", payload: {} })).statusCode).toBe(404);
+      expect(
+        (await service.inject({ method: "PATCH", url: "/api/users/999999/", payload: {} })).statusCode,
+      ).toBe(404);
       const fetched = (await service.inject({ method: "GET", url: `/api/users/${created.id}/` })).json();
       expect(fetched).toMatchObject({ first_name: "Grace", locale: "pt-BR", timezone: null });
     });
