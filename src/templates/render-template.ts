@@ -6,7 +6,7 @@
  */
 import { ValidationError } from "../core/errors.js";
 import { CHANNELS, type Channel, type RenderedBodies, type RenderedBody } from "../core/model.js";
-import { type Compiled, compile, describeLiquidError, type Escaping, renderCompiled } from "./liquid.js";
+import type { Compiled, Escaping, LiquidEngines } from "./liquid.js";
 import type { Template } from "./template.js";
 
 /** Telegram's limit for one message; an HTML text is never split, as a split could cut a tag. */
@@ -34,7 +34,12 @@ export interface CompiledTemplate {
 }
 
 /** Parses every field once; the result renders any number of notifications. */
-export function compileTemplate(template: Template): CompiledTemplate {
+export function compileTemplate(liquid: LiquidEngines, template: Template): CompiledTemplate {
+  const field = (name: CompiledField["field"], source: string, escaping: Escaping): CompiledField => ({
+    field: name,
+    compiled: liquid.compile(source, escaping),
+    escaping,
+  });
   const locales: CompiledTemplate["locales"] = {};
   for (const [locale, bodies] of Object.entries(template.locales)) {
     const compiled: Partial<Record<Channel, CompiledBody>> = {};
@@ -65,10 +70,6 @@ export function compileTemplate(template: Template): CompiledTemplate {
     defaultLocale: template.defaultLocale,
     locales,
   };
-}
-
-function field(name: CompiledField["field"], source: string, escaping: Escaping): CompiledField {
-  return { field: name, compiled: compile(source, escaping), escaping };
 }
 
 /**
@@ -115,6 +116,7 @@ export interface RenderResult {
 
 /** Renders the bodies of `channels` in the chosen locale; throws a ValidationError on any problem. */
 export function renderTemplate(
+  liquid: LiquidEngines,
   template: CompiledTemplate,
   wantedLocale: string | null,
   channels: readonly Channel[],
@@ -137,9 +139,9 @@ export function renderTemplate(
     for (const { field: name, compiled, escaping } of body.fields) {
       let text: string;
       try {
-        text = renderCompiled(compiled, escaping, scope);
+        text = liquid.render(compiled, escaping, scope);
       } catch (error) {
-        return fail(`${where(channel, name)}: ${describeLiquidError(error)}`);
+        return fail(`${where(channel, name)}: ${liquid.describeError(error)}`);
       }
       const limit =
         name === "subject"

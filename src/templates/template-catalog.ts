@@ -5,6 +5,7 @@
  */
 import { ValidationError } from "../core/errors.js";
 import type { Channel, UserProfile } from "../core/model.js";
+import { type LiquidEngines, liquidEngines } from "./liquid.js";
 import {
   type CompiledTemplate,
   compileTemplate,
@@ -44,8 +45,10 @@ export class TemplateCatalog {
   /** Renders for a notification or a preview; a ValidationError says what is wrong, nothing is stored. */
   async render(request: RenderRequest): Promise<RenderedTemplate> {
     const data = checkData(request.data);
-    const template = await this.compiledTemplate(request.template);
+    const liquid = await liquidEngines();
+    const template = await this.compiledTemplate(liquid, request.template);
     const result = renderTemplate(
+      liquid,
       template,
       request.locale,
       request.channels,
@@ -55,13 +58,22 @@ export class TemplateCatalog {
     return { template: template.key, ...result };
   }
 
-  private async compiledTemplate(key: string): Promise<CompiledTemplate> {
+  private async compiledTemplate(liquid: LiquidEngines, key: string): Promise<CompiledTemplate> {
     const stored = await this.templates.findByKey(key);
     if (!stored)
       throw ValidationError.of("template", `There is no template with key ${JSON.stringify(key)}.`);
     const cached = this.compiled.get(key);
     if (cached && cached.version === stored.updatedAt.getTime()) return cached;
-    const compiled = compileTemplate(stored);
+    let compiled: CompiledTemplate;
+    try {
+      compiled = compileTemplate(liquid, stored);
+    } catch (error) {
+      // Saved templates parse; this is only for one saved under other rules (another LiquidJS).
+      throw ValidationError.of(
+        "template",
+        `template ${JSON.stringify(key)} does not parse: ${liquid.describeError(error)}`,
+      );
+    }
     if (this.compiled.size >= MAX_CACHED) this.compiled.clear();
     this.compiled.set(key, compiled);
     return compiled;

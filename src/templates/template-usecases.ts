@@ -14,7 +14,7 @@ export interface TemplateDeps {
 }
 
 export async function createTemplate(deps: TemplateDeps, input: TemplateInput): Promise<Template> {
-  return deps.templates.create(validateTemplate(input));
+  return deps.templates.create(await validateTemplate(input));
 }
 
 /** Replaces the whole template; notifications already rendered from it keep what they said. */
@@ -23,7 +23,7 @@ export async function updateTemplate(
   key: string,
   input: TemplateInput,
 ): Promise<Template> {
-  const updated = await deps.templates.replace(validateTemplate(input, key));
+  const updated = await deps.templates.replace(await validateTemplate(input, key));
   if (!updated) throw new NotFoundError(`Template ${JSON.stringify(key)} not found.`);
   return updated;
 }
@@ -33,7 +33,7 @@ export async function saveTemplate(
   deps: TemplateDeps,
   input: TemplateInput,
 ): Promise<{ template: Template; created: boolean }> {
-  const fields = validateTemplate(input);
+  const fields = await validateTemplate(input);
   const updated = await deps.templates.replace(fields);
   if (updated) return { template: updated, created: false };
   return { template: await deps.templates.create(fields), created: true };

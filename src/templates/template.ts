@@ -5,7 +5,7 @@
  */
 import { ValidationError } from "../core/errors.js";
 import { CHANNELS, type Channel } from "../core/model.js";
-import { syntaxProblem } from "./liquid.js";
+import { liquidEngines } from "./liquid.js";
 
 export interface SmsBody {
   text: string;
@@ -80,7 +80,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * ("locales.en.email.html"), Liquid syntax errors with their line. `key` comes from the path on
  * updates, so a body without one is fine there.
  */
-export function validateTemplate(input: TemplateInput, keyFromPath?: string): TemplateFields {
+export async function validateTemplate(input: TemplateInput, keyFromPath?: string): Promise<TemplateFields> {
+  const { syntaxProblem } = await liquidEngines();
   const problems: Record<string, string[]> = {};
   const add = (field: string, problem: string) => {
     problems[field] = [...(problems[field] ?? []), problem];
@@ -122,7 +123,7 @@ export function validateTemplate(input: TemplateInput, keyFromPath?: string): Te
         add(path, `Locale ${locale} appears twice.`);
         continue;
       }
-      const checked = validateLocaleBodies(bodies, path, add);
+      const checked = validateLocaleBodies(bodies, path, add, syntaxProblem);
       if (checked) locales[locale] = checked;
     }
   }
@@ -148,6 +149,7 @@ function validateLocaleBodies(
   bodies: unknown,
   path: string,
   add: (field: string, problem: string) => void,
+  syntaxProblem: (source: string) => string | null,
 ): LocaleBodies | null {
   if (!isObject(bodies)) {
     add(path, "Give an object with a body per channel: sms, email, telegram.");

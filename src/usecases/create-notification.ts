@@ -67,7 +67,7 @@ export function validateNotification(input: CreateNotificationInput, maxMessageL
   } else if (template !== null) {
     if (input.subject != null) problems.subject = ["A template has its own subject; leave subject out."];
   } else if (message === null) {
-    problems.message = ["This field is required (or give a template instead)."];
+    problems.message = ["This field is required."];
   } else if (message.trim() === "") problems.message = ["This field may not be blank."];
   else if ([...message].length > maxMessageLength) {
     problems.message = [`Ensure this field has no more than ${maxMessageLength} characters.`];

@@ -34,11 +34,15 @@ export const PASSWORD_MIN_LENGTH = 8;
 
 export async function createUser(deps: CreateUserDeps, input: CreateUserInput): Promise<UserProfile> {
   const problems: Record<string, string[]> = {};
+  const fields = validateProfile(input, deps.phoneDefaultRegion, problems);
   if (input.password.length < PASSWORD_MIN_LENGTH) {
     problems.password = [`Ensure this field has at least ${PASSWORD_MIN_LENGTH} characters.`];
   }
-  const fields = validateProfile(input, deps.phoneDefaultRegion, problems);
-  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  if (Object.keys(problems).length > 0) {
+    // The email first, then the password, then the rest: the order clients have always seen.
+    const { email, password, ...rest } = problems;
+    throw new ValidationError({ ...(email && { email }), ...(password && { password }), ...rest });
+  }
   return deps.users.create({
     email: fields.email!,
     passwordHash: await hashPassword(input.password),

@@ -223,7 +223,7 @@ describe("templates", () => {
       expect(big.statusCode).toBe(400);
       expect(big.json().data[0]).toMatch(/16384 bytes/);
       const neither = await post("/api/notifications/", { user: ada.id });
-      expect(neither.json()).toEqual({ message: ["This field is required (or give a template instead)."] });
+      expect(neither.json()).toEqual({ message: ["This field is required."] });
     });
 
     it("bounds a render's time and its output", async () => {
