@@ -1,33 +1,34 @@
 /**
- * The one place that builds and connects things (pools, Redis connections, the queue, providers)
- * and closes them again. Entry points ask it for what they run; nothing else opens a connection.
+ * The one place that builds and connects things (pools, Redis connections, providers) and closes
+ * them again. Entry points ask it for what they run; nothing else opens a connection.
  */
 
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import { buildProviders, closeProviders } from "./channels/build-providers.js";
-import type { ChannelProvider } from "./channels/channel.js";
 import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
 import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
-import { type AttemptsRepository, ChannelActivityQueries } from "./db/attempts-repository.js";
+import { AttemptsRepository } from "./db/attempts-repository.js";
+import { ChannelActivityQueries } from "./db/channel-activity-queries.js";
 import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
+import { DeliveriesRepository } from "./db/deliveries-repository.js";
 import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
 import { IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
+import { MaintenanceRepository } from "./db/maintenance-repository.js";
 import { migrate } from "./db/migrate.js";
-import type { NotificationsRepository } from "./db/notifications-repository.js";
-import { ObservedAttemptsRepository, ObservedNotificationsRepository } from "./db/observed-repositories.js";
+import { NotificationsRepository } from "./db/notifications-repository.js";
 import { OutboxRepository } from "./db/outbox-repository.js";
 import { type TransactionRunner, transactionRunner } from "./db/transactions.js";
 import { UsersRepository } from "./db/users-repository.js";
-import { DeliveryQueue } from "./queue/delivery-queue.js";
 import { createRedis } from "./redis/connection.js";
 import { RedisNotificationEvents } from "./redis/notification-events.js";
 import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
 import { RedisDeliveryLatency } from "./redis/redis-delivery-latency.js";
+import { RedisWorkWakeUps } from "./redis/redis-work-wake-ups.js";
 import { TemplateCatalog } from "./templates/template-catalog.js";
 import { TemplatesRepository } from "./templates/templates-repository.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
@@ -40,13 +41,17 @@ export interface CoreDeps {
   users: UsersRepository;
   notifications: NotificationsRepository;
   attempts: AttemptsRepository;
+  /** The lease-guarded statements of workers: claiming due notifications, recording attempts. */
+  deliveries: DeliveriesRepository;
+  maintenance: MaintenanceRepository;
   apiKeys: ApiKeysRepository;
   outbox: OutboxRepository;
   deliveryStats: DeliveryStatsRepository;
   /** The creation-to-sent histogram shared by all workers (metrics). */
   deliveryLatency: RedisDeliveryLatency;
   authenticator: ApiKeyAuthenticator;
-  scheduler: DeliveryQueue;
+  /** Wakes idle workers when a notification is made due now. */
+  wakeUps: RedisWorkWakeUps;
   channelActivity: ChannelActivityQueries;
   channelCircuit: RedisChannelCircuit;
   /** Live changes for dashboards; listens to Redis only once someone watches. */
@@ -85,9 +90,8 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<s
 export function createCore(config: Config, logger: Logger, poolSize = config.databasePoolSize): Core {
   const pool = createPool(config.databaseUrl, logger, poolSize);
   const redis = createRedis(config.redisUrl, logger, "producer");
-  const scheduler = new DeliveryQueue(redis, config.redisPrefix, logger);
   const apiKeys = new ApiKeysRepository(pool);
-  // The repositories announce what they change, through Redis, for live dashboards.
+  const wakeUps = new RedisWorkWakeUps(redis, config.redisUrl, config.redisPrefix, logger);
   const notificationEvents = new RedisNotificationEvents(redis, config.redisUrl, config.redisPrefix, logger);
   const deliveryLatency = new RedisDeliveryLatency(redis, config.redisPrefix, logger);
   const templates = new TemplatesRepository(pool);
@@ -97,14 +101,16 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     pool,
     redis,
     users: new UsersRepository(pool),
-    notifications: new ObservedNotificationsRepository(pool, notificationEvents),
-    attempts: new ObservedAttemptsRepository(pool, notificationEvents),
+    notifications: new NotificationsRepository(pool),
+    attempts: new AttemptsRepository(pool),
+    deliveries: new DeliveriesRepository(pool),
+    maintenance: new MaintenanceRepository(pool),
     apiKeys,
     outbox: new OutboxRepository(pool),
     deliveryStats: new DeliveryStatsRepository(pool),
     deliveryLatency,
     authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
-    scheduler,
+    wakeUps,
     channelActivity: new ChannelActivityQueries(pool),
     channelCircuit: new RedisChannelCircuit(redis, config.redisPrefix, config.circuitCooldownSeconds, logger),
     notificationEvents,
@@ -119,7 +125,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     async close() {
       await notificationEvents.close();
       await deliveryLatency.close();
-      await scheduler.close().catch(() => {});
+      await wakeUps.close();
       redis.disconnect();
       await pool.end();
     },
@@ -128,9 +134,6 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
 
 export interface DeliveryRuntime {
   deliverDeps: DeliverDeps;
-  /** A connection for the BullMQ worker; blocking commands need their own. */
-  workerRedis: Redis;
-  providers: Map<Channel, ChannelProvider>;
   close(): Promise<void>;
 }
 
@@ -142,7 +145,6 @@ export interface DeliveryOptions {
 
 export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {}): DeliveryRuntime {
   const { config, logger } = core;
-  const workerRedis = createRedis(config.redisUrl, logger, "worker");
   const circuitRedis = createRedis(config.redisUrl, logger, "client");
   // The sandbox replaces every provider, so no channel is "missing" while it is on.
   const providers = config.deliverySandbox
@@ -150,12 +152,10 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     : buildProviders(config, { redis: circuitRedis, ...options.providerOptions });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const deliverDeps: DeliverDeps = {
-    notifications: core.notifications,
-    attempts: core.attempts,
-    users: core.users,
+    deliveries: core.deliveries,
+    events: core.notificationEvents,
     providers,
     missingChannels: config.deliverySandbox ? {} : config.missingChannels,
-    scheduler: core.scheduler,
     // Read on every attempt: a second's staleness is worth one Redis round trip less per delivery.
     circuit: new RedisChannelCircuit(
       circuitRedis,
@@ -172,14 +172,12 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     logger,
     stopping: options.stopping,
     observer: core.deliveryLatency,
+    users: core.users,
   };
   return {
     deliverDeps,
-    workerRedis,
-    providers,
     async close() {
       await closeProviders(providers);
-      workerRedis.disconnect();
       circuitRedis.disconnect();
     },
   };

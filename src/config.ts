@@ -62,7 +62,8 @@ export interface Config {
   workerNice: number;
   /** How long a worker holds a notification without renewing before others may take it over. */
   leaseSeconds: number;
-  sweepIntervalSeconds: number;
+  /** How often an idle worker looks for due notifications it was not woken for. */
+  pollIntervalSeconds: number;
   /** How long a channel stays paused after its provider says our settings are wrong. */
   circuitCooldownSeconds: number;
   /** Seconds given to in-flight deliveries on SIGTERM before the process exits anyway. */
@@ -151,7 +152,7 @@ export function parseConfig(env: Env): Config {
       min: providerTimeoutSeconds + 1,
       max: 3600,
     }),
-    sweepIntervalSeconds: read.number("SWEEP_INTERVAL_SECONDS", 5, { min: 0.1, max: 3600 }),
+    pollIntervalSeconds: read.number("POLL_INTERVAL_SECONDS", 2, { min: 0.05, max: 3600 }),
     circuitCooldownSeconds: read.number("CIRCUIT_COOLDOWN_SECONDS", 60, { min: 0, max: 24 * 3600 }),
     shutdownGraceSeconds: read.number("SHUTDOWN_GRACE_SECONDS", 20, { min: 0, max: 3600 }),
     idempotencyTtlHours: read.number("IDEMPOTENCY_TTL_HOURS", 24, { min: 1, max: 24 * 365 }),

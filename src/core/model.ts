@@ -99,3 +99,51 @@ export interface Attempt {
   startedAt: Date;
   finishedAt: Date | null;
 }
+
+/** A notification as stored, with why it failed when it did. */
+export type StoredNotification = Notification & { failureReason: string | null };
+
+export type StoredAttempt = Attempt & {
+  retryAfterSeconds: number | null;
+  /** What the provider reported beyond the outcome (see DeliveryOutcome's details). */
+  details: Record<string, unknown> | null;
+};
+
+/** A notification a worker holds under its lease, with what it needs to run the round. */
+export interface ClaimedDelivery {
+  notification: StoredNotification;
+  recipient: Recipient | null;
+  /** Every attempt so far; those left in progress by a dead worker count as interrupted. */
+  attempts: StoredAttempt[];
+  /** How many attempts a dead worker had left in progress, now recorded as interrupted. */
+  interrupted: number;
+}
+
+export interface NewNotification {
+  userId: number;
+  message: string;
+  subject: string | null;
+  channels: Channel[] | null;
+  /** The template it was rendered from, the locale, and what each channel's body came to. */
+  template?: string | null;
+  locale?: string | null;
+  rendered?: RenderedBodies | null;
+  expiresAt?: Date | null;
+  priority?: Priority;
+  /** When the first round is due; null or absent: now, by the database's clock. */
+  nextAttemptAt?: Date | null;
+  /** Set when it could only go after it expires: stored `expired` with this reason, never due. */
+  expiredReason?: string | null;
+}
+
+/** Which notifications a list shows. */
+export interface NotificationFilter {
+  userId?: number;
+  status?: NotificationStatus;
+  /** The channel that delivered it, or the last one called. */
+  lastChannel?: Channel;
+  /** A case-insensitive substring of the message, taken literally (% and _ are not wildcards). */
+  search?: string;
+  /** true: only pending ones waiting for a later time (send_at, quiet hours, a retry); false: only those due now. */
+  scheduled?: boolean;
+}

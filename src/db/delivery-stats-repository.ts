@@ -10,6 +10,8 @@ export interface DeliveryStats {
   pending: number;
   /** Pending notifications that already failed at least one round: waiting for a retry. */
   waitingForRetry: number;
+  /** Pending notifications: due now and free, held by a worker, or due later. */
+  queue: { due: number; held: number; scheduled: number };
 }
 
 export class DeliveryStatsRepository {
@@ -21,6 +23,7 @@ export class DeliveryStatsRepository {
       created: number;
       pending: number;
       waiting_for_retry: number;
+      queue: { due: number; held: number; scheduled: number };
       ended: { status: "sent" | "failed"; channel: string | null; count: number }[] | null;
       attempts: { channel: string; status: string; error_kind: string | null; count: number }[] | null;
     }>(
@@ -29,6 +32,12 @@ export class DeliveryStatsRepository {
          (SELECT count(*)::integer FROM notifications WHERE status = 'pending') AS pending,
          (SELECT count(*)::integer FROM notifications WHERE status = 'pending' AND retry_count > 0)
            AS waiting_for_retry,
+         (SELECT json_build_object(
+            'due', count(*) FILTER (WHERE next_attempt_at <= now() AND NOT held),
+            'held', count(*) FILTER (WHERE held),
+            'scheduled', count(*) FILTER (WHERE next_attempt_at > now() AND NOT held))
+          FROM (SELECT next_attempt_at, COALESCE(lease_expires_at >= now(), false) AS held
+                  FROM notifications WHERE status = 'pending') p) AS queue,
          (SELECT json_agg(e) FROM (
             SELECT status, last_channel AS channel, count(*)::integer AS count FROM notifications
             WHERE status IN ('sent', 'failed') GROUP BY status, last_channel) e) AS ended,
@@ -41,6 +50,7 @@ export class DeliveryStatsRepository {
       created: row.created,
       pending: row.pending,
       waitingForRetry: row.waiting_for_retry,
+      queue: row.queue,
       ended: row.ended ?? [],
       attempts: (row.attempts ?? []).map((a) => ({
         channel: a.channel,

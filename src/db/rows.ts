@@ -1,13 +1,13 @@
 /** Turns database rows into domain objects; the only place that knows the column names' casing. */
 import type {
-  Attempt,
   AttemptStatus,
   Channel,
-  Notification,
   NotificationStatus,
   Priority,
   Recipient,
   RenderedBodies,
+  StoredAttempt,
+  StoredNotification,
   UserProfile,
 } from "../core/model.js";
 
@@ -99,7 +99,14 @@ export interface NotificationRow {
 export const NOTIFICATION_COLUMNS =
   "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at, history_from_round, template, locale, rendered, expires_at, priority";
 
-export const toNotification = (row: NotificationRow): Notification & { failureReason: string | null } => ({
+/** The notification columns of table alias `alias`, for statements that join. */
+export function notificationColumnsOf(alias: string): string {
+  return NOTIFICATION_COLUMNS.split(", ")
+    .map((column) => `${alias}.${column}`)
+    .join(", ");
+}
+
+export const toNotification = (row: NotificationRow): StoredNotification => ({
   id: row.id,
   userId: row.user_id,
   message: row.message,
@@ -136,9 +143,7 @@ export interface AttemptRow {
   finished_at: Date | null;
 }
 
-export const toAttempt = (
-  row: AttemptRow,
-): Attempt & { retryAfterSeconds: number | null; details: Record<string, unknown> | null } => ({
+export const toAttempt = (row: AttemptRow): StoredAttempt => ({
   id: row.id,
   notificationId: row.notification_id,
   channel: row.channel as Channel,

@@ -3,9 +3,7 @@
  * the HTTP API answers and what the CLI prints with --json. Shared by both entry points, so
  * neither imports the other.
  */
-import type { UserProfile } from "../core/model.js";
-import type { StoredAttempt } from "../db/attempts-repository.js";
-import type { StoredNotification } from "../db/notifications-repository.js";
+import type { StoredAttempt, StoredNotification, UserProfile } from "../core/model.js";
 import { renderedToJson } from "../db/rows.js";
 import type { Template } from "../templates/template.js";
 

@@ -1,7 +1,7 @@
 /**
  * /metrics in Prometheus' text format. Every delivery series describes the whole deployment, not
- * the process that answers: counts are read from PostgreSQL (the source of truth) at scrape time,
- * queue depth from BullMQ, and the creation-to-sent histogram from the Redis hash all workers add
+ * the process that answers: counts and queue depth are read from PostgreSQL (the source of truth,
+ * and the queue) at scrape time, and the creation-to-sent histogram from the Redis hash all workers add
  * to. Any API process gives the same numbers, so scrape one of them (or the load balancer) and
  * never sum across processes. Only the process_* and nodejs_* series are about the process itself.
  */
@@ -12,7 +12,6 @@ import { DELIVERY_LATENCY_BUCKETS, type LatencySeries } from "../redis/redis-del
 
 export interface MetricsSources {
   stats(): Promise<DeliveryStats>;
-  queueCounts(): Promise<Record<string, number>>;
   latency(): Promise<LatencySeries[]>;
 }
 
@@ -63,9 +62,9 @@ export function createPrometheusMetrics(
     help: "Pending notifications that failed at least one round and wait for their next",
     registers,
   });
-  const queueJobs = new Gauge({
-    name: `${P}queue_jobs`,
-    help: "Delivery jobs in the BullMQ queue by state (waiting, delayed, active)",
+  const queued = new Gauge({
+    name: `${P}queue_notifications`,
+    help: "Pending notifications by queue state: due (due now, no worker holds it yet), held (a worker holds it under a lease), scheduled (due later: a retry round)",
     labelNames: ["state"],
     registers,
   });
@@ -83,20 +82,15 @@ export function createPrometheusMetrics(
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
   const refresh = async () => {
-    // A source that hangs (BullMQ waits for Redis to come back) must not hang the scrape.
+    // A source that hangs must not hang the scrape.
     const timeoutMs = options.sourceTimeoutMs ?? 5_000;
-    const [stats, queue, latencySeries] = await Promise.allSettled([
+    const [stats, latencySeries] = await Promise.allSettled([
       withTimeout(sources.stats(), timeoutMs),
-      withTimeout(sources.queueCounts(), timeoutMs),
       withTimeout(sources.latency(), timeoutMs),
     ]);
-    for (const metric of [created, sent, failed, attempts, pending, waitingForRetry, queueJobs])
-      metric.reset();
+    for (const metric of [created, sent, failed, attempts, pending, waitingForRetry, queued]) metric.reset();
     sourceUp.set({ source: "postgres" }, stats.status === "fulfilled" ? 1 : 0);
-    sourceUp.set(
-      { source: "redis" },
-      queue.status === "fulfilled" && latencySeries.status === "fulfilled" ? 1 : 0,
-    );
+    sourceUp.set({ source: "redis" }, latencySeries.status === "fulfilled" ? 1 : 0);
     if (stats.status === "fulfilled") {
       const value = stats.value;
       created.inc(value.created);
@@ -115,12 +109,7 @@ export function createPrometheusMetrics(
       }
       pending.set(value.pending);
       waitingForRetry.set(value.waitingForRetry);
-    }
-    if (queue.status === "fulfilled") {
-      const counts = queue.value;
-      queueJobs.set({ state: "waiting" }, (counts.waiting ?? 0) + (counts.prioritized ?? 0));
-      queueJobs.set({ state: "delayed" }, counts.delayed ?? 0);
-      queueJobs.set({ state: "active" }, counts.active ?? 0);
+      for (const state of ["due", "held", "scheduled"] as const) queued.set({ state }, value.queue[state]);
     }
     latency.series = latencySeries.status === "fulfilled" ? latencySeries.value : [];
   };

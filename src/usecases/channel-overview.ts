@@ -1,5 +1,5 @@
 import { CHANNELS, type Channel } from "../core/model.js";
-import type { ChannelActivityQueries } from "../db/attempts-repository.js";
+import type { ChannelActivityQueries } from "../db/channel-activity-queries.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
 
 export interface ChannelOverviewDeps {

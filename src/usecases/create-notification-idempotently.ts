@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { ConflictError, ValidationError } from "../core/errors.js";
 import type { TransactionRunner } from "../db/transactions.js";
 import {
+  announceCreated,
   type CreateNotificationDeps,
   type CreateNotificationInput,
   createNotification,
   type NotificationRequest,
   prepareNotification,
-  scheduleFirstRound,
   validateNotification,
 } from "./create-notification.js";
 import { getNotification, type NotificationWithAttempts, type ReadDeps } from "./read-notifications.js";
@@ -61,7 +61,7 @@ export async function createNotificationIdempotently(
     return notification;
   });
   if ("id" in outcome) {
-    scheduleFirstRound(deps, outcome, now);
+    announceCreated(deps, outcome);
     return { notification: { ...outcome, attempts: [] }, replayed: false };
   }
   if (outcome.requestHash !== hash) {

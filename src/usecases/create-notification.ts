@@ -1,14 +1,15 @@
 import { ValidationError } from "../core/errors.js";
-import { type Channel, isChannel, PRIORITIES, type Priority } from "../core/model.js";
-import type {
-  NewNotification,
-  NotificationsRepository,
-  StoredNotification,
-} from "../db/notifications-repository.js";
-import type { UsersRepository } from "../db/users-repository.js";
+import {
+  type Channel,
+  isChannel,
+  type NewNotification,
+  PRIORITIES,
+  type Priority,
+  type StoredNotification,
+} from "../core/model.js";
 import { nextSendTime } from "../scheduling/send-time.js";
 import { type TemplateCatalog, userScope } from "../templates/template-catalog.js";
-import type { DeliveryScheduler } from "./ports.js";
+import type { NotificationEventPublisher, NotificationStore, UserReader, WorkWakeUps } from "./ports.js";
 
 export interface CreateNotificationInput {
   user: number;
@@ -28,10 +29,11 @@ export interface CreateNotificationInput {
 }
 
 export interface CreateNotificationDeps {
-  notifications: NotificationsRepository;
-  users: UsersRepository;
+  notifications: NotificationStore;
+  users: UserReader;
   templateCatalog: TemplateCatalog;
-  scheduler: DeliveryScheduler;
+  wakeUps: WorkWakeUps;
+  notificationEvents: NotificationEventPublisher;
   maxMessageLength: number;
   /** The channels a notification without its own list may use (CHANNEL_ORDER): what a template renders. */
   channelOrder: readonly Channel[];
@@ -40,8 +42,9 @@ export interface CreateNotificationDeps {
 }
 
 /**
- * Stores the notification and hands it to the queue without waiting for the queue: once the row
- * is committed the notification is safe, and the sweeper queues whatever the queue did not take.
+ * Stores the notification and wakes the workers without waiting for them: once the row is
+ * committed the notification is safe, and a worker that missed the wake-up finds it by polling.
+ * One due later (send_at, the recipient's quiet hours) is only a row whose next_attempt_at is later.
  */
 export async function createNotification(
   deps: CreateNotificationDeps,
@@ -50,8 +53,17 @@ export async function createNotification(
   const now = deps.clock?.() ?? new Date();
   const request = validateNotification(input, deps.maxMessageLength, now);
   const notification = await deps.notifications.createBatched(await prepareNotification(deps, request, now));
-  scheduleFirstRound(deps, notification, now);
+  announceCreated(deps, notification);
   return notification;
+}
+
+/**
+ * Tells the workers and the dashboards about a notification just committed. One due later wakes
+ * the workers all the same: their claim finds nothing due and sets their timer to its time.
+ */
+export function announceCreated(deps: CreateNotificationDeps, notification: StoredNotification): void {
+  deps.wakeUps.wake();
+  deps.notificationEvents.publish({ type: "created", id: notification.id, status: notification.status });
 }
 
 export type NotificationRequest = ReturnType<typeof validateNotification>;
@@ -195,19 +207,4 @@ export async function prepareNotification(
     nextAttemptAt: sendTime.kind === "at" && sendTime.at > now ? sendTime.at : null,
     expiredReason: sendTime.kind === "expires" ? sendTime.reason : null,
   };
-}
-
-/** Queues the first round for its time; an expired one has none. */
-export function scheduleFirstRound(
-  deps: Pick<CreateNotificationDeps, "scheduler">,
-  notification: StoredNotification,
-  now: Date,
-): void {
-  if (notification.status !== "pending") return;
-  const delayMs = notification.nextAttemptAt ? notification.nextAttemptAt.getTime() - now.getTime() : 0;
-  deps.scheduler.scheduleSoon({
-    notificationId: notification.id,
-    round: 1,
-    delaySeconds: Math.max(0, delayMs / 1000),
-  });
 }

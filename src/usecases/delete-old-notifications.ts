@@ -1,8 +1,8 @@
-import type { NotificationsRepository } from "../db/notifications-repository.js";
 import { deleteInBatches } from "./delete-in-batches.js";
+import type { NotificationStore } from "./ports.js";
 
 export interface RetentionDeps {
-  notifications: NotificationsRepository;
+  notifications: Pick<NotificationStore, "deleteFinishedOlderThan">;
 }
 
 /**

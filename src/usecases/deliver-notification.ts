@@ -1,24 +1,26 @@
 import type { ChannelProvider, OutgoingMessage } from "../channels/channel.js";
 import { type AttemptResult, nextStep, type RetrySettings, type SkipCause } from "../core/delivery-policy.js";
 import type { Logger } from "../core/logger.js";
-import type { Channel, Recipient } from "../core/model.js";
+import type {
+  Channel,
+  ClaimedDelivery,
+  Recipient,
+  StoredAttempt,
+  StoredNotification,
+} from "../core/model.js";
 import { type DeliveryOutcome, transient } from "../core/outcome.js";
-import type { AttemptsRepository, StoredAttempt } from "../db/attempts-repository.js";
-import type { NotificationsRepository, StoredNotification } from "../db/notifications-repository.js";
-import type { UsersRepository } from "../db/users-repository.js";
 import { expiredReason, hasExpired, nextSendTime } from "../scheduling/send-time.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
 import type { DeliveryObserver } from "./delivery-observer.js";
-import type { DeliveryScheduler } from "./ports.js";
+import type { DeliveryStore, NotificationEventPublisher, UserReader } from "./ports.js";
 
 export interface DeliverDeps {
-  notifications: NotificationsRepository;
-  attempts: AttemptsRepository;
-  users: UsersRepository;
+  deliveries: DeliveryStore;
+  /** Hears of every change a delivery commits (live dashboards). */
+  events: NotificationEventPublisher;
   providers: ReadonlyMap<Channel, ChannelProvider>;
   /** Why each channel without a provider has none, recorded on its skipped attempts. */
   missingChannels: Partial<Record<Channel, string>>;
-  scheduler: DeliveryScheduler;
   circuit: ChannelCircuit;
   channelOrder: readonly Channel[];
   retry: RetrySettings;
@@ -32,33 +34,29 @@ export interface DeliverDeps {
   random?: () => number;
   /** Hears of notifications that end sent (metrics); optional. */
   observer?: DeliveryObserver;
+  /** Told when a round this worker scheduled falls due, so it need not wait for its next poll. */
+  wakeIn?: (seconds: number) => void;
+  /** Reads a recipient's quiet hours when a round is scheduled. */
+  users: UserReader;
   /** The time now, for expiry and quiet hours; tests pass their own. */
   clock?: () => Date;
 }
 
-export type DeliveryResult =
-  | "sent"
-  | "failed"
-  | "retry_scheduled"
-  | "expired"
-  | "not_claimable"
-  | "lease_lost"
-  | "released";
+export type DeliveryResult = "sent" | "failed" | "retry_scheduled" | "expired" | "lease_lost" | "released";
 
 /**
- * Runs the current round of one notification: claims it, tries its channels in order as the
- * delivery policy says, records every attempt, and ends it sent, failed, or waiting for its next
- * round. Safe to call for any id at any time: a notification that is not due or that another
- * worker holds is left alone.
+ * Runs the current round of one notification this worker has claimed: tries its channels in order
+ * as the delivery policy says, records every attempt, and ends it sent, failed, or due again for
+ * its next round. Every write is guarded by the lease, so a notification cancelled or taken over
+ * meanwhile is left as it is ("lease_lost").
  */
 export async function deliverNotification(
   deps: DeliverDeps,
-  notificationId: number,
+  claimed: ClaimedDelivery,
 ): Promise<DeliveryResult> {
-  const { notifications, workerId } = deps;
-  const claimed = await notifications.claimForDelivery(notificationId, workerId, deps.leaseSeconds);
-  if (!claimed) return "not_claimable";
+  const { deliveries, workerId } = deps;
   const { notification, recipient } = claimed;
+  const notificationId = notification.id;
   if (claimed.interrupted > 0) {
     deps.logger.warn(
       { notificationId, round: notification.retryCount + 1, interrupted: claimed.interrupted },
@@ -66,12 +64,7 @@ export async function deliverNotification(
     );
   }
   if (!recipient) {
-    const marked = await notifications.markFailed(
-      notificationId,
-      workerId,
-      "the user no longer exists",
-      null,
-    );
+    const marked = await markFailed(deps, notificationId, "the user no longer exists", null);
     deps.logger.warn(
       {
         notificationId,
@@ -86,8 +79,9 @@ export async function deliverNotification(
   const channels = notification.channels ?? deps.channelOrder;
   const history = claimed.attempts.map(toAttemptResult);
   let lastChannel: Channel | null = notification.lastChannel;
-  if (isExpired(deps, notification))
+  if (isExpired(deps, notification)) {
     return expire(deps, notification, expiredReason(notification.expiresAt!), lastChannel);
+  }
 
   for (;;) {
     const step = nextStep({
@@ -102,13 +96,14 @@ export async function deliverNotification(
     switch (step.type) {
       case "sent": {
         // Reached when an earlier worker recorded the success but died before marking it.
-        const marked = await notifications.markSent(notificationId, workerId, step.channel);
+        const marked = await deliveries.markSent(notificationId, workerId, step.channel);
         if (!marked) return "lease_lost";
+        deps.events.publish({ type: "updated", id: notificationId, status: "sent" });
         reportSent(deps, notification, step.channel, log.round);
         return "sent";
       }
       case "fail": {
-        const marked = await notifications.markFailed(notificationId, workerId, step.reason, lastChannel);
+        const marked = await markFailed(deps, notificationId, step.reason, lastChannel);
         deps.logger.warn(
           { ...log, channel: lastChannel, outcome: "failed", reason: step.reason },
           "notification failed",
@@ -118,33 +113,26 @@ export async function deliverNotification(
       case "retry": {
         const next = await nextRoundTime(deps, notification, step.delaySeconds);
         if (next.kind === "expires") return expire(deps, notification, next.reason, lastChannel);
-        const delaySeconds = next.delaySeconds;
-        const scheduledAt = await notifications.scheduleRetry(
+        const { delaySeconds } = next;
+        const scheduled = await deliveries.scheduleRetry(
           notificationId,
           workerId,
           notification.retryCount + 1,
           delaySeconds,
           lastChannel,
         );
-        if (!scheduledAt) return "lease_lost";
+        if (!scheduled) return "lease_lost";
+        deps.events.publish({ type: "updated", id: notificationId, status: "pending" });
         deps.logger.info(
           { ...log, channel: lastChannel, outcome: "retry_scheduled", delaySeconds },
           "round failed",
         );
-        // A lost job is found again by the sweeper once the retry is due, so a failure here is only logged.
-        await deps.scheduler
-          .schedule([{ notificationId, round: step.round, delaySeconds }])
-          .catch((error: Error) =>
-            deps.logger.warn(
-              { ...log, channel: lastChannel, outcome: "retry_scheduled", err: error.message },
-              "could not queue the retry; the sweeper will",
-            ),
-          );
+        deps.wakeIn?.(delaySeconds);
         return "retry_scheduled";
       }
       case "try": {
         if (deps.stopping?.()) {
-          await notifications.release(notificationId, workerId);
+          await deliveries.release(notificationId, workerId);
           return "released";
         }
         if (isExpired(deps, notification)) {
@@ -178,6 +166,17 @@ export async function deliverNotification(
   }
 }
 
+async function markFailed(
+  deps: DeliverDeps,
+  notificationId: number,
+  reason: string,
+  lastChannel: Channel | null,
+): Promise<boolean> {
+  const marked = await deps.deliveries.markFailed(notificationId, deps.workerId, reason, lastChannel);
+  if (marked) deps.events.publish({ type: "updated", id: notificationId, status: "failed" });
+  return marked;
+}
+
 function isExpired(deps: DeliverDeps, notification: StoredNotification): boolean {
   return hasExpired(notification.expiresAt, deps.clock?.() ?? new Date());
 }
@@ -189,7 +188,8 @@ async function expire(
   reason: string,
   lastChannel: Channel | null,
 ): Promise<DeliveryResult> {
-  const marked = await deps.notifications.markExpired(notification.id, deps.workerId, reason, lastChannel);
+  const marked = await deps.deliveries.markExpired(notification.id, deps.workerId, reason, lastChannel);
+  if (marked) deps.events.publish({ type: "updated", id: notification.id, status: "expired" });
   deps.logger.info(
     { notificationId: notification.id, round: notification.retryCount + 1, outcome: "expired", reason },
     "notification expired",
@@ -241,7 +241,7 @@ function reportSent(
  * have the message), so no attempt stays in progress and another worker takes over now.
  */
 export async function abandonDeliveries(deps: DeliverDeps): Promise<number> {
-  return deps.notifications.abandon(
+  return deps.deliveries.abandon(
     deps.workerId,
     "the worker shut down before the provider answered; the provider may or may not have received it",
   );
@@ -275,7 +275,8 @@ async function attemptChannel(
   const log = { notificationId: notification.id, channel, round };
   const provider = deps.providers.get(channel);
   const skip = async (cause: SkipCause, reason: string): Promise<AttemptResult> => {
-    await deps.attempts.recordSkipped(notification.id, round, channel, cause, reason);
+    await deps.deliveries.recordSkipped(notification.id, round, channel, cause, reason);
+    deps.events.publish({ type: "attempt", id: notification.id, channel, status: "skipped" });
     deps.logger.info({ ...log, outcome: "skipped", reason }, "channel skipped");
     return { channel, round, result: "skipped", cause };
   };
@@ -294,7 +295,7 @@ async function attemptChannel(
   if (openReason)
     return skip("circuit_open", `${provider.vendor} is paused after a configuration error: ${openReason}`);
 
-  const attemptId = await deps.attempts.startUnderLease(
+  const attemptId = await deps.deliveries.startAttempt(
     notification.id,
     round,
     channel,
@@ -302,6 +303,7 @@ async function attemptChannel(
     deps.leaseSeconds,
   );
   if (attemptId === null) return "lease_lost";
+  deps.events.publish({ type: "attempt", id: notification.id, channel, status: "in_progress" });
   const startedAt = performance.now();
   const outcome = await sendWithTimeout(
     provider,
@@ -310,13 +312,15 @@ async function attemptChannel(
   );
   if (outcome.kind === "sent") {
     // Recording the success and ending the notification is one statement: this is the hot path.
-    const marked = await deps.attempts.finishSent(
+    const marked = await deps.deliveries.finishSent(
       attemptId,
       outcome,
       notification.id,
       deps.workerId,
       channel,
     );
+    deps.events.publish({ type: "attempt", id: notification.id, channel, status: "sent" });
+    if (marked) deps.events.publish({ type: "updated", id: notification.id, status: "sent" });
     deps.logger.info(
       { ...log, outcome: "sent", durationMs: Math.round(performance.now() - startedAt) },
       "delivered to provider",
@@ -326,7 +330,8 @@ async function attemptChannel(
     if (!marked) return "lease_lost";
     return toAttemptResultFromOutcome(channel, round, outcome);
   }
-  await deps.attempts.finish(attemptId, outcome);
+  await deps.deliveries.finishFailed(attemptId, outcome);
+  deps.events.publish({ type: "attempt", id: notification.id, channel, status: "failed" });
   const durationMs = Math.round(performance.now() - startedAt);
   deps.logger.info(
     { ...log, outcome: outcome.kind, code: outcome.code, reason: outcome.reason, durationMs },

@@ -5,21 +5,21 @@
  */
 import { ConflictError, NotFoundError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { AttemptsRepository } from "../db/attempts-repository.js";
-import type { NotificationsRepository, StoredNotification } from "../db/notifications-repository.js";
-import type { DeliveryScheduler } from "./ports.js";
+import type { StoredNotification } from "../core/model.js";
+import type { AttemptReader, NotificationEventPublisher, NotificationStore, WorkWakeUps } from "./ports.js";
 
 export interface NotificationActionDeps {
-  notifications: NotificationsRepository;
-  attempts: AttemptsRepository;
-  scheduler: DeliveryScheduler;
+  notifications: NotificationStore;
+  attempts: AttemptReader;
+  wakeUps: WorkWakeUps;
+  notificationEvents: NotificationEventPublisher;
   logger: Logger;
   /** An attempt in progress for longer than this was left by a dead worker (config.leaseSeconds). */
   leaseSeconds: number;
 }
 
 /**
- * A failed or cancelled notification goes back to pending and is queued at once, for a fresh
+ * A failed or cancelled notification goes back to pending, due now, for a fresh
  * series of rounds: channels that failed permanently before are tried again and MAX_RETRIES
  * counts from this round. Past attempts stay in its timeline.
  */
@@ -29,20 +29,9 @@ export async function retryNotification(
 ): Promise<StoredNotification> {
   const retried = await deps.notifications.retryManually(id, deps.leaseSeconds);
   if (!retried) throw await refusal(deps, id, "retried");
-  const round = retried.historyFromRound;
-  const log = { notificationId: id, round };
-  try {
-    // A cancelled notification resumes the round it was waiting for, whose delayed job may still
-    // be queued for later: drop it so the round is queued for now.
-    await deps.scheduler.unschedule(id, round);
-    await deps.scheduler.schedule([{ notificationId: id, round, delaySeconds: 0 }]);
-  } catch (error) {
-    deps.logger.warn(
-      { ...log, err: (error as Error).message },
-      "could not queue the retry; the sweeper will",
-    );
-  }
-  deps.logger.info(log, "notification retried by hand");
+  deps.wakeUps.wake();
+  deps.notificationEvents.publish({ type: "updated", id, status: retried.status });
+  deps.logger.info({ notificationId: id, round: retried.historyFromRound }, "notification retried by hand");
   return retried;
 }
 
@@ -53,8 +42,7 @@ export async function cancelNotification(
 ): Promise<StoredNotification> {
   const cancelled = await deps.notifications.cancel(id);
   if (!cancelled) throw await refusal(deps, id, "cancelled");
-  // Tidiness only: a job left in the queue finds nothing to claim.
-  await deps.scheduler.unschedule(id, cancelled.retryCount + 1).catch(() => {});
+  deps.notificationEvents.publish({ type: "updated", id, status: cancelled.status });
   deps.logger.info({ notificationId: id }, "notification cancelled by hand");
   return cancelled;
 }

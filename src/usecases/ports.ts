@@ -1,21 +1,88 @@
-/** What the use cases need from the outside world, as interfaces the adapters implement. */
+/**
+ * What the use cases need from the outside world, as interfaces the adapters implement: the
+ * PostgreSQL repositories, Redis or in-process signals. Use cases never name an adapter's class,
+ * so they can run against small in-memory fakes as well as the real database.
+ */
+import type {
+  Channel,
+  NewNotification,
+  NotificationFilter,
+  StoredAttempt,
+  StoredNotification,
+  UserProfile,
+} from "../core/model.js";
+import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
 
-export interface ScheduledDelivery {
-  notificationId: number;
-  round: number;
-  delaySeconds: number;
+/** The notifications as records: created, read, listed, stopped or resumed by hand, pruned. */
+export interface NotificationStore {
+  create(notification: NewNotification): Promise<StoredNotification>;
+  /** Like create, sharing one INSERT with the other creates of the same moment; never in a transaction. */
+  createBatched(notification: NewNotification): Promise<StoredNotification>;
+  findById(id: number): Promise<StoredNotification | null>;
+  list(
+    filter: NotificationFilter,
+    page: { limit: number; offset: number },
+  ): Promise<{ count: number; results: StoredNotification[] }>;
+  /** A pending notification ends cancelled; null when it is not pending. */
+  cancel(id: number): Promise<StoredNotification | null>;
+  /** A failed or cancelled one is pending again and due now; null when that is refused. */
+  retryManually(id: number, inFlightSeconds: number): Promise<StoredNotification | null>;
+  deleteFinishedOlderThan(days: number, limit: number): Promise<number>;
 }
 
-export interface DeliveryScheduler {
-  /** Queues now and resolves once the queue has them; rejects when the queue is unreachable. */
-  schedule(deliveries: ScheduledDelivery[]): Promise<void>;
-  /** Queues in the background; never throws. PostgreSQL already holds the notification. */
-  scheduleSoon(delivery: ScheduledDelivery): void;
-  /**
-   * Drops the queued job of one round, if any and not running. Lets a cancelled notification
-   * leave the queue, and a resumed one be queued for now instead of its old time.
-   */
-  unschedule(notificationId: number, round: number): Promise<void>;
+export interface AttemptReader {
+  listForNotification(notificationId: number): Promise<StoredAttempt[]>;
+  listForNotifications(notificationIds: number[]): Promise<Map<number, StoredAttempt[]>>;
+}
+
+export interface UserReader {
+  findById(id: number): Promise<UserProfile | null>;
+}
+
+/**
+ * What a worker does to a notification it holds, every call guarded by its lease (`owner`): a
+ * call whose lease was lost (taken over, or cancelled meanwhile) changes nothing and says so.
+ */
+export interface DeliveryStore {
+  recordSkipped(
+    notificationId: number,
+    round: number,
+    channel: Channel,
+    cause: string,
+    reason: string,
+  ): Promise<void>;
+  /** The new attempt's id, or null when the lease was lost. */
+  startAttempt(
+    notificationId: number,
+    round: number,
+    channel: Channel,
+    owner: string,
+    leaseSeconds: number,
+  ): Promise<number | null>;
+  /** Records the success and ends the notification sent; false when the lease was lost. */
+  finishSent(
+    attemptId: number,
+    outcome: SentOutcome,
+    notificationId: number,
+    owner: string,
+    channel: Channel,
+  ): Promise<boolean>;
+  finishFailed(attemptId: number, outcome: FailureOutcome): Promise<void>;
+  markSent(id: number, owner: string, channel: Channel): Promise<boolean>;
+  markFailed(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean>;
+  /** Ends it expired (its expires_at passed, or would before its next round); false when the lease was lost. */
+  markExpired(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean>;
+  /** Counts the round and makes the notification due again in `delaySeconds`; false when the lease was lost. */
+  scheduleRetry(
+    id: number,
+    owner: string,
+    retryCount: number,
+    delaySeconds: number,
+    lastChannel: Channel | null,
+  ): Promise<boolean>;
+  release(id: number, owner: string): Promise<void>;
+  /** Frees everything `owner` holds and records its calls in flight as interrupted; how many. */
+  abandon(owner: string, reason: string): Promise<number>;
 }
 
 /** A change to a notification or one of its attempts, as announced to watchers. */

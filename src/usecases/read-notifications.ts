@@ -1,13 +1,17 @@
 import { NotFoundError } from "../core/errors.js";
-import type { Channel, NotificationStatus, UserProfile } from "../core/model.js";
-import type { AttemptsRepository, StoredAttempt } from "../db/attempts-repository.js";
-import type { NotificationsRepository, StoredNotification } from "../db/notifications-repository.js";
-import type { UsersRepository } from "../db/users-repository.js";
+import type {
+  Channel,
+  NotificationStatus,
+  StoredAttempt,
+  StoredNotification,
+  UserProfile,
+} from "../core/model.js";
+import type { AttemptReader, NotificationStore, UserReader } from "./ports.js";
 
 export interface ReadDeps {
-  notifications: NotificationsRepository;
-  attempts: AttemptsRepository;
-  users: UsersRepository;
+  notifications: NotificationStore;
+  attempts: AttemptReader;
+  users: UserReader;
 }
 
 export type NotificationWithAttempts = StoredNotification & { attempts: StoredAttempt[] };

@@ -205,11 +205,15 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
   });
 
   describe("send and status", () => {
-    it("stores the notification, queues its delivery, and shows it", async () => {
+    it("stores the notification due now, wakes the workers, and shows it", async () => {
       const user = JSON.parse(
         (await cli("users", "create", "--email", "send@example.com", "--password", "correct horse", "--json"))
           .stdout,
       );
+      const listener = new Redis(TEST_REDIS_URL);
+      const wakeUps: string[] = [];
+      listener.on("message", (channel: string) => wakeUps.push(channel));
+      await listener.subscribe(`${env.REDIS_PREFIX}:work-due`);
       const sent = await cli(
         "send",
         "--user",
@@ -238,11 +242,15 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
         [notification.id],
       );
       expect(rows[0]).toEqual({ user_id: user.id, status: "pending", channels: ["email", "sms"] });
-      const redis = new Redis(TEST_REDIS_URL);
+      const { rows: due } = await db.query(
+        "SELECT next_attempt_at <= now() AS due FROM notifications WHERE id = $1",
+        [notification.id],
+      );
+      expect(due[0]).toEqual({ due: true });
       try {
-        expect(await redis.exists(`${env.REDIS_PREFIX}:deliveries:n${notification.id}-r1`)).toBe(1);
+        await expect.poll(() => wakeUps.length).toBeGreaterThanOrEqual(1);
       } finally {
-        redis.disconnect();
+        listener.disconnect();
       }
 
       const human = await cli("status", String(notification.id));

@@ -39,7 +39,7 @@ describe("the long-running commands", () => {
       NODE_ENV: "development",
       HOST: "127.0.0.1",
       PORT: String(port),
-      SWEEP_INTERVAL_SECONDS: "1",
+      POLL_INTERVAL_SECONDS: "1",
     };
     const serve = spawnCli(["serve"], env);
     cleanups.push(async () => {

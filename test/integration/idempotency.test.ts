@@ -69,7 +69,6 @@ describe("Idempotency-Key on POST /api/notifications/", () => {
     expect(viaAlias.statusCode).toBe(201);
     expect(viaAlias.json().id).toBe(first.json().id);
 
-    await service.worker?.sweep();
     expect(smsRu.requests.filter((r) => r.fields.msg === "pay 100")).toHaveLength(1);
   });
 

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCore } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/core/logger.js";
+import { createNotification } from "../../src/usecases/create-notification.js";
+import { cancelNotification } from "../../src/usecases/notification-actions.js";
 import { TEST_REDIS_URL } from "../support/databases.js";
 import { type EventStreamReader, readEventStream } from "../support/event-stream.js";
 import { FakeSmsRu } from "../support/fake-sms-ru.js";
@@ -78,13 +80,12 @@ describe("live updates over server-sent events", () => {
     // Another process (a CLI, another API) with connections of its own, on the same deployment.
     const elsewhere = createCore(parseConfig(service.env), silentLogger, 1);
     try {
-      const created = await elsewhere.notifications.create({
-        userId,
+      const created = await createNotification(elsewhere, {
+        user: userId,
         message: "from elsewhere",
-        subject: null,
         channels: ["sms"],
       });
-      await elsewhere.notifications.cancel(created.id);
+      await cancelNotification({ ...elsewhere, leaseSeconds: elsewhere.config.leaseSeconds }, created.id);
       for (const watcher of [reader, other]) {
         await watcher.waitFor("the creation", (e) => e.event === "created" && e.data.id === created.id);
         await watcher.waitFor("the cancel", (e) => e.data.id === created.id && e.data.status === "cancelled");

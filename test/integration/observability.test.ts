@@ -86,9 +86,9 @@ describe("/healthz, /readyz and /metrics", () => {
     expect(attempts("email", "skipped", "not_configured")).toBe(1);
     expect(value("notifications_pending")).toBe(1);
     expect(value("notifications_waiting_for_retry")).toBe(1);
-    expect(value("queue_jobs", { state: "delayed" })).toBe(1);
-    expect(value("queue_jobs", { state: "waiting" })).toBe(0);
-    expect(value("queue_jobs", { state: "active" })).toBe(0);
+    expect(value("queue_notifications", { state: "scheduled" })).toBe(1);
+    expect(value("queue_notifications", { state: "due" })).toBe(0);
+    expect(value("queue_notifications", { state: "held" })).toBe(0);
     expect(value("metrics_source_up", { source: "postgres" })).toBe(1);
     expect(value("metrics_source_up", { source: "redis" })).toBe(1);
 
@@ -152,13 +152,14 @@ describe("/readyz and /metrics when a dependency is down", () => {
     };
   };
 
-  it("answers 503 naming Redis when Redis does not answer, and leaves Redis' series out of /metrics", async () => {
+  it("stays ready but says degraded when Redis does not answer, and leaves Redis' series out of /metrics", async () => {
     const down = await appWith({ REDIS_URL: "redis://127.0.0.1:1" });
     try {
       const response = await down.app.inject({ method: "GET", url: "/readyz" });
-      expect(response.statusCode).toBe(503);
+      // Redis is not needed to accept or deliver: a load balancer must keep sending requests.
+      expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({
-        status: "unavailable",
+        status: "degraded",
         checks: { postgres: { status: "ok" }, redis: { status: "failed" } },
         channels: { sms: "sandbox", email: "sandbox", telegram: "sandbox" },
         delivery_sandbox: true,
@@ -166,7 +167,8 @@ describe("/readyz and /metrics when a dependency is down", () => {
       const samples = parsePrometheusText((await down.app.inject({ method: "GET", url: "/metrics" })).body);
       expect(sampleValue(samples, `${M}metrics_source_up`, { source: "redis" })).toBe(0);
       expect(sampleValue(samples, `${M}metrics_source_up`, { source: "postgres" })).toBe(1);
-      expect(sampleValue(samples, `${M}queue_jobs`, { state: "waiting" })).toBeUndefined();
+      expect(sampleValue(samples, `${M}delivery_latency_seconds_count`, { channel: "sms" })).toBeUndefined();
+      expect(sampleValue(samples, `${M}queue_notifications`, { state: "due" })).toBe(0);
       expect(sampleValue(samples, `${M}notifications_created_total`)).toBe(0);
     } finally {
       await down.close();

@@ -49,8 +49,19 @@ describe("scheduling, expiry and quiet hours", () => {
       telegram_id: String(nextChat++),
       ...fields,
     });
-  const deliver = (id: number, clock?: () => Date) =>
-    deliverNotification({ ...runtime.deliverDeps, ...(clock ? { clock } : {}) }, id);
+  /** Claims what is due as a worker would, runs the round of `id`, and hands the others back. */
+  const deliver = async (id: number, clock?: () => Date) => {
+    const { deliveries, workerId, leaseSeconds } = runtime.deliverDeps;
+    const batch = await manual.core.deliveries.claimDue(workerId, leaseSeconds, 1_000);
+    const mine = batch.deliveries.find((claimed) => claimed.notification.id === id);
+    await Promise.all(
+      batch.deliveries
+        .filter((claimed) => claimed !== mine)
+        .map((claimed) => deliveries.release(claimed.notification.id, workerId)),
+    );
+    if (!mine) return "not_due";
+    return deliverNotification({ ...runtime.deliverDeps, ...(clock ? { clock } : {}) }, mine);
+  };
   const list = async (service: TestService, query: string) =>
     (await service.inject({ method: "GET", url: `/api/notifications/?${query}` }))
       .json()

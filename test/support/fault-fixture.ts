@@ -63,7 +63,7 @@ export class FaultFixture {
       CHANNEL_ORDER: "sms",
       PROVIDER_TIMEOUT_SECONDS: "8",
       LEASE_SECONDS: "9",
-      SWEEP_INTERVAL_SECONDS: "1",
+      POLL_INTERVAL_SECONDS: "1",
       RETRY_DELAY_SECONDS: "1",
       SHUTDOWN_GRACE_SECONDS: "10",
       ...options.env,

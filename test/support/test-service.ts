@@ -68,7 +68,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     REDIS_PREFIX: uniqueName("ns-test"),
     LOG_LEVEL: "silent",
     RETRY_DELAY_SECONDS: "0.2",
-    SWEEP_INTERVAL_SECONDS: "1",
+    POLL_INTERVAL_SECONDS: "1",
     PROVIDER_TIMEOUT_SECONDS: "3",
     API_KEYS: "test-api-key-0123456789",
     API_KEY_CACHE_SECONDS: "0",

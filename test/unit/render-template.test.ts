@@ -37,7 +37,11 @@ describe("rendering a template", () => {
       createdAt: new Date(0),
       updatedAt: new Date(0),
     });
-  const render = async (locales: object, data: Record<string, unknown>, channels = ["sms", "email", "telegram"] as const) =>
+  const render = async (
+    locales: object,
+    data: Record<string, unknown>,
+    channels = ["sms", "email", "telegram"] as const,
+  ) =>
     renderTemplate(liquid, await compiled(locales), null, channels, { data, user }, { maxTextLength: 100 });
 
   it("escapes values in HTML bodies only, and lets | raw through", async () => {

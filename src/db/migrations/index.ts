@@ -5,7 +5,8 @@ import { outbox } from "./004-outbox.js";
 import { metricsIndexes } from "./005-metrics-indexes.js";
 import { dashboard } from "./006-dashboard.js";
 import { retention } from "./007-retention.js";
-import { templatesAndScheduling } from "./008-templates-and-scheduling.js";
+import { maintenanceSchedule } from "./008-maintenance-schedule.js";
+import { templatesAndScheduling } from "./009-templates-and-scheduling.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -16,5 +17,6 @@ export const migrations: { name: string; sql: string }[] = [
   metricsIndexes,
   dashboard,
   retention,
+  maintenanceSchedule,
   templatesAndScheduling,
 ];

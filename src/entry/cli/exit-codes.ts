@@ -1,4 +1,4 @@
-/** The CLI's exit codes, as the README documents them. */
+/** The CLI's exit codes, as docs/api.md (Command line) documents them. */
 export const EXIT_OK = 0;
 /** The command ran and failed: invalid input, not found, a dependency down, bad configuration. */
 export const EXIT_FAILURE = 1;

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { createNotification } from "../../usecases/create-notification.js";
 import { deleteOldNotifications } from "../../usecases/delete-old-notifications.js";
-import type { ScheduledDelivery } from "../../usecases/ports.js";
 import { getNotification, type NotificationWithAttempts } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
 import { parseDays, parseId } from "./arguments.js";
@@ -19,35 +18,15 @@ export function addNotificationCommands(program: Command, io: Io): void {
     .option("--json", "print the notification as JSON")
     .action(async (options) => {
       const notification = await withCore(async (core) => {
-        // The use case queues in the background; a one-shot command must see the queueing finish
-        // before it closes the connection, so it queues through a scheduler it can wait for.
-        const queued: Promise<void>[] = [];
-        const connected = await redisReady(core);
-        const scheduler = {
-          schedule: (deliveries: ScheduledDelivery[]) => core.scheduler.schedule(deliveries),
-          unschedule: (notificationId: number, round: number) =>
-            core.scheduler.unschedule(notificationId, round),
-          scheduleSoon: (delivery: ScheduledDelivery) => {
-            if (connected) queued.push(core.scheduler.schedule([delivery]));
-            else queued.push(Promise.reject(new Error("Redis did not answer")));
-          },
-        };
-        const created = await createNotification(
-          { ...core, scheduler },
-          {
-            user: options.user,
-            message: options.message,
-            subject: options.subject ?? null,
-            channels: options.channels === undefined ? null : splitList(options.channels),
-          },
-        );
-        const [result] = await Promise.allSettled(queued);
-        if (result?.status === "rejected") {
-          io.err(
-            `warning: could not queue notification ${created.id} now (${(result.reason as Error).message}); it is stored, and a worker's sweeper will queue it`,
-          );
-        }
-        return created;
+        // A fresh connection is not ready yet, and a wake-up sent before it is lost: wait for it a
+        // moment, so a worker starts at once. Without Redis a worker finds it at its next poll.
+        await redisReady(core);
+        return createNotification(core, {
+          user: options.user,
+          message: options.message,
+          subject: options.subject ?? null,
+          channels: options.channels === undefined ? null : splitList(options.channels),
+        });
       });
       if (options.json) return printJson(io, serializeNotification(notification, []));
       io.out(`Created notification ${notification.id} (pending); a worker will deliver it.`);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { CHANNELS, type Channel } from "../../core/model.js";
 import type { HttpDeps } from "./http-app.js";
 
-/** How long /readyz waits for PostgreSQL and for Redis before calling it failed. */
+/** How long /readyz waits for PostgreSQL and for Redis before calling either failed. */
 const READINESS_TIMEOUT_MS = 2_000;
 
 type CheckResult = { status: "ok"; latency_ms: number } | { status: "failed"; error: string };
@@ -18,7 +18,6 @@ export const observabilityRoutes: FastifyPluginAsync<HttpDeps> = async (app, { c
     metrics ??= import("../../metrics/prometheus-metrics.js").then(({ createPrometheusMetrics }) =>
       createPrometheusMetrics({
         stats: () => core.deliveryStats.read(),
-        queueCounts: () => core.scheduler.counts(),
         latency: () => core.deliveryLatency.read(),
       }),
     );
@@ -32,13 +31,16 @@ export const observabilityRoutes: FastifyPluginAsync<HttpDeps> = async (app, { c
       check(() => core.pool.query("SELECT 1")),
       check(() => core.redis.ping()),
     ]);
-    const ready = postgres.status === "ok" && redis.status === "ok";
-    if (!ready) request.log.warn({ postgres, redis }, "not ready");
+    // Redis only speeds things up (wake-ups, live events, shared limits): without it the API still
+    // accepts and the workers still deliver, so it degrades readiness without failing it.
+    const ready = postgres.status === "ok";
+    if (!ready || redis.status !== "ok")
+      request.log.warn({ postgres, redis }, ready ? "degraded" : "not ready");
     const channels = Object.fromEntries(
       CHANNELS.map((channel) => [channel, channelState(channel)]),
     ) as Record<Channel, string>;
     return reply.code(ready ? 200 : 503).send({
-      status: ready ? "ok" : "unavailable",
+      status: !ready ? "unavailable" : redis.status === "ok" ? "ok" : "degraded",
       checks: { postgres, redis },
       channels,
       delivery_sandbox: config.deliverySandbox,

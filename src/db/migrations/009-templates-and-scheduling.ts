@@ -7,7 +7,7 @@
  *   `expired`. A scheduled notification is only a pending row whose next_attempt_at is later.
  */
 export const templatesAndScheduling = {
-  name: "008-templates-and-scheduling",
+  name: "009-templates-and-scheduling",
   sql: `
 CREATE TABLE templates (
   key text PRIMARY KEY,

@@ -1,0 +1,387 @@
+/**
+ * The statements a worker runs while it delivers, every one guarded by its lease: claiming due
+ * notifications, starting and finishing attempts, and ending a round (sent, failed, a retry
+ * later, or handed back). PostgreSQL is the queue: a pending notification whose next_attempt_at
+ * has come and that no live worker holds is the job, and nothing else keeps a copy of that.
+ */
+import type { Channel, ClaimedDelivery } from "../core/model.js";
+import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
+import { prepared, type Queryable } from "./database.js";
+import {
+  type AttemptRow,
+  type NotificationRow,
+  notificationColumnsOf,
+  toAttempt,
+  toNotification,
+  toRecipient,
+  type UserRow,
+} from "./rows.js";
+import { runAsIfAlone, TickBatcher } from "./tick-batcher.js";
+
+/** What one claim took, and how long until the next notification not yet due becomes due. */
+export interface ClaimedBatch {
+  deliveries: ClaimedDelivery[];
+  /** Seconds on PostgreSQL's clock until the earliest pending notification is due; null if none is. */
+  nextDueInSeconds: number | null;
+}
+
+type AttemptJson = Omit<AttemptRow, "started_at" | "finished_at"> & {
+  started_at: string;
+  finished_at: string | null;
+};
+
+type ClaimedRow = (NotificationRow | { [K in keyof NotificationRow]: null }) & {
+  recipient: UserRow | null;
+  attempts: AttemptJson[] | null;
+  interrupted: number | null;
+  next_due_in_seconds: number | null;
+};
+
+interface AttemptStart {
+  notificationId: number;
+  round: number;
+  channel: Channel;
+  owner: string;
+  leaseSeconds: number;
+}
+
+interface SentFinish {
+  attemptId: number;
+  outcome: SentOutcome;
+  notificationId: number;
+  owner: string;
+  channel: Channel;
+}
+
+export class DeliveriesRepository {
+  private readonly startBatcher = new TickBatcher<AttemptStart, number | null>((starts) =>
+    runAsIfAlone(
+      starts,
+      (start) => start.notificationId,
+      (batch) => this.startManyUnderLease(batch),
+    ),
+  );
+  private readonly finishSentBatcher = new TickBatcher<SentFinish, boolean>((finishes) =>
+    runAsIfAlone(
+      finishes,
+      (finish) => finish.notificationId,
+      (batch) => this.finishManySent(batch),
+    ),
+  );
+
+  constructor(private readonly db: Queryable) {}
+
+  /**
+   * Takes up to `limit` due notifications for `owner`, oldest due first, and in the same statement
+   * reads their recipients and attempts, closes the attempts a dead worker left in progress, and
+   * says when the next notification not yet due will be. SKIP LOCKED passes over rows another
+   * transaction is changing (a cancel, another worker's claim), so workers never wait on each
+   * other; a lease that lapsed (its worker died) makes its notification due again.
+   */
+  async claimDue(owner: string, leaseSeconds: number, limit: number): Promise<ClaimedBatch> {
+    const { rows } = await this.db.query<ClaimedRow>(
+      prepared(
+        "claim-due-notifications",
+        `WITH claimable AS (
+         SELECT id FROM notifications
+         WHERE status = 'pending' AND next_attempt_at <= now()
+           AND (lease_expires_at IS NULL OR lease_expires_at < now())
+         ORDER BY next_attempt_at
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE notifications n
+           SET lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
+         FROM claimable c
+         WHERE n.id = c.id
+         RETURNING ${notificationColumnsOf("n")}),
+       interrupted AS (
+         UPDATE attempts SET status = 'interrupted', finished_at = now(),
+           error = 'the worker stopped during this attempt; the provider may or may not have received it'
+         WHERE notification_id IN (SELECT id FROM claimed) AND status = 'in_progress'
+         RETURNING notification_id),
+       taken AS (
+         SELECT claimed.*,
+           (SELECT row_to_json(u) FROM (SELECT id, email, first_name, last_name, phone_number, telegram_id
+              FROM users WHERE id = claimed.user_id) u) AS recipient,
+           (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts,
+           (SELECT count(*)::integer FROM interrupted i WHERE i.notification_id = claimed.id) AS interrupted
+         FROM claimed)
+       SELECT taken.*, next_due.next_due_in_seconds
+       FROM (SELECT extract(epoch FROM min(next_attempt_at) - now())::float8 AS next_due_in_seconds
+               FROM notifications WHERE status = 'pending' AND next_attempt_at > now()) next_due
+       LEFT JOIN taken ON true`,
+        [owner, leaseSeconds, limit],
+      ),
+    );
+    const deliveries: ClaimedDelivery[] = [];
+    for (const row of rows) if (row.id !== null) deliveries.push(toClaimedDelivery(row as ClaimedRowTaken));
+    return { deliveries, nextDueInSeconds: rows[0]?.next_due_in_seconds ?? null };
+  }
+
+  async recordSkipped(
+    notificationId: number,
+    round: number,
+    channel: Channel,
+    cause: string,
+    reason: string,
+  ): Promise<void> {
+    await this.db.query(
+      prepared(
+        "record-skipped-attempt",
+        `INSERT INTO attempts (notification_id, round, channel, status, error_kind, error, finished_at)
+       VALUES ($1, $2, $3, 'skipped', $4, $5, now())`,
+        [notificationId, round, channel, cause, reason],
+      ),
+    );
+  }
+
+  /**
+   * Records an attempt as in progress under the worker's lease, in one statement; null when the
+   * lease was lost (taken over after expiring, or the notification was cancelled). The lease is
+   * renewed only when less than half of it is left: the first attempt comes milliseconds after the
+   * claim, and rewriting the row then cost PostgreSQL a row version per delivery for nothing. A
+   * lease with more than half left cannot be taken over before the statement ends. Starts in the
+   * same tick share one statement.
+   */
+  startAttempt(
+    notificationId: number,
+    round: number,
+    channel: Channel,
+    owner: string,
+    leaseSeconds: number,
+  ): Promise<number | null> {
+    return this.startBatcher.add({ notificationId, round, channel, owner, leaseSeconds });
+  }
+
+  /**
+   * `status IS NOT DISTINCT FROM 'pending'` means `= 'pending'` here (status is never null), but
+   * keeps the planner from the indexes on pending rows only: with `=`, while the statistics lag
+   * behind a backlog that grew fast, an index of "few" pending rows looks cheaper than looking ids
+   * up, and each batch read every pending row (thousands, seen in the bench).
+   */
+  private async startManyUnderLease(starts: AttemptStart[]): Promise<(number | null)[]> {
+    const { rows } = await this.db.query<{ id: number; notification_id: number }>(
+      prepared(
+        "start-attempts-under-lease",
+        `WITH started AS (
+         SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::float8[])
+           WITH ORDINALITY AS s(notification_id, round, channel, owner, lease_seconds, position)),
+       renewed AS (
+         UPDATE notifications n SET lease_expires_at = now() + make_interval(secs => s.lease_seconds)
+         FROM started s
+         WHERE n.id = s.notification_id AND n.lease_owner = s.owner
+           AND n.status IS NOT DISTINCT FROM 'pending'
+           AND n.lease_expires_at < now() + make_interval(secs => s.lease_seconds / 2)
+         RETURNING n.id),
+       fresh AS (
+         SELECT n.id FROM notifications n JOIN started s ON n.id = s.notification_id
+         WHERE n.lease_owner = s.owner AND n.status IS NOT DISTINCT FROM 'pending'
+           AND n.lease_expires_at >= now() + make_interval(secs => s.lease_seconds / 2))
+       INSERT INTO attempts (notification_id, round, channel, status)
+       SELECT s.notification_id, s.round, s.channel, 'in_progress' FROM started s
+       WHERE s.notification_id IN (SELECT id FROM renewed UNION ALL SELECT id FROM fresh)
+       ORDER BY s.position
+       RETURNING id, notification_id`,
+        [
+          starts.map((start) => start.notificationId),
+          starts.map((start) => start.round),
+          starts.map((start) => start.channel),
+          starts.map((start) => start.owner),
+          starts.map((start) => start.leaseSeconds),
+        ],
+      ),
+    );
+    const attemptIds = new Map(rows.map((row) => [row.notification_id, row.id]));
+    return starts.map((start) => attemptIds.get(start.notificationId) ?? null);
+  }
+
+  /**
+   * Records a successful attempt and marks its notification sent, in one statement; false when
+   * the lease was lost meanwhile (the attempt is recorded all the same). Successes recorded in
+   * the same tick share one statement.
+   */
+  finishSent(
+    attemptId: number,
+    outcome: SentOutcome,
+    notificationId: number,
+    owner: string,
+    channel: Channel,
+  ): Promise<boolean> {
+    return this.finishSentBatcher.add({ attemptId, outcome, notificationId, owner, channel });
+  }
+
+  private async finishManySent(finishes: SentFinish[]): Promise<boolean[]> {
+    const { rows } = await this.db.query<{ id: number }>(
+      prepared(
+        "finish-attempts-sent",
+        `WITH finished AS (
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::bigint[], $5::text[], $6::text[])
+           AS f(attempt_id, provider_message_id, details, notification_id, owner, channel)),
+       attempt AS (
+         UPDATE attempts a
+           SET status = 'sent', provider_message_id = f.provider_message_id, details = f.details,
+               finished_at = now()
+         FROM finished f WHERE a.id = f.attempt_id)
+       UPDATE notifications n
+         SET status = 'sent', last_channel = f.channel, sent_at = now(), next_attempt_at = NULL,
+             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       FROM finished f
+       WHERE n.id = f.notification_id AND n.lease_owner = f.owner
+         AND n.status IS NOT DISTINCT FROM 'pending'
+       RETURNING n.id`,
+        [
+          finishes.map((finish) => finish.attemptId),
+          finishes.map((finish) => finish.outcome.providerMessageId),
+          finishes.map((finish) => (finish.outcome.details ? JSON.stringify(finish.outcome.details) : null)),
+          finishes.map((finish) => finish.notificationId),
+          finishes.map((finish) => finish.owner),
+          finishes.map((finish) => finish.channel),
+        ],
+      ),
+    );
+    const marked = new Set(rows.map((row) => row.id));
+    return finishes.map((finish) => marked.has(finish.notificationId));
+  }
+
+  /** Records an attempt that did not deliver. */
+  async finishFailed(attemptId: number, outcome: FailureOutcome): Promise<void> {
+    await this.db.query(
+      prepared(
+        "finish-attempt-failed",
+        `UPDATE attempts SET status = 'failed', error_kind = $2, provider_code = $3, error = $4,
+         retry_after_seconds = $5, details = $6, finished_at = now()
+       WHERE id = $1`,
+        [
+          attemptId,
+          outcome.kind,
+          outcome.code,
+          outcome.reason,
+          outcome.kind === "rate_limited" ? outcome.retryAfterSeconds : null,
+          outcome.details ? JSON.stringify(outcome.details) : null,
+        ],
+      ),
+    );
+  }
+
+  /** For a success an earlier worker recorded on the attempt but died before marking the notification. */
+  async markSent(id: number, owner: string, channel: Channel): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE notifications
+         SET status = 'sent', last_channel = $3, sent_at = now(), next_attempt_at = NULL,
+             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+      [id, owner, channel],
+    );
+    return rowCount === 1;
+  }
+
+  async markFailed(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      prepared(
+        "mark-failed",
+        `UPDATE notifications
+         SET status = 'failed', failure_reason = $3, last_channel = COALESCE($4, last_channel),
+             next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+        [id, owner, reason, lastChannel],
+      ),
+    );
+    return rowCount === 1;
+  }
+
+  /**
+   * Ends it as expired under the worker's lease: its expires_at passed (or would pass before its
+   * next round) with no channel having delivered it. No round is due any more.
+   */
+  async markExpired(
+    id: number,
+    owner: string,
+    reason: string,
+    lastChannel: Channel | null,
+  ): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      prepared(
+        "mark-expired",
+        `UPDATE notifications
+         SET status = 'expired', failure_reason = $3, last_channel = COALESCE($4, last_channel),
+             next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+        [id, owner, reason, lastChannel],
+      ),
+    );
+    return rowCount === 1;
+  }
+
+  /** Ends a failed round: counts the retry and makes the notification due again after the delay. */
+  async scheduleRetry(
+    id: number,
+    owner: string,
+    retryCount: number,
+    delaySeconds: number,
+    lastChannel: Channel | null,
+  ): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      prepared(
+        "schedule-retry",
+        `UPDATE notifications
+         SET retry_count = $3, next_attempt_at = now() + make_interval(secs => $4),
+             last_channel = COALESCE($5, last_channel),
+             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+        [id, owner, retryCount, delaySeconds, lastChannel],
+      ),
+    );
+    return rowCount === 1;
+  }
+
+  /** Gives a notification back without changing it, due as it was: e.g. a worker shutting down mid-round. */
+  async release(id: number, owner: string): Promise<void> {
+    await this.db.query(
+      "UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2",
+      [id, owner],
+    );
+  }
+
+  /**
+   * Gives back every notification `owner` holds and records its attempts in flight as interrupted,
+   * in one statement: for a worker that stops before its provider calls came back, so others may
+   * take the notifications over at once instead of after the lease.
+   */
+  async abandon(owner: string, reason: string): Promise<number> {
+    const { rows } = await this.db.query<{ count: number }>(
+      `WITH freed AS (
+         UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+         WHERE lease_owner = $1 AND status = 'pending' RETURNING id),
+       interrupted AS (
+         UPDATE attempts SET status = 'interrupted', finished_at = now(), error = $2
+         WHERE status = 'in_progress' AND notification_id IN (SELECT id FROM freed) RETURNING id)
+       SELECT count(*)::integer AS count FROM freed`,
+      [owner, reason],
+    );
+    return rows[0]?.count ?? 0;
+  }
+}
+
+type ClaimedRowTaken = NotificationRow & {
+  recipient: UserRow | null;
+  attempts: AttemptJson[] | null;
+  interrupted: number;
+};
+
+function toClaimedDelivery(row: ClaimedRowTaken): ClaimedDelivery {
+  return {
+    notification: toNotification(row),
+    recipient: row.recipient ? toRecipient(row.recipient) : null,
+    // The statement sees attempts as they were before it ran, so a closed one still reads in_progress.
+    attempts: (row.attempts ?? []).map((attempt) =>
+      toAttempt({
+        ...attempt,
+        status: attempt.status === "in_progress" ? "interrupted" : attempt.status,
+        started_at: new Date(attempt.started_at),
+        finished_at: attempt.finished_at ? new Date(attempt.finished_at) : null,
+      }),
+    ),
+    interrupted: row.interrupted,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Logger } from "../core/logger.js";
+import { deleteOldNotifications, type RetentionDeps } from "./delete-old-notifications.js";
+import { type ForgetKeysDeps, forgetExpiredIdempotencyKeys } from "./forget-expired-idempotency-keys.js";
+
+export interface HousekeepingDeps extends RetentionDeps, ForgetKeysDeps {
+  maintenance: { takeTurn(task: string, intervalSeconds: number): Promise<boolean> };
+  retentionDays: number;
+  logger: Logger;
+}
+
+// Expired keys are already ignored and old notifications only take space: deleting them need not
+// be frequent.
+export const HOUSEKEEPING_INTERVAL_SECONDS = 10 * 60;
+
+/**
+ * Deletes expired idempotency keys and, with RETENTION_DAYS, old finished notifications, when it is
+ * this deployment's turn: any number of workers may call it, and one of them does the work per
+ * interval. Failures are logged; the next turn tries again. True when this call took the turn.
+ */
+export async function runHousekeepingIfDue(deps: HousekeepingDeps): Promise<boolean> {
+  const { logger } = deps;
+  const turn = await deps.maintenance
+    .takeTurn("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS)
+    .catch(() => false);
+  if (!turn) return false;
+  await forgetExpiredIdempotencyKeys(deps).catch((error: Error) =>
+    logger.warn({ err: error.message }, "could not delete expired idempotency keys; will try again"),
+  );
+  if (deps.retentionDays > 0) {
+    await deleteOldNotifications(deps, deps.retentionDays)
+      .then((deleted) => {
+        if (deleted > 0)
+          logger.info({ deleted, retentionDays: deps.retentionDays }, "deleted old finished notifications");
+      })
+      .catch((error: Error) =>
+        logger.warn({ err: error.message }, "could not delete old notifications; will try again"),
+      );
+  }
+  return true;
+}

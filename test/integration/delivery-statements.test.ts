@@ -1,0 +1,153 @@
+/**
+ * The worker's statements: claiming due notifications from PostgreSQL (the queue), and starting
+ * and finishing attempts under the lease, batched per tick so that each caller still gets exactly
+ * what it would have got alone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestService, type TestService } from "../support/test-service.js";
+
+describe("batched delivery statements", () => {
+  let service: TestService;
+  let user: number;
+
+  beforeAll(async () => {
+    service = await startTestService({ worker: false });
+    ({ id: user } = await service.createUser({ email: "batch@example.com", password: "correct horse" }));
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  const createMany = (count: number) =>
+    Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        service.createNotification({ user, message: `batched ${i}` }).then((created) => created.id),
+      ),
+    );
+
+  const setDue = (id: number, sql: string) =>
+    service.core.pool.query(`UPDATE notifications SET next_attempt_at = ${sql} WHERE id = $1`, [id]);
+  const freeAll = () =>
+    service.core.pool.query(
+      "UPDATE notifications SET status = 'cancelled', lease_owner = NULL WHERE status = 'pending'",
+    );
+
+  it("claims due notifications oldest due first, up to the limit, each by one worker only", async () => {
+    const { deliveries } = service.core;
+    const ids = await createMany(6);
+    // Due at different moments in the past, one not yet due.
+    await Promise.all(ids.slice(0, 5).map((id, i) => setDue(id, `now() - interval '${10 - i} seconds'`)));
+    await setDue(ids[5]!, "now() + interval '30 seconds'");
+
+    const [a, b] = await Promise.all([
+      deliveries.claimDue("worker-a", 15, 2),
+      deliveries.claimDue("worker-b", 15, 2),
+    ]);
+    const c = await deliveries.claimDue("worker-c", 15, 10);
+    const idsOf = (batch: typeof a) => batch.deliveries.map((claim) => claim.notification.id);
+    expect(idsOf(a)).toHaveLength(2);
+    expect(idsOf(b)).toHaveLength(2);
+    // The four oldest went to the two concurrent claims, none to both; the last due one was left.
+    expect([...idsOf(a), ...idsOf(b)].sort((x, y) => x - y)).toEqual(ids.slice(0, 4));
+    expect(idsOf(c)).toEqual([ids[4]]);
+    expect([...a.deliveries, ...b.deliveries].every((claim) => claim.recipient?.id === user)).toBe(true);
+    // Each claim says when the one not yet due falls due, on PostgreSQL's clock.
+    for (const batch of [a, b, c]) {
+      expect(batch.nextDueInSeconds).toBeGreaterThan(25);
+      expect(batch.nextDueInSeconds).toBeLessThanOrEqual(30);
+    }
+    const again = await deliveries.claimDue("worker-d", 15, 10);
+    expect(again.deliveries).toEqual([]);
+    await freeAll();
+  });
+
+  it("makes a notification due again when its worker's lease lapsed, closing the attempt it left", async () => {
+    const { deliveries, pool } = service.core;
+    const [id] = await createMany(1);
+    const { deliveries: held } = await deliveries.claimDue("worker-a", 15, 1);
+    expect(held.map((claim) => claim.notification.id)).toEqual([id]);
+    expect(await deliveries.startAttempt(id!, 1, "sms", "worker-a", 15)).toEqual(expect.any(Number));
+    expect((await deliveries.claimDue("worker-b", 15, 1)).deliveries).toEqual([]);
+
+    // worker-a dies: its lease runs out.
+    await pool.query(
+      "UPDATE notifications SET lease_expires_at = now() - interval '1 second' WHERE id = $1",
+      [id],
+    );
+    const { deliveries: taken } = await deliveries.claimDue("worker-b", 15, 1);
+    expect(taken.map((claim) => claim.notification.id)).toEqual([id]);
+    expect(taken[0]!.interrupted).toBe(1);
+    expect(taken[0]!.attempts.map((attempt) => attempt.status)).toEqual(["interrupted"]);
+    // worker-a's lease is gone: it can no longer record anything on the notification.
+    expect(await deliveries.startAttempt(id!, 1, "sms", "worker-a", 15)).toBeNull();
+    await freeAll();
+  });
+
+  it("starts and finishes attempts in batches under each notification's own lease", async () => {
+    const { deliveries } = service.core;
+    const ids = await createMany(4);
+    expect((await deliveries.claimDue("worker-a", 15, 10)).deliveries).toHaveLength(4);
+    // The last one is cancelled: its lease is gone, so no attempt may start.
+    await service.inject({ method: "POST", url: `/api/notifications/${ids[3]}/cancel/` });
+
+    const started = await Promise.all(ids.map((id) => deliveries.startAttempt(id, 1, "sms", "worker-a", 15)));
+    expect(started.slice(0, 3).every((attemptId) => typeof attemptId === "number")).toBe(true);
+    expect(new Set(started.slice(0, 3)).size).toBe(3);
+    expect(started[3]).toBeNull();
+
+    const sent = { kind: "sent" as const, providerMessageId: "m-1", details: { balance: 1 } };
+    const finished = await Promise.all(
+      ids.slice(0, 3).map((id, i) => deliveries.finishSent(started[i]!, sent, id, "worker-a", "sms")),
+    );
+    expect(finished).toEqual([true, true, true]);
+    for (const id of ids.slice(0, 3)) {
+      const notification = await service.getNotification(id);
+      expect(notification.status).toBe("sent");
+      expect(notification.attempts.map((a) => [a.status, a.provider_message_id])).toEqual([["sent", "m-1"]]);
+    }
+  });
+
+  it("renews a lease with less than half left when an attempt starts, and leaves a fresh one alone", async () => {
+    const { deliveries, pool } = service.core;
+    const [fresh, aging, lost] = await createMany(3);
+    expect((await deliveries.claimDue("worker-a", 15, 10)).deliveries).toHaveLength(3);
+    // One lease has 2 s of its 15 left; another has lapsed and another worker holds it now.
+    await pool.query(
+      "UPDATE notifications SET lease_expires_at = now() + interval '2 seconds' WHERE id = $1",
+      [aging],
+    );
+    await pool.query(
+      "UPDATE notifications SET lease_expires_at = now() - interval '1 second' WHERE id = $1",
+      [lost],
+    );
+    expect((await deliveries.claimDue("worker-b", 15, 10)).deliveries.map((c) => c.notification.id)).toEqual([
+      lost,
+    ]);
+    const leaseOf = async (id: number) => {
+      const { rows } = await pool.query<{ expires: Date; xmin: string }>(
+        "SELECT lease_expires_at AS expires, xmin::text FROM notifications WHERE id = $1",
+        [id],
+      );
+      return rows[0]!;
+    };
+    const freshBefore = await leaseOf(fresh!);
+
+    const started = await Promise.all(
+      [fresh, aging, lost].map((id) => deliveries.startAttempt(id!, 1, "sms", "worker-a", 15)),
+    );
+    expect(typeof started[0]).toBe("number");
+    expect(typeof started[1]).toBe("number");
+    expect(started[2]).toBeNull();
+    // The fresh lease's row was not rewritten: same expiry, same row version.
+    expect(await leaseOf(fresh!)).toEqual(freshBefore);
+    const { rows } = await pool.query<{ seconds_left: number }>(
+      "SELECT extract(epoch FROM lease_expires_at - now())::float8 AS seconds_left FROM notifications WHERE id = $1",
+      [aging],
+    );
+    expect(rows[0]!.seconds_left).toBeGreaterThan(10);
+    const { rows: lostAttempts } = await pool.query("SELECT id FROM attempts WHERE notification_id = $1", [
+      lost,
+    ]);
+    expect(lostAttempts).toEqual([]);
+  });
+});
