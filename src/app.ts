@@ -14,7 +14,7 @@ import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
 import { AttemptsRepository } from "./db/attempts-repository.js";
 import { ChannelActivityQueries } from "./db/channel-activity-queries.js";
-import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
+import { createPool, ensureDatabaseExists, type Pool, withTransaction } from "./db/database.js";
 import { DeliveriesRepository } from "./db/deliveries-repository.js";
 import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
 import { IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
@@ -62,6 +62,7 @@ export interface CoreDeps {
   idempotencyKeys: IdempotencyKeysRepository;
   idempotencyTtlHours: number;
   templates: TemplatesRepository;
+  templatesInTransaction<T>(work: (templates: TemplatesRepository) => Promise<T>): Promise<T>;
   /** Templates parsed once per saved version, ready to render. */
   templateCatalog: TemplateCatalog;
   /** CHANNEL_ORDER: the channels a notification without its own list may use. */
@@ -120,6 +121,8 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     idempotencyKeys: new IdempotencyKeysRepository(pool),
     idempotencyTtlHours: config.idempotencyTtlHours,
     templates,
+    templatesInTransaction: (work) =>
+      withTransaction(pool, (client) => work(new TemplatesRepository(client))),
     templateCatalog: new TemplateCatalog(templates, { maxTextLength: config.maxMessageLength }),
     channelOrder: config.channelOrder,
     async close() {

@@ -3,12 +3,20 @@ import { NotFoundError, ValidationError } from "../core/errors.js";
 import { CHANNELS, type Channel, isChannel } from "../core/model.js";
 import type { UsersRepository } from "../db/users-repository.js";
 import type { RenderScope } from "./render-template.js";
-import { canonicalLocale, type Template, type TemplateInput, validateTemplate } from "./template.js";
+import {
+  canonicalLocale,
+  type Template,
+  type TemplateFields,
+  type TemplateInput,
+  validateTemplate,
+} from "./template.js";
 import { type RenderedTemplate, type TemplateCatalog, userScope } from "./template-catalog.js";
 import type { TemplatesRepository } from "./templates-repository.js";
 
 export interface TemplateDeps {
   templates: TemplatesRepository;
+  /** Runs `work` with a templates repository inside one transaction: all of it is saved, or none. */
+  templatesInTransaction<T>(work: (templates: TemplatesRepository) => Promise<T>): Promise<T>;
   templateCatalog: TemplateCatalog;
   users: UsersRepository;
 }
@@ -28,15 +36,41 @@ export async function updateTemplate(
   return updated;
 }
 
-/** Creates the template or replaces it: for `templates apply`, which keeps templates in files. */
-export async function saveTemplate(
+/**
+ * Creates or replaces each template, for `templates apply`, which keeps templates in files. All are
+ * checked before any is saved, so an invalid file changes nothing; problems are named per template.
+ */
+export async function saveTemplates(
   deps: TemplateDeps,
-  input: TemplateInput,
-): Promise<{ template: Template; created: boolean }> {
-  const fields = await validateTemplate(input);
-  const updated = await deps.templates.replace(fields);
-  if (updated) return { template: updated, created: false };
-  return { template: await deps.templates.create(fields), created: true };
+  inputs: TemplateInput[],
+): Promise<{ template: Template; created: boolean }[]> {
+  const problems: Record<string, string[]> = {};
+  const checked: TemplateFields[] = [];
+  for (const [index, input] of inputs.entries()) {
+    const name = typeof input.key === "string" ? input.key : `#${index + 1}`;
+    try {
+      checked.push(await validateTemplate(input));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      for (const [field, messages] of Object.entries(error.fields)) problems[`${name}: ${field}`] = messages;
+    }
+  }
+  const keys = checked.map((fields) => fields.key);
+  const repeated = keys.find((key, index) => keys.indexOf(key) !== index);
+  if (repeated) problems[repeated] = ["This key appears more than once in the file."];
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  return deps.templatesInTransaction(async (templates) => {
+    const saved: { template: Template; created: boolean }[] = [];
+    for (const fields of checked) {
+      const updated = await templates.replace(fields);
+      saved.push(
+        updated
+          ? { template: updated, created: false }
+          : { template: await templates.create(fields), created: true },
+      );
+    }
+    return saved;
+  });
 }
 
 export async function getTemplate(deps: TemplateDeps, key: string): Promise<Template> {
