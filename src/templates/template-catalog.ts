@@ -14,6 +14,7 @@ import {
   type RenderScope,
   renderTemplate,
 } from "./render-template.js";
+import type { Template } from "./template.js";
 import type { TemplatesRepository } from "./templates-repository.js";
 
 /** `data` is at most this many bytes of JSON. */
@@ -56,6 +57,21 @@ export class TemplateCatalog {
       this.limits,
     );
     return { template: template.key, ...result };
+  }
+
+  /** Renders a template that is not saved (a draft being edited); it was validated by the caller. */
+  async renderDraft(draft: Template, request: Omit<RenderRequest, "template">): Promise<RenderedTemplate> {
+    const data = checkData(request.data);
+    const liquid = await liquidEngines();
+    const result = renderTemplate(
+      liquid,
+      compileTemplate(liquid, draft),
+      request.locale,
+      request.channels,
+      { data, user: request.user },
+      this.limits,
+    );
+    return { template: draft.key, ...result };
   }
 
   private async compiledTemplate(liquid: LiquidEngines, key: string): Promise<CompiledTemplate> {

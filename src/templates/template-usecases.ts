@@ -107,6 +107,33 @@ export async function previewTemplate(
   input: PreviewInput,
 ): Promise<RenderedTemplate> {
   await getTemplate(deps, key);
+  const { user, locale, channels } = await previewScope(deps, input);
+  return deps.templateCatalog.render({ template: key, data: input.data, user, locale, channels });
+}
+
+/**
+ * Checks and renders a template that is not saved, as the dashboard's editor does on every change:
+ * syntax errors come back per field with their line, as saving would answer, and render errors as
+ * creation would. Nothing is stored.
+ */
+export async function previewDraft(
+  deps: TemplateDeps,
+  draft: TemplateInput,
+  input: PreviewInput,
+): Promise<RenderedTemplate> {
+  const fields = await validateTemplate({
+    ...draft,
+    key: typeof draft.key === "string" && draft.key ? draft.key : "draft",
+  });
+  const { user, locale, channels } = await previewScope(deps, input);
+  const template = { ...fields, createdAt: new Date(0), updatedAt: new Date(0) };
+  return deps.templateCatalog.renderDraft(template, { data: input.data, user, locale, channels });
+}
+
+async function previewScope(
+  deps: TemplateDeps,
+  input: PreviewInput,
+): Promise<{ user: RenderScope["user"]; locale: string | null; channels: readonly Channel[] }> {
   let user: RenderScope["user"] = null;
   let locale: string | null = null;
   if (typeof input.user === "number") {
@@ -139,5 +166,5 @@ export async function previewTemplate(
     }
     channels = input.channels as Channel[];
   }
-  return deps.templateCatalog.render({ template: key, data: input.data, user, locale, channels });
+  return { user, locale, channels };
 }

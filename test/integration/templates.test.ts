@@ -320,6 +320,33 @@ describe("templates", () => {
       expect((await post("/api/templates/nope/render/", { data: {} })).statusCode).toBe(404);
       expect(await countNotifications()).toBe(before);
     });
+
+    it("renders an unsaved draft, with syntax errors per field and line", async () => {
+      const before = await countNotifications();
+      const draft = {
+        default_locale: "en",
+        locales: { en: { email: { text: "Hi {{ user.first_name }}", html: "<b>{{ data.x }}</b>" } } },
+      };
+      const ok = await post("/api/templates/render/", {
+        template: draft,
+        data: { x: "<i>" },
+        user: { first_name: "Ada" },
+      });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toEqual({
+        template: "draft",
+        locale: "en",
+        rendered: { email: { text: "Hi Ada", html: "<b>&lt;i&gt;</b>" } },
+      });
+      const broken = await post("/api/templates/render/", {
+        template: { ...draft, locales: { en: { sms: { text: "one\ntwo {{ data.x | nope }}" } } } },
+        data: {},
+      });
+      expect(broken.statusCode).toBe(400);
+      expect(broken.json()["locales.en.sms.text"][0]).toMatch(/undefined filter: nope \(line 2, column 5\)/);
+      expect((await service.inject({ method: "GET", url: "/api/templates/draft/" })).statusCode).toBe(404);
+      expect(await countNotifications()).toBe(before);
+    });
   });
 
   describe("users", () => {

@@ -498,6 +498,34 @@ export const RenderTemplateBody = Type.Object(
   },
 );
 
+export const RenderDraftBody = Type.Object(
+  {
+    template: Type.Object(
+      {
+        key: Type.Optional(Type.String({ maxLength: 100 })),
+        ...templateFields,
+      },
+      {
+        additionalProperties: false,
+        description: "The template as POST /api/templates/ takes it; key optional",
+      },
+    ),
+    ...RenderTemplateBody.properties,
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        template: {
+          default_locale: "en",
+          locales: { en: { sms: { text: "Your code is {{ data.code }}" } } },
+        },
+        data: { code: "123456" },
+      },
+    ],
+  },
+);
+
 export const RenderedTemplateSchema = Type.Object(
   {
     template: Type.String(),

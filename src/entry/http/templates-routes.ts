@@ -7,6 +7,7 @@ import {
   deleteTemplate,
   getTemplate,
   listTemplates,
+  previewDraft,
   previewTemplate,
   updateTemplate,
 } from "../../templates/template-usecases.js";
@@ -16,6 +17,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./p
 import {
   CreateTemplateBody,
   ErrorBody,
+  RenderDraftBody,
   RenderedTemplateSchema,
   RenderTemplateBody,
   TemplateKeyParams,
@@ -120,6 +122,26 @@ export const templatesRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, 
     async (request, reply) => {
       await deleteTemplate(deps.core, request.params.key);
       return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    "/api/templates/render/",
+    {
+      schema: {
+        tags,
+        operationId: "renderTemplateDraft",
+        summary: "Preview a template that is not saved",
+        description:
+          "Checks and renders the template given in the body, with no side effect: what the dashboard's editor shows while you type. Syntax errors come back per field with their line, as saving would answer; render errors as creating a notification would.",
+        body: RenderDraftBody,
+        response: { 200: RenderedTemplateSchema, 400: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { template, ...preview } = request.body;
+      const result = await previewDraft(deps.core, template, preview);
+      return { template: result.template, locale: result.locale, rendered: renderedToJson(result.rendered) };
     },
   );
 
