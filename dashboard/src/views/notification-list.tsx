@@ -7,10 +7,11 @@ import {
   type Notification,
   PAGE_SIZE,
   type Page,
+  SCHEDULED,
   STATUSES,
 } from "../api.js";
 import { Empty, ErrorNote, Pagination, StatusBadge, useLiveReload } from "../components.js";
-import { channelName, fullTime, shortTime } from "../format.js";
+import { channelName, fullTime, scheduledFor, shortTime } from "../format.js";
 import type { LiveFeed } from "../live.js";
 import { replaceQuery } from "../router.js";
 
@@ -173,9 +174,11 @@ function Row({ notification, changed }: { notification: Notification; changed: b
       <td class="col-message" data-label="Message">
         {notification.subject ? <strong class="subject">{notification.subject} · </strong> : null}
         <span class="message-text">{notification.message}</span>
-        {notification.status === "failed" && notification.failure_reason ? (
+        {(notification.status === "failed" || notification.status === "expired") &&
+        notification.failure_reason ? (
           <span class="failure">{notification.failure_reason}</span>
         ) : null}
+        <Scheduled notification={notification} />
       </td>
       <td class="col-user" data-label="User">
         {notification.user}
@@ -192,6 +195,19 @@ function Row({ notification, changed }: { notification: Notification; changed: b
         </time>
       </td>
     </tr>
+  );
+}
+
+function Scheduled({ notification }: { notification: Notification }) {
+  const at = scheduledFor(notification);
+  if (!at) return null;
+  return (
+    <span class="scheduled">
+      Scheduled for{" "}
+      <time dateTime={at} title={fullTime(at)}>
+        {shortTime(at)}
+      </time>
+    </span>
   );
 }
 
@@ -239,6 +255,7 @@ function Filters(props: {
               {status.slice(1)}
             </option>
           ))}
+          <option value={SCHEDULED}>Scheduled for later</option>
         </select>
       </div>
       <div class="field">
