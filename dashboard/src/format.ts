@@ -49,9 +49,13 @@ export const channelName = (channel: string | null) => (channel ? (CHANNEL_NAMES
 /** The time as a clock in `timeZone` reads it, with the zone's short name ("09:00 CET"). */
 export function timeIn(iso: string, timeZone: string): string {
   try {
+    // dateStyle and timeStyle cannot be combined with timeZoneName: spelled out instead.
     return new Intl.DateTimeFormat(undefined, {
-      dateStyle: "medium",
-      timeStyle: "short",
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
       timeZone,
       timeZoneName: "short",
     }).format(new Date(iso));
