@@ -2,6 +2,7 @@ import { ValidationError } from "../core/errors.js";
 import type { QuietHours, UserProfile } from "../core/model.js";
 import { prepared, type Queryable } from "./database.js";
 import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "./rows.js";
+import { TickBatcher } from "./tick-batcher.js";
 
 export interface NewUser {
   email: string;
@@ -21,6 +22,10 @@ export type UserChanges = Partial<Omit<NewUser, "passwordHash">>;
 const duplicateEmail = () => ValidationError.of("email", "user with this email already exists.");
 
 export class UsersRepository {
+  // Every notification created reads its recipient (template variables, locale, quiet hours):
+  // under load, the reads of one tick share one statement, as the inserts that follow do.
+  private readonly readBatcher = new TickBatcher<number, UserProfile | null>((ids) => this.findMany(ids));
+
   constructor(private readonly db: Queryable) {}
 
   async create(user: NewUser): Promise<UserProfile> {
@@ -79,10 +84,23 @@ export class UsersRepository {
     }
   }
 
-  async findById(id: number): Promise<UserProfile | null> {
-    const { rows } = await this.db.query<UserProfileRow>(
-      prepared("find-user", `SELECT ${USER_PROFILE_COLUMNS} FROM users WHERE id = $1`, [id]),
-    );
-    return rows[0] ? toUserProfile(rows[0]) : null;
+  /** Reads made in the same tick share one statement; only for a pool-bound repository. */
+  findById(id: number): Promise<UserProfile | null> {
+    return this.readBatcher.add(id);
+  }
+
+  private async findMany(ids: number[]): Promise<(UserProfile | null)[]> {
+    const { rows } =
+      ids.length === 1
+        ? await this.db.query<UserProfileRow>(
+            prepared("find-user", `SELECT ${USER_PROFILE_COLUMNS} FROM users WHERE id = $1`, ids),
+          )
+        : await this.db.query<UserProfileRow>(
+            prepared("find-users", `SELECT ${USER_PROFILE_COLUMNS} FROM users WHERE id = ANY($1::bigint[])`, [
+              ids,
+            ]),
+          );
+    const byId = new Map(rows.map((row) => [row.id, toUserProfile(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 }
