@@ -1,7 +1,7 @@
 /**
  * Redis's own count of the commands it ran (INFO stats total_commands_processed), per
  * notification: like PostgreSQL's transactions per notification, it shows what the queue, the live
- * events and the metrics cost each notification. Commands inside BullMQ's Lua scripts count too.
+ * events and the metrics cost each notification. Commands inside Lua scripts (Telegram pacing) count too.
  * The count is server-wide, so another client of the same Redis during the run inflates it; the
  * CPU line of the table shows whether anything else was busy.
  */

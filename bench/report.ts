@@ -196,7 +196,7 @@ export function formatTable(results: BenchResults): string {
     ],
     [
       "Redis work per notification",
-      `${n(results.redisWork.commandsPerNotification, 2)} commands (those inside BullMQ's scripts included)`,
+      `${n(results.redisWork.commandsPerNotification, 2)} commands (those inside Lua scripts included)`,
     ],
     ["Memory: peak PSS (RSS); idle after start", ""],
   );

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import { buildProviders, closeProviders } from "./channels/build-providers.js";
+import { buildProviders, channelAddressing, closeProviders } from "./channels/build-providers.js";
 import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
@@ -151,13 +151,14 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
   const circuitRedis = createRedis(config.redisUrl, logger, "client");
   // The sandbox replaces every provider, so no channel is "missing" while it is on.
   const providers = config.deliverySandbox
-    ? buildSandboxProviders(config, core.outbox)
+    ? buildSandboxProviders(core.outbox)
     : buildProviders(config, { redis: circuitRedis, ...options.providerOptions });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const deliverDeps: DeliverDeps = {
     deliveries: core.deliveries,
     events: core.notificationEvents,
     providers,
+    addressing: channelAddressing(config),
     missingChannels: config.deliverySandbox ? {} : config.missingChannels,
     // Read on every attempt: a second's staleness is worth one Redis round trip less per delivery.
     circuit: new RedisChannelCircuit(

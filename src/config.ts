@@ -4,35 +4,14 @@
  */
 import { existsSync } from "node:fs";
 import { config as loadDotenv } from "dotenv";
-import { CHANNELS, type Channel, isChannel } from "./core/model.js";
+import { CHANNEL_DEFINITIONS } from "./channels/channels.js";
+import type { SmsRuConfig } from "./channels/sms-ru/sms-ru-channel.js";
+import type { SmtpConfig } from "./channels/smtp/smtp-channel.js";
+import type { TelegramConfig } from "./channels/telegram/telegram-channel.js";
+import { CHANNELS, type Channel } from "./core/model.js";
+import { type Env, type EnvReader, envReader } from "./env-reader.js";
 
-export interface SmsRuConfig {
-  apiUrl: string;
-  apiId: string;
-  senderName: string | null;
-}
-
-export interface SmtpConfig {
-  host: string;
-  port: number;
-  /** Implicit TLS from the first byte (EMAIL_USE_SSL). */
-  useSsl: boolean;
-  /** STARTTLS required (EMAIL_USE_TLS). */
-  useTls: boolean;
-  user: string | null;
-  password: string | null;
-  from: string;
-}
-
-export interface TelegramConfig {
-  apiUrl: string;
-  botToken: string;
-  /** Serves users who have no telegram_id of their own. */
-  defaultChatId: string | null;
-  /** Telegram's flood limits, kept by all workers together. */
-  perChatPerSecond: number;
-  globalPerSecond: number;
-}
+export { ConfigError } from "./env-reader.js";
 
 export type RetryBackoff = "fixed" | "exponential";
 
@@ -94,12 +73,6 @@ export interface Config {
   missingChannels: Partial<Record<Channel, string>>;
 }
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-type Env = Record<string, string | undefined>;
-
 /** Reads `.env` (when present) under the real environment, which wins, and parses the result. */
 export function loadConfig(env: Env = process.env, dotenvPath = ".env"): Config {
   const merged: Env = { ...env };
@@ -112,17 +85,19 @@ export function loadConfig(env: Env = process.env, dotenvPath = ".env"): Config 
 }
 
 export function parseConfig(env: Env): Config {
-  const read = reader(env);
+  const read = envReader(env);
   const nodeEnv = read.string("NODE_ENV", "development");
 
   const channelOrder = read.channelList("CHANNEL_ORDER", [...CHANNELS]);
-  const sms = smsConfig(read);
-  const email = emailConfig(read);
-  const telegram = telegramConfig(read);
+  // Each channel's vendor reads its own variables (src/channels/<vendor>/).
+  const sms = CHANNEL_DEFINITIONS.sms.readSettings(read);
+  const email = CHANNEL_DEFINITIONS.email.readSettings(read);
+  const telegram = CHANNEL_DEFINITIONS.telegram.readSettings(read);
   const missingChannels: Partial<Record<Channel, string>> = {};
-  if (!sms) missingChannels.sms = "SMS.ru is not configured (SMS_RU_API_ID is not set)";
-  if (!email) missingChannels.email = "email is not configured (EMAIL_HOST is not set)";
-  if (!telegram) missingChannels.telegram = "Telegram is not configured (TELEGRAM_BOT_TOKEN is not set)";
+  for (const channel of CHANNELS) {
+    if (!{ sms, email, telegram }[channel])
+      missingChannels[channel] = CHANNEL_DEFINITIONS[channel].notConfiguredReason;
+  }
 
   const workerConcurrency = read.integer("WORKER_CONCURRENCY", 128, { min: 1, max: 1000 });
   const providerTimeoutSeconds = read.number("PROVIDER_TIMEOUT_SECONDS", 10, { min: 0.1, max: 300 });
@@ -173,7 +148,7 @@ export function parseConfig(env: Env): Config {
   };
 }
 
-function databaseUrl(read: Reader): string {
+function databaseUrl(read: EnvReader): string {
   const explicit = read.optional("DATABASE_URL");
   if (explicit) return read.url("DATABASE_URL", explicit, ["postgres:", "postgresql:"]);
   const url = new URL("postgresql://localhost");
@@ -184,128 +159,4 @@ function databaseUrl(read: Reader): string {
   if (password) url.password = encodeURIComponent(password);
   url.pathname = `/${encodeURIComponent(read.string("POSTGRES_DB", "notification_service"))}`;
   return url.toString();
-}
-
-function smsConfig(read: Reader): SmsRuConfig | null {
-  const apiUrl = read.url("SMS_RU_API_URL", "https://sms.ru", ["http:", "https:"]);
-  const senderName = read.optional("SMS_SENDER_NAME") ?? null;
-  const apiId = read.optional("SMS_RU_API_ID");
-  return apiId ? { apiUrl, apiId, senderName } : null;
-}
-
-function emailConfig(read: Reader): SmtpConfig | null {
-  const useSsl = read.boolean("EMAIL_USE_SSL", false);
-  const useTls = read.boolean("EMAIL_USE_TLS", false);
-  if (useSsl && useTls) {
-    throw new ConfigError(
-      "EMAIL_USE_SSL and EMAIL_USE_TLS are both true: choose one (SSL = implicit TLS, usually port 465; TLS = STARTTLS, usually 587)",
-    );
-  }
-  const port = read.integer("EMAIL_PORT", useSsl ? 465 : 25, { min: 1, max: 65535 });
-  const user = read.optional("EMAIL_HOST_USER") ?? null;
-  const password = read.optional("EMAIL_HOST_PASSWORD") ?? null;
-  const from = read.optional("EMAIL_FROM") ?? user;
-  const host = read.optional("EMAIL_HOST");
-  if (!host) return null;
-  if (!from) throw new ConfigError("EMAIL_FROM is not set and there is no EMAIL_HOST_USER to send from");
-  return { host, port, useSsl, useTls, user, password, from };
-}
-
-function telegramConfig(read: Reader): TelegramConfig | null {
-  const apiUrl = read.url("TELEGRAM_API_URL", "https://api.telegram.org", ["http:", "https:"]);
-  const defaultChatId = read.optional("TELEGRAM_CHAT_ID") ?? null;
-  if (defaultChatId !== null && !/^-?\d{1,20}$/.test(defaultChatId)) {
-    throw new ConfigError(
-      "TELEGRAM_CHAT_ID must be a numeric chat id (digits, with a leading minus for groups)",
-    );
-  }
-  const perChatPerSecond = read.number("TELEGRAM_PER_CHAT_PER_SECOND", 1, { min: 0.01, max: 1000 });
-  const globalPerSecond = read.number("TELEGRAM_GLOBAL_PER_SECOND", 30, { min: 0.01, max: 100_000 });
-  const botToken = read.optional("TELEGRAM_BOT_TOKEN");
-  if (!botToken) return null;
-  // Checked without echoing the value: a token is a secret.
-  if (!/^\d+:[A-Za-z0-9_-]+$/.test(botToken)) {
-    throw new ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (expected <digits>:<letters>)");
-  }
-  return { apiUrl, botToken, defaultChatId, perChatPerSecond, globalPerSecond };
-}
-
-type Reader = ReturnType<typeof reader>;
-
-function reader(env: Env) {
-  const optional = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === "" ? undefined : value;
-  };
-  const fail = (name: string, expected: string, value: string): never => {
-    throw new ConfigError(`${name} must be ${expected}, got ${JSON.stringify(value)}`);
-  };
-  const number = (name: string, fallback: number, range: { min: number; max: number }): number => {
-    const raw = optional(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < range.min || value > range.max) {
-      return fail(name, `a number from ${range.min} to ${range.max}`, raw);
-    }
-    return value;
-  };
-  return {
-    optional,
-    string: (name: string, fallback: string): string => optional(name) ?? fallback,
-    region: (name: string, fallback: string): string => {
-      const raw = optional(name) ?? fallback;
-      return /^[A-Za-z]{2}$/.test(raw) ? raw.toUpperCase() : fail(name, "a two-letter country code", raw);
-    },
-    number,
-    integer: (name: string, fallback: number, range: { min: number; max: number }): number => {
-      const value = number(name, fallback, range);
-      return Number.isInteger(value) ? value : fail(name, "a whole number", String(value));
-    },
-    boolean: (name: string, fallback: boolean): boolean => {
-      const raw = optional(name);
-      if (raw === undefined) return fallback;
-      if (/^(true|1|yes|on)$/i.test(raw)) return true;
-      if (/^(false|0|no|off)$/i.test(raw)) return false;
-      return fail(name, "true or false", raw);
-    },
-    oneOf: <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-      const raw = optional(name);
-      if (raw === undefined) return fallback;
-      const value = raw.toLowerCase() as T;
-      return allowed.includes(value) ? value : fail(name, `one of ${allowed.join(", ")}`, raw);
-    },
-    url: (name: string, fallback: string, protocols: string[]): string => {
-      const raw = optional(name) ?? fallback;
-      let url: URL;
-      try {
-        url = new URL(raw);
-      } catch {
-        // The value may hold a password, so it is not echoed.
-        throw new ConfigError(`${name} is not a valid URL`);
-      }
-      if (!protocols.includes(url.protocol)) {
-        throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(" or ")}`);
-      }
-      return raw.replace(/\/+$/, "");
-    },
-    list: (name: string): string[] =>
-      (optional(name) ?? "")
-        .split(",")
-        .map((item) => item.trim())
-        .filter(Boolean),
-    channelList: (name: string, fallback: Channel[]): Channel[] => {
-      const raw = optional(name);
-      if (raw === undefined) return fallback;
-      const items = raw
-        .split(",")
-        .map((item) => item.trim().toLowerCase())
-        .filter(Boolean);
-      const unknown = items.filter((item) => !isChannel(item));
-      if (items.length === 0 || unknown.length > 0) {
-        return fail(name, `a comma-separated list of ${CHANNELS.join(", ")}`, raw);
-      }
-      if (new Set(items).size !== items.length) return fail(name, "a list without repeats", raw);
-      return items as Channel[];
-    },
-  };
 }

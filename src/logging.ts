@@ -1,9 +1,10 @@
 /**
- * Every log line passes through here. Known secrets (bot token, SMS.ru api_id, SMTP password,
- * database and Redis passwords) are replaced wherever they appear, in any field or message, so a
+ * Every log line passes through here. Known secrets (each channel's, as its definition names them:
+ * bot token, SMS.ru api_id, SMTP password; API keys; database and Redis passwords) are replaced wherever they appear, in any field or message, so a
  * provider error that quotes a URL cannot leak one.
  */
 import { type Logger as PinoLogger, pino } from "pino";
+import { channelSecrets } from "./channels/build-providers.js";
 import type { Config } from "./config.js";
 
 export function secretsOf(config: Config): string[] {
@@ -15,9 +16,7 @@ export function secretsOf(config: Config): string[] {
     }
   };
   return [
-    config.sms?.apiId,
-    config.telegram?.botToken,
-    config.email?.password,
+    ...channelSecrets(config),
     ...config.apiKeys,
     urlPassword(config.databaseUrl),
     urlPassword(config.redisUrl),

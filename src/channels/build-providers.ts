@@ -1,15 +1,13 @@
 /**
- * Builds one provider per configured channel, and closes them again. Channels whose config is
- * null are left out; Config.missingChannels says why.
+ * Builds one provider per configured channel from the channel definitions, and closes them again.
+ * Channels whose settings are null are left out; Config.missingChannels says why.
  */
 import type { ConnectionOptions } from "node:tls";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.js";
 import type { Channel } from "../core/model.js";
-import type { ChannelProvider } from "./channel.js";
-import { SmsRuProvider } from "./sms-ru/sms-ru-provider.js";
-import { SmtpProvider } from "./smtp/smtp-provider.js";
-import { TelegramProvider } from "./telegram/telegram-provider.js";
+import type { ChannelAddressing, ChannelProvider } from "./channel.js";
+import { configuredChannels } from "./channels.js";
 import { TelegramRateLimiter, type TelegramRateLimits } from "./telegram/telegram-rate-limit.js";
 
 export interface BuildProvidersOptions {
@@ -23,13 +21,8 @@ export interface BuildProvidersOptions {
 export type Providers = Map<Channel, ChannelProvider>;
 
 export function buildProviders(config: Config, options: BuildProvidersOptions = {}): Providers {
-  const providers: Providers = new Map();
-  if (config.sms) providers.set("sms", new SmsRuProvider(config.sms));
-  if (config.email) {
-    providers.set("email", new SmtpProvider(config.email, options.smtpTls ? { tls: options.smtpTls } : {}));
-  }
-  if (config.telegram) {
-    const rateLimiter = options.redis
+  const telegramRateLimiter =
+    config.telegram && options.redis
       ? new TelegramRateLimiter(options.redis, {
           keyPrefix: `${config.redisPrefix}:telegram-rate`,
           perChatPerSecond: config.telegram.perChatPerSecond,
@@ -37,9 +30,30 @@ export function buildProviders(config: Config, options: BuildProvidersOptions = 
           ...options.telegramLimits,
         })
       : null;
-    providers.set("telegram", new TelegramProvider(config.telegram, { rateLimiter }));
+  const context = { telegramRateLimiter, smtpTls: options.smtpTls };
+  const providers: Providers = new Map();
+  for (const { channel, definition, settings } of configuredChannels(config)) {
+    if (settings !== null) providers.set(channel, definition.createProvider(settings, context));
   }
   return providers;
+}
+
+/** Each channel's addressing, with the settings configured for it (a fallback chat id, say). */
+export function channelAddressing(config: Config): ChannelAddressing {
+  const byChannel = new Map(configuredChannels(config).map((bound) => [bound.channel, bound]));
+  const bound = (channel: Channel) => byChannel.get(channel)!;
+  return {
+    addressOf: (channel, recipient) =>
+      bound(channel).definition.addressOf(recipient, bound(channel).settings),
+    noContactReason: (channel) => bound(channel).definition.noContactReason(bound(channel).settings),
+  };
+}
+
+/** Every configured secret of every channel, for the log redactor. */
+export function channelSecrets(config: Config): string[] {
+  return configuredChannels(config)
+    .flatMap(({ definition, settings }) => (settings === null ? [] : definition.secretsOf(settings)))
+    .filter((secret): secret is string => typeof secret === "string");
 }
 
 /** Closes every provider, even when one of them fails to close; the first failure is rethrown. */

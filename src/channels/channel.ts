@@ -30,8 +30,16 @@ export interface ChannelProvider {
   readonly channel: Channel;
   /** The vendor, for people: "SMS.ru", "SMTP", "Telegram Bot API". */
   readonly vendor: string;
-  /** This recipient's address on the channel, or null when they have none. */
-  addressOf(recipient: Recipient): string | null;
   send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome>;
   close?(): Promise<void>;
+}
+
+/**
+ * Whom each channel can reach, from the channel definitions and their settings: a recipient's
+ * address on a channel, or why there is none. Addressing is the same whether the real provider
+ * or the sandbox sends.
+ */
+export interface ChannelAddressing {
+  addressOf(channel: Channel, recipient: Recipient): string | null;
+  noContactReason(channel: Channel): string;
 }

@@ -147,3 +147,66 @@ export interface NotificationFilter {
   /** true: only pending ones waiting for a later time (send_at, quiet hours, a retry); false: only those due now. */
   scheduled?: boolean;
 }
+
+export interface StoredApiKey {
+  id: number;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface OutboxEntry {
+  id: number;
+  notificationId: number;
+  channel: Channel;
+  to: string;
+  subject: string | null;
+  text: string;
+  createdAt: Date;
+}
+
+export type NewOutboxEntry = Omit<OutboxEntry, "id" | "createdAt">;
+
+export interface OutboxFilter {
+  channel?: Channel;
+  notificationId?: number;
+}
+
+/** The request that first used a key, and the notification it created. */
+export interface IdempotencyRecord {
+  requestHash: string;
+  notificationId: number;
+}
+
+export interface NewUser {
+  email: string;
+  passwordHash: string;
+  firstName: string;
+  lastName: string;
+  phoneNumber: string | null;
+  telegramId: string | null;
+  locale?: string | null;
+  timezone?: string | null;
+  quietHours?: QuietHours | null;
+}
+
+/** The fields a user may change after creation (never the password here); absent ones stay. */
+export type UserChanges = Partial<Omit<NewUser, "passwordHash">>;
+
+export interface ChannelActivity {
+  channel: string;
+  sent: number;
+  failed: number;
+  skipped: number;
+  lastSuccessAt: Date | null;
+}
+
+export interface FailureReason {
+  channel: string;
+  errorKind: string | null;
+  providerCode: string | null;
+  reason: string;
+  count: number;
+  lastSeenAt: Date;
+}

@@ -1,12 +1,5 @@
+import type { StoredApiKey } from "../core/model.js";
 import type { Queryable } from "./database.js";
-
-export interface StoredApiKey {
-  id: number;
-  name: string;
-  prefix: string;
-  createdAt: Date;
-  revokedAt: Date | null;
-}
 
 interface ApiKeyRow {
   id: number;

@@ -1,21 +1,5 @@
+import type { ChannelActivity, FailureReason } from "../core/model.js";
 import type { Queryable } from "./database.js";
-
-export interface ChannelActivity {
-  channel: string;
-  sent: number;
-  failed: number;
-  skipped: number;
-  lastSuccessAt: Date | null;
-}
-
-export interface FailureReason {
-  channel: string;
-  errorKind: string | null;
-  providerCode: string | null;
-  reason: string;
-  count: number;
-  lastSeenAt: Date;
-}
 
 /** What the channel overview reads: activity per channel, and why channels have been failing. */
 export class ChannelActivityQueries {

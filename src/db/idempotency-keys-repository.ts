@@ -1,10 +1,5 @@
+import type { IdempotencyRecord } from "../core/model.js";
 import type { Queryable } from "./database.js";
-
-/** The request that first used a key, and the notification it created. */
-export interface IdempotencyRecord {
-  requestHash: string;
-  notificationId: number;
-}
 
 export class IdempotencyKeysRepository {
   constructor(private readonly db: Queryable) {}

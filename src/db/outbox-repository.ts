@@ -1,22 +1,5 @@
-import type { Channel } from "../core/model.js";
+import type { Channel, NewOutboxEntry, OutboxEntry, OutboxFilter } from "../core/model.js";
 import type { Queryable } from "./database.js";
-
-export interface OutboxEntry {
-  id: number;
-  notificationId: number;
-  channel: Channel;
-  to: string;
-  subject: string | null;
-  text: string;
-  createdAt: Date;
-}
-
-export type NewOutboxEntry = Omit<OutboxEntry, "id" | "createdAt">;
-
-export interface OutboxFilter {
-  channel?: Channel;
-  notificationId?: number;
-}
 
 interface OutboxRow {
   id: number;

@@ -1,23 +1,8 @@
 import { ValidationError } from "../core/errors.js";
-import type { QuietHours, UserProfile } from "../core/model.js";
+import type { NewUser, UserChanges, UserProfile } from "../core/model.js";
 import { prepared, type Queryable } from "./database.js";
 import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "./rows.js";
 import { TickBatcher } from "./tick-batcher.js";
-
-export interface NewUser {
-  email: string;
-  passwordHash: string;
-  firstName: string;
-  lastName: string;
-  phoneNumber: string | null;
-  telegramId: string | null;
-  locale?: string | null;
-  timezone?: string | null;
-  quietHours?: QuietHours | null;
-}
-
-/** The fields a user may change after creation (never the password here); absent ones stay. */
-export type UserChanges = Partial<Omit<NewUser, "passwordHash">>;
 
 const duplicateEmail = () => ValidationError.of("email", "user with this email already exists.");
 

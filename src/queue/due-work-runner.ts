@@ -36,6 +36,13 @@ export interface DueWorkRunnerOptions<Item> {
 // A timer set for a row that falls due fires this much later, so that the row is due by the
 // database's clock when the claim runs (timers may fire a little early).
 const DUE_MARGIN_MS = 2;
+/**
+ * With more work waiting, a runner whose slots free up one at a time claims again once a batch's
+ * worth of slots (or a quarter of them) is free, or this long after the first one freed. Each
+ * claim reads past the rows in hand, which stay due under their leases, so claiming for every
+ * single free slot cost PostgreSQL ~130 rows read per notification in the bench.
+ */
+const REFILL_DELAY_MS = 5;
 
 export class DueWorkRunner<Item> {
   private inFlight = 0;
@@ -50,8 +57,12 @@ export class DueWorkRunner<Item> {
   private unlisten: (() => void) | null = null;
   private claimFailing = false;
   private drained: (() => void) | null = null;
+  private refillTimer: NodeJS.Timeout | null = null;
+  private readonly refillAt: number;
 
-  constructor(private readonly options: DueWorkRunnerOptions<Item>) {}
+  constructor(private readonly options: DueWorkRunnerOptions<Item>) {
+    this.refillAt = Math.max(1, Math.min(options.maxBatch, Math.ceil(options.concurrency / 4)));
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -90,6 +101,7 @@ export class DueWorkRunner<Item> {
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.dueTimer) clearTimeout(this.dueTimer);
+    if (this.refillTimer) clearTimeout(this.refillTimer);
     this.unlisten?.();
     if (this.inFlight === 0) return true;
     let timer: NodeJS.Timeout | undefined;
@@ -172,8 +184,21 @@ export class DueWorkRunner<Item> {
           if (this.inFlight === 0) this.drained?.();
           return;
         }
-        // Slots that free up in the same moment share one claim.
-        if (this.mayHaveMore) setImmediate(() => this.kick());
+        if (this.mayHaveMore) this.refill();
       });
+  }
+
+  /** Claims for the slots that freed up, together: now when enough are free, else a moment later. */
+  private refill(): void {
+    if (this.options.concurrency - this.inFlight >= this.refillAt) {
+      if (this.refillTimer) clearTimeout(this.refillTimer);
+      this.refillTimer = null;
+      setImmediate(() => this.kick());
+    } else {
+      this.refillTimer ??= setTimeout(() => {
+        this.refillTimer = null;
+        this.kick();
+      }, REFILL_DELAY_MS);
+    }
   }
 }

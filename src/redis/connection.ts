@@ -3,8 +3,8 @@ import type { Logger } from "../core/logger.js";
 
 /**
  * `forWorker`: a blocking consumer must wait out a Redis restart rather than fail its commands
- * (BullMQ requires maxRetriesPerRequest null there). Producers fail fast instead, so an API
- * request never hangs on Redis: PostgreSQL holds the notification and the sweeper queues it later.
+ * Producers fail fast instead, so an API request never hangs on Redis: PostgreSQL holds the
+ * notification, and a worker that missed its wake-up finds it at its next poll.
  */
 export function createRedis(url: string, logger: Logger, role: "producer" | "worker" | "client"): Redis {
   const redis = new Redis(url, {

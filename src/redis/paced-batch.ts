@@ -1,5 +1,5 @@
 /**
- * Collects what a process sends to Redis in the background (queue jobs, live events, latency
+ * Collects what a process sends to Redis in the background (wake-ups, live events, latency
  * counts) and sends it in batches: on the next tick when nothing went out in the last
  * `intervalMs`, otherwise when that interval is up. A quiet service still sends each item at
  * once; a busy one sends at most one batch per interval instead of one per event-loop tick, which

@@ -1,7 +1,7 @@
 /** What the API and the CLI can do with templates: save, read, list, delete, and preview a render. */
 import { NotFoundError, ValidationError } from "../core/errors.js";
 import { CHANNELS, type Channel, isChannel } from "../core/model.js";
-import type { UsersRepository } from "../db/users-repository.js";
+import type { UserReader } from "../usecases/ports.js";
 import type { RenderScope } from "./render-template.js";
 import {
   canonicalLocale,
@@ -18,7 +18,7 @@ export interface TemplateDeps {
   /** Runs `work` with a templates repository inside one transaction: all of it is saved, or none. */
   templatesInTransaction<T>(work: (templates: TemplatesRepository) => Promise<T>): Promise<T>;
   templateCatalog: TemplateCatalog;
-  users: UsersRepository;
+  users: UserReader;
 }
 
 export async function createTemplate(deps: TemplateDeps, input: TemplateInput): Promise<Template> {

@@ -1,9 +1,10 @@
 import { displayPrefix, generateApiKey, hashApiKey } from "../core/api-keys.js";
 import { NotFoundError, ValidationError } from "../core/errors.js";
-import type { ApiKeysRepository, StoredApiKey } from "../db/api-keys-repository.js";
+import type { StoredApiKey } from "../core/model.js";
+import type { ApiKeyStore } from "./ports.js";
 
 export interface ApiKeyDeps {
-  apiKeys: ApiKeysRepository;
+  apiKeys: ApiKeyStore;
 }
 
 /** The only moment the key itself exists outside its holder's hands: it is returned once, then only its hash is kept. */

@@ -1,5 +1,5 @@
 import { hashApiKey } from "../core/api-keys.js";
-import type { ApiKeysRepository } from "../db/api-keys-repository.js";
+import type { ApiKeyStore } from "./ports.js";
 
 export interface Caller {
   /** Stable per key and safe to log or use as a rate-limit bucket: never the key itself. */
@@ -17,7 +17,7 @@ export class ApiKeyAuthenticator {
   private readonly cache = new Map<string, { caller: Caller | null; until: number }>();
 
   constructor(
-    private readonly apiKeys: ApiKeysRepository,
+    private readonly apiKeys: Pick<ApiKeyStore, "findActiveByHash">,
     environmentKeys: readonly string[],
     private readonly cacheSeconds: number,
   ) {

@@ -8,10 +8,3 @@ export interface ChannelCircuit {
   open(channel: string, reason: string): Promise<void>;
   close(channel: string): Promise<void>;
 }
-
-/** For deployments and tests that want no pausing. */
-export const neverOpenCircuit: ChannelCircuit = {
-  openReason: async () => null,
-  open: async () => {},
-  close: async () => {},
-};

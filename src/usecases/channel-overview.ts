@@ -1,9 +1,9 @@
 import { CHANNELS, type Channel } from "../core/model.js";
-import type { ChannelActivityQueries } from "../db/channel-activity-queries.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
+import type { ChannelActivityReader } from "./ports.js";
 
 export interface ChannelOverviewDeps {
-  channelActivity: ChannelActivityQueries;
+  channelActivity: ChannelActivityReader;
   /** Read only here: whether a channel is paused after a configuration error. */
   channelCircuit: ChannelCircuit;
   channelOrder: readonly Channel[];

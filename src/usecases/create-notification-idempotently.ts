@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { ConflictError, ValidationError } from "../core/errors.js";
-import type { TransactionRunner } from "../db/transactions.js";
 import {
   announceCreated,
   type CreateNotificationDeps,
@@ -10,6 +9,7 @@ import {
   prepareNotification,
   validateNotification,
 } from "./create-notification.js";
+import type { TransactionRunner } from "./ports.js";
 import { getNotification, type NotificationWithAttempts, type ReadDeps } from "./read-notifications.js";
 
 export interface IdempotentCreateDeps extends CreateNotificationDeps, ReadDeps {

@@ -1,11 +1,11 @@
 import { isEmailAddress, isTelegramChatId, normalizePhoneNumber } from "../core/contacts.js";
 import { ValidationError } from "../core/errors.js";
-import type { QuietHours, UserProfile } from "../core/model.js";
+import type { QuietHours, UserChanges, UserProfile } from "../core/model.js";
 import { hashPassword } from "../core/passwords.js";
-import type { UserChanges, UsersRepository } from "../db/users-repository.js";
 import { minutesOfClockTime } from "../scheduling/quiet-hours.js";
 import { canonicalTimeZone } from "../scheduling/time-zones.js";
 import { canonicalLocale } from "../templates/template.js";
+import type { UserStore } from "./ports.js";
 
 export interface UserProfileInput {
   email?: string;
@@ -26,7 +26,7 @@ export interface CreateUserInput extends UserProfileInput {
 }
 
 export interface CreateUserDeps {
-  users: UsersRepository;
+  users: UserStore;
   phoneDefaultRegion: string;
 }
 

@@ -1,4 +1,4 @@
-import type { ChannelProvider, OutgoingMessage } from "../channels/channel.js";
+import type { ChannelAddressing, ChannelProvider, OutgoingMessage } from "../channels/channel.js";
 import { type AttemptResult, nextStep, type RetrySettings, type SkipCause } from "../core/delivery-policy.js";
 import type { Logger } from "../core/logger.js";
 import type {
@@ -19,6 +19,8 @@ export interface DeliverDeps {
   /** Hears of every change a delivery commits (live dashboards). */
   events: NotificationEventPublisher;
   providers: ReadonlyMap<Channel, ChannelProvider>;
+  /** Each recipient's address on a channel, or why there is none. */
+  addressing: ChannelAddressing;
   /** Why each channel without a provider has none, recorded on its skipped attempts. */
   missingChannels: Partial<Record<Channel, string>>;
   circuit: ChannelCircuit;
@@ -289,8 +291,8 @@ async function attemptChannel(
       `template ${JSON.stringify(notification.template)} has no ${channel} body in locale ${notification.locale}`,
     );
   }
-  const address = provider.addressOf(recipient);
-  if (!address) return skip("no_contact", noContactReason(channel));
+  const address = deps.addressing.addressOf(channel, recipient);
+  if (!address) return skip("no_contact", deps.addressing.noContactReason(channel));
   const openReason = await deps.circuit.openReason(channel);
   if (openReason)
     return skip("circuit_open", `${provider.vendor} is paused after a configuration error: ${openReason}`);
@@ -399,17 +401,6 @@ function messageBody(
     html: rendered.html ?? null,
     parseMode: rendered.parseMode ?? null,
   };
-}
-
-function noContactReason(channel: Channel): string {
-  switch (channel) {
-    case "sms":
-      return "the user has no phone number";
-    case "email":
-      return "the user has no email address";
-    case "telegram":
-      return "the user has no telegram_id and TELEGRAM_CHAT_ID is not set";
-  }
 }
 
 function toAttemptResultFromOutcome(

@@ -1,8 +1,8 @@
-import type { IdempotencyKeysRepository } from "../db/idempotency-keys-repository.js";
 import { deleteInBatches } from "./delete-in-batches.js";
+import type { IdempotencyKeyStore } from "./ports.js";
 
 export interface ForgetKeysDeps {
-  idempotencyKeys: IdempotencyKeysRepository;
+  idempotencyKeys: Pick<IdempotencyKeyStore, "deleteExpired">;
   idempotencyTtlHours: number;
 }
 

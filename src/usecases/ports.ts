@@ -5,10 +5,19 @@
  */
 import type {
   Channel,
+  ChannelActivity,
+  FailureReason,
+  IdempotencyRecord,
   NewNotification,
+  NewUser,
   NotificationFilter,
+  OutboxEntry,
+  OutboxFilter,
+  Recipient,
+  StoredApiKey,
   StoredAttempt,
   StoredNotification,
+  UserChanges,
   UserProfile,
 } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
@@ -37,6 +46,57 @@ export interface AttemptReader {
 
 export interface UserReader {
   findById(id: number): Promise<UserProfile | null>;
+}
+
+export interface UserStore extends UserReader {
+  /** Refuses an email address already taken (whatever its case) with a validation error. */
+  create(user: NewUser): Promise<UserProfile>;
+  /** Applies the changes given; null when there is no such user. Refuses a taken email like create. */
+  update(id: number, changes: UserChanges): Promise<UserProfile | null>;
+}
+
+/** Idempotency-Keys: which request first used each key of a caller, and what it created. */
+export interface IdempotencyKeyStore {
+  /** Takes the key for this request (null), or returns the request that holds it. In a transaction. */
+  reserve(
+    caller: string,
+    key: string,
+    requestHash: string,
+    ttlHours: number,
+  ): Promise<IdempotencyRecord | null>;
+  attach(caller: string, key: string, notificationId: number): Promise<void>;
+  deleteExpired(ttlHours: number, limit?: number): Promise<number>;
+}
+
+/** The stores a transaction binds to one connection. */
+export interface TransactionStores {
+  notifications: Pick<NotificationStore, "create">;
+  idempotencyKeys: IdempotencyKeyStore;
+}
+
+/** Runs `work` in one transaction: all of it is committed, or none of it. */
+export type TransactionRunner = <T>(work: (stores: TransactionStores) => Promise<T>) => Promise<T>;
+
+/** API keys as stored: only a hash and a display prefix of each key. */
+export interface ApiKeyStore {
+  create(name: string, prefix: string, hash: string): Promise<StoredApiKey>;
+  createIfNoneActive(name: string, prefix: string, hash: string): Promise<StoredApiKey | null>;
+  findActiveByHash(hash: string): Promise<StoredApiKey | null>;
+  list(): Promise<StoredApiKey[]>;
+  revoke(id: number): Promise<StoredApiKey | null>;
+}
+
+export interface OutboxReader {
+  list(
+    filter: OutboxFilter,
+    page: { limit: number; offset: number },
+  ): Promise<{ count: number; results: OutboxEntry[] }>;
+}
+
+/** What the channel overview reads about recent attempts. */
+export interface ChannelActivityReader {
+  activity(channels: readonly string[], windowSeconds: number): Promise<ChannelActivity[]>;
+  commonFailureReasons(channels: readonly string[], sample: number, top: number): Promise<FailureReason[]>;
 }
 
 /**

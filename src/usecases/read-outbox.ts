@@ -1,8 +1,8 @@
-import type { Channel } from "../core/model.js";
-import type { OutboxEntry, OutboxRepository } from "../db/outbox-repository.js";
+import type { Channel, OutboxEntry } from "../core/model.js";
+import type { OutboxReader } from "./ports.js";
 
 export interface OutboxDeps {
-  outbox: OutboxRepository;
+  outbox: OutboxReader;
 }
 
 export interface ListOutboxQuery {

@@ -1,10 +1,10 @@
 import { NotFoundError, ValidationError } from "../core/errors.js";
 import type { UserProfile } from "../core/model.js";
-import type { UsersRepository } from "../db/users-repository.js";
 import { type UserProfileInput, validateProfile } from "./create-user.js";
+import type { UserStore } from "./ports.js";
 
 export interface UpdateUserDeps {
-  users: UsersRepository;
+  users: UserStore;
   phoneDefaultRegion: string;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { SmsRuConfig } from "../../src/channels/sms-ru/sms-ru-channel.js";
 import { SmsRuProvider } from "../../src/channels/sms-ru/sms-ru-provider.js";
-import type { SmsRuConfig } from "../../src/config.js";
 import type { DeliveryOutcome } from "../../src/core/outcome.js";
 import { type FakeReply, FakeSmsRu, smsRuReplies, smsRuStatusText } from "../support/fake-sms-ru.js";
 
@@ -55,12 +55,6 @@ describe("SMS.ru provider: what it sends", () => {
     provider = new SmsRuProvider(config({ senderName: "MyShop" }));
     await sendWith(null);
     expect(fake.requests[0]?.fields.from).toBe("MyShop");
-  });
-
-  it("reads the address from the recipient's phone number", () => {
-    const recipient = { id: 1, email: "a@b.c", firstName: "A", lastName: "B", telegramId: null };
-    expect(provider.addressOf({ ...recipient, phoneNumber: "+79990001122" })).toBe("+79990001122");
-    expect(provider.addressOf({ ...recipient, phoneNumber: null })).toBeNull();
   });
 });
 

@@ -2,8 +2,8 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { SmtpConfig } from "../../src/channels/smtp/smtp-channel.js";
 import { SmtpProvider, type SmtpProviderOptions } from "../../src/channels/smtp/smtp-provider.js";
-import type { SmtpConfig } from "../../src/config.js";
 import type { DeliveryOutcome } from "../../src/core/outcome.js";
 import { SmtpSink } from "../support/smtp-sink.js";
 
@@ -104,12 +104,6 @@ describe("SMTP provider: delivery", () => {
   it("neither switch stays plain even when the server offers STARTTLS", async () => {
     expect((await send(config(withStarttls))).kind).toBe("sent");
     expect(withStarttls.mails[0]?.secure).toBe(false);
-  });
-
-  it("reads the address from the recipient's email", () => {
-    provider = new SmtpProvider(config(plain));
-    const recipient = { id: 1, firstName: "J", lastName: "D", phoneNumber: null, telegramId: null };
-    expect(provider.addressOf({ ...recipient, email: TO })).toBe(TO);
   });
 });
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { splitMessageText } from "../../src/channels/telegram/split-message-text.js";
+import type { TelegramConfig } from "../../src/channels/telegram/telegram-channel.js";
 import {
   TelegramProvider,
   type TelegramProviderOptions,
 } from "../../src/channels/telegram/telegram-provider.js";
 import type { ChatRateLimiter, RateLimitDecision } from "../../src/channels/telegram/telegram-rate-limit.js";
-import type { TelegramConfig } from "../../src/config.js";
 import type { DeliveryOutcome } from "../../src/core/outcome.js";
 import { type FakeReply, FakeTelegram, telegramReplies } from "../support/fake-telegram.js";
 
@@ -57,15 +57,6 @@ describe("Telegram provider: what it sends", () => {
     expect(request?.method).toBe("sendMessage");
     expect(request?.contentType).toContain("application/json");
     expect(request?.body).toEqual({ chat_id: CHAT, text: "hello" });
-  });
-
-  it("addresses the recipient's telegram id, else the default chat", () => {
-    const recipient = { id: 1, email: "a@b.c", firstName: "A", lastName: "B", phoneNumber: null };
-    expect(provider.addressOf({ ...recipient, telegramId: "-100123" })).toBe("-100123");
-    expect(provider.addressOf({ ...recipient, telegramId: null })).toBeNull();
-    const withDefault = new TelegramProvider(config({ defaultChatId: "555" }));
-    expect(withDefault.addressOf({ ...recipient, telegramId: null })).toBe("555");
-    expect(withDefault.addressOf({ ...recipient, telegramId: "777" })).toBe("777");
   });
 });
 

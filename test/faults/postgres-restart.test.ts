@@ -81,7 +81,7 @@ describe("PostgreSQL restarting", () => {
       expect(response.headers.get("retry-after")).toBe("5");
       expect(response.ms).toBeLessThan(4_000);
     }
-    // Long enough for the worker's job retries and sweeps to fail a few times.
+    // Long enough for the worker's claims and polls to fail a few times.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await postgres.start();
 

@@ -137,7 +137,7 @@ describe("Idempotency-Key on POST /api/notifications/", () => {
     expect(response.statusCode).toBe(201);
   });
 
-  it("forgets keys after IDEMPOTENCY_TTL_HOURS: an old key may be used again, and the sweeper deletes it", async () => {
+  it("forgets keys after IDEMPOTENCY_TTL_HOURS: an old key may be used again, and housekeeping deletes it", async () => {
     const first = await post("old-key", { user: userId, message: "yesterday" });
     await service.core.pool.query(
       "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-key'",
@@ -151,7 +151,7 @@ describe("Idempotency-Key on POST /api/notifications/", () => {
       "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-key'",
     );
     const forgotten = await forgetExpiredIdempotencyKeys(service.core);
-    // The in-process worker's own housekeeping (first run a sweep after start) may get there first.
+    // The in-process worker's own housekeeping (at its start) may get there first.
     expect(forgotten).toBeLessThanOrEqual(1);
     const { rows } = await service.core.pool.query("SELECT 1 FROM idempotency_keys WHERE key = 'old-key'");
     expect(rows).toHaveLength(0);

@@ -204,7 +204,7 @@ describe("retrying and cancelling a notification by hand", () => {
     const resumed = (await post(id, "retry")).json();
     expect(resumed).toMatchObject({ status: "pending", retry_count: 1, history_from_round: 2 });
 
-    // Not after the 300 s the provider asked for: the old round's delayed job was replaced.
+    // Not after the 300 s the provider asked for: the retry made it due now.
     const done = await service.waitForStatus(id, "sent", 10_000);
     expect(done.attempts.map((a) => `${a.round}:${a.status}`)).toEqual(["1:failed", "2:sent"]);
     expect(telegram.requests).toHaveLength(2);

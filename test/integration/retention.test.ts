@@ -79,7 +79,7 @@ describe("retention", () => {
     const recentFailed = await notification("failed", 1);
     const worker = startWorker(service.core);
     try {
-      // Housekeeping runs at the worker's first sweep (SWEEP_INTERVAL_SECONDS=1 here).
+      // Housekeeping runs when a worker starts, if it is the deployment's turn (it is: none ran yet).
       await waitFor("the worker to delete the old notification", async () =>
         (await exists("notifications", "id", oldSent)) ? undefined : true,
       );

@@ -1,6 +1,6 @@
 /**
  * The real service, in-process, on a database and a Redis prefix of its own: the HTTP app (called
- * through inject), the delivery worker and its sweeper, talking to the loopback providers given.
+ * through inject) and the delivery worker, talking to the loopback providers given.
  */
 import { once } from "node:events";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";

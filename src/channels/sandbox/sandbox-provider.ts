@@ -1,5 +1,4 @@
-import type { Config } from "../../config.js";
-import { CHANNELS, type Channel, type Recipient } from "../../core/model.js";
+import { CHANNELS, type Channel } from "../../core/model.js";
 import { type DeliveryOutcome, sent, transient } from "../../core/outcome.js";
 import type { ChannelProvider, OutgoingMessage } from "../channel.js";
 
@@ -17,8 +16,8 @@ export interface Outbox {
 /**
  * Stands in for a channel's real provider (DELIVERY_SANDBOX): the message is written to the
  * outbox instead of being sent, and the attempt is recorded as sent with the outbox row's id.
- * Recipients are addressed as the real provider would address them, so a user without a contact
- * on the channel is still skipped.
+ * Recipients are addressed by the channel definitions as for the real provider, so a user without
+ * a contact on the channel is still skipped.
  */
 export class SandboxProvider implements ChannelProvider {
   readonly vendor: string;
@@ -26,20 +25,8 @@ export class SandboxProvider implements ChannelProvider {
   constructor(
     readonly channel: Channel,
     private readonly outbox: Outbox,
-    private readonly telegramDefaultChatId: string | null = null,
   ) {
     this.vendor = `sandbox outbox (${channel})`;
-  }
-
-  addressOf(recipient: Recipient): string | null {
-    switch (this.channel) {
-      case "sms":
-        return recipient.phoneNumber;
-      case "email":
-        return recipient.email || null;
-      case "telegram":
-        return recipient.telegramId ?? this.telegramDefaultChatId;
-    }
   }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
@@ -60,11 +47,6 @@ export class SandboxProvider implements ChannelProvider {
 }
 
 /** A sandbox provider for every channel, replacing whatever providers the configuration has. */
-export function buildSandboxProviders(config: Config, outbox: Outbox): Map<Channel, ChannelProvider> {
-  return new Map(
-    CHANNELS.map((channel) => [
-      channel,
-      new SandboxProvider(channel, outbox, config.telegram?.defaultChatId ?? null),
-    ]),
-  );
+export function buildSandboxProviders(outbox: Outbox): Map<Channel, ChannelProvider> {
+  return new Map(CHANNELS.map((channel) => [channel, new SandboxProvider(channel, outbox)]));
 }

@@ -2,12 +2,12 @@
  * SMS through SMS.ru's HTTP API: one POST to /sms/send per message, form-encoded so the api_id
  * travels in the body and never in a URL (URLs end up in proxy and access logs).
  */
-import type { SmsRuConfig } from "../../config.js";
-import type { Recipient } from "../../core/model.js";
+
 import { type DeliveryOutcome, permanent } from "../../core/outcome.js";
 import type { ChannelProvider, OutgoingMessage } from "../channel.js";
 import { postToApi } from "../post-to-api.js";
 import { redact } from "../redact.js";
+import type { SmsRuConfig } from "./sms-ru-channel.js";
 import { outcomeOfReply } from "./sms-ru-reply.js";
 
 export class SmsRuProvider implements ChannelProvider {
@@ -15,10 +15,6 @@ export class SmsRuProvider implements ChannelProvider {
   readonly vendor = "SMS.ru";
 
   constructor(private readonly config: SmsRuConfig) {}
-
-  addressOf(recipient: Recipient): string | null {
-    return recipient.phoneNumber;
-  }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
     // SMS.ru wants the number as digits only: E.164 without the plus.

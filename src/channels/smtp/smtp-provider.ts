@@ -5,12 +5,11 @@
  */
 import type { ConnectionOptions } from "node:tls";
 import nodemailer from "nodemailer";
-import type { SmtpConfig } from "../../config.js";
-import type { Recipient } from "../../core/model.js";
 import { type DeliveryOutcome, permanent, sent, transient } from "../../core/outcome.js";
 import { abortReason, whenAborted } from "../abort.js";
 import type { ChannelProvider, OutgoingMessage } from "../channel.js";
 import { redact } from "../redact.js";
+import type { SmtpConfig } from "./smtp-channel.js";
 import { outcomeOfSmtpError, type SmtpError } from "./smtp-error.js";
 
 export interface SmtpProviderOptions {
@@ -39,10 +38,6 @@ export class SmtpProvider implements ChannelProvider {
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
     });
-  }
-
-  addressOf(recipient: Recipient): string | null {
-    return recipient.email || null;
   }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {

@@ -6,8 +6,6 @@
  * text that could quote the URL is redacted.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { TelegramConfig } from "../../config.js";
-import type { Recipient } from "../../core/model.js";
 import {
   type DeliveryOutcome,
   type FailureOutcome,
@@ -20,6 +18,7 @@ import type { ChannelProvider, OutgoingMessage } from "../channel.js";
 import { postToApi } from "../post-to-api.js";
 import { redact } from "../redact.js";
 import { splitMessageText } from "./split-message-text.js";
+import type { TelegramConfig } from "./telegram-channel.js";
 import type { ChatRateLimiter, RateLimitDecision } from "./telegram-rate-limit.js";
 import { outcomeOfReply } from "./telegram-reply.js";
 
@@ -45,10 +44,6 @@ export class TelegramProvider implements ChannelProvider {
   ) {
     this.rateLimiter = options.rateLimiter ?? null;
     this.maxWaitMs = options.maxWaitMs ?? 1000;
-  }
-
-  addressOf(recipient: Recipient): string | null {
-    return recipient.telegramId ?? this.config.defaultChatId;
   }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {

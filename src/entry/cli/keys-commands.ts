@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { StoredApiKey } from "../../db/api-keys-repository.js";
+import type { StoredApiKey } from "../../core/model.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../usecases/api-keys.js";
 import { parseId } from "./arguments.js";
 import { type Io, isoOrDash, printJson, table } from "./output.js";

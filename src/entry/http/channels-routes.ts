@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { channelOverview, FAILURE_SAMPLE, OVERVIEW_WINDOW_SECONDS } from "../../usecases/channel-overview.js";
-import type { HttpDeps } from "./http-app.js";
+import type { HttpDeps } from "./http-deps.js";
 import { ChannelOverview } from "./schemas.js";
 
 export const channelsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {

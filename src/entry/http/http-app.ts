@@ -5,13 +5,12 @@
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
-import type { CoreDeps } from "../../app.js";
-import type { Config } from "../../config.js";
 import { registerApiDocs } from "./api-docs.js";
 import { registerAuthentication } from "./authentication.js";
 import { channelsRoutes } from "./channels-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
 import { registerErrorHandler } from "./error-handler.js";
+import type { HttpDeps } from "./http-deps.js";
 import { notificationActionsRoutes } from "./notification-actions-routes.js";
 import { notificationEventsRoute } from "./notification-events-route.js";
 import { notificationsRoutes } from "./notifications-routes.js";
@@ -21,11 +20,6 @@ import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
 import { templatesRoutes } from "./templates-routes.js";
 import { usersRoutes } from "./users-routes.js";
-
-export interface HttpDeps {
-  core: CoreDeps;
-  config: Config;
-}
 
 export async function buildHttpApp(
   deps: HttpDeps,

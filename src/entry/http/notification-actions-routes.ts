@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { cancelNotification, retryNotification } from "../../usecases/notification-actions.js";
 import { getNotification } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
-import type { HttpDeps } from "./http-app.js";
+import type { HttpDeps } from "./http-deps.js";
 import { ErrorBody, IdParams, NotificationSchema } from "./schemas.js";
 
 /** POST /retry and /cancel: an operator's hand on one notification. */

@@ -6,7 +6,7 @@
 import type { ServerResponse } from "node:http";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { NotificationEvent } from "../../usecases/ports.js";
-import type { HttpDeps } from "./http-app.js";
+import type { HttpDeps } from "./http-deps.js";
 import { ErrorBody } from "./schemas.js";
 
 const HEARTBEAT_MS = 15_000;

@@ -12,7 +12,7 @@ import {
 import { createNotificationIdempotently } from "../../usecases/create-notification-idempotently.js";
 import { getNotification, listNotifications } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
-import type { HttpDeps } from "./http-app.js";
+import type { HttpDeps } from "./http-deps.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
 import {
   CreateNotificationBody,

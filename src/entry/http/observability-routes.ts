@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { CHANNELS, type Channel } from "../../core/model.js";
-import type { HttpDeps } from "./http-app.js";
+import type { HttpDeps } from "./http-deps.js";
 
 /** How long /readyz waits for PostgreSQL and for Redis before calling either failed. */
 const READINESS_TIMEOUT_MS = 2_000;

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "typebox";
 import { ValidationError } from "../../core/errors.js";
+import type { OutboxEntry } from "../../core/model.js";
 import { CHANNELS, type Channel, isChannel } from "../../core/model.js";
-import type { OutboxEntry } from "../../db/outbox-repository.js";
 import { listOutbox } from "../../usecases/read-outbox.js";
-import type { HttpDeps } from "./http-app.js";
+import type { HttpDeps } from "./http-deps.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
 import { ErrorBody } from "./schemas.js";
 

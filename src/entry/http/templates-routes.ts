@@ -12,7 +12,7 @@ import {
   updateTemplate,
 } from "../../templates/template-usecases.js";
 import { serializeTemplate } from "../public-json.js";
-import type { HttpDeps } from "./http-app.js";
+import type { HttpDeps } from "./http-deps.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
 import {
   CreateTemplateBody,

@@ -4,7 +4,7 @@ import { createUser } from "../../usecases/create-user.js";
 import { getUser } from "../../usecases/read-notifications.js";
 import { updateUser } from "../../usecases/update-user.js";
 import { serializeUser } from "../public-json.js";
-import type { HttpDeps } from "./http-app.js";
+import type { HttpDeps } from "./http-deps.js";
 import { CreateUserBody, ErrorBody, IdParams, UpdateUserBody, User } from "./schemas.js";
 
 export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
