@@ -13,7 +13,6 @@ import type {
   NotificationFilter,
   OutboxEntry,
   OutboxFilter,
-  Recipient,
   StoredApiKey,
   StoredAttempt,
   StoredNotification,
