@@ -35,10 +35,16 @@ export function NotificationList(props: { api: Api; live: LiveFeed; query: URLSe
   const previous = useRef(new Map<number, string>());
   const [changed, setChanged] = useState(new Set<number>());
 
+  // Only the newest load may show its answer: an older one (other filters, or a live reload that
+  // answered late) must not replace what a newer one showed.
+  const latestLoad = useRef(0);
+
   const load = useCallback(async () => {
+    const thisLoad = ++latestLoad.current;
     setLoading(true);
     try {
       const next = await props.api.notifications(JSON.parse(filterKey) as ListFilters);
+      if (thisLoad !== latestLoad.current) return;
       const flashing = new Set<number>();
       for (const notification of next.results) {
         const before = previous.current.get(notification.id);
@@ -49,6 +55,7 @@ export function NotificationList(props: { api: Api; live: LiveFeed; query: URLSe
       setPage(next);
       setError(null);
     } catch (failure) {
+      if (thisLoad !== latestLoad.current) return;
       // Past the last page (e.g. its rows were filtered away): go back to the first.
       if (failure instanceof ApiError && failure.status === 404 && JSON.parse(filterKey).page > 1) {
         update({ page: "" });
@@ -56,7 +63,7 @@ export function NotificationList(props: { api: Api; live: LiveFeed; query: URLSe
       }
       setError((failure as Error).message);
     } finally {
-      setLoading(false);
+      if (thisLoad === latestLoad.current) setLoading(false);
     }
   }, [props.api, filterKey]);
 
