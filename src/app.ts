@@ -10,10 +10,11 @@ import { buildProviders, channelAddressing, closeProviders } from "./channels/bu
 import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
+import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
 import { AttemptsRepository } from "./db/attempts-repository.js";
 import { ChannelActivityQueries } from "./db/channel-activity-queries.js";
-import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
+import { createPool, ensureDatabaseExists, type Pool, withTransaction } from "./db/database.js";
 import { DeliveriesRepository } from "./db/deliveries-repository.js";
 import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
 import { openEmbeddedDatabase } from "./db/embedded-database.js";
@@ -25,6 +26,8 @@ import { OutboxRepository } from "./db/outbox-repository.js";
 import { type TransactionRunner, transactionRunner } from "./db/transactions.js";
 import { UsersRepository } from "./db/users-repository.js";
 import { createSideChannels, type SideChannels } from "./side-channels.js";
+import { TemplateCatalog } from "./templates/template-catalog.js";
+import { TemplatesRepository } from "./templates/templates-repository.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
 import type { ChannelCircuit } from "./usecases/channel-circuit.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
@@ -61,6 +64,14 @@ export interface CoreDeps {
   transaction: TransactionRunner;
   idempotencyKeys: IdempotencyKeysRepository;
   idempotencyTtlHours: number;
+  templates: TemplatesRepository;
+  templatesInTransaction<T>(work: (templates: TemplatesRepository) => Promise<T>): Promise<T>;
+  /** Templates parsed once per saved version, ready to render. */
+  templateCatalog: TemplateCatalog;
+  /** CHANNEL_ORDER: the channels a notification without its own list may use. */
+  channelOrder: readonly Channel[];
+  /** The time now for scheduling decisions (send_at, quiet hours, expiry); tests set their own. */
+  clock?: () => Date;
 }
 
 export interface Core extends CoreDeps {
@@ -105,6 +116,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
   const sideChannels = createSideChannels(config, logger);
   const { redis, wakeUps, notificationEvents, deliveryLatency } = sideChannels;
   const apiKeys = new ApiKeysRepository(pool);
+  const templates = new TemplatesRepository(pool);
   return {
     config,
     logger,
@@ -130,6 +142,11 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     transaction: transactionRunner(pool),
     idempotencyKeys: new IdempotencyKeysRepository(pool),
     idempotencyTtlHours: config.idempotencyTtlHours,
+    templates,
+    templatesInTransaction: (work) =>
+      withTransaction(pool, (client) => work(new TemplatesRepository(client))),
+    templateCatalog: new TemplateCatalog(templates, { maxTextLength: config.maxMessageLength }),
+    channelOrder: config.channelOrder,
     async close() {
       await sideChannels.close();
       await pool.end();
@@ -171,6 +188,7 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     logger,
     stopping: options.stopping,
     observer: core.deliveryLatency,
+    users: core.users,
   };
   return {
     deliverDeps,

@@ -5,6 +5,7 @@ import { addKeysCommands } from "./keys-commands.js";
 import { addNotificationCommands } from "./notifications-commands.js";
 import { type Io, processIo, reportError } from "./output.js";
 import { addServiceCommands, type LongRunning } from "./service-commands.js";
+import { addTemplatesCommands } from "./templates-commands.js";
 import { addUsersCommands } from "./users-command.js";
 
 const EXIT_CODES_HELP = `
@@ -39,6 +40,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   addUsersCommands(program, io);
   addNotificationCommands(program, io);
   addKeysCommands(program, io);
+  addTemplatesCommands(program, io);
 
   try {
     await program.parseAsync(argv);

@@ -18,6 +18,7 @@ import { observabilityRoutes } from "./observability-routes.js";
 import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
+import { templatesRoutes } from "./templates-routes.js";
 import { usersRoutes } from "./users-routes.js";
 
 export async function buildHttpApp(
@@ -68,6 +69,7 @@ export async function buildHttpApp(
         { name: "users", description: "Recipients and their contacts" },
         { name: "notifications", description: "Messages and their delivery" },
         { name: "channels", description: "The delivery channels at a glance" },
+        { name: "templates", description: "Message templates per locale and channel (Liquid)" },
       ],
     },
   });
@@ -81,6 +83,7 @@ export async function buildHttpApp(
   await app.register(notificationActionsRoutes, deps);
   await app.register(notificationEventsRoute, deps);
   await app.register(channelsRoutes, deps);
+  await app.register(templatesRoutes, deps);
   await app.register(dashboardRoutes);
   return app;
 }
