@@ -30,6 +30,7 @@ import { RedisDeliveryLatency } from "./redis/redis-delivery-latency.js";
 import { RedisWorkWakeUps } from "./redis/redis-work-wake-ups.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
+import { WebhooksRepository } from "./webhooks/webhooks-repository.js";
 
 /** What the use cases behind the API and the CLI need. */
 export interface CoreDeps {
@@ -58,6 +59,10 @@ export interface CoreDeps {
   transaction: TransactionRunner;
   idempotencyKeys: IdempotencyKeysRepository;
   idempotencyTtlHours: number;
+  /** Webhook endpoints, events and deliveries. */
+  webhooks: WebhooksRepository;
+  /** Wakes idle webhook senders (apart from notification workers) when a delivery is due now. */
+  webhookWakeUps: RedisWorkWakeUps;
 }
 
 export interface Core extends CoreDeps {
@@ -84,6 +89,12 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
   const wakeUps = new RedisWorkWakeUps(redis, config.redisUrl, config.redisPrefix, logger);
   const notificationEvents = new RedisNotificationEvents(redis, config.redisUrl, config.redisPrefix, logger);
   const deliveryLatency = new RedisDeliveryLatency(redis, config.redisPrefix, logger);
+  const webhookWakeUps = new RedisWorkWakeUps(
+    redis,
+    config.redisUrl,
+    `${config.redisPrefix}:webhooks`,
+    logger,
+  );
   return {
     config,
     logger,
@@ -108,10 +119,13 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     transaction: transactionRunner(pool),
     idempotencyKeys: new IdempotencyKeysRepository(pool),
     idempotencyTtlHours: config.idempotencyTtlHours,
+    webhooks: new WebhooksRepository(pool),
+    webhookWakeUps,
     async close() {
       await notificationEvents.close();
       await deliveryLatency.close();
       await wakeUps.close();
+      await webhookWakeUps.close();
       redis.disconnect();
       await pool.end();
     },

@@ -11,7 +11,7 @@ import type {
 import { type DeliveryOutcome, transient } from "../core/outcome.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
 import type { DeliveryObserver } from "./delivery-observer.js";
-import type { DeliveryStore, NotificationEventPublisher } from "./ports.js";
+import type { DeliveryStore, NotificationEventPublisher, WebhookEvents } from "./ports.js";
 
 export interface DeliverDeps {
   deliveries: DeliveryStore;
@@ -37,6 +37,8 @@ export interface DeliverDeps {
   observer?: DeliveryObserver;
   /** Told when a round this worker scheduled falls due, so it need not wait for its next poll. */
   wakeIn?: (seconds: number) => void;
+  /** Tells webhook subscribers of sends, failures and failed attempts; optional. */
+  webhooks?: WebhookEvents;
 }
 
 export type DeliveryResult = "sent" | "failed" | "retry_scheduled" | "lease_lost" | "released";
@@ -161,7 +163,10 @@ async function markFailed(
   lastChannel: Channel | null,
 ): Promise<boolean> {
   const marked = await deps.deliveries.markFailed(notificationId, deps.workerId, reason, lastChannel);
-  if (marked) deps.events.publish({ type: "updated", id: notificationId, status: "failed" });
+  if (marked) {
+    deps.events.publish({ type: "updated", id: notificationId, status: "failed" });
+    deps.webhooks?.emit("notification.failed", notificationId);
+  }
   return marked;
 }
 
@@ -177,6 +182,7 @@ function reportSent(
     "notification sent",
   );
   deps.observer?.sent({ notificationId: notification.id, channel, secondsSinceCreated });
+  deps.webhooks?.emit("notification.sent", notification.id);
 }
 
 /**
@@ -275,6 +281,7 @@ async function attemptChannel(
   }
   await deps.deliveries.finishFailed(attemptId, outcome);
   deps.events.publish({ type: "attempt", id: notification.id, channel, status: "failed" });
+  deps.webhooks?.emit("attempt.failed", notification.id, attemptId);
   const durationMs = Math.round(performance.now() - startedAt);
   deps.logger.info(
     { ...log, outcome: outcome.kind, code: outcome.code, reason: outcome.reason, durationMs },

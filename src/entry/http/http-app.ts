@@ -19,6 +19,7 @@ import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
 import { usersRoutes } from "./users-routes.js";
+import { webhooksRoutes } from "./webhooks-routes.js";
 
 export async function buildHttpApp(
   deps: HttpDeps,
@@ -68,6 +69,7 @@ export async function buildHttpApp(
         { name: "users", description: "Recipients and their contacts" },
         { name: "notifications", description: "Messages and their delivery" },
         { name: "channels", description: "The delivery channels at a glance" },
+        { name: "webhooks", description: "Signed status webhooks (Standard Webhooks) and their deliveries" },
       ],
     },
   });
@@ -81,6 +83,7 @@ export async function buildHttpApp(
   await app.register(notificationActionsRoutes, deps);
   await app.register(notificationEventsRoute, deps);
   await app.register(channelsRoutes, deps);
+  await app.register(webhooksRoutes, deps);
   await app.register(dashboardRoutes);
   return app;
 }
