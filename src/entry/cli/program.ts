@@ -6,6 +6,7 @@ import { addNotificationCommands } from "./notifications-commands.js";
 import { type Io, processIo, reportError } from "./output.js";
 import { addServiceCommands, type LongRunning } from "./service-commands.js";
 import { addUsersCommands } from "./users-command.js";
+import { addWebhooksCommands } from "./webhooks-commands.js";
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 success; 1 the command failed (invalid input, not found, PostgreSQL or Redis
@@ -39,6 +40,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   addUsersCommands(program, io);
   addNotificationCommands(program, io);
   addKeysCommands(program, io);
+  addWebhooksCommands(program, io);
 
   try {
     await program.parseAsync(argv);

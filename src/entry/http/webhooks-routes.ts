@@ -15,12 +15,8 @@ import {
   type WebhookDeps,
 } from "../../webhooks/manage-webhooks.js";
 import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from "../../webhooks/webhook-event-types.js";
-import {
-  WEBHOOK_DELIVERY_STATUSES,
-  type WebhookDelivery,
-  type WebhookEndpoint,
-  type WebhookEndpointWithSecret,
-} from "../../webhooks/webhook-model.js";
+import { WEBHOOK_DELIVERY_STATUSES } from "../../webhooks/webhook-model.js";
+import { serializeDelivery, serializeEndpoint, serializeWithSecret } from "../webhooks-json.js";
 import type { HttpDeps } from "./http-deps.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
 import { ErrorBody, IdParams } from "./schemas.js";
@@ -166,41 +162,6 @@ const PageQuery = Type.Object({
 const DeliveryParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The webhook's id" }),
   delivery_id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The delivery's id" }),
-});
-
-const serializeEndpoint = (endpoint: WebhookEndpoint) => ({
-  id: endpoint.id,
-  url: endpoint.url,
-  description: endpoint.description,
-  events: endpoint.events,
-  enabled: endpoint.enabled,
-  disabled_reason: endpoint.disabledReason,
-  failing_since: endpoint.failingSince?.toISOString() ?? null,
-  created_at: endpoint.createdAt.toISOString(),
-  updated_at: endpoint.updatedAt.toISOString(),
-});
-
-const serializeWithSecret = (endpoint: WebhookEndpointWithSecret) => ({
-  ...serializeEndpoint(endpoint),
-  secret: endpoint.secret,
-});
-
-const serializeDelivery = (delivery: WebhookDelivery) => ({
-  id: delivery.id,
-  event_id: delivery.eventId,
-  event_type: delivery.eventType,
-  status: delivery.status,
-  attempt_count: delivery.attemptCount,
-  next_attempt_at: delivery.nextAttemptAt?.toISOString() ?? null,
-  created_at: delivery.createdAt.toISOString(),
-  finished_at: delivery.finishedAt?.toISOString() ?? null,
-  attempts: delivery.attempts.map((attempt) => ({
-    attempted_at: attempt.attemptedAt.toISOString(),
-    response_status: attempt.responseStatus,
-    response_body: attempt.responseBody,
-    error: attempt.error,
-    duration_ms: attempt.durationMs,
-  })),
 });
 
 function pageOf(query: { page?: string; page_size?: string }) {
