@@ -15,6 +15,8 @@ export interface IngestSettings {
   seconds: number;
   /** Marker phase letter of this load. */
   phase: string;
+  /** The request body of notification number `n` (default: a plain message carrying its marker). */
+  body?: (userId: number, phase: string, n: number) => unknown;
 }
 
 export interface IngestResult {
@@ -41,7 +43,10 @@ export function runIngest(
   onStart?: (stop: () => void) => void,
 ): Promise<IngestResult> {
   let next = 0;
-  const body = () => JSON.stringify({ user: settings.userId, message: benchMessage(settings.phase, next++) });
+  const bodyOf =
+    settings.body ??
+    ((userId: number, phase: string, n: number) => ({ user: userId, message: benchMessage(phase, n) }));
+  const body = () => JSON.stringify(bodyOf(settings.userId, settings.phase, next++));
   const startedAt = epochMs();
   return new Promise((resolve, reject) => {
     const instance = autocannon(

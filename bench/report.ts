@@ -23,6 +23,20 @@ export interface MachineInfo {
   redis: string;
 }
 
+/** The processes whose CPU is the service's cost: what a notification costs to accept and deliver. */
+export const SERVICE_GROUPS = ["api", "worker", "service other", "postgres", "redis"];
+
+export interface TemplateVariantResult {
+  ingest: IngestResult;
+  delivery: DeliveryResult;
+  cpuPerNotification: CpuByGroup;
+  /** The service's CPU per notification (SERVICE_GROUPS), µs of one core, with a template and plain. */
+  serviceMicros: number;
+  plainServiceMicros: number;
+  ratioToPlain: number;
+  target: TargetCheck;
+}
+
 export interface BenchResults {
   generatedAt: string;
   mode: string;
@@ -52,6 +66,8 @@ export interface BenchResults {
   targets: TargetCheck[];
   /** Every notification of the run in PostgreSQL by status, at the end. */
   statusesAtEnd: Record<string, number>;
+  /** The same ingest and drain with template notifications; absent in results of older runs. */
+  templateVariant?: TemplateVariantResult;
   serviceStop: string;
   runSeconds: number;
   table?: string;
@@ -159,6 +175,21 @@ export function formatTable(results: BenchResults): string {
           ],
         ] as Row[])
       : []),
+    ...(results.templateVariant
+      ? ([
+          [
+            `Template variant (${results.templateVariant.ingest.connections} connections, ${n(results.templateVariant.ingest.seconds)} s)`,
+            `${n(results.templateVariant.ingest.acceptedPerSecond)} accepted/s · p99 ${results.templateVariant.ingest.latencyMs.p99} ms · lost ${n(results.templateVariant.delivery.lost)}`,
+          ],
+          [
+            "  service CPU per notification, template / plain",
+            `${n(results.templateVariant.serviceMicros)} / ${n(results.templateVariant.plainServiceMicros)} µs = ${results.templateVariant.target.actual}`,
+            "",
+            results.templateVariant.target.target,
+            met("template CPU"),
+          ],
+        ] as Row[])
+      : []),
     [
       "PostgreSQL work per notification",
       `${n(results.pgWork.commitsPerNotification, 2)} transactions · rows: ${n(results.pgWork.rowsInsertedPerNotification, 2)} inserted, ${n(results.pgWork.rowsUpdatedPerNotification, 2)} updated, ${n(results.pgWork.rowsReadPerNotification, 1)} read`,
@@ -206,7 +237,7 @@ export function formatTable(results: BenchResults): string {
     return `  ${phase.padEnd(7)} ${parts.join(" · ")} = ${sum.toFixed(2)}${others ? ` (other: ${others})` : ""}`;
   });
   const perNotification = results.cpuPerNotification;
-  const serviceGroups = ["api", "worker", "service other", "postgres", "redis"];
+  const serviceGroups = SERVICE_GROUPS;
   const serviceMicros = serviceGroups.reduce((sum, group) => sum + (perNotification[group] ?? 0), 0);
   const harnessGroups = ["providers", "bench"];
   const cpuCostLines =

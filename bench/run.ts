@@ -25,8 +25,8 @@ import {
   markCpu,
 } from "./cpu-accounting.js";
 import { DatabaseObserver } from "./database-observer.js";
-import { waitForDelivery } from "./delivery.js";
-import { runIngest } from "./ingest.js";
+import { type DeliveryResult, waitForDelivery } from "./delivery.js";
+import { type IngestResult, runIngest } from "./ingest.js";
 import { latencyBreakdown } from "./latency-breakdown.js";
 import { runLightLoad } from "./light-load.js";
 import { machineBasics, redisVersion } from "./machine.js";
@@ -38,15 +38,22 @@ import { shortCommandLine } from "./process-tree.js";
 import { Progress } from "./progress.js";
 import { LoopbackProviders } from "./providers/loopback-providers.js";
 import { readRedisCommandCount, redisWorkPerNotification } from "./redis-activity.js";
-import { type BenchResults, formatTable, writeResults } from "./report.js";
+import {
+  type BenchResults,
+  formatTable,
+  SERVICE_GROUPS,
+  type TemplateVariantResult,
+  writeResults,
+} from "./report.js";
 import { createDatabase, deleteRedisKeys, dropDatabase, scratchNames } from "./scratch.js";
 import { buildService, ServiceProcess } from "./service.js";
 import { authHeaders, freePort, serviceEnv, serviceNodeOptions } from "./service-env.js";
 import { epochMs, round, sleep } from "./stats.js";
 import { checkTargets, ratiosOf } from "./targets.js";
+import { createBenchTemplate, templateNotificationBody } from "./template-variant.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const STEPS = 8;
+const STEPS = 9;
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2), process.env);
@@ -266,7 +273,44 @@ async function main(): Promise<void> {
       delivery.stored,
     );
 
-    // 8. Stop the service (its memory is sampled to the end), then report.
+    // 8. The template variant: the same ingest and drain, every notification rendered from a template.
+    progress.phase("template variant");
+    await createBenchTemplate(client);
+    await sleep(1_500);
+    mark = await markCpu();
+    const stopTemplateIngest = progress.countdown(options.ingestSeconds, "template notifications");
+    const templateIngest = await runIngest(
+      { ...ingestSettings, seconds: options.ingestSeconds, phase: "t", body: templateNotificationBody },
+      (stop) => {
+        stopLoad = stop;
+      },
+    ).finally(stopTemplateIngest);
+    stopLoad = null;
+    await measureCpu("t-ingest", mark);
+    mark = await markCpu();
+    const templateDelivery = await waitForDelivery(providers, database, templateIngest, {
+      phase: "t",
+      timeoutSeconds: options.drainTimeoutSeconds,
+      stallSeconds: 20,
+      onProgress: (received, stored) =>
+        progress.update(`${received.toLocaleString("en-US")} of ${stored.toLocaleString("en-US")} received`),
+    });
+    await measureCpu("t-drain", mark);
+    const templateCpuPerNotification = cpuMicrosecondsPerNotification(
+      [
+        { cores: cpu["t-ingest"] ?? {}, seconds: phaseSeconds["t-ingest"] ?? 0 },
+        { cores: cpu["t-drain"] ?? {}, seconds: phaseSeconds["t-drain"] ?? 0 },
+      ],
+      templateDelivery.stored,
+    );
+    const templateVariant = templateVariantResult(
+      cpuPerNotification,
+      templateCpuPerNotification,
+      templateIngest,
+      templateDelivery,
+    );
+
+    // 9. Stop the service (its memory is sampled to the end), then report.
     progress.phase("stop and report");
     const statusesAtEnd = await database.statuses();
     await service.stop(30).then((outcome) => {
@@ -314,7 +358,8 @@ async function main(): Promise<void> {
       cpu,
       otherCpu,
       ratios,
-      targets: checkTargets(ratios, ingest, delivery, lightLoad, memoryReport),
+      targets: [...checkTargets(ratios, ingest, delivery, lightLoad, memoryReport), templateVariant.target],
+      templateVariant,
       statusesAtEnd,
       serviceStop,
       runSeconds: 0,
@@ -335,6 +380,31 @@ async function main(): Promise<void> {
     });
     throw error;
   }
+}
+
+/** The service's CPU per notification (API, worker, PostgreSQL, Redis) with a template, against plain. */
+function templateVariantResult(
+  plain: CpuByGroup,
+  template: CpuByGroup,
+  ingest: IngestResult,
+  delivery: DeliveryResult,
+): TemplateVariantResult {
+  const service = (cpu: CpuByGroup) => SERVICE_GROUPS.reduce((sum, group) => sum + (cpu[group] ?? 0), 0);
+  const ratio = service(plain) > 0 ? round(service(template) / service(plain), 3) : Number.NaN;
+  return {
+    ingest,
+    delivery: { ...delivery },
+    cpuPerNotification: template,
+    serviceMicros: service(template),
+    plainServiceMicros: service(plain),
+    ratioToPlain: ratio,
+    target: {
+      name: "template CPU",
+      target: "≤ 1.25 × plain",
+      actual: `${Number.isFinite(ratio) ? ratio.toFixed(3) : "–"} × plain`,
+      met: Number.isFinite(ratio) && ratio <= 1.25 && delivery.lost === 0,
+    },
+  };
 }
 
 async function createUser(client: ApiClient): Promise<number> {

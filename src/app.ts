@@ -10,10 +10,11 @@ import { buildProviders, channelAddressing, closeProviders } from "./channels/bu
 import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
+import type { Channel } from "./core/model.js";
 import { ApiKeysRepository } from "./db/api-keys-repository.js";
 import { AttemptsRepository } from "./db/attempts-repository.js";
 import { ChannelActivityQueries } from "./db/channel-activity-queries.js";
-import { createPool, ensureDatabaseExists, type Pool } from "./db/database.js";
+import { createPool, ensureDatabaseExists, type Pool, withTransaction } from "./db/database.js";
 import { DeliveriesRepository } from "./db/deliveries-repository.js";
 import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
 import { IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
@@ -28,6 +29,8 @@ import { RedisNotificationEvents } from "./redis/notification-events.js";
 import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
 import { RedisDeliveryLatency } from "./redis/redis-delivery-latency.js";
 import { RedisWorkWakeUps } from "./redis/redis-work-wake-ups.js";
+import { TemplateCatalog } from "./templates/template-catalog.js";
+import { TemplatesRepository } from "./templates/templates-repository.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
 import { WebhooksRepository } from "./webhooks/webhooks-repository.js";
@@ -63,6 +66,14 @@ export interface CoreDeps {
   webhooks: WebhooksRepository;
   /** Wakes idle webhook senders (apart from notification workers) when a delivery is due now. */
   webhookWakeUps: RedisWorkWakeUps;
+  templates: TemplatesRepository;
+  templatesInTransaction<T>(work: (templates: TemplatesRepository) => Promise<T>): Promise<T>;
+  /** Templates parsed once per saved version, ready to render. */
+  templateCatalog: TemplateCatalog;
+  /** CHANNEL_ORDER: the channels a notification without its own list may use. */
+  channelOrder: readonly Channel[];
+  /** The time now for scheduling decisions (send_at, quiet hours, expiry); tests set their own. */
+  clock?: () => Date;
 }
 
 export interface Core extends CoreDeps {
@@ -95,6 +106,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     `${config.redisPrefix}:webhooks`,
     logger,
   );
+  const templates = new TemplatesRepository(pool);
   return {
     config,
     logger,
@@ -121,6 +133,11 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     idempotencyTtlHours: config.idempotencyTtlHours,
     webhooks: new WebhooksRepository(pool),
     webhookWakeUps,
+    templates,
+    templatesInTransaction: (work) =>
+      withTransaction(pool, (client) => work(new TemplatesRepository(client))),
+    templateCatalog: new TemplateCatalog(templates, { maxTextLength: config.maxMessageLength }),
+    channelOrder: config.channelOrder,
     async close() {
       await notificationEvents.close();
       await deliveryLatency.close();
@@ -173,6 +190,7 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     logger,
     stopping: options.stopping,
     observer: core.deliveryLatency,
+    users: core.users,
   };
   return {
     deliverDeps,

@@ -1,9 +1,11 @@
 /** The service's API as the dashboard uses it: every call carries the operator's key as a Bearer header. */
 
-export type NotificationStatus = "pending" | "sent" | "failed" | "cancelled";
+export type NotificationStatus = "pending" | "sent" | "failed" | "cancelled" | "expired";
 export type Channel = "sms" | "email" | "telegram";
 export const CHANNELS: Channel[] = ["sms", "email", "telegram"];
-export const STATUSES: NotificationStatus[] = ["pending", "sent", "failed", "cancelled"];
+export const STATUSES: NotificationStatus[] = ["pending", "sent", "failed", "cancelled", "expired"];
+/** A list filter beside the statuses: pending notifications waiting for a later time. */
+export const SCHEDULED = "scheduled";
 
 export interface Attempt {
   channel: Channel;
@@ -31,7 +33,41 @@ export interface Notification {
   next_attempt_at: string | null;
   failure_reason: string | null;
   history_from_round: number;
+  priority: "normal" | "critical";
+  expires_at: string | null;
+  template: string | null;
+  locale: string | null;
+  rendered: RenderedBodies | null;
   attempts: Attempt[];
+}
+
+export interface RenderedBodies {
+  sms?: { text: string };
+  email?: { subject?: string | null; text: string; html?: string | null };
+  telegram?: { text: string; parse_mode?: "HTML" | null };
+}
+
+export interface TemplateBodies {
+  sms?: { text: string };
+  email?: { subject?: string | null; text: string; html?: string | null };
+  telegram?: { text: string; parse_mode?: "HTML" | null };
+}
+
+export interface Template {
+  key: string;
+  description: string;
+  default_locale: string;
+  locales: Record<string, TemplateBodies>;
+  created_at: string;
+  updated_at: string;
+}
+
+export type TemplateDraft = Pick<Template, "key" | "description" | "default_locale" | "locales">;
+
+export interface RenderedTemplate {
+  template: string;
+  locale: string;
+  rendered: RenderedBodies;
 }
 
 export interface User {
@@ -41,6 +77,9 @@ export interface User {
   last_name: string;
   phone_number: string | null;
   telegram_id: string | null;
+  locale: string | null;
+  timezone: string | null;
+  quiet_hours: { start: string; end: string } | null;
 }
 
 export interface Page<T> {
@@ -87,6 +126,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** For a 400: what is wrong with each field, as the service said it. */
+    readonly fields: Record<string, string[]> = {},
   ) {
     super(message);
   }
@@ -115,12 +156,17 @@ export class Api {
     return { authorization: `Bearer ${this.key}` };
   }
 
-  async request<T>(method: "GET" | "POST", path: string): Promise<T> {
+  async request<T>(method: "GET" | "POST" | "PUT", path: string, payload?: unknown): Promise<T> {
     let response: Response;
     try {
       response = await fetch(path, {
         method,
-        headers: { accept: "application/json", ...this.authorization() },
+        headers: {
+          accept: "application/json",
+          ...(payload === undefined ? {} : { "content-type": "application/json" }),
+          ...this.authorization(),
+        },
+        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
       });
     } catch {
       throw new ApiError(0, "The service cannot be reached. Check your connection and try again.");
@@ -132,7 +178,7 @@ export class Api {
       this.onUnauthorized();
       throw new Unauthorized(401, message);
     }
-    throw new ApiError(response.status, message);
+    throw new ApiError(response.status, message, fieldsOf(body));
   }
 
   notifications(filters: ListFilters): Promise<Page<Notification>> {
@@ -140,6 +186,10 @@ export class Api {
     for (const key of ["status", "channel", "user", "search"] as const) {
       const value = filters[key]?.trim();
       if (value) query.set(key, value);
+    }
+    if (filters.status === SCHEDULED) {
+      query.set("status", "pending");
+      query.set("scheduled", "true");
     }
     return this.request("GET", `/api/notifications/?${query}`);
   }
@@ -167,6 +217,38 @@ export class Api {
   outbox(page: number): Promise<Page<OutboxEntry>> {
     return this.request("GET", `/api/outbox/?page=${page}`);
   }
+
+  templates(): Promise<Page<Template>> {
+    return this.request("GET", "/api/templates/?page_size=200");
+  }
+
+  template(key: string): Promise<Template> {
+    return this.request("GET", `/api/templates/${encodeURIComponent(key)}/`);
+  }
+
+  /** Creates the template, or replaces the one with its key when `existing`. */
+  saveTemplate(draft: TemplateDraft, existing: boolean): Promise<Template> {
+    return existing
+      ? this.request("PUT", `/api/templates/${encodeURIComponent(draft.key)}/`, draft)
+      : this.request("POST", "/api/templates/", draft);
+  }
+
+  /** Renders a draft as the service would, without saving it. */
+  previewTemplate(
+    draft: Omit<TemplateDraft, "key">,
+    data: unknown,
+    user: unknown,
+    locale: string,
+  ): Promise<RenderedTemplate> {
+    return this.request("POST", "/api/templates/render/", { template: draft, data, user, locale });
+  }
+}
+
+function fieldsOf(body: unknown): Record<string, string[]> {
+  if (!body || typeof body !== "object") return {};
+  return Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).filter(([, value]) => Array.isArray(value)),
+  ) as Record<string, string[]>;
 }
 
 /** DRF-shaped errors: {"detail": "..."} or {"field": ["..."]}. */

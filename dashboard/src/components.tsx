@@ -7,6 +7,7 @@ const STATUS_LABELS: Record<string, string> = {
   sent: "Sent",
   failed: "Failed",
   cancelled: "Cancelled",
+  expired: "Expired",
   in_progress: "In progress",
   skipped: "Skipped",
   interrupted: "Interrupted",

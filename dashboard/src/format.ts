@@ -45,3 +45,30 @@ export function relative(iso: string | null, now = Date.now()): string {
 
 export const CHANNEL_NAMES: Record<string, string> = { sms: "SMS", email: "Email", telegram: "Telegram" };
 export const channelName = (channel: string | null) => (channel ? (CHANNEL_NAMES[channel] ?? channel) : "—");
+
+/** The time as a clock in `timeZone` reads it, with the zone's short name ("09:00 CET"). */
+export function timeIn(iso: string, timeZone: string): string {
+  try {
+    // dateStyle and timeStyle cannot be combined with timeZoneName: spelled out instead.
+    return new Intl.DateTimeFormat(undefined, {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      timeZone,
+      timeZoneName: "short",
+    }).format(new Date(iso));
+  } catch {
+    return fullTime(iso);
+  }
+}
+
+/** A pending notification waiting for a later time (send_at, quiet hours, a retry): when it goes. */
+export function scheduledFor(notification: {
+  status: string;
+  next_attempt_at: string | null;
+}): string | null {
+  if (notification.status !== "pending" || !notification.next_attempt_at) return null;
+  return Date.parse(notification.next_attempt_at) > Date.now() ? notification.next_attempt_at : null;
+}

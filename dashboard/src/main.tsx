@@ -9,6 +9,7 @@ import { NotificationDetail } from "./views/notification-detail.js";
 import { NotificationList } from "./views/notification-list.js";
 import { OutboxView } from "./views/outbox.js";
 import { SignIn } from "./views/sign-in.js";
+import { TemplateEditor, TemplateList } from "./views/templates.js";
 
 /** The key lives for this tab only: closing it signs out. */
 const KEY_STORAGE = "notification-service.api-key";
@@ -70,6 +71,9 @@ function Signedin(props: { apiKey: string; onSignOut: () => void; onRefused: () 
           <Tab href="#/channels" active={route.view === "channels"}>
             Channels
           </Tab>
+          <Tab href="#/templates" active={route.view === "templates" || route.view === "template"}>
+            Templates
+          </Tab>
           <Tab href="#/outbox" active={route.view === "outbox"}>
             Outbox
           </Tab>
@@ -96,6 +100,10 @@ function view(route: Route, api: Api, live: LiveFeed) {
       return <OutboxView api={api} query={route.query} />;
     case "list":
       return <NotificationList api={api} live={live} query={route.query} />;
+    case "templates":
+      return <TemplateList api={api} />;
+    case "template":
+      return <TemplateEditor key={route.key ?? "new"} api={api} templateKey={route.key} />;
   }
 }
 

@@ -1,11 +1,17 @@
-/** Hash routes, so the static server needs no fallback: #/, #/notifications/12, #/channels, #/outbox. */
+/**
+ * Hash routes, so the static server needs no fallback: #/, #/notifications/12, #/channels, #/outbox,
+ * #/templates, #/templates/new, #/templates/otp.
+ */
 import { useEffect, useState } from "preact/hooks";
 
 export type Route =
   | { view: "list"; query: URLSearchParams }
   | { view: "detail"; id: number }
   | { view: "channels" }
-  | { view: "outbox"; query: URLSearchParams };
+  | { view: "outbox"; query: URLSearchParams }
+  | { view: "templates" }
+  /** key null: a new template. */
+  | { view: "template"; key: string | null };
 
 export function parseRoute(hash: string): Route {
   const [path = "", search = ""] = hash.replace(/^#/, "").split("?", 2);
@@ -14,6 +20,10 @@ export function parseRoute(hash: string): Route {
   if (detail) return { view: "detail", id: Number(detail[1]) };
   if (path === "/channels") return { view: "channels" };
   if (path === "/outbox") return { view: "outbox", query };
+  if (path === "/templates") return { view: "templates" };
+  if (path === "/templates/new") return { view: "template", key: null };
+  const template = /^\/templates\/([^/]+)$/.exec(path);
+  if (template) return { view: "template", key: decodeURIComponent(template[1]!) };
   return { view: "list", query };
 }
 

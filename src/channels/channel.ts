@@ -7,6 +7,10 @@ export interface OutgoingMessage {
   text: string;
   /** Used by email; other channels ignore it. */
   subject: string | null;
+  /** Email only: an HTML alternative to `text` (from a template). */
+  html?: string | null;
+  /** Telegram only: "HTML" when `text` is Telegram HTML (from a template). */
+  parseMode?: "HTML" | null;
   /** For logs and idempotency keys on the provider side; never shown to the recipient. */
   notificationId: number;
   /**

@@ -6,7 +6,7 @@ import type { Channel } from "./model.js";
 import type { FailureKind } from "./outcome.js";
 
 /** Why a channel was not even tried. */
-export type SkipCause = "no_contact" | "not_configured" | "circuit_open";
+export type SkipCause = "no_contact" | "not_configured" | "circuit_open" | "no_template_body";
 
 /** What the policy needs to know of one past attempt. */
 export type AttemptResult =

@@ -7,7 +7,8 @@ export function isChannel(value: unknown): value is Channel {
   return typeof value === "string" && (CHANNELS as readonly string[]).includes(value);
 }
 
-export const NOTIFICATION_STATUSES = ["pending", "sent", "failed", "cancelled"] as const;
+/** `expired`: its expires_at (or ttl_seconds) passed before any channel delivered it. */
+export const NOTIFICATION_STATUSES = ["pending", "sent", "failed", "cancelled", "expired"] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /** What an attempt ended as. `in_progress` only while a provider call is under way. */
@@ -25,6 +26,39 @@ export interface Recipient {
   telegramId: string | null;
 }
 
+/** `critical` notifications ignore the recipient's quiet hours (never their expiry). */
+export const PRIORITIES = ["normal", "critical"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** A daily window, in the recipient's time zone, during which non-critical notifications wait. */
+export interface QuietHours {
+  /** "HH:MM", 24-hour; a window may cross midnight ("22:00" to "08:00"). */
+  start: string;
+  end: string;
+}
+
+/** A recipient as they are managed: contacts plus how and when they like to be told. */
+export interface UserProfile extends Recipient {
+  /** BCP 47 tag (e.g. "pt-BR") templates render in; null: the template's default locale. */
+  locale: string | null;
+  /** IANA time zone; null means no quiet hours. */
+  timezone: string | null;
+  quietHours: QuietHours | null;
+}
+
+/** One channel's message, as a template rendered it for one notification. */
+export interface RenderedBody {
+  text: string;
+  /** Email only. */
+  subject?: string | null;
+  /** Email only: an HTML alternative to the text. */
+  html?: string | null;
+  /** Telegram only: "HTML" when the text is Telegram HTML. */
+  parseMode?: "HTML" | null;
+}
+
+export type RenderedBodies = Partial<Record<Channel, RenderedBody>>;
+
 export interface Notification {
   id: number;
   userId: number;
@@ -40,6 +74,14 @@ export interface Notification {
   nextAttemptAt: Date | null;
   /** The round a manual retry started; the delivery policy ignores attempts before it. */
   historyFromRound: number;
+  /** The template it was rendered from, if any, and the locale it was rendered in. */
+  template: string | null;
+  locale: string | null;
+  /** What the template rendered to per channel; null for a notification sent with `message`. */
+  rendered: RenderedBodies | null;
+  /** Never delivered at or after this time; null: no expiry. */
+  expiresAt: Date | null;
+  priority: Priority;
 }
 
 export interface Attempt {
@@ -82,6 +124,16 @@ export interface NewNotification {
   message: string;
   subject: string | null;
   channels: Channel[] | null;
+  /** The template it was rendered from, the locale, and what each channel's body came to. */
+  template?: string | null;
+  locale?: string | null;
+  rendered?: RenderedBodies | null;
+  expiresAt?: Date | null;
+  priority?: Priority;
+  /** When the first round is due; null or absent: now, by the database's clock. */
+  nextAttemptAt?: Date | null;
+  /** Set when it could only go after it expires: stored `expired` with this reason, never due. */
+  expiredReason?: string | null;
 }
 
 /** Which notifications a list shows. */
@@ -92,6 +144,8 @@ export interface NotificationFilter {
   lastChannel?: Channel;
   /** A case-insensitive substring of the message, taken literally (% and _ are not wildcards). */
   search?: string;
+  /** true: only pending ones waiting for a later time (send_at, quiet hours, a retry); false: only those due now. */
+  scheduled?: boolean;
 }
 
 export interface StoredApiKey {
@@ -132,7 +186,13 @@ export interface NewUser {
   lastName: string;
   phoneNumber: string | null;
   telegramId: string | null;
+  locale?: string | null;
+  timezone?: string | null;
+  quietHours?: QuietHours | null;
 }
+
+/** The fields a user may change after creation (never the password here); absent ones stay. */
+export type UserChanges = Partial<Omit<NewUser, "passwordHash">>;
 
 export interface ChannelActivity {
   channel: string;

@@ -290,6 +290,29 @@ export class DeliveriesRepository {
     return rowCount === 1;
   }
 
+  /**
+   * Ends it as expired under the worker's lease: its expires_at passed (or would pass before its
+   * next round) with no channel having delivered it. No round is due any more.
+   */
+  async markExpired(
+    id: number,
+    owner: string,
+    reason: string,
+    lastChannel: Channel | null,
+  ): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      prepared(
+        "mark-expired",
+        `UPDATE notifications
+         SET status = 'expired', failure_reason = $3, last_channel = COALESCE($4, last_channel),
+             next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+        [id, owner, reason, lastChannel],
+      ),
+    );
+    return rowCount === 1;
+  }
+
   /** Ends a failed round: counts the retry and makes the notification due again after the delay. */
   async scheduleRetry(
     id: number,

@@ -1,7 +1,13 @@
 import { ValidationError } from "../core/errors.js";
 import type { NewNotification, NotificationFilter, StoredNotification } from "../core/model.js";
 import { prepared, type Queryable } from "./database.js";
-import { NOTIFICATION_COLUMNS, type NotificationRow, notificationColumnsOf, toNotification } from "./rows.js";
+import {
+  NOTIFICATION_COLUMNS,
+  type NotificationRow,
+  notificationColumnsOf,
+  renderedToJson,
+  toNotification,
+} from "./rows.js";
 import { TickBatcher } from "./tick-batcher.js";
 
 const unknownUser = (userId: number) =>
@@ -31,10 +37,16 @@ export class NotificationsRepository {
       ({ rows } = await this.db.query<NotificationRow>(
         prepared(
           "insert-notifications",
-          `INSERT INTO notifications (user_id, message, subject, channels)
-         SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ',')
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
-           AS t(user_id, message, subject, channels, position)
+          `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
+                                     expires_at, priority, next_attempt_at, status, failure_reason)
+         SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ','), t.template, t.locale,
+                t.rendered::jsonb, t.expires_at, t.priority,
+                CASE WHEN t.failure_reason IS NULL THEN COALESCE(t.next_attempt_at, now()) END,
+                CASE WHEN t.failure_reason IS NULL THEN 'pending' ELSE 'expired' END, t.failure_reason
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[]) WITH ORDINALITY
+           AS t(user_id, message, subject, channels, template, locale, rendered, expires_at, priority,
+                next_attempt_at, failure_reason, position)
          WHERE EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id)
          ORDER BY t.position
          RETURNING ${NOTIFICATION_COLUMNS}`,
@@ -43,6 +55,7 @@ export class NotificationsRepository {
             items.map((item) => item.message),
             items.map((item) => item.subject),
             items.map((item) => item.channels?.join(",") ?? null),
+            ...extraColumns(items),
           ],
         ),
       ));
@@ -59,7 +72,8 @@ export class NotificationsRepository {
           row.userId === item.userId &&
           row.message === item.message &&
           row.subject === item.subject &&
-          (row.channels?.join(",") ?? null) === (item.channels?.join(",") ?? null),
+          (row.channels?.join(",") ?? null) === (item.channels?.join(",") ?? null) &&
+          sameScheduling(row, item),
       );
       if (index === -1) return unknownUser(item.userId);
       return unclaimed.splice(index, 1)[0]!;
@@ -75,9 +89,19 @@ export class NotificationsRepository {
       const { rows } = await this.db.query<NotificationRow>(
         prepared(
           "insert-notification",
-          `INSERT INTO notifications (user_id, message, subject, channels)
-         VALUES ($1, $2, $3, $4) RETURNING ${NOTIFICATION_COLUMNS}`,
-          [notification.userId, notification.message, notification.subject, notification.channels],
+          `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
+                                     expires_at, priority, next_attempt_at, status, failure_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9,
+                 CASE WHEN $11::text IS NULL THEN COALESCE($10::timestamptz, now()) END,
+                 CASE WHEN $11::text IS NULL THEN 'pending' ELSE 'expired' END, $11)
+         RETURNING ${NOTIFICATION_COLUMNS}`,
+          [
+            notification.userId,
+            notification.message,
+            notification.subject,
+            notification.channels,
+            ...extraColumns([notification]).map((column) => column[0]),
+          ],
         ),
       );
       return toNotification(rows[0]!);
@@ -114,6 +138,13 @@ export class NotificationsRepository {
       values.push(filter.lastChannel);
       conditions.push(`last_channel = $${values.length}`);
     }
+    if (filter.scheduled !== undefined) {
+      conditions.push(
+        filter.scheduled
+          ? "status = 'pending' AND next_attempt_at > now()"
+          : "status = 'pending' AND next_attempt_at <= now()",
+      );
+    }
     if (filter.search !== undefined && filter.search !== "") {
       values.push(escapeLikePattern(filter.search));
       conditions.push(`message ILIKE '%' || $${values.length} || '%' ESCAPE '\\'`);
@@ -132,7 +163,7 @@ export class NotificationsRepository {
   }
 
   /**
-   * Deletes up to `limit` finished notifications (sent, failed, cancelled) created more than
+   * Deletes up to `limit` finished notifications (sent, failed, cancelled, expired) created more than
    * `days` ago, with their attempts, outbox rows and idempotency keys (ON DELETE CASCADE).
    * Pending ones stay whatever their age. Returns how many were deleted.
    */
@@ -141,7 +172,7 @@ export class NotificationsRepository {
       `DELETE FROM notifications WHERE id IN (
          SELECT id FROM notifications
          WHERE created_at < now() - make_interval(secs => $1)
-           AND status IN ('sent', 'failed', 'cancelled')
+           AND status IN ('sent', 'failed', 'cancelled', 'expired')
          LIMIT $2)`,
       [days * 86_400, limit],
     );
@@ -190,6 +221,42 @@ export class NotificationsRepository {
     );
     return rows[0] ? toNotification(rows[0]) : null;
   }
+}
+
+/** The columns scheduling and templates added, as one array per column for unnest. */
+function extraColumns(items: NewNotification[]): unknown[][] {
+  return [
+    items.map((item) => item.template ?? null),
+    items.map((item) => item.locale ?? null),
+    items.map((item) => (item.rendered ? JSON.stringify(renderedToJson(item.rendered)) : null)),
+    items.map((item) => item.expiresAt ?? null),
+    items.map((item) => item.priority ?? "normal"),
+    items.map((item) => item.nextAttemptAt ?? null),
+    items.map((item) => item.expiredReason ?? null),
+  ];
+}
+
+/** Whether a returned row can be the one inserted for `item`, beyond user, message, subject and channels. */
+function sameScheduling(row: StoredNotification, item: NewNotification): boolean {
+  const time = (date: Date | null | undefined) => date?.getTime() ?? null;
+  return (
+    row.template === (item.template ?? null) &&
+    row.locale === (item.locale ?? null) &&
+    row.priority === (item.priority ?? "normal") &&
+    time(row.expiresAt) === time(item.expiresAt) &&
+    (item.nextAttemptAt ? time(row.nextAttemptAt) === time(item.nextAttemptAt) : true) &&
+    row.failureReason === (item.expiredReason ?? null) &&
+    canonicalJson(row.rendered) === canonicalJson(item.rendered ?? null)
+  );
+}
+
+/** JSON with object keys sorted, so two equal values compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner,
+  );
 }
 
 /** Escapes LIKE's wildcards and its escape character, so the text matches only itself. */

@@ -3,9 +3,12 @@ import type {
   AttemptStatus,
   Channel,
   NotificationStatus,
+  Priority,
   Recipient,
+  RenderedBodies,
   StoredAttempt,
   StoredNotification,
+  UserProfile,
 } from "../core/model.js";
 
 export interface UserRow {
@@ -26,6 +29,51 @@ export const toRecipient = (row: UserRow): Recipient => ({
   telegramId: row.telegram_id,
 });
 
+export interface UserProfileRow extends UserRow {
+  locale: string | null;
+  timezone: string | null;
+  quiet_hours_start: string | null;
+  quiet_hours_end: string | null;
+}
+
+export const USER_PROFILE_COLUMNS =
+  "id, email, first_name, last_name, phone_number, telegram_id, locale, timezone, quiet_hours_start, quiet_hours_end";
+
+export const toUserProfile = (row: UserProfileRow): UserProfile => ({
+  ...toRecipient(row),
+  locale: row.locale,
+  timezone: row.timezone,
+  quietHours:
+    row.quiet_hours_start && row.quiet_hours_end
+      ? { start: row.quiet_hours_start, end: row.quiet_hours_end }
+      : null,
+});
+
+/** Rendered bodies as stored (and shown): the public JSON shape, parse_mode in snake case. */
+export type RenderedJson = Partial<
+  Record<Channel, { text: string; subject?: string | null; html?: string | null; parse_mode?: "HTML" | null }>
+>;
+
+export function renderedToJson(rendered: RenderedBodies): RenderedJson {
+  const json: RenderedJson = {};
+  for (const [channel, body] of Object.entries(rendered) as [Channel, RenderedBodies[Channel]][]) {
+    if (!body) continue;
+    const { parseMode, ...rest } = body;
+    json[channel] = parseMode === undefined ? rest : { ...rest, parse_mode: parseMode };
+  }
+  return json;
+}
+
+function renderedFromJson(json: RenderedJson): RenderedBodies {
+  const rendered: RenderedBodies = {};
+  for (const [channel, body] of Object.entries(json) as [Channel, RenderedJson[Channel]][]) {
+    if (!body) continue;
+    const { parse_mode, ...rest } = body;
+    rendered[channel] = parse_mode === undefined ? rest : { ...rest, parseMode: parse_mode };
+  }
+  return rendered;
+}
+
 export interface NotificationRow {
   id: number;
   user_id: number;
@@ -40,10 +88,16 @@ export interface NotificationRow {
   created_at: Date;
   next_attempt_at: Date | null;
   history_from_round: number;
+  template: string | null;
+  locale: string | null;
+  rendered: RenderedJson | null;
+  /** A string when the row came through row_to_json (the claim statement). */
+  expires_at: Date | string | null;
+  priority: string;
 }
 
 export const NOTIFICATION_COLUMNS =
-  "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at, history_from_round";
+  "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at, history_from_round, template, locale, rendered, expires_at, priority";
 
 /** The notification columns of table alias `alias`, for statements that join. */
 export function notificationColumnsOf(alias: string): string {
@@ -66,6 +120,11 @@ export const toNotification = (row: NotificationRow): StoredNotification => ({
   createdAt: row.created_at,
   nextAttemptAt: row.next_attempt_at,
   historyFromRound: row.history_from_round,
+  template: row.template,
+  locale: row.locale,
+  rendered: row.rendered ? renderedFromJson(row.rendered) : null,
+  expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+  priority: row.priority as Priority,
 });
 
 export interface AttemptRow {

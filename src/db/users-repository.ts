@@ -1,32 +1,91 @@
 import { ValidationError } from "../core/errors.js";
-import type { NewUser, Recipient } from "../core/model.js";
-import type { Queryable } from "./database.js";
-import { toRecipient, type UserRow } from "./rows.js";
+import type { NewUser, UserChanges, UserProfile } from "../core/model.js";
+import { prepared, type Queryable } from "./database.js";
+import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "./rows.js";
+import { TickBatcher } from "./tick-batcher.js";
 
-const USER_COLUMNS = "id, email, first_name, last_name, phone_number, telegram_id";
+const duplicateEmail = () => ValidationError.of("email", "user with this email already exists.");
 
 export class UsersRepository {
+  // Every notification created reads its recipient (template variables, locale, quiet hours):
+  // under load, the reads of one tick share one statement, as the inserts that follow do.
+  private readonly readBatcher = new TickBatcher<number, UserProfile | null>((ids) => this.findMany(ids));
+
   constructor(private readonly db: Queryable) {}
 
-  async create(user: NewUser): Promise<Recipient> {
+  async create(user: NewUser): Promise<UserProfile> {
     try {
-      const { rows } = await this.db.query<UserRow>(
-        `INSERT INTO users (email, password_hash, first_name, last_name, phone_number, telegram_id)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-        [user.email, user.passwordHash, user.firstName, user.lastName, user.phoneNumber, user.telegramId],
+      const { rows } = await this.db.query<UserProfileRow>(
+        `INSERT INTO users (email, password_hash, first_name, last_name, phone_number, telegram_id,
+                            locale, timezone, quiet_hours_start, quiet_hours_end)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${USER_PROFILE_COLUMNS}`,
+        [
+          user.email,
+          user.passwordHash,
+          user.firstName,
+          user.lastName,
+          user.phoneNumber,
+          user.telegramId,
+          user.locale ?? null,
+          user.timezone ?? null,
+          user.quietHours?.start ?? null,
+          user.quietHours?.end ?? null,
+        ],
       );
-      return toRecipient(rows[0]!);
+      return toUserProfile(rows[0]!);
     } catch (error) {
       // 23505: the unique index on lower(email); checked here, not before, so two racing requests can't both pass.
-      if ((error as { code?: string }).code === "23505") {
-        throw ValidationError.of("email", "user with this email already exists.");
-      }
+      if ((error as { code?: string }).code === "23505") throw duplicateEmail();
       throw error;
     }
   }
 
-  async findById(id: number): Promise<Recipient | null> {
-    const { rows } = await this.db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
-    return rows[0] ? toRecipient(rows[0]) : null;
+  /** Applies the changes given in one statement; null when there is no such user. */
+  async update(id: number, changes: UserChanges): Promise<UserProfile | null> {
+    const columns: Record<string, unknown> = {};
+    if (changes.email !== undefined) columns.email = changes.email;
+    if (changes.firstName !== undefined) columns.first_name = changes.firstName;
+    if (changes.lastName !== undefined) columns.last_name = changes.lastName;
+    if (changes.phoneNumber !== undefined) columns.phone_number = changes.phoneNumber;
+    if (changes.telegramId !== undefined) columns.telegram_id = changes.telegramId;
+    if (changes.locale !== undefined) columns.locale = changes.locale;
+    if (changes.timezone !== undefined) columns.timezone = changes.timezone;
+    if (changes.quietHours !== undefined) {
+      columns.quiet_hours_start = changes.quietHours?.start ?? null;
+      columns.quiet_hours_end = changes.quietHours?.end ?? null;
+    }
+    const names = Object.keys(columns);
+    if (names.length === 0) return this.findById(id);
+    try {
+      const { rows } = await this.db.query<UserProfileRow>(
+        `UPDATE users SET ${names.map((name, index) => `${name} = $${index + 2}`).join(", ")}
+         WHERE id = $1 RETURNING ${USER_PROFILE_COLUMNS}`,
+        [id, ...Object.values(columns)],
+      );
+      return rows[0] ? toUserProfile(rows[0]) : null;
+    } catch (error) {
+      if ((error as { code?: string }).code === "23505") throw duplicateEmail();
+      throw error;
+    }
+  }
+
+  /** Reads made in the same tick share one statement; only for a pool-bound repository. */
+  findById(id: number): Promise<UserProfile | null> {
+    return this.readBatcher.add(id);
+  }
+
+  private async findMany(ids: number[]): Promise<(UserProfile | null)[]> {
+    const { rows } =
+      ids.length === 1
+        ? await this.db.query<UserProfileRow>(
+            prepared("find-user", `SELECT ${USER_PROFILE_COLUMNS} FROM users WHERE id = $1`, ids),
+          )
+        : await this.db.query<UserProfileRow>(
+            prepared("find-users", `SELECT ${USER_PROFILE_COLUMNS} FROM users WHERE id = ANY($1::bigint[])`, [
+              ids,
+            ]),
+          );
+    const byId = new Map(rows.map((row) => [row.id, toUserProfile(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 }

@@ -27,11 +27,21 @@ function startupFailure(error: unknown): string {
  * Runs `stop` once on SIGTERM or SIGINT, or when the parent that forked this process goes away,
  * and exits 0 when it finishes, or 1 when it throws or takes longer than `graceSeconds` plus a
  * margin (a stuck close must not keep a deploy waiting).
+ *
+ * Signals that come while stopping are ignored, and the handlers stay installed until the process
+ * exits. One stop often brings several: systemd, a container runtime and Ctrl-C signal the whole
+ * process group, so under `npm start` the worker hears it from the kernel and again from its
+ * parent, and the API's process from the kernel and again from npm. A `once` handler would leave
+ * the second signal to Node's default action, which kills the process on the spot, with its
+ * provider calls in flight and their attempts left `in_progress`. To stop at once, use SIGKILL.
  */
 export function onShutdownSignal(logger: Logger, graceSeconds: number, stop: () => Promise<void>): void {
   let stopping = false;
   const handle = (reason: NodeJS.Signals | "parent exited") => {
-    if (stopping) return;
+    if (stopping) {
+      logger.info({ reason }, "already shutting down; letting the deliveries in flight finish");
+      return;
+    }
     stopping = true;
     logger.info({ reason }, "shutting down");
     const deadline = setTimeout(
@@ -50,8 +60,8 @@ export function onShutdownSignal(logger: Logger, graceSeconds: number, stop: () 
       },
     );
   };
-  process.once("SIGTERM", handle);
-  process.once("SIGINT", handle);
+  process.on("SIGTERM", handle);
+  process.on("SIGINT", handle);
   // The worker `npm start` forks stops with its parent even when the parent was killed outright
   // (SIGKILL, the OOM killer): its IPC channel closes. An orphan would otherwise run on beside the
   // worker of the next start.

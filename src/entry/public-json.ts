@@ -3,15 +3,29 @@
  * the HTTP API answers and what the CLI prints with --json. Shared by both entry points, so
  * neither imports the other.
  */
-import type { Recipient, StoredAttempt, StoredNotification } from "../core/model.js";
+import type { StoredAttempt, StoredNotification, UserProfile } from "../core/model.js";
+import { renderedToJson } from "../db/rows.js";
+import type { Template } from "../templates/template.js";
 
-export const serializeUser = (user: Recipient) => ({
+export const serializeUser = (user: UserProfile) => ({
   id: user.id,
   email: user.email,
   first_name: user.firstName,
   last_name: user.lastName,
   phone_number: user.phoneNumber,
   telegram_id: user.telegramId,
+  locale: user.locale,
+  timezone: user.timezone,
+  quiet_hours: user.quietHours,
+});
+
+export const serializeTemplate = (template: Template) => ({
+  key: template.key,
+  description: template.description,
+  default_locale: template.defaultLocale,
+  locales: template.locales,
+  created_at: template.createdAt.toISOString(),
+  updated_at: template.updatedAt.toISOString(),
 });
 
 export const serializeAttempt = (attempt: StoredAttempt) => ({
@@ -41,5 +55,10 @@ export const serializeNotification = (notification: StoredNotification, attempts
     notification.status === "pending" ? (notification.nextAttemptAt?.toISOString() ?? null) : null,
   failure_reason: notification.failureReason,
   history_from_round: notification.historyFromRound,
+  priority: notification.priority,
+  expires_at: notification.expiresAt?.toISOString() ?? null,
+  template: notification.template,
+  locale: notification.locale,
+  rendered: notification.rendered ? renderedToJson(notification.rendered) : null,
   attempts: attempts.map(serializeAttempt),
 });

@@ -64,7 +64,7 @@ export function createPrometheusMetrics(
   });
   const queued = new Gauge({
     name: `${P}queue_notifications`,
-    help: "Pending notifications by queue state: due (due now, no worker holds it yet), held (a worker holds it under a lease), scheduled (due later: a retry round)",
+    help: "Pending notifications by queue state: due (due now, no worker holds it yet), held (a worker holds it under a lease), scheduled (due later: a retry round, a send_at or the end of quiet hours)",
     labelNames: ["state"],
     registers,
   });

@@ -5,6 +5,8 @@ import {
   type CreateNotificationDeps,
   type CreateNotificationInput,
   createNotification,
+  type NotificationRequest,
+  prepareNotification,
   validateNotification,
 } from "./create-notification.js";
 import type { TransactionRunner } from "./ports.js";
@@ -46,8 +48,10 @@ export async function createNotificationIdempotently(
     return { notification: { ...(await createNotification(deps, input)), attempts: [] }, replayed: false };
   }
   const key = validateIdempotencyKey(scope.key);
-  const fields = validateNotification(input, deps.maxMessageLength);
-  const hash = requestHash(fields);
+  const now = deps.clock?.() ?? new Date();
+  const request = validateNotification(input, deps.maxMessageLength, now);
+  const hash = requestHash(request, input);
+  const fields = await prepareNotification(deps, request, now);
   const caller = scope.callerId ?? "";
   const outcome = await deps.transaction(async ({ notifications, idempotencyKeys }) => {
     const held = await idempotencyKeys.reserve(caller, key, hash, deps.idempotencyTtlHours);
@@ -81,8 +85,36 @@ function validateIdempotencyKey(key: string): string {
   return key;
 }
 
-/** Two requests are the same when they would create the same notification, however the JSON was spelled. */
-function requestHash(fields: ReturnType<typeof validateNotification>): string {
-  const canonical = JSON.stringify([fields.userId, fields.message, fields.subject, fields.channels]);
-  return createHash("sha256").update(canonical).digest("hex");
+/**
+ * Two requests are the same when they would create the same notification, however the JSON was
+ * spelled. The times are hashed as sent (a ttl_seconds, not the expiry it gives at each try), and a
+ * request without templates or times hashes as it did before they existed, so keys stored then
+ * still match.
+ */
+function requestHash(request: NotificationRequest, input: CreateNotificationInput): string {
+  const parts: unknown[] = [request.userId, request.message, request.subject, request.channels];
+  const timing = {
+    template: request.template,
+    data: request.data ?? null,
+    send_at: request.sendAt?.toISOString() ?? null,
+    expires_at: input.expires_at == null ? null : request.expiresAt?.toISOString(),
+    ttl_seconds: input.ttl_seconds ?? null,
+    priority: request.priority,
+  };
+  if (Object.values(timing).some((value) => value !== null && value !== "normal"))
+    parts.push(canonical(timing));
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+}
+
+/** Object keys sorted at every depth, so `data` spelled in another key order hashes the same. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
 }

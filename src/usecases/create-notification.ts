@@ -1,49 +1,90 @@
 import { ValidationError } from "../core/errors.js";
-import { type Channel, isChannel, type StoredNotification } from "../core/model.js";
-import type { NotificationEventPublisher, NotificationStore, WorkWakeUps } from "./ports.js";
+import {
+  type Channel,
+  isChannel,
+  type NewNotification,
+  PRIORITIES,
+  type Priority,
+  type StoredNotification,
+} from "../core/model.js";
+import { nextSendTime } from "../scheduling/send-time.js";
+import { type TemplateCatalog, userScope } from "../templates/template-catalog.js";
+import type { NotificationEventPublisher, NotificationStore, UserReader, WorkWakeUps } from "./ports.js";
 
 export interface CreateNotificationInput {
   user: number;
-  message: string;
+  /** The text to send; or `template` (with `data`) instead. */
+  message?: string | null;
   subject?: string | null;
   channels?: string[] | null;
+  template?: string | null;
+  data?: unknown;
+  /** RFC 3339 with an offset: not before then. */
+  send_at?: string | null;
+  /** RFC 3339 with an offset, or ttl_seconds from now (not both): never delivered at or after it. */
+  expires_at?: string | null;
+  ttl_seconds?: number | null;
+  /** "critical" ignores the recipient's quiet hours. */
+  priority?: string | null;
 }
 
 export interface CreateNotificationDeps {
   notifications: NotificationStore;
+  users: UserReader;
+  templateCatalog: TemplateCatalog;
   wakeUps: WorkWakeUps;
   notificationEvents: NotificationEventPublisher;
   maxMessageLength: number;
+  /** The channels a notification without its own list may use (CHANNEL_ORDER): what a template renders. */
+  channelOrder: readonly Channel[];
+  /** The time now; tests pass their own. */
+  clock?: () => Date;
 }
 
 /**
- * Stores the notification, due now, and wakes the workers without waiting for them: once the row
- * is committed the notification is safe, and a worker that missed the wake-up finds it by polling.
+ * Stores the notification and wakes the workers without waiting for them: once the row is
+ * committed the notification is safe, and a worker that missed the wake-up finds it by polling.
+ * One due later (send_at, the recipient's quiet hours) is only a row whose next_attempt_at is later.
  */
 export async function createNotification(
   deps: CreateNotificationDeps,
   input: CreateNotificationInput,
 ): Promise<StoredNotification> {
-  const notification = await deps.notifications.createBatched(
-    validateNotification(input, deps.maxMessageLength),
-  );
+  const now = deps.clock?.() ?? new Date();
+  const request = validateNotification(input, deps.maxMessageLength, now);
+  const notification = await deps.notifications.createBatched(await prepareNotification(deps, request, now));
   announceCreated(deps, notification);
   return notification;
 }
 
-/** Tells the workers and the dashboards about a notification just committed. */
+/**
+ * Tells the workers and the dashboards about a notification just committed. One due later wakes
+ * the workers all the same: their claim finds nothing due and sets their timer to its time.
+ */
 export function announceCreated(deps: CreateNotificationDeps, notification: StoredNotification): void {
   deps.wakeUps.wake();
   deps.notificationEvents.publish({ type: "created", id: notification.id, status: notification.status });
 }
 
-export function validateNotification(input: CreateNotificationInput, maxMessageLength: number) {
+export type NotificationRequest = ReturnType<typeof validateNotification>;
+
+/** Checks the request on its own (no database); throws a ValidationError naming every problem. */
+export function validateNotification(input: CreateNotificationInput, maxMessageLength: number, now: Date) {
   const problems: Record<string, string[]> = {};
   if (!Number.isSafeInteger(input.user) || input.user < 1) problems.user = ["A valid user id is required."];
-  if (input.message.trim() === "") problems.message = ["This field may not be blank."];
-  else if ([...input.message].length > maxMessageLength) {
+  const message = input.message ?? null;
+  const template = input.template ?? null;
+  if (message !== null && template !== null) {
+    problems.template = ["Give either message or template, not both."];
+  } else if (template !== null) {
+    if (input.subject != null) problems.subject = ["A template has its own subject; leave subject out."];
+  } else if (message === null) {
+    problems.message = ["This field is required."];
+  } else if (message.trim() === "") problems.message = ["This field may not be blank."];
+  else if ([...message].length > maxMessageLength) {
     problems.message = [`Ensure this field has no more than ${maxMessageLength} characters.`];
   }
+  if (template === null && input.data != null) problems.data = ["data is only for a template."];
   let channels: Channel[] | null = null;
   if (input.channels != null) {
     const unknown = input.channels.filter((channel) => !isChannel(channel));
@@ -55,7 +96,115 @@ export function validateNotification(input: CreateNotificationInput, maxMessageL
       problems.channels = ["Each channel may appear only once."];
     } else channels = input.channels as Channel[];
   }
+  const sendAt = input.send_at == null ? null : rfc3339(input.send_at, "send_at", problems);
+  if (sendAt && sendAt.getTime() - now.getTime() > MAX_SCHEDULE_AHEAD_MS) {
+    problems.send_at = ["Schedule at most 366 days ahead."];
+  }
+  let expiresAt: Date | null = null;
+  if (input.expires_at != null && input.ttl_seconds != null) {
+    problems.expires_at = ["Give expires_at or ttl_seconds, not both."];
+  } else if (input.expires_at != null) {
+    expiresAt = rfc3339(input.expires_at, "expires_at", problems);
+    if (expiresAt && expiresAt.getTime() <= now.getTime()) {
+      problems.expires_at = ["This time has already passed."];
+    }
+  } else if (input.ttl_seconds != null) {
+    if (
+      !Number.isInteger(input.ttl_seconds) ||
+      input.ttl_seconds < 1 ||
+      input.ttl_seconds > MAX_TTL_SECONDS
+    ) {
+      problems.ttl_seconds = [`Enter a whole number of seconds from 1 to ${MAX_TTL_SECONDS}.`];
+    } else expiresAt = new Date(now.getTime() + input.ttl_seconds * 1000);
+  }
+  if (sendAt && expiresAt && expiresAt.getTime() <= sendAt.getTime()) {
+    problems[input.ttl_seconds != null ? "ttl_seconds" : "expires_at"] = ["It would expire before send_at."];
+  }
+  let priority: Priority = "normal";
+  if (input.priority != null) {
+    if ((PRIORITIES as readonly string[]).includes(input.priority)) priority = input.priority as Priority;
+    else problems.priority = [`Select a valid choice: ${PRIORITIES.join(", ")}.`];
+  }
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   const subject = input.subject?.trim() ? input.subject.trim() : null;
-  return { userId: input.user, message: input.message, subject, channels };
+  return {
+    userId: input.user,
+    message,
+    subject,
+    channels,
+    template,
+    data: input.data,
+    sendAt,
+    expiresAt,
+    priority,
+  };
+}
+
+const MAX_SCHEDULE_AHEAD_MS = 366 * 86_400_000;
+const MAX_TTL_SECONDS = 366 * 86_400;
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+function rfc3339(text: string, field: string, problems: Record<string, string[]>): Date | null {
+  const instant = RFC_3339.test(text) ? new Date(text.replace(" ", "T")) : null;
+  if (!instant || Number.isNaN(instant.getTime())) {
+    problems[field] = ['Give an RFC 3339 time with an offset, e.g. "2026-12-01T09:00:00+03:00".'];
+    return null;
+  }
+  return instant;
+}
+
+/**
+ * What to store: the recipient is read for their template variables, locale and quiet hours; a
+ * template is rendered for every channel the notification may use; the first round is due at
+ * send_at (or now), after the recipient's quiet hours unless critical. One that could only go
+ * after it expires is stored expired, with the reason.
+ */
+export async function prepareNotification(
+  deps: CreateNotificationDeps,
+  request: NotificationRequest,
+  now: Date,
+): Promise<NewNotification> {
+  const user = await deps.users.findById(request.userId);
+  if (!user) throw ValidationError.of("user", `Invalid pk "${request.userId}" - object does not exist.`);
+  let content: Pick<NewNotification, "message" | "subject" | "template" | "locale" | "rendered">;
+  if (request.template !== null) {
+    const channels = request.channels ?? deps.channelOrder;
+    const { template, locale, rendered } = await deps.templateCatalog.render({
+      template: request.template,
+      data: request.data,
+      user: userScope(user),
+      locale: user.locale,
+      channels,
+    });
+    // `message` and `subject` keep showing (and searching) a text: the first channel's.
+    const first = channels.map((channel) => rendered[channel]).find((body) => body !== undefined)!;
+    const subject = rendered.email?.subject ?? null;
+    content = { message: first.text, subject, template, locale, rendered };
+  } else {
+    content = {
+      message: request.message!,
+      subject: request.subject,
+      template: null,
+      locale: null,
+      rendered: null,
+    };
+  }
+  const earliest = request.sendAt && request.sendAt > now ? request.sendAt : now;
+  const sendTime = nextSendTime({
+    earliest,
+    expiresAt: request.expiresAt,
+    priority: request.priority,
+    quietHours: user.quietHours,
+    timeZone: user.timezone,
+  });
+  return {
+    userId: request.userId,
+    channels: request.channels,
+    ...content,
+    expiresAt: request.expiresAt,
+    priority: request.priority,
+    // Null: due now, by the database's clock, as before scheduling existed.
+    nextAttemptAt: sendTime.kind === "at" && sendTime.at > now ? sendTime.at : null,
+    expiredReason: sendTime.kind === "expires" ? sendTime.reason : null,
+  };
 }

@@ -9,9 +9,10 @@ import type {
   StoredNotification,
 } from "../core/model.js";
 import { type DeliveryOutcome, transient } from "../core/outcome.js";
+import { expiredReason, hasExpired, nextSendTime } from "../scheduling/send-time.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
 import type { DeliveryObserver } from "./delivery-observer.js";
-import type { DeliveryStore, NotificationEventPublisher, WebhookEvents } from "./ports.js";
+import type { DeliveryStore, NotificationEventPublisher, UserReader, WebhookEvents } from "./ports.js";
 
 export interface DeliverDeps {
   deliveries: DeliveryStore;
@@ -37,11 +38,15 @@ export interface DeliverDeps {
   observer?: DeliveryObserver;
   /** Told when a round this worker scheduled falls due, so it need not wait for its next poll. */
   wakeIn?: (seconds: number) => void;
+  /** Reads a recipient's quiet hours when a round is scheduled. */
+  users: UserReader;
+  /** The time now, for expiry and quiet hours; tests pass their own. */
+  clock?: () => Date;
   /** Tells webhook subscribers of sends, failures and failed attempts; optional. */
   webhooks?: WebhookEvents;
 }
 
-export type DeliveryResult = "sent" | "failed" | "retry_scheduled" | "lease_lost" | "released";
+export type DeliveryResult = "sent" | "failed" | "retry_scheduled" | "expired" | "lease_lost" | "released";
 
 /**
  * Runs the current round of one notification this worker has claimed: tries its channels in order
@@ -78,6 +83,9 @@ export async function deliverNotification(
   const channels = notification.channels ?? deps.channelOrder;
   const history = claimed.attempts.map(toAttemptResult);
   let lastChannel: Channel | null = notification.lastChannel;
+  if (isExpired(deps, notification)) {
+    return expire(deps, notification, expiredReason(notification.expiresAt!), lastChannel);
+  }
 
   for (;;) {
     const step = nextStep({
@@ -107,26 +115,32 @@ export async function deliverNotification(
         return marked ? "failed" : "lease_lost";
       }
       case "retry": {
+        const next = await nextRoundTime(deps, notification, step.delaySeconds);
+        if (next.kind === "expires") return expire(deps, notification, next.reason, lastChannel);
+        const { delaySeconds } = next;
         const scheduled = await deliveries.scheduleRetry(
           notificationId,
           workerId,
           notification.retryCount + 1,
-          step.delaySeconds,
+          delaySeconds,
           lastChannel,
         );
         if (!scheduled) return "lease_lost";
         deps.events.publish({ type: "updated", id: notificationId, status: "pending" });
         deps.logger.info(
-          { ...log, channel: lastChannel, outcome: "retry_scheduled", delaySeconds: step.delaySeconds },
+          { ...log, channel: lastChannel, outcome: "retry_scheduled", delaySeconds },
           "round failed",
         );
-        deps.wakeIn?.(step.delaySeconds);
+        deps.wakeIn?.(delaySeconds);
         return "retry_scheduled";
       }
       case "try": {
         if (deps.stopping?.()) {
           await deliveries.release(notificationId, workerId);
           return "released";
+        }
+        if (isExpired(deps, notification)) {
+          return expire(deps, notification, expiredReason(notification.expiresAt!), lastChannel);
         }
         const previousAttempt = lastFailureDetails(
           claimed.attempts,
@@ -168,6 +182,50 @@ async function markFailed(
     deps.webhooks?.emit("notification.failed", notificationId);
   }
   return marked;
+}
+
+function isExpired(deps: DeliverDeps, notification: StoredNotification): boolean {
+  return hasExpired(notification.expiresAt, deps.clock?.() ?? new Date());
+}
+
+/** Ends the notification as expired; no round is due after this. */
+async function expire(
+  deps: DeliverDeps,
+  notification: StoredNotification,
+  reason: string,
+  lastChannel: Channel | null,
+): Promise<DeliveryResult> {
+  const marked = await deps.deliveries.markExpired(notification.id, deps.workerId, reason, lastChannel);
+  if (marked) deps.events.publish({ type: "updated", id: notification.id, status: "expired" });
+  deps.logger.info(
+    { notificationId: notification.id, round: notification.retryCount + 1, outcome: "expired", reason },
+    "notification expired",
+  );
+  return marked ? "expired" : "lease_lost";
+}
+
+/**
+ * When the next round may start: after the policy's delay, then after the recipient's quiet hours
+ * unless critical; or never, when that is at or after its expiry. Quiet hours cost a read of the
+ * recipient, only here, between rounds.
+ */
+async function nextRoundTime(
+  deps: DeliverDeps,
+  notification: StoredNotification,
+  delaySeconds: number,
+): Promise<{ kind: "at"; delaySeconds: number } | { kind: "expires"; reason: string }> {
+  const now = deps.clock?.() ?? new Date();
+  const profile =
+    notification.priority === "critical" ? null : await deps.users.findById(notification.userId);
+  const next = nextSendTime({
+    earliest: new Date(now.getTime() + delaySeconds * 1000),
+    expiresAt: notification.expiresAt,
+    priority: notification.priority,
+    quietHours: profile?.quietHours ?? null,
+    timeZone: profile?.timezone ?? null,
+  });
+  if (next.kind === "expires") return next;
+  return { kind: "at", delaySeconds: Math.max(delaySeconds, (next.at.getTime() - now.getTime()) / 1000) };
 }
 
 function reportSent(
@@ -232,6 +290,13 @@ async function attemptChannel(
   };
   if (!provider)
     return skip("not_configured", deps.missingChannels[channel] ?? `${channel} is not configured`);
+  const body = messageBody(notification, channel);
+  if (!body) {
+    return skip(
+      "no_template_body",
+      `template ${JSON.stringify(notification.template)} has no ${channel} body in locale ${notification.locale}`,
+    );
+  }
   const address = deps.addressing.addressOf(channel, recipient);
   if (!address) return skip("no_contact", deps.addressing.noContactReason(channel));
   const openReason = await deps.circuit.openReason(channel);
@@ -250,13 +315,7 @@ async function attemptChannel(
   const startedAt = performance.now();
   const outcome = await sendWithTimeout(
     provider,
-    {
-      to: address,
-      text: notification.message,
-      subject: notification.subject,
-      notificationId: notification.id,
-      previousAttempt,
-    },
+    { to: address, ...body, notificationId: notification.id, previousAttempt },
     deps.providerTimeoutSeconds,
   );
   if (outcome.kind === "sent") {
@@ -333,6 +392,22 @@ async function raceWithTimer<T>(promise: Promise<T>, ms: number): Promise<T | nu
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What to send on `channel`: the notification's message, or what its template rendered for it (null: nothing). */
+function messageBody(
+  notification: StoredNotification,
+  channel: Channel,
+): Pick<OutgoingMessage, "text" | "subject" | "html" | "parseMode"> | null {
+  if (!notification.rendered) return { text: notification.message, subject: notification.subject };
+  const rendered = notification.rendered[channel];
+  if (!rendered) return null;
+  return {
+    text: rendered.text,
+    subject: rendered.subject ?? null,
+    html: rendered.html ?? null,
+    parseMode: rendered.parseMode ?? null,
+  };
 }
 
 function toAttemptResultFromOutcome(

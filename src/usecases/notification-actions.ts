@@ -66,7 +66,14 @@ async function refusal(deps: NotificationActionDeps, id: number, action: "retrie
         ? `Notification ${id} cannot be cancelled: it was already sent.`
         : status === "failed"
           ? `Notification ${id} cannot be cancelled: it has already failed; retry it instead.`
-          : `Notification ${id} cannot be cancelled: it is already cancelled.`,
+          : status === "expired"
+            ? `Notification ${id} cannot be cancelled: it has already expired.`
+            : `Notification ${id} cannot be cancelled: it is already cancelled.`,
+    );
+  }
+  if (status === "expired") {
+    return new ConflictError(
+      `Notification ${id} cannot be retried: it expired (expires_at passed); send a new notification instead.`,
     );
   }
   if (status === "pending") {

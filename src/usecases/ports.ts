@@ -13,10 +13,11 @@ import type {
   NotificationFilter,
   OutboxEntry,
   OutboxFilter,
-  Recipient,
   StoredApiKey,
   StoredAttempt,
   StoredNotification,
+  UserChanges,
+  UserProfile,
 } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
 import type { WebhookEventType } from "../webhooks/webhook-event-types.js";
@@ -44,12 +45,14 @@ export interface AttemptReader {
 }
 
 export interface UserReader {
-  findById(id: number): Promise<Recipient | null>;
+  findById(id: number): Promise<UserProfile | null>;
 }
 
 export interface UserStore extends UserReader {
   /** Refuses an email address already taken (whatever its case) with a validation error. */
-  create(user: NewUser): Promise<Recipient>;
+  create(user: NewUser): Promise<UserProfile>;
+  /** Applies the changes given; null when there is no such user. Refuses a taken email like create. */
+  update(id: number, changes: UserChanges): Promise<UserProfile | null>;
 }
 
 /** Idempotency-Keys: which request first used each key of a caller, and what it created. */
@@ -127,6 +130,8 @@ export interface DeliveryStore {
   finishFailed(attemptId: number, outcome: FailureOutcome): Promise<void>;
   markSent(id: number, owner: string, channel: Channel): Promise<boolean>;
   markFailed(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean>;
+  /** Ends it expired (its expires_at passed, or would before its next round); false when the lease was lost. */
+  markExpired(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean>;
   /** Counts the round and makes the notification due again in `delaySeconds`; false when the lease was lost. */
   scheduleRetry(
     id: number,

@@ -2,9 +2,9 @@ import { NotFoundError } from "../core/errors.js";
 import type {
   Channel,
   NotificationStatus,
-  Recipient,
   StoredAttempt,
   StoredNotification,
+  UserProfile,
 } from "../core/model.js";
 import type { AttemptReader, NotificationStore, UserReader } from "./ports.js";
 
@@ -29,6 +29,8 @@ export interface ListNotificationsQuery {
   channel?: Channel;
   /** Case-insensitive substring of the message, taken literally. */
   search?: string;
+  /** true: only those waiting for a later time; false: only those due now (both imply pending). */
+  scheduled?: boolean;
   page: number;
   pageSize: number;
 }
@@ -38,14 +40,20 @@ export async function listNotifications(
   query: ListNotificationsQuery,
 ): Promise<{ count: number; results: NotificationWithAttempts[] }> {
   const { count, results } = await deps.notifications.list(
-    { userId: query.userId, status: query.status, lastChannel: query.channel, search: query.search },
+    {
+      userId: query.userId,
+      status: query.status,
+      lastChannel: query.channel,
+      search: query.search,
+      scheduled: query.scheduled,
+    },
     { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   );
   const attempts = await deps.attempts.listForNotifications(results.map((n) => n.id));
   return { count, results: results.map((n) => ({ ...n, attempts: attempts.get(n.id) ?? [] })) };
 }
 
-export async function getUser(deps: ReadDeps, id: number): Promise<Recipient> {
+export async function getUser(deps: ReadDeps, id: number): Promise<UserProfile> {
   const user = await deps.users.findById(id);
   if (!user) throw new NotFoundError(`User ${id} not found.`);
   return user;

@@ -150,6 +150,9 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
         last_name: "Lee",
         phone_number: "+79990001122",
         telegram_id: "123456",
+        locale: null,
+        timezone: null,
+        quiet_hours: null,
       });
       const { rows } = await db.query("SELECT email, phone_number, password_hash FROM users WHERE id = $1", [
         user.id,

@@ -144,7 +144,11 @@ describe("the REST API's answers to bad input", () => {
       { user: "USER", message: "hi", channels: "sms" },
       { channels: [expect.any(String)] },
     ],
-    ["an unknown field", { user: "USER", message: "hi", priority: "high" }, { priority: ["Unknown field."] }],
+    [
+      "an unknown field",
+      { user: "USER", message: "hi", importance: "high" },
+      { importance: ["Unknown field."] },
+    ],
   ])("rejects %s when creating a notification", async (_what, payload, body) => {
     const before = await rowCount("notifications");
     const resolved = JSON.parse(JSON.stringify(payload).replace('"USER"', String(userId)));

@@ -1,12 +1,13 @@
 /**
  * What a fault-injection test file needs: a database and a Redis prefix of its own (on the shared
- * servers, or on a private PostgreSQL / Redis the test may stop), a loopback SMS.ru, the service's
- * processes, and a direct view of PostgreSQL to check what really happened. `close` undoes all of
- * it, whatever state the test left things in.
+ * servers, or on a private PostgreSQL / Redis the test may stop), a loopback SMS.ru (and Telegram
+ * when asked for), the service's processes, and a direct view of PostgreSQL to check what really
+ * happened. `close` undoes all of it, whatever state the test left things in.
  */
 import pg from "pg";
 import { ADMIN_DATABASE_URL, TEST_REDIS_URL, uniqueName } from "./databases.js";
 import { FakeSmsRu } from "./fake-sms-ru.js";
+import { FakeTelegram } from "./fake-telegram.js";
 import { deleteRedisKeys } from "./redis-keys.js";
 import { request, ServiceProcesses } from "./service-processes.js";
 import { waitFor } from "./wait-for.js";
@@ -18,6 +19,8 @@ export interface FaultFixtureOptions {
   /** A database URL without the database name's path, e.g. a private cluster's; default the shared one. */
   postgresUrl?: (database: string) => string;
   redisUrl?: string;
+  /** Also a loopback Telegram Bot API, configured (CHANNEL_ORDER still says which channels run). */
+  telegram?: boolean;
   env?: Record<string, string>;
 }
 
@@ -47,6 +50,7 @@ export class FaultFixture {
 
   private constructor(
     readonly smsRu: FakeSmsRu,
+    private readonly fakeTelegram: FakeTelegram | null,
     private readonly options: FaultFixtureOptions,
   ) {
     this.databaseUrl = options.postgresUrl
@@ -66,6 +70,9 @@ export class FaultFixture {
       POLL_INTERVAL_SECONDS: "1",
       RETRY_DELAY_SECONDS: "1",
       SHUTDOWN_GRACE_SECONDS: "10",
+      ...(fakeTelegram
+        ? { TELEGRAM_API_URL: fakeTelegram.url, TELEGRAM_BOT_TOKEN: "42:fault-test-token" }
+        : {}),
       ...options.env,
     });
     // Checks read PostgreSQL directly: it is the truth, and it answers while the API may not.
@@ -74,15 +81,24 @@ export class FaultFixture {
   }
 
   static async create(options: FaultFixtureOptions = {}): Promise<FaultFixture> {
-    return new FaultFixture(await FakeSmsRu.start(), options);
+    const [smsRu, telegram] = await Promise.all([
+      FakeSmsRu.start(),
+      options.telegram ? FakeTelegram.start() : null,
+    ]);
+    return new FaultFixture(smsRu, telegram, options);
+  }
+
+  get telegram(): FakeTelegram {
+    if (!this.fakeTelegram) throw new Error("this fixture was created without { telegram: true }");
+    return this.fakeTelegram;
   }
 
   api(url: string) {
     const auth = { authorization: `Bearer ${API_KEY}` };
     return {
-      createUser: async (email: string): Promise<number> => {
+      createUser: async (email: string, contacts: { telegram_id?: string } = {}): Promise<number> => {
         const response = await request(`${url}/api/users/`, {
-          body: { email, password: "long enough", phone_number: PHONE },
+          body: { email, password: "long enough", phone_number: PHONE, ...contacts },
           headers: auth,
         });
         if (response.status !== 201)
@@ -109,9 +125,11 @@ export class FaultFixture {
     };
   }
 
-  /** How many times SMS.ru was asked to send this text. */
+  /** How many times a loopback provider (SMS.ru, or Telegram when there is one) was asked to send this text. */
   sent(message: string): number {
-    return this.smsRu.requests.filter((r) => r.fields.msg === message).length;
+    const bySms = this.smsRu.requests.filter((r) => r.fields.msg === message).length;
+    const byTelegram = this.fakeTelegram?.sentTexts().filter((text) => text === message).length ?? 0;
+    return bySms + byTelegram;
   }
 
   async state(id: number): Promise<StoredState> {
@@ -163,6 +181,7 @@ export class FaultFixture {
   async close(): Promise<void> {
     await this.processes.stopAll();
     await this.smsRu.close().catch(() => {});
+    await this.fakeTelegram?.close().catch(() => {});
     await this.pool.end().catch(() => {});
     if (!this.options.postgresUrl) {
       const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });

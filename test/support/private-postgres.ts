@@ -63,8 +63,10 @@ export class PrivatePostgres {
       `-p ${this.port}`,
       `-k ${this.dir}`,
       "-c listen_addresses=127.0.0.1",
+      // No fsync: the machine does not crash under a test. Commits still wait for their WAL to
+      // be written out of PostgreSQL's memory (synchronous_commit stays on), so a crash of the
+      // server keeps every commit it acknowledged, as a production server's crash does.
       "-c fsync=off",
-      "-c synchronous_commit=off",
       "-c full_page_writes=off",
       "-c shared_buffers=16MB",
       "-c max_connections=60",
@@ -86,6 +88,37 @@ export class PrivatePostgres {
   /** A clean shutdown as an operator's restart does it: sessions are ended, nothing is lost. */
   async stop(): Promise<void> {
     await asPostgresUser(`${BIN}/pg_ctl`, ["-D", this.dataDir, "-m", "fast", "-w", "-t", "60", "stop"]);
+  }
+
+  /**
+   * A crash as the server sees it: `pg_ctl stop -m immediate` ends every session at once, with no
+   * checkpoint, so the next start runs crash recovery from the WAL.
+   */
+  async crash(): Promise<void> {
+    await asPostgresUser(`${BIN}/pg_ctl`, ["-D", this.dataDir, "-m", "immediate", "-w", "-t", "60", "stop"]);
+  }
+
+  /**
+   * SIGKILL to the postmaster alone, as the OOM killer does it: its backends notice their parent
+   * gone and end by themselves; the next start finds a stale postmaster.pid and recovers.
+   * Resolves once every one of them is gone, since a new server refuses to start beside them.
+   */
+  async killPostmaster(): Promise<void> {
+    const pids = await this.processIds();
+    process.kill(pids[0]!, "SIGKILL");
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 30_000;
+    while (pids.some(alive)) {
+      if (Date.now() > deadline) throw new Error(`PostgreSQL's processes outlived their postmaster: ${pids}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /**

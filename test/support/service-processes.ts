@@ -4,7 +4,7 @@
  * kills what it forked, and a ServiceProcesses set kills whatever is left at the end of a file.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -90,6 +90,24 @@ export class ServiceProcess {
     if (this.running) this.child.kill(signal);
   }
 
+  /**
+   * A signal to the whole process group, as systemd's default stop, a container runtime and Ctrl-C
+   * in a terminal send it: every process started under this one gets it at the same moment.
+   */
+  signalGroup(signal: NodeJS.Signals): void {
+    process.kill(-this.pid, signal);
+  }
+
+  /** Whether any process of its group is still alive (the group outlives its leader). */
+  get groupAlive(): boolean {
+    try {
+      process.kill(-this.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** SIGKILL to the whole process group: this process and everything it forked. */
   killTree(): void {
     try {
@@ -124,25 +142,56 @@ export class ServiceProcesses {
   constructor(private readonly baseEnv: Record<string, string>) {}
 
   start(entry: Entry, env: Record<string, string> = {}, name: string = entry): ServiceProcess {
-    const child = spawn(
+    return this.launch(
+      name,
       process.execPath,
       ["--import", TSX_LOADER, join(REPO_ROOT, `src/entry/${entry}.ts`)],
-      {
-        cwd: this.cwd,
-        env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin",
-          HOME: process.env.HOME ?? "/tmp",
-          NODE_ENV: "test",
-          LOG_LEVEL: "info",
-          HOST: "127.0.0.1",
-          PORT: "0",
-          ...this.baseEnv,
-          ...env,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
-      },
+      env,
     );
+  }
+
+  /**
+   * `npm start` as a user runs it, so its process group holds what theirs does: npm, the shell
+   * running the script, the API's node and the worker it forks. The script is the repository's
+   * own start script with two changes that keep its shape: the build step becomes `true` (tests
+   * run the source; a build takes 20 s) and `dist/entry/start.js` its source, run through tsx.
+   */
+  startNpmStart(env: Record<string, string> = {}, name = "npm start"): ServiceProcess {
+    const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const script = scripts.start ?? "";
+    const build = "npm run build --silent && ";
+    if (!script.startsWith(build) || !/\bnode\b.*dist\/entry\/start\.js/.test(script)) {
+      throw new Error(`package.json's start script changed shape; update startNpmStart: ${script}`);
+    }
+    const fromSource = script
+      .replace(build, "true && ")
+      .replace(/\bnode\b/, `node --import ${TSX_LOADER}`)
+      .replace("dist/entry/start.js", join(REPO_ROOT, "src/entry/start.ts"));
+    writeFileSync(
+      join(this.cwd, "package.json"),
+      JSON.stringify({ name: "fault-test-start", private: true, scripts: { start: fromSource } }),
+    );
+    return this.launch(name, "npm", ["start"], env);
+  }
+
+  private launch(name: string, file: string, args: string[], env: Record<string, string>): ServiceProcess {
+    const child = spawn(file, args, {
+      cwd: this.cwd,
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: process.env.HOME ?? "/tmp",
+        NODE_ENV: "test",
+        LOG_LEVEL: "info",
+        HOST: "127.0.0.1",
+        PORT: "0",
+        ...this.baseEnv,
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     const service = new ServiceProcess(name, child);
     this.all.push(service);
     return service;

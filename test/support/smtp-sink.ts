@@ -19,6 +19,8 @@ export interface ReceivedMail {
   fromName: string;
   subject: string;
   text: string;
+  /** The HTML alternative, "" when the mail had none. */
+  html: string;
   messageId: string;
   authUser: string | null;
   /** Whether the session was encrypted (implicit TLS or STARTTLS). */
@@ -120,6 +122,7 @@ export class SmtpSink {
       fromName: parsed.from?.value[0]?.name ?? "",
       subject: parsed.subject ?? "",
       text: parsed.text ?? "",
+      html: typeof parsed.html === "string" ? parsed.html : "",
       messageId: parsed.messageId ?? "",
       authUser: typeof session.user === "string" ? session.user : null,
       secure: session.secure,

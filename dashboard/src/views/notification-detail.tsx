@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Api, Attempt, Notification, User } from "../api.js";
 import { ErrorNote, StatusBadge, useLiveReload } from "../components.js";
-import { channelName, duration, fullTime, relative } from "../format.js";
+import { channelName, duration, fullTime, relative, scheduledFor, timeIn } from "../format.js";
 import type { LiveFeed } from "../live.js";
 
 export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed }) {
@@ -79,8 +79,23 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
       <div class="detail-grid">
         <div class="card">
           <h2>Message</h2>
-          {notification.subject ? <p class="subject-line">{notification.subject}</p> : null}
-          <pre class="message-body">{notification.message}</pre>
+          {notification.rendered ? (
+            <>
+              <p class="muted">
+                From template{" "}
+                <a href={`#/templates/${encodeURIComponent(notification.template ?? "")}`}>
+                  {notification.template}
+                </a>
+                , locale {notification.locale}
+              </p>
+              <RenderedBodies notification={notification} />
+            </>
+          ) : (
+            <>
+              {notification.subject ? <p class="subject-line">{notification.subject}</p> : null}
+              <pre class="message-body">{notification.message}</pre>
+            </>
+          )}
         </div>
         <div class="card">
           <h2>Recipient</h2>
@@ -96,6 +111,13 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
             <dd>{user?.phone_number ?? "—"}</dd>
             <dt>Telegram</dt>
             <dd>{user?.telegram_id ?? "—"}</dd>
+            <dt>Time zone</dt>
+            <dd>
+              {user?.timezone ?? "—"}
+              {user?.timezone && user.quiet_hours
+                ? ` · quiet ${user.quiet_hours.start}–${user.quiet_hours.end}`
+                : ""}
+            </dd>
           </dl>
         </div>
         <div class="card">
@@ -115,7 +137,32 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
             </dd>
             <dt>Retries</dt>
             <dd>{notification.retry_count}</dd>
-            {notification.next_attempt_at ? (
+            {notification.priority === "critical" ? (
+              <>
+                <dt>Priority</dt>
+                <dd>Critical: goes through quiet hours</dd>
+              </>
+            ) : null}
+            {notification.expires_at ? (
+              <>
+                <dt>Expires</dt>
+                <dd>{fullTime(notification.expires_at)}</dd>
+              </>
+            ) : null}
+            {scheduledFor(notification) ? (
+              <>
+                <dt>Scheduled for</dt>
+                <dd class="scheduled-for">
+                  <time dateTime={notification.next_attempt_at ?? ""}>
+                    {fullTime(notification.next_attempt_at)}
+                  </time>{" "}
+                  your time
+                  {user?.timezone
+                    ? ` · ${timeIn(notification.next_attempt_at ?? "", user.timezone)} the user's`
+                    : ""}
+                </dd>
+              </>
+            ) : notification.next_attempt_at ? (
               <>
                 <dt>Next round</dt>
                 <dd>
@@ -127,7 +174,7 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
             ) : null}
             {notification.failure_reason ? (
               <>
-                <dt>Why it failed</dt>
+                <dt>{notification.status === "expired" ? "Why it expired" : "Why it failed"}</dt>
                 <dd class="failure">{notification.failure_reason}</dd>
               </>
             ) : null}
@@ -136,6 +183,33 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
       </div>
       <Timeline notification={notification} />
     </section>
+  );
+}
+
+function RenderedBodies({ notification }: { notification: Notification }) {
+  const rendered = notification.rendered ?? {};
+  return (
+    <>
+      {rendered.sms ? (
+        <div class="rendered-body" data-channel="sms">
+          <h3>SMS</h3>
+          <pre class="message-body">{rendered.sms.text}</pre>
+        </div>
+      ) : null}
+      {rendered.email ? (
+        <div class="rendered-body" data-channel="email">
+          <h3>Email{rendered.email.html ? " (text; an HTML version was sent too)" : ""}</h3>
+          {rendered.email.subject ? <p class="subject-line">{rendered.email.subject}</p> : null}
+          <pre class="message-body">{rendered.email.text}</pre>
+        </div>
+      ) : null}
+      {rendered.telegram ? (
+        <div class="rendered-body" data-channel="telegram">
+          <h3>Telegram{rendered.telegram.parse_mode ? ` (${rendered.telegram.parse_mode})` : ""}</h3>
+          <pre class="message-body">{rendered.telegram.text}</pre>
+        </div>
+      ) : null}
+    </>
   );
 }
 
@@ -155,6 +229,7 @@ const OUTCOME_TEXT: Record<string, string> = {
   no_contact: "no address",
   not_configured: "not configured",
   circuit_open: "channel paused",
+  no_template_body: "no template body",
 };
 
 function Timeline({ notification }: { notification: Notification }) {

@@ -7,10 +7,11 @@ import {
   type Notification,
   PAGE_SIZE,
   type Page,
+  SCHEDULED,
   STATUSES,
 } from "../api.js";
 import { Empty, ErrorNote, Pagination, StatusBadge, useLiveReload } from "../components.js";
-import { channelName, fullTime, shortTime } from "../format.js";
+import { channelName, fullTime, scheduledFor, shortTime } from "../format.js";
 import type { LiveFeed } from "../live.js";
 import { replaceQuery } from "../router.js";
 
@@ -34,10 +35,16 @@ export function NotificationList(props: { api: Api; live: LiveFeed; query: URLSe
   const previous = useRef(new Map<number, string>());
   const [changed, setChanged] = useState(new Set<number>());
 
+  // Only the newest load may show its answer: an older one (other filters, or a live reload that
+  // answered late) must not replace what a newer one showed.
+  const latestLoad = useRef(0);
+
   const load = useCallback(async () => {
+    const thisLoad = ++latestLoad.current;
     setLoading(true);
     try {
       const next = await props.api.notifications(JSON.parse(filterKey) as ListFilters);
+      if (thisLoad !== latestLoad.current) return;
       const flashing = new Set<number>();
       for (const notification of next.results) {
         const before = previous.current.get(notification.id);
@@ -48,6 +55,7 @@ export function NotificationList(props: { api: Api; live: LiveFeed; query: URLSe
       setPage(next);
       setError(null);
     } catch (failure) {
+      if (thisLoad !== latestLoad.current) return;
       // Past the last page (e.g. its rows were filtered away): go back to the first.
       if (failure instanceof ApiError && failure.status === 404 && JSON.parse(filterKey).page > 1) {
         update({ page: "" });
@@ -55,7 +63,7 @@ export function NotificationList(props: { api: Api; live: LiveFeed; query: URLSe
       }
       setError((failure as Error).message);
     } finally {
-      setLoading(false);
+      if (thisLoad === latestLoad.current) setLoading(false);
     }
   }, [props.api, filterKey]);
 
@@ -173,9 +181,11 @@ function Row({ notification, changed }: { notification: Notification; changed: b
       <td class="col-message" data-label="Message">
         {notification.subject ? <strong class="subject">{notification.subject} · </strong> : null}
         <span class="message-text">{notification.message}</span>
-        {notification.status === "failed" && notification.failure_reason ? (
+        {(notification.status === "failed" || notification.status === "expired") &&
+        notification.failure_reason ? (
           <span class="failure">{notification.failure_reason}</span>
         ) : null}
+        <Scheduled notification={notification} />
       </td>
       <td class="col-user" data-label="User">
         {notification.user}
@@ -192,6 +202,19 @@ function Row({ notification, changed }: { notification: Notification; changed: b
         </time>
       </td>
     </tr>
+  );
+}
+
+function Scheduled({ notification }: { notification: Notification }) {
+  const at = scheduledFor(notification);
+  if (!at) return null;
+  return (
+    <span class="scheduled">
+      Scheduled for{" "}
+      <time dateTime={at} title={fullTime(at)}>
+        {shortTime(at)}
+      </time>
+    </span>
   );
 }
 
@@ -239,6 +262,7 @@ function Filters(props: {
               {status.slice(1)}
             </option>
           ))}
+          <option value={SCHEDULED}>Scheduled for later</option>
         </select>
       </div>
       <div class="field">

@@ -50,6 +50,7 @@ export class SmtpProvider implements ChannelProvider {
         to: message.to,
         subject: message.subject ?? "Notification",
         text: message.text,
+        ...(message.html ? { html: message.html } : {}),
         signal,
       });
       const info = await Promise.race([sending, abort.aborted.then(() => null)]);

@@ -47,7 +47,9 @@ export class TelegramProvider implements ChannelProvider {
   }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
-    const parts = splitMessageText(message.text);
+    // An HTML text is rendered to at most one message's length (render-template.ts): splitting it
+    // could cut a tag in two.
+    const parts = message.parseMode ? [message.text] : splitMessageText(message.text);
     const messageIds = partsAlreadySent(message.previousAttempt, parts.length);
     const resumedAt = messageIds.length;
     for (let index = resumedAt; index < parts.length; index += 1) {
@@ -57,7 +59,8 @@ export class TelegramProvider implements ChannelProvider {
         index === resumedAt ? this.maxWaitMs : Number.POSITIVE_INFINITY,
         signal,
       );
-      const outcome = turn ?? (await this.sendPart(message.to, parts[index]!, signal));
+      const outcome =
+        turn ?? (await this.sendPart(message.to, parts[index]!, message.parseMode ?? null, signal));
       if (outcome.kind !== "sent") {
         const failure = describePart(outcome, index, parts.length);
         const progress = index > 0 ? { details: { messageIds, partCount: parts.length } } : {};
@@ -69,10 +72,16 @@ export class TelegramProvider implements ChannelProvider {
     return sent(messageIds[0] ?? null, { messageIds, ...resumed });
   }
 
-  private async sendPart(chatId: string, text: string, signal: AbortSignal): Promise<DeliveryOutcome> {
+  private async sendPart(
+    chatId: string,
+    text: string,
+    parseMode: "HTML" | null,
+    signal: AbortSignal,
+  ): Promise<DeliveryOutcome> {
+    const body = parseMode ? { chat_id: chatId, text, parse_mode: parseMode } : { chat_id: chatId, text };
     const result = await postToApi(
       `${this.config.apiUrl}/bot${this.config.botToken}/sendMessage`,
-      { headers: { "content-type": "application/json" }, body: JSON.stringify({ chat_id: chatId, text }) },
+      { headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
       signal,
       [this.config.botToken],
     );

@@ -6,6 +6,7 @@ import { metricsIndexes } from "./005-metrics-indexes.js";
 import { dashboard } from "./006-dashboard.js";
 import { retention } from "./007-retention.js";
 import { maintenanceSchedule } from "./008-maintenance-schedule.js";
+import { templatesAndScheduling } from "./009-templates-and-scheduling.js";
 import { webhooks } from "./010-webhooks.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
@@ -18,5 +19,6 @@ export const migrations: { name: string; sql: string }[] = [
   dashboard,
   retention,
   maintenanceSchedule,
+  templatesAndScheduling,
   webhooks,
 ];

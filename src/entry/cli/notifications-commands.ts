@@ -47,7 +47,7 @@ export function addNotificationCommands(program: Command, io: Io): void {
   program
     .command("prune")
     .description(
-      "delete finished notifications (sent, failed, cancelled) created more than N days ago, with their attempts; workers do this on their own when RETENTION_DAYS is set",
+      "delete finished notifications (sent, failed, cancelled, expired) created more than N days ago, with their attempts; workers do this on their own when RETENTION_DAYS is set",
     )
     .option("--days <n>", "age in days (default: RETENTION_DAYS)", parseDays)
     .option("--json", "print the count as JSON")
@@ -94,12 +94,20 @@ function describeNotification(n: NotificationWithAttempts): string {
   }
   if (n.status === "pending") fields.push(["  next round", isoOrDash(n.nextAttemptAt)]);
   if (n.failureReason) fields.push(["  failure", n.failureReason]);
+  if (n.expiresAt) fields.push(["  expires", isoOrDash(n.expiresAt)]);
+  if (n.priority !== "normal") fields.push(["  priority", n.priority]);
   fields.push(
     ["  retries", String(n.retryCount)],
     ["  channels", n.channels ? n.channels.join(", ") : "CHANNEL_ORDER"],
     ["  subject", orDash(n.subject)],
     ["  message", oneLine(n.message, 200)],
   );
+  if (n.template) fields.push(["  template", `${n.template} (${n.locale})`]);
+  for (const [channel, body] of Object.entries(n.rendered ?? {})) {
+    const html = body.html ? ` [+ html, ${body.html.length} characters]` : "";
+    const mode = body.parseMode ? ` [${body.parseMode}]` : "";
+    fields.push([`  ${channel}`, `${oneLine(body.text, 200)}${html}${mode}`]);
+  }
   const lines = [`Notification ${n.id}: ${headline}`, table(fields), ""];
   if (n.attempts.length === 0) {
     lines.push("No attempts yet.");

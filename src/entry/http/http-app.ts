@@ -18,6 +18,7 @@ import { observabilityRoutes } from "./observability-routes.js";
 import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
+import { templatesRoutes } from "./templates-routes.js";
 import { usersRoutes } from "./users-routes.js";
 import { webhooksRoutes } from "./webhooks-routes.js";
 
@@ -69,6 +70,7 @@ export async function buildHttpApp(
         { name: "users", description: "Recipients and their contacts" },
         { name: "notifications", description: "Messages and their delivery" },
         { name: "channels", description: "The delivery channels at a glance" },
+        { name: "templates", description: "Message templates per locale and channel (Liquid)" },
         { name: "webhooks", description: "Signed status webhooks (Standard Webhooks) and their deliveries" },
       ],
     },
@@ -83,6 +85,7 @@ export async function buildHttpApp(
   await app.register(notificationActionsRoutes, deps);
   await app.register(notificationEventsRoute, deps);
   await app.register(channelsRoutes, deps);
+  await app.register(templatesRoutes, deps);
   await app.register(webhooksRoutes, deps);
   await app.register(dashboardRoutes);
   return app;

@@ -30,7 +30,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
       tags: ["notifications"],
       summary: "Create a notification",
       description:
-        "Stores the notification and answers at once with status pending; a worker delivers it through the first channel that works. With an Idempotency-Key, a repeated request returns the first notification as it stands now instead of creating another.",
+        "Stores the notification and answers at once with status pending; a worker delivers it through the first channel that works. With an Idempotency-Key, a repeated request returns the first notification as it stands now instead of creating another. With `template` instead of `message` it is rendered now, per channel, in the user's locale. `send_at` and the user's quiet hours (unless `priority` is critical) make it wait: status stays pending and next_attempt_at says when. With `expires_at` or `ttl_seconds` it is never delivered after that time and ends with status expired instead (already at creation when it could only go after it).",
       headers: CreateNotificationHeaders,
       body: CreateNotificationBody,
       response: { 201: NotificationSchema, 400: ErrorBody, 409: ErrorBody },
@@ -109,8 +109,18 @@ function parseListQuery(query: Static<typeof NotificationListQuery>) {
     else problems.channel = [`Select a valid choice: ${CHANNELS.join(", ")}.`];
   }
   const search = query.search?.trim() || undefined;
+  let scheduled: boolean | undefined;
+  if (query.scheduled !== undefined && query.scheduled !== "") {
+    if (query.scheduled === "true" || query.scheduled === "false") scheduled = query.scheduled === "true";
+    else problems.scheduled = ["Must be true or false."];
+    if (status !== undefined && status !== "pending") {
+      problems.scheduled = [
+        "Only pending notifications wait for a time; use it with status=pending or alone.",
+      ];
+    }
+  }
   const page = positive("page", query.page, 1);
   const pageSize = positive("page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  return { userId, status, channel, search, page, pageSize };
+  return { userId, status, channel, search, scheduled, page, pageSize };
 }

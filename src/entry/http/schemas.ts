@@ -3,7 +3,7 @@
  * the API in /openapi.json. Field names follow the original Django service.
  */
 import { Type } from "typebox";
-import { ATTEMPT_STATUSES, CHANNELS, NOTIFICATION_STATUSES } from "../../core/model.js";
+import { ATTEMPT_STATUSES, CHANNELS, NOTIFICATION_STATUSES, PRIORITIES } from "../../core/model.js";
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -11,6 +11,63 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 export const IdParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The id" }),
 });
+
+const QuietHoursSchema = Type.Object(
+  {
+    start: Type.String({ pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$", description: "HH:MM, 24-hour" }),
+    end: Type.String({ pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$", description: "HH:MM, 24-hour" }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "A daily window in the user's timezone during which non-critical notifications wait until it ends; it may cross midnight. Ignored while the user has no timezone.",
+    examples: [{ start: "22:00", end: "08:00" }],
+  },
+);
+
+/** The profile fields POST /api/users/ and PATCH /api/users/{id}/ share. */
+const profileFields = {
+  first_name: Type.Optional(Type.String({ maxLength: 150 })),
+  last_name: Type.Optional(Type.String({ maxLength: 150 })),
+  phone_number: Type.Optional(
+    Type.Union([Type.String({ maxLength: 32 }), Type.Null()], {
+      description: "Any common notation; stored in E.164, e.g. +79990001122",
+    }),
+  ),
+  telegram_id: Type.Optional(
+    Type.Union([Type.String({ maxLength: 32 }), Type.Integer(), Type.Null()], {
+      description: "Telegram chat id: digits, a leading minus for groups",
+    }),
+  ),
+  locale: Type.Optional(
+    Type.Union([Type.String({ maxLength: 35 }), Type.Null()], {
+      description: "BCP 47 language tag templates render in (e.g. en, pt-BR); null: the template's default",
+      examples: ["pt-BR"],
+    }),
+  ),
+  timezone: Type.Optional(
+    Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+      description: "IANA time zone (e.g. Europe/Berlin) for quiet hours; null: no quiet hours",
+      examples: ["Europe/Berlin"],
+    }),
+  ),
+  quiet_hours: Type.Optional(Type.Union([QuietHoursSchema, Type.Null()])),
+};
+
+export const UpdateUserBody = Type.Object(
+  {
+    email: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 254, description: "Unique (case-insensitive)" }),
+    ),
+    ...profileFields,
+  },
+  {
+    additionalProperties: false,
+    description:
+      "Only the fields given change; null clears an optional one. The password cannot be changed here.",
+    examples: [{ locale: "de", timezone: "Europe/Berlin", quiet_hours: { start: "22:00", end: "07:30" } }],
+  },
+);
 
 export const CreateUserBody = Type.Object(
   {
@@ -20,18 +77,7 @@ export const CreateUserBody = Type.Object(
       maxLength: 256,
       description: "Stored only as a scrypt hash; never returned",
     }),
-    first_name: Type.Optional(Type.String({ maxLength: 150 })),
-    last_name: Type.Optional(Type.String({ maxLength: 150 })),
-    phone_number: Type.Optional(
-      Type.Union([Type.String({ maxLength: 32 }), Type.Null()], {
-        description: "Any common notation; stored in E.164, e.g. +79990001122",
-      }),
-    ),
-    telegram_id: Type.Optional(
-      Type.Union([Type.String({ maxLength: 32 }), Type.Integer(), Type.Null()], {
-        description: "Telegram chat id: digits, a leading minus for groups",
-      }),
-    ),
+    ...profileFields,
   },
   { additionalProperties: false },
 );
@@ -43,14 +89,62 @@ export const User = Type.Object({
   last_name: Type.String(),
   phone_number: Nullable(Type.String()),
   telegram_id: Nullable(Type.String()),
+  locale: Nullable(Type.String({ description: "BCP 47 tag templates render in" })),
+  timezone: Nullable(Type.String({ description: "IANA time zone" })),
+  quiet_hours: Type.Union([QuietHoursSchema, Type.Null()]),
 });
 
 const ChannelName = Type.Enum(CHANNELS, { description: "A delivery channel" });
 
+const Rfc3339 = (description: string, example: string) =>
+  Type.Union([Type.String({ format: "date-time", description, examples: [example] }), Type.Null()]);
+
 export const CreateNotificationBody = Type.Object(
   {
     user: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The recipient's user id" }),
-    message: Type.String({ description: "The text to deliver (at most MAX_MESSAGE_LENGTH characters)" }),
+    message: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description:
+          "The text to deliver (at most MAX_MESSAGE_LENGTH characters). Required unless template is given; not both.",
+      }),
+    ),
+    template: Type.Optional(
+      Type.Union([Type.String({ maxLength: 100 }), Type.Null()], {
+        description:
+          "The key of a template to render instead of message: rendered now, for every channel the notification may use, in the user's locale (else the template's default_locale). A missing variable, an unknown filter or a render error is a 400 and nothing is stored.",
+        examples: ["otp"],
+      }),
+    ),
+    data: Type.Optional(
+      Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], {
+        description: "The template's `data` variables (at most 16 KB of JSON); only with template",
+        examples: [{ code: "123456", minutes: 10 }],
+      }),
+    ),
+    send_at: Type.Optional(
+      Rfc3339(
+        "Not before this time (RFC 3339 with an offset); in the past means now",
+        "2026-12-01T09:00:00+03:00",
+      ),
+    ),
+    expires_at: Type.Optional(
+      Rfc3339(
+        "Never delivered at or after this time; it ends with status expired instead. Not with ttl_seconds.",
+        "2026-12-01T09:10:00+03:00",
+      ),
+    ),
+    ttl_seconds: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 366 * 86_400 }), Type.Null()], {
+        description: "expires_at as seconds from now. Not with expires_at.",
+        examples: [600],
+      }),
+    ),
+    priority: Type.Optional(
+      Type.Union([Type.Enum(PRIORITIES), Type.Null()], {
+        description:
+          "critical: delivered even inside the user's quiet hours (never after its expiry). Default normal.",
+      }),
+    ),
     subject: Type.Optional(
       Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description: "Email subject" }),
     ),
@@ -60,7 +154,14 @@ export const CreateNotificationBody = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      { user: 1, message: "Your order has shipped", channels: ["telegram", "email"] },
+      { user: 1, template: "otp", data: { code: "123456" }, ttl_seconds: 300, priority: "critical" },
+      { user: 1, template: "reminder", data: { event: "Standup" }, send_at: "2026-12-01T09:00:00+03:00" },
+    ],
+  },
 );
 
 export const CreateNotificationHeaders = Type.Object({
@@ -80,7 +181,7 @@ export const AttemptSchema = Type.Object({
   error_kind: Nullable(
     Type.String({
       description:
-        "failed: transient, rate_limited, permanent or misconfigured; skipped: no_contact, not_configured or circuit_open",
+        "failed: transient, rate_limited, permanent or misconfigured; skipped: no_contact, not_configured, circuit_open or no_template_body",
     }),
   ),
   provider_code: Nullable(Type.String({ description: "The provider's own code" })),
@@ -88,6 +189,39 @@ export const AttemptSchema = Type.Object({
   started_at: Type.String({ format: "date-time" }),
   finished_at: Nullable(Type.String({ format: "date-time" })),
 });
+
+const RenderedBodiesSchema = Type.Object(
+  {
+    sms: Type.Optional(Type.Object({ text: Type.String() })),
+    email: Type.Optional(
+      Type.Object({
+        subject: Type.Optional(Nullable(Type.String())),
+        text: Type.String(),
+        html: Type.Optional(Nullable(Type.String())),
+      }),
+    ),
+    telegram: Type.Optional(
+      Type.Object({
+        text: Type.String(),
+        parse_mode: Type.Optional(Type.Union([Type.Literal("HTML"), Type.Null()])),
+      }),
+    ),
+  },
+  {
+    description:
+      "What the template rendered to per channel; a channel missing here has no body and is skipped (no_template_body)",
+    examples: [
+      {
+        sms: { text: "Your code is 123456" },
+        email: {
+          subject: "Your code",
+          text: "Your code is 123456",
+          html: "<p>Your code is <b>123456</b></p>",
+        },
+      },
+    ],
+  },
+);
 
 export const NotificationSchema = Type.Object({
   id: Type.Integer(),
@@ -101,13 +235,24 @@ export const NotificationSchema = Type.Object({
   sent_at: Nullable(Type.String({ format: "date-time" })),
   created_at: Type.String({ format: "date-time" }),
   next_attempt_at: Nullable(
-    Type.String({ format: "date-time", description: "While a round is due or waiting" }),
+    Type.String({
+      format: "date-time",
+      description:
+        "While pending: when the next round may start (send_at, the end of the user's quiet hours, or a retry's time)",
+    }),
   ),
   failure_reason: Nullable(Type.String()),
   history_from_round: Type.Integer({
     description:
       "The round a manual retry started (1 if never retried by hand); earlier attempts no longer count against delivery",
   }),
+  priority: Type.Enum(PRIORITIES),
+  expires_at: Nullable(
+    Type.String({ format: "date-time", description: "Never delivered at or after this time" }),
+  ),
+  template: Nullable(Type.String({ description: "The template it was rendered from" })),
+  locale: Nullable(Type.String({ description: "The locale the template was rendered in" })),
+  rendered: Type.Union([RenderedBodiesSchema, Type.Null()]),
   attempts: Type.Array(AttemptSchema),
 });
 
@@ -124,6 +269,13 @@ export const NotificationListQuery = Type.Object({
     Type.String({
       maxLength: 200,
       description: "Only those whose message contains this text (case-insensitive; % and _ are literal)",
+    }),
+  ),
+  scheduled: Type.Optional(
+    Type.String({
+      description:
+        "true: only pending notifications waiting for a later time (send_at, quiet hours, a retry); false: only pending ones due now",
+      examples: ["true"],
     }),
   ),
   page: Type.Optional(Type.String({ description: "1-based page number" })),
@@ -178,3 +330,209 @@ export const ChannelOverview = Type.Object({
     }),
   ),
 });
+
+const LiquidSource = (description: string) => Type.String({ minLength: 1, maxLength: 20_000, description });
+
+const LocaleBodiesSchema = Type.Object(
+  {
+    sms: Type.Optional(
+      Type.Object({ text: LiquidSource("Liquid; rendered raw") }, { additionalProperties: false }),
+    ),
+    email: Type.Optional(
+      Type.Object(
+        {
+          subject: Type.Optional(
+            Nullable(Type.String({ maxLength: 20_000, description: "Liquid; rendered raw" })),
+          ),
+          text: LiquidSource("Liquid; rendered raw"),
+          html: Type.Optional(
+            Nullable(
+              Type.String({
+                maxLength: 20_000,
+                description: "Liquid; every {{ }} output is HTML-escaped (| raw opts out)",
+              }),
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    telegram: Type.Optional(
+      Type.Object(
+        {
+          text: LiquidSource("Liquid; HTML-escaped when parse_mode is HTML, else raw"),
+          parse_mode: Type.Optional(Type.Union([Type.Literal("HTML"), Type.Null()])),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: "A body per channel; a channel left out is skipped (no_template_body)",
+  },
+);
+
+const templateExample = {
+  key: "otp",
+  description: "One-time sign-in code",
+  default_locale: "en",
+  locales: {
+    en: {
+      sms: { text: "Your code is {{ data.code }}" },
+      email: {
+        subject: "Your sign-in code",
+        text: "Hello {{ user.first_name }}, your code is {{ data.code }}.",
+        html: "<p>Hello {{ user.first_name }}, your code is <b>{{ data.code }}</b>.</p>",
+      },
+      telegram: { text: "Your code: <b>{{ data.code }}</b>", parse_mode: "HTML" },
+    },
+    ru: { sms: { text: "Ваш код: {{ data.code }}" } },
+  },
+};
+
+const templateFields = {
+  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  default_locale: Type.String({
+    maxLength: 35,
+    description: "The locale used when the user's is missing; must be in locales",
+  }),
+  locales: Type.Record(Type.String(), LocaleBodiesSchema, {
+    description: "Per BCP 47 locale (en, ru, pt-BR, ...) a body per channel",
+  }),
+};
+
+export const TemplateKeyParams = Type.Object({
+  key: Type.String({ maxLength: 100, description: "The template's key", examples: ["otp"] }),
+});
+
+export const CreateTemplateBody = Type.Object(
+  {
+    key: Type.String({
+      maxLength: 100,
+      description: "Unique slug: lowercase letters, digits, - and _",
+    }),
+    ...templateFields,
+  },
+  { additionalProperties: false, examples: [templateExample] },
+);
+
+export const UpdateTemplateBody = Type.Object(
+  {
+    key: Type.Optional(
+      Type.String({ maxLength: 100, description: "If given, must equal the key in the path" }),
+    ),
+    ...templateFields,
+  },
+  {
+    additionalProperties: false,
+    description: "Replaces the whole template",
+    examples: [{ ...templateExample, key: undefined }],
+  },
+);
+
+export const TemplateSchema = Type.Object(
+  {
+    key: Type.String(),
+    description: Type.String(),
+    default_locale: Type.String(),
+    locales: Type.Record(Type.String(), LocaleBodiesSchema),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  {
+    examples: [
+      { ...templateExample, created_at: "2026-11-30T10:00:00.000Z", updated_at: "2026-11-30T10:00:00.000Z" },
+    ],
+  },
+);
+
+export const TemplatePage = Type.Object({
+  count: Type.Integer(),
+  next: Nullable(Type.String()),
+  previous: Nullable(Type.String()),
+  results: Type.Array(TemplateSchema),
+});
+
+export const TemplateListQuery = Type.Object({
+  page: Type.Optional(Type.String({ description: "1-based page number" })),
+  page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),
+});
+
+export const RenderTemplateBody = Type.Object(
+  {
+    data: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()])),
+    user: Type.Optional(
+      Type.Union(
+        [
+          Type.Integer({ minimum: 1, maximum: MAX_ID, description: "A user id: their variables and locale" }),
+          Type.Object(
+            {
+              id: Type.Optional(Type.Integer()),
+              email: Type.Optional(Type.String()),
+              first_name: Type.Optional(Type.String()),
+              last_name: Type.Optional(Type.String()),
+              phone_number: Type.Optional(Nullable(Type.String())),
+              telegram_id: Type.Optional(Nullable(Type.String())),
+              locale: Type.Optional(Nullable(Type.String())),
+            },
+            { additionalProperties: false, description: "Sample user variables" },
+          ),
+          Type.Null(),
+        ],
+        { description: "Whose `user` variables (and locale) to render with" },
+      ),
+    ),
+    locale: Type.Optional(
+      Nullable(Type.String({ maxLength: 35, description: "Overrides the user's locale" })),
+    ),
+    channels: Type.Optional(
+      Type.Union([Type.Array(Type.String(), { maxItems: CHANNELS.length }), Type.Null()], {
+        description: "Which channels to render; all by default",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ data: { code: "123456" }, user: { first_name: "Ada" }, locale: "en" }],
+  },
+);
+
+export const RenderDraftBody = Type.Object(
+  {
+    template: Type.Object(
+      {
+        key: Type.Optional(Type.String({ maxLength: 100 })),
+        ...templateFields,
+      },
+      {
+        additionalProperties: false,
+        description: "The template as POST /api/templates/ takes it; key optional",
+      },
+    ),
+    ...RenderTemplateBody.properties,
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        template: {
+          default_locale: "en",
+          locales: { en: { sms: { text: "Your code is {{ data.code }}" } } },
+        },
+        data: { code: "123456" },
+      },
+    ],
+  },
+);
+
+export const RenderedTemplateSchema = Type.Object(
+  {
+    template: Type.String(),
+    locale: Type.String({ description: "The locale chosen (the one asked for, or the fallback)" }),
+    rendered: RenderedBodiesSchema,
+  },
+  {
+    examples: [{ template: "otp", locale: "en", rendered: { sms: { text: "Your code is 123456" } } }],
+  },
+);

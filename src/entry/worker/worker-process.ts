@@ -117,6 +117,9 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
         });
         logger.warn({ abandoned }, "shutdown grace period over; deliveries in flight left to other workers");
       }
+      // What this worker handed back (released or abandoned) is due now: other workers need not
+      // wait for their next poll to take it.
+      core.wakeUps.wake();
       await housekeeping?.catch(() => false);
       // Webhook sends still open past the grace period are left to their leases.
       await webhooksFinished;

@@ -1,0 +1,86 @@
+/** Templates in PostgreSQL: one row per key, its locales and bodies as one JSON document. */
+import { ValidationError } from "../core/errors.js";
+import { prepared, type Queryable } from "../db/database.js";
+import type { LocaleBodies, Template, TemplateFields } from "./template.js";
+
+interface TemplateRow {
+  key: string;
+  description: string;
+  default_locale: string;
+  locales: Record<string, LocaleBodies>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = "key, description, default_locale, locales, created_at, updated_at";
+
+const toTemplate = (row: TemplateRow): Template => ({
+  key: row.key,
+  description: row.description,
+  defaultLocale: row.default_locale,
+  locales: row.locales,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export class TemplatesRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async create(template: TemplateFields): Promise<Template> {
+    try {
+      const { rows } = await this.db.query<TemplateRow>(
+        `INSERT INTO templates (key, description, default_locale, locales)
+         VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+        [template.key, template.description, template.defaultLocale, JSON.stringify(template.locales)],
+      );
+      return toTemplate(rows[0]!);
+    } catch (error) {
+      // 23505: the primary key; checked by the insert, so two racing creates cannot both pass.
+      if ((error as { code?: string }).code === "23505") {
+        throw ValidationError.of(
+          "key",
+          `A template with key ${JSON.stringify(template.key)} already exists.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Replaces the template's content; null when there is none with that key. updated_at moves on
+   * even within the same millisecond, because it versions the parsed copies kept in memory.
+   */
+  async replace(template: TemplateFields): Promise<Template | null> {
+    const { rows } = await this.db.query<TemplateRow>(
+      `UPDATE templates
+         SET description = $2, default_locale = $3, locales = $4,
+             updated_at = GREATEST(now(), updated_at + interval '1 millisecond')
+       WHERE key = $1 RETURNING ${COLUMNS}`,
+      [template.key, template.description, template.defaultLocale, JSON.stringify(template.locales)],
+    );
+    return rows[0] ? toTemplate(rows[0]) : null;
+  }
+
+  async findByKey(key: string): Promise<Template | null> {
+    const { rows } = await this.db.query<TemplateRow>(
+      prepared("find-template", `SELECT ${COLUMNS} FROM templates WHERE key = $1`, [key]),
+    );
+    return rows[0] ? toTemplate(rows[0]) : null;
+  }
+
+  async list(page: { limit: number; offset: number }): Promise<{ count: number; results: Template[] }> {
+    const { rows: countRows } = await this.db.query<{ count: number }>(
+      "SELECT count(*)::integer AS count FROM templates",
+    );
+    const { rows } = await this.db.query<TemplateRow>(
+      `SELECT ${COLUMNS} FROM templates ORDER BY key LIMIT $1 OFFSET $2`,
+      [page.limit, page.offset],
+    );
+    return { count: countRows[0]?.count ?? 0, results: rows.map(toTemplate) };
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const { rowCount } = await this.db.query("DELETE FROM templates WHERE key = $1", [key]);
+    return rowCount === 1;
+  }
+}

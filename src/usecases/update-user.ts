@@ -1,0 +1,24 @@
+import { NotFoundError, ValidationError } from "../core/errors.js";
+import type { UserProfile } from "../core/model.js";
+import { type UserProfileInput, validateProfile } from "./create-user.js";
+import type { UserStore } from "./ports.js";
+
+export interface UpdateUserDeps {
+  users: UserStore;
+  phoneDefaultRegion: string;
+}
+
+/** Changes the fields given (all but the password); the others stay as they are. */
+export async function updateUser(
+  deps: UpdateUserDeps,
+  id: number,
+  input: UserProfileInput & { password?: unknown },
+): Promise<UserProfile> {
+  const problems: Record<string, string[]> = {};
+  if (input.password !== undefined) problems.password = ["The password cannot be changed here."];
+  const changes = validateProfile(input, deps.phoneDefaultRegion, problems);
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  const updated = await deps.users.update(id, changes);
+  if (!updated) throw new NotFoundError(`User ${id} not found.`);
+  return updated;
+}

@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "../support/databases.js";
+import { deleteRedisKeys } from "../support/redis-keys.js";
+import { runCli } from "../support/run-cli.js";
+
+const otp = {
+  key: "otp",
+  default_locale: "en",
+  locales: {
+    en: { sms: { text: "Your code is {{ data.code }}" } },
+    ru: { sms: { text: "Код {{ data.code }}" } },
+  },
+};
+const welcome = {
+  key: "welcome",
+  description: "First mail",
+  default_locale: "en",
+  locales: { en: { email: { subject: "Welcome", text: "Hi {{ user.first_name }}" } } },
+};
+
+// Each command is a fresh node process compiling TypeScript through tsx: allow for a loaded machine.
+describe("notification-service templates", { timeout: 90_000 }, () => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  let db: pg.Pool;
+  const dir = mkdtempSync(join(tmpdir(), "ns-templates-"));
+  const file = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  };
+  const cli = (...args: string[]) => runCli(args, env);
+  const keys = async () =>
+    (await db.query("SELECT key FROM templates ORDER BY key")).rows.map((row) => row.key);
+
+  beforeAll(async () => {
+    database = newTestDatabase();
+    env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: uniqueName("ns-cli") };
+    expect((await runCli(["migrate"], env)).code).toBe(0);
+    db = new pg.Pool({ connectionString: database.url, max: 2 });
+  });
+  afterAll(async () => {
+    await db?.end();
+    await deleteRedisKeys(env.REDIS_PREFIX!);
+    await database?.drop();
+  });
+
+  it("applies a file of templates, lists them and shows one in the shape apply takes", async () => {
+    const applied = await cli("templates", "apply", "-f", file("both.json", [otp, welcome]));
+    expect(applied).toMatchObject({ code: 0, stdout: "Created template otp.\nCreated template welcome.\n" });
+    expect(await keys()).toEqual(["otp", "welcome"]);
+
+    const again = await cli("templates", "apply", "-f", file("otp.json", { ...otp, description: "Codes" }));
+    expect(again).toMatchObject({ code: 0, stdout: "Updated template otp.\n" });
+
+    const list = await cli("templates", "list");
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^KEY\s+LOCALES\s+CHANNELS/);
+    expect(list.stdout).toMatch(/otp\s+en\*,ru\s+sms\s+\S+\s+Codes/);
+    expect(list.stdout).toMatch(/welcome\s+en\*\s+email/);
+
+    const shown = await cli("templates", "show", "otp");
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toEqual({ ...otp, description: "Codes" });
+    expect((await cli("templates", "show", "nope")).code).toBe(1);
+  });
+
+  it("saves nothing when any template in the file is invalid, and names the problem with its line", async () => {
+    const broken = { key: "broken", default_locale: "en", locales: { en: { sms: { text: "a\n{% if %}" } } } };
+    const result = await cli(
+      "templates",
+      "apply",
+      "-f",
+      file("bad.json", [{ ...otp, key: "fresh" }, broken]),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/broken: locales\.en\.sms\.text: .*\(line 2, column \d+\)/);
+    expect(await keys()).not.toContain("fresh");
+    const notTemplate = await cli("templates", "apply", "-f", file("string.json", "otp"));
+    expect(notTemplate).toMatchObject({ code: 1 });
+    expect(notTemplate.stderr).toMatch(/file: Give a template object, or a list of them\./);
+  });
+});

@@ -1,0 +1,393 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { LoopbackProviders } from "../support/loopback-providers.js";
+import { startTestService, type TestService } from "../support/test-service.js";
+import { waitFor } from "../support/wait-for.js";
+
+const otp = {
+  key: "otp",
+  description: "One-time code",
+  default_locale: "en",
+  locales: {
+    en: {
+      sms: { text: "Your code is {{ data.code }}" },
+      email: {
+        subject: "Code for {{ user.first_name }}",
+        text: "Hello {{ user.first_name }}, your code is {{ data.code }}.",
+        html: "<p>Hello {{ user.first_name }}, your code is <b>{{ data.code }}</b>.</p>",
+      },
+      telegram: { text: "Code: <b>{{ data.code }}</b>", parse_mode: "HTML" },
+    },
+    pt: { sms: { text: "Seu código é {{ data.code }}" } },
+    ru: { sms: { text: "Ваш код: {{ data.code }}" }, email: { subject: "Код", text: "Код {{ data.code }}" } },
+  },
+};
+
+describe("templates", () => {
+  let providers: LoopbackProviders;
+  let service: TestService;
+  let nextChat = 910_000;
+
+  beforeAll(async () => {
+    providers = await LoopbackProviders.start();
+    service = await startTestService({ env: providers.env({ MAX_RETRIES: "0" }) });
+    expect((await post("/api/templates/", otp)).statusCode).toBe(201);
+  });
+  afterAll(async () => {
+    await service?.close();
+    await providers?.close();
+  });
+  beforeEach(() => providers.reset());
+
+  const post = (url: string, payload: object) => service.inject({ method: "POST", url, payload });
+  const user = async (fields: Record<string, unknown> = {}) =>
+    service.createUser({
+      email: `user${nextChat}@example.com`,
+      password: "long enough",
+      first_name: "Ada",
+      phone_number: "+79990001122",
+      telegram_id: String(nextChat++),
+      ...fields,
+    });
+  const countNotifications = async () =>
+    (await service.core.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM notifications")).rows[0]!.n;
+
+  describe("saving", () => {
+    it("creates, reads, lists, replaces and deletes a template", async () => {
+      const body = { ...otp, key: "welcome", locales: { en: { sms: { text: "Hi {{ user.first_name }}" } } } };
+      const created = await post("/api/templates/", body);
+      expect(created.statusCode).toBe(201);
+      expect(created.json()).toMatchObject({ key: "welcome", default_locale: "en", locales: body.locales });
+      const fetched = await service.inject({ method: "GET", url: "/api/templates/welcome/" });
+      expect(fetched.json()).toMatchObject({ key: "welcome" });
+      const list = (await service.inject({ method: "GET", url: "/api/templates/" })).json();
+      expect(list.results.map((t: { key: string }) => t.key)).toEqual(
+        expect.arrayContaining(["otp", "welcome"]),
+      );
+      const replaced = await service.inject({
+        method: "PUT",
+        url: "/api/templates/welcome/",
+        payload: { default_locale: "en", locales: { en: { sms: { text: "Hello {{ user.first_name }}" } } } },
+      });
+      expect(replaced.statusCode).toBe(200);
+      expect(replaced.json().locales.en.sms.text).toBe("Hello {{ user.first_name }}");
+      expect(replaced.json().description).toBe("");
+      expect((await service.inject({ method: "DELETE", url: "/api/templates/welcome/" })).statusCode).toBe(
+        204,
+      );
+      expect((await service.inject({ method: "GET", url: "/api/templates/welcome/" })).statusCode).toBe(404);
+      expect((await service.inject({ method: "DELETE", url: "/api/templates/welcome/" })).statusCode).toBe(
+        404,
+      );
+    });
+
+    it("refuses a syntax error with its line, an unknown filter, and a duplicate key", async () => {
+      const broken = await post("/api/templates/", {
+        key: "broken",
+        default_locale: "en",
+        locales: { en: { email: { text: "Line one\nLine two {% if %}" } } },
+      });
+      expect(broken.statusCode).toBe(400);
+      expect(broken.json()["locales.en.email.text"][0]).toMatch(/line 2/);
+      const filter = await post("/api/templates/", {
+        key: "broken",
+        default_locale: "en",
+        locales: { en: { sms: { text: "{{ data.code | shout }}" } } },
+      });
+      expect(filter.statusCode).toBe(400);
+      expect(filter.json()["locales.en.sms.text"][0]).toMatch(/undefined filter: shout \(line 1/);
+      const duplicate = await post("/api/templates/", otp);
+      expect(duplicate.statusCode).toBe(400);
+      expect(duplicate.json().key[0]).toMatch(/already exists/);
+      const noDefault = await post("/api/templates/", { ...otp, key: "nodefault", default_locale: "de" });
+      expect(noDefault.json()).toEqual({ default_locale: ["The template has no locale de."] });
+      const badKey = await post("/api/templates/", { ...otp, key: "Not A Slug" });
+      expect(Object.keys(badKey.json())).toEqual(["key"]);
+      const include = await post("/api/templates/", {
+        key: "reads-files",
+        default_locale: "en",
+        locales: { en: { sms: { text: "{% include 'package.json' %}" } } },
+      });
+      expect(include.statusCode).toBe(400);
+      expect((await service.inject({ method: "GET", url: "/api/templates/broken/" })).statusCode).toBe(404);
+    });
+  });
+
+  describe("notifications from a template", () => {
+    it("renders every channel in the user's locale and delivers what was rendered", async () => {
+      const ada = await user();
+      const created = await service.createNotification({
+        user: ada.id,
+        template: "otp",
+        data: { code: "<script>alert(1)</script>" },
+        channels: ["email", "telegram", "sms"],
+      });
+      expect(created).toMatchObject({ template: "otp", locale: "en", status: "pending" });
+      expect(created.rendered).toEqual({
+        email: {
+          subject: "Code for Ada",
+          text: "Hello Ada, your code is <script>alert(1)</script>.",
+          html: "<p>Hello Ada, your code is <b>&lt;script&gt;alert(1)&lt;/script&gt;</b>.</p>",
+        },
+        telegram: { text: "Code: <b>&lt;script&gt;alert(1)&lt;/script&gt;</b>", parse_mode: "HTML" },
+        sms: { text: "Your code is <script>alert(1)</script>" },
+      });
+      expect(created.message).toBe("Hello Ada, your code is <script>alert(1)</script>.");
+      await service.waitForStatus(created.id, "sent");
+      const mail = providers.smtp.mails[0]!;
+      expect(mail.subject).toBe("Code for Ada");
+      expect(mail.text.trim()).toBe("Hello Ada, your code is <script>alert(1)</script>.");
+      expect(mail.html).toContain("<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>");
+      expect(mail.html).not.toContain("<script>");
+    });
+
+    it("escapes for Telegram HTML and sends its parse_mode; SMS gets the raw text", async () => {
+      const ada = await user();
+      const tg = await service.createNotification({
+        user: ada.id,
+        template: "otp",
+        data: { code: "1 < 2 & 3" },
+        channels: ["telegram"],
+      });
+      await service.waitForStatus(tg.id, "sent");
+      expect(providers.telegram.requests[0]!.body).toMatchObject({
+        text: "Code: <b>1 &lt; 2 &amp; 3</b>",
+        parse_mode: "HTML",
+      });
+      const sms = await service.createNotification({
+        user: ada.id,
+        template: "otp",
+        data: { code: "1 < 2 & 3" },
+        channels: ["sms"],
+      });
+      await service.waitForStatus(sms.id, "sent");
+      expect(providers.smsRu.requests[0]!.fields.msg).toBe("Your code is 1 < 2 & 3");
+    });
+
+    it("falls back from pt-BR to pt, and from an unknown locale to the default", async () => {
+      const brazilian = await user({ locale: "pt-br" });
+      expect(brazilian.locale).toBe("pt-BR");
+      const pt = await service.createNotification({
+        user: brazilian.id,
+        template: "otp",
+        data: { code: "7" },
+      });
+      expect(pt).toMatchObject({ locale: "pt", rendered: { sms: { text: "Seu código é 7" } } });
+      const german = await user({ locale: "de-AT" });
+      const en = await service.createNotification({ user: german.id, template: "otp", data: { code: "7" } });
+      expect(en.locale).toBe("en");
+    });
+
+    it("skips a channel the locale has no body for, with reason no_template_body", async () => {
+      const russian = await user({ locale: "ru" });
+      const created = await service.createNotification({
+        user: russian.id,
+        template: "otp",
+        data: { code: "42" },
+        channels: ["telegram", "email"],
+      });
+      expect(Object.keys(created.rendered as object)).toEqual(["email"]);
+      const done = await service.waitForStatus(created.id, "sent");
+      expect(done.attempts.map((a) => [a.channel, a.status, a.error_kind])).toEqual([
+        ["telegram", "skipped", "no_template_body"],
+        ["email", "sent", null],
+      ]);
+      expect(done.attempts[0]!.error).toBe('template "otp" has no telegram body in locale ru');
+      expect(providers.telegram.requests).toHaveLength(0);
+      expect(providers.smtp.mails[0]!.text.trim()).toBe("Код 42");
+    });
+
+    it("refuses a missing variable naming template, locale, channel and variable, and stores nothing", async () => {
+      const ada = await user();
+      const before = await countNotifications();
+      const response = await post("/api/notifications/", { user: ada.id, template: "otp", data: {} });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().template[0]).toMatch(
+        /^template "otp", locale en, sms text: undefined variable: data\.code \(line 1, column \d+\)$/,
+      );
+      expect(await countNotifications()).toBe(before);
+    });
+
+    it("refuses message with template, data without template, an unknown template and too much data", async () => {
+      const ada = await user();
+      const both = await post("/api/notifications/", { user: ada.id, message: "x", template: "otp" });
+      expect(both.json()).toEqual({ template: ["Give either message or template, not both."] });
+      const data = await post("/api/notifications/", { user: ada.id, message: "x", data: { a: 1 } });
+      expect(data.json()).toEqual({ data: ["data is only for a template."] });
+      const unknown = await post("/api/notifications/", { user: ada.id, template: "nope", data: {} });
+      expect(unknown.json()).toEqual({ template: ['There is no template with key "nope".'] });
+      const big = await post("/api/notifications/", {
+        user: ada.id,
+        template: "otp",
+        data: { code: "x".repeat(17_000) },
+      });
+      expect(big.statusCode).toBe(400);
+      expect(big.json().data[0]).toMatch(/16384 bytes/);
+      const neither = await post("/api/notifications/", { user: ada.id });
+      expect(neither.json()).toEqual({ message: ["This field is required."] });
+    });
+
+    it("bounds a render's time and its output", async () => {
+      await post("/api/templates/", {
+        key: "loop",
+        default_locale: "en",
+        locales: { en: { sms: { text: "{% for i in (1..100000000) %}{{ i }}{% endfor %}" } } },
+      });
+      const ada = await user();
+      const loop = await post("/api/notifications/", { user: ada.id, template: "loop", data: {} });
+      expect(loop.statusCode).toBe(400);
+      expect(loop.json().template[0]).toMatch(/^template "loop", locale en, sms text: .*limit exceeded/);
+      await post("/api/templates/", {
+        key: "long",
+        default_locale: "en",
+        locales: { en: { sms: { text: "{{ data.s }}{{ data.s }}{{ data.s }}" } } },
+      });
+      const long = await post("/api/notifications/", {
+        user: ada.id,
+        template: "long",
+        data: { s: "y".repeat(4_000) },
+      });
+      expect(long.statusCode).toBe(400);
+      expect(long.json().template[0]).toMatch(/rendered to 12000 characters; at most 10000/);
+    });
+
+    it("keeps what was sent when the template is edited afterwards", async () => {
+      const ada = await user();
+      const created = await service.createNotification({
+        user: ada.id,
+        template: "otp",
+        data: { code: "111" },
+        channels: ["sms"],
+      });
+      await service.waitForStatus(created.id, "sent");
+      const edited = await service.inject({
+        method: "PUT",
+        url: "/api/templates/otp/",
+        payload: {
+          ...otp,
+          locales: { ...otp.locales, en: { ...otp.locales.en, sms: { text: "NEW {{ data.code }}" } } },
+        },
+      });
+      expect(edited.statusCode).toBe(200);
+      const after = await service.getNotification(created.id);
+      expect(after.rendered).toEqual({ sms: { text: "Your code is 111" } });
+      expect(after.message).toBe("Your code is 111");
+      const next = await service.createNotification({ user: ada.id, template: "otp", data: { code: "222" } });
+      expect(next.rendered).toMatchObject({ sms: { text: "NEW 222" } });
+      await service.inject({ method: "PUT", url: "/api/templates/otp/", payload: otp });
+      await service.waitForStatus(next.id);
+    });
+
+    it("replays an idempotent template request, and refuses the key for other data", async () => {
+      const ada = await user();
+      const send = (code: string) =>
+        service.inject({
+          method: "POST",
+          url: "/api/notifications/",
+          headers: { "idempotency-key": `otp-${ada.id}` },
+          payload: { user: ada.id, template: "otp", data: { code }, channels: ["sms"] },
+        });
+      const first = await send("5");
+      const again = await send("5");
+      expect(again.headers["idempotent-replayed"]).toBe("true");
+      expect(again.json().id).toBe(first.json().id);
+      expect((await send("6")).statusCode).toBe(409);
+      await service.waitForStatus(first.json().id, "sent");
+      await waitFor("one SMS", () => (providers.smsRu.requests.length === 1 ? true : undefined));
+    });
+  });
+
+  describe("previewing", () => {
+    it("renders without storing anything, with a user id, sample variables or a locale", async () => {
+      const ada = await user({ locale: "ru" });
+      const before = await countNotifications();
+      const byId = await post("/api/templates/otp/render/", { data: { code: "9" }, user: ada.id });
+      expect(byId.statusCode).toBe(200);
+      expect(byId.json()).toEqual({
+        template: "otp",
+        locale: "ru",
+        rendered: { sms: { text: "Ваш код: 9" }, email: { subject: "Код", text: "Код 9" } },
+      });
+      const sample = await post("/api/templates/otp/render/", {
+        data: { code: "9" },
+        user: { first_name: "Grace" },
+        locale: "en",
+        channels: ["email"],
+      });
+      expect(sample.json().rendered.email.subject).toBe("Code for Grace");
+      const missing = await post("/api/templates/otp/render/", { data: {}, locale: "ru", channels: ["sms"] });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json().template[0]).toMatch(/locale ru, sms text: undefined variable: data\.code/);
+      expect((await post("/api/templates/nope/render/", { data: {} })).statusCode).toBe(404);
+      expect(await countNotifications()).toBe(before);
+    });
+
+    it("renders an unsaved draft, with syntax errors per field and line", async () => {
+      const before = await countNotifications();
+      const draft = {
+        default_locale: "en",
+        locales: { en: { email: { text: "Hi {{ user.first_name }}", html: "<b>{{ data.x }}</b>" } } },
+      };
+      const ok = await post("/api/templates/render/", {
+        template: draft,
+        data: { x: "<i>" },
+        user: { first_name: "Ada" },
+      });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toEqual({
+        template: "draft",
+        locale: "en",
+        rendered: { email: { text: "Hi Ada", html: "<b>&lt;i&gt;</b>" } },
+      });
+      const broken = await post("/api/templates/render/", {
+        template: { ...draft, locales: { en: { sms: { text: "one\ntwo {{ data.x | nope }}" } } } },
+        data: {},
+      });
+      expect(broken.statusCode).toBe(400);
+      expect(broken.json()["locales.en.sms.text"][0]).toMatch(/undefined filter: nope \(line 2, column 5\)/);
+      expect((await service.inject({ method: "GET", url: "/api/templates/draft/" })).statusCode).toBe(404);
+      expect(await countNotifications()).toBe(before);
+    });
+  });
+
+  describe("users", () => {
+    it("takes locale, timezone and quiet hours at creation and changes fields with PATCH", async () => {
+      const created = await user({
+        locale: "en",
+        timezone: "europe/berlin",
+        quiet_hours: { start: "22:00", end: "08:00" },
+      });
+      expect(created).toMatchObject({
+        locale: "en",
+        timezone: "Europe/Berlin",
+        quiet_hours: { start: "22:00", end: "08:00" },
+      });
+      const patch = (payload: object) =>
+        service.inject({ method: "PATCH", url: `/api/users/${created.id}/`, payload });
+      const changed = await patch({ first_name: "Grace", timezone: null, locale: "pt-BR" });
+      expect(changed.statusCode).toBe(200);
+      expect(changed.json()).toMatchObject({
+        first_name: "Grace",
+        timezone: null,
+        locale: "pt-BR",
+        quiet_hours: { start: "22:00", end: "08:00" },
+        phone_number: "+79990001122",
+      });
+      expect((await patch({ password: "new password" })).statusCode).toBe(400);
+      const bad = await patch({
+        timezone: "Mars/Base",
+        locale: "!!",
+        quiet_hours: { start: "08:00", end: "08:00" },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(Object.keys(bad.json()).sort()).toEqual(["locale", "quiet_hours", "timezone"]);
+      const clock = await patch({ quiet_hours: { start: "8:00", end: "09:00" } });
+      expect(clock.statusCode).toBe(400);
+      expect(Object.keys(clock.json())).toEqual(["quiet_hours"]);
+      expect(
+        (await service.inject({ method: "PATCH", url: "/api/users/999999/", payload: {} })).statusCode,
+      ).toBe(404);
+      const fetched = (await service.inject({ method: "GET", url: `/api/users/${created.id}/` })).json();
+      expect(fetched).toMatchObject({ first_name: "Grace", locale: "pt-BR", timezone: null });
+    });
+  });
+});
