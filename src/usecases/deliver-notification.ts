@@ -196,7 +196,10 @@ async function expire(
   lastChannel: Channel | null,
 ): Promise<DeliveryResult> {
   const marked = await deps.deliveries.markExpired(notification.id, deps.workerId, reason, lastChannel);
-  if (marked) deps.events.publish({ type: "updated", id: notification.id, status: "expired" });
+  if (marked) {
+    deps.events.publish({ type: "updated", id: notification.id, status: "expired" });
+    deps.webhooks?.emit("notification.expired", notification.id);
+  }
   deps.logger.info(
     { notificationId: notification.id, round: notification.retryCount + 1, outcome: "expired", reason },
     "notification expired",

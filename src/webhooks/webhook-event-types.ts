@@ -1,12 +1,13 @@
 /**
  * The events an endpoint may subscribe to. One list: a capability that emits a new kind of event
- * (receipts: notification.delivered / undelivered, expiry: notification.expired) adds its name
+ * (receipts: notification.delivered / undelivered) adds its name
  * here, and subscriptions to it are accepted from then on.
  */
 export const WEBHOOK_EVENT_TYPES = [
   "notification.sent",
   "notification.failed",
   "notification.cancelled",
+  "notification.expired",
   "attempt.failed",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

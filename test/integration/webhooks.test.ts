@@ -226,6 +226,25 @@ describe("webhooks", () => {
     await service.inject({ method: "DELETE", url: `/api/webhooks/${endpoint.id}/` });
   });
 
+  it("sends notification.expired when a notification runs out of time", async () => {
+    const endpoint = await createEndpoint({ url: receiver.url("/expiry"), events: ["notification.expired"] });
+    // The first round fails and the next (600 s later) would come after its expiry: it expires now.
+    telegram.replyNext(telegramReplies.serverError());
+    const created = await service.createNotification({
+      user: userId,
+      message: "soon stale",
+      ttl_seconds: 30,
+    });
+    await service.waitForStatus(created.id, "expired");
+    const [event] = await waitFor("the expired event", () =>
+      receiver.to("/expiry").length ? receiver.to("/expiry") : undefined,
+    );
+    expect(event?.json.type).toBe("notification.expired");
+    expect(event?.json.data.notification).toMatchObject({ id: created.id, status: "expired" });
+    expect(new Webhook(endpoint.secret).verify(event?.body ?? "", headersOf(event!))).toBeTruthy();
+    await service.inject({ method: "DELETE", url: `/api/webhooks/${endpoint.id}/` });
+  });
+
   it("retries after a 500 and after a timeout, then succeeds, with the same webhook-id", async () => {
     const endpoint = await createEndpoint({ url: receiver.url("/flaky"), events: ["notification.sent"] });
     receiver.replyNext({ status: 500, raw: "boom".repeat(400) }, { hangMs: 1500 });
