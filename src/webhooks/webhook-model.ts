@@ -131,4 +131,9 @@ export interface WebhookStore {
    * fail. True when this call disabled it.
    */
   markEndpointFailing(endpointId: number, disableAfterSeconds: number, reason: string): Promise<boolean>;
+  /**
+   * Retention: deletes up to `limit` events created more than `days` ago with none of their
+   * deliveries still pending, with those deliveries and attempts. How many events went.
+   */
+  deleteFinishedEventsOlderThan(days: number, limit: number): Promise<number>;
 }

@@ -340,4 +340,16 @@ export class WebhooksRepository implements WebhookStore {
     );
     return rows[0]?.disabled === true;
   }
+
+  async deleteFinishedEventsOlderThan(days: number, limit: number): Promise<number> {
+    const { rowCount } = await this.db.query(
+      `DELETE FROM webhook_events WHERE id IN (
+         SELECT e.id FROM webhook_events e
+         WHERE e.created_at < now() - make_interval(secs => $1)
+           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+         LIMIT $2)`,
+      [days * 86_400, limit],
+    );
+    return rowCount ?? 0;
+  }
 }

@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildHttpApp } from "../../src/entry/http/http-app.js";
+import { runHousekeepingIfDue } from "../../src/usecases/housekeeping.js";
 import { WebhookSender } from "../../src/webhooks/webhook-sender.js";
 import { type FakeTelegram, telegramReplies } from "../support/fake-telegram.js";
 import { LoopbackProviders } from "../support/loopback-providers.js";
@@ -391,6 +392,35 @@ describe("webhooks", () => {
     // Every notification went while the endpoint held the webhook sends it had been given.
     const open = await deliveries(endpoint.id);
     expect(open.filter((delivery) => delivery.status !== "succeeded").length).toBeGreaterThan(0);
+    await service.inject({ method: "DELETE", url: `/api/webhooks/${endpoint.id}/` });
+  });
+
+  it("deletes old webhook events with their deliveries under RETENTION_DAYS, never one still pending", async () => {
+    const endpoint = await createEndpoint({ url: receiver.url("/old"), events: ["notification.sent"] });
+    await service.inject({ method: "POST", url: `/api/webhooks/${endpoint.id}/test/` });
+    await waitFor("the test delivery to succeed", async () =>
+      (await deliveries(endpoint.id))[0]?.status === "succeeded" ? true : undefined,
+    );
+    await service.core.pool.query(
+      `WITH event AS (INSERT INTO webhook_events (id, type, payload) VALUES ('msg_waiting', 'webhook.test', '{}') RETURNING id)
+       INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at)
+       SELECT id, $1, now() + interval '1 day' FROM event`,
+      [endpoint.id],
+    );
+    await service.core.pool.query("UPDATE webhook_events SET created_at = now() - interval '3 days'");
+    // Housekeeping's turn has come (the worker took the last one when it started).
+    await service.core.pool.query(
+      "UPDATE maintenance_schedule SET next_run_at = now() - interval '1 second'",
+    );
+    const deleted = await runHousekeepingIfDue({
+      ...service.core,
+      retentionDays: 2,
+      logger: service.core.logger,
+    });
+    expect(deleted).toBe(true);
+    const left = await service.core.pool.query<{ id: string }>("SELECT id FROM webhook_events");
+    expect(left.rows).toEqual([{ id: "msg_waiting" }]);
+    expect(await deliveries(endpoint.id)).toMatchObject([{ event_id: "msg_waiting", status: "pending" }]);
     await service.inject({ method: "DELETE", url: `/api/webhooks/${endpoint.id}/` });
   });
 
