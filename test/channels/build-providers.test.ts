@@ -65,10 +65,10 @@ describe("Telegram paced through Redis", () => {
     const results = await Promise.all([send(), send(), send()]);
     expect(results.map((result) => result.kind).sort()).toEqual(["rate_limited", "sent", "sent"]);
     expect(fake.requests).toHaveLength(2);
-    // Pacing holds the second send back a second; arrival times would add network jitter.
+    // Pacing holds the second send back a second after the first, however slow the machine is to
+    // get the first one out; arrival times would add network jitter.
     const sentTimes = results.filter((result) => result.kind === "sent").map((result) => result.tookMs);
-    expect(Math.max(...sentTimes)).toBeGreaterThanOrEqual(950);
-    expect(Math.min(...sentTimes)).toBeLessThan(900);
+    expect(Math.max(...sentTimes) - Math.min(...sentTimes)).toBeGreaterThanOrEqual(900);
     expect(await redis.exists(`${prefix}:telegram-rate:chat:31337`)).toBe(1);
     await closeProviders(providers);
   });
