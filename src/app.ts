@@ -17,6 +17,7 @@ import { ChannelActivityQueries } from "./db/channel-activity-queries.js";
 import { createPool, ensureDatabaseExists, type Pool, withTransaction } from "./db/database.js";
 import { DeliveriesRepository } from "./db/deliveries-repository.js";
 import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
+import { openEmbeddedDatabase } from "./db/embedded-database.js";
 import { IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
 import { MaintenanceRepository } from "./db/maintenance-repository.js";
 import { migrate } from "./db/migrate.js";
@@ -24,21 +25,23 @@ import { NotificationsRepository } from "./db/notifications-repository.js";
 import { OutboxRepository } from "./db/outbox-repository.js";
 import { type TransactionRunner, transactionRunner } from "./db/transactions.js";
 import { UsersRepository } from "./db/users-repository.js";
-import { createRedis } from "./redis/connection.js";
-import { RedisNotificationEvents } from "./redis/notification-events.js";
-import { RedisChannelCircuit } from "./redis/redis-channel-circuit.js";
-import { RedisDeliveryLatency } from "./redis/redis-delivery-latency.js";
-import { RedisWorkWakeUps } from "./redis/redis-work-wake-ups.js";
+import { createSideChannels, type SideChannels } from "./side-channels.js";
 import { TemplateCatalog } from "./templates/template-catalog.js";
 import { TemplatesRepository } from "./templates/templates-repository.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
+import type { ChannelCircuit } from "./usecases/channel-circuit.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
+import type { DeliveryLatencyHistogram } from "./usecases/delivery-observer.js";
+import type { NotificationEventFeed, NotificationEventPublisher, WorkWakeUps } from "./usecases/ports.js";
 import { WebhooksRepository } from "./webhooks/webhooks-repository.js";
 
 /** What the use cases behind the API and the CLI need. */
 export interface CoreDeps {
   pool: Pool;
-  redis: Redis;
+  /** The shared Redis, or null without REDIS_URL (see side-channels.ts). */
+  redis: Redis | null;
+  /** Wake-ups, live events, rate limits, pacing and circuit state: Redis or this process. */
+  sideChannels: SideChannels;
   users: UsersRepository;
   notifications: NotificationsRepository;
   attempts: AttemptsRepository;
@@ -49,14 +52,14 @@ export interface CoreDeps {
   outbox: OutboxRepository;
   deliveryStats: DeliveryStatsRepository;
   /** The creation-to-sent histogram shared by all workers (metrics). */
-  deliveryLatency: RedisDeliveryLatency;
+  deliveryLatency: DeliveryLatencyHistogram;
   authenticator: ApiKeyAuthenticator;
   /** Wakes idle workers when a notification is made due now. */
-  wakeUps: RedisWorkWakeUps;
+  wakeUps: WorkWakeUps;
   channelActivity: ChannelActivityQueries;
-  channelCircuit: RedisChannelCircuit;
+  channelCircuit: ChannelCircuit;
   /** Live changes for dashboards; listens to Redis only once someone watches. */
-  notificationEvents: RedisNotificationEvents;
+  notificationEvents: NotificationEventPublisher & NotificationEventFeed;
   maxMessageLength: number;
   phoneDefaultRegion: string;
   transaction: TransactionRunner;
@@ -65,7 +68,7 @@ export interface CoreDeps {
   /** Webhook endpoints, events and deliveries. */
   webhooks: WebhooksRepository;
   /** Wakes idle webhook senders (apart from notification workers) when a delivery is due now. */
-  webhookWakeUps: RedisWorkWakeUps;
+  webhookWakeUps: WorkWakeUps;
   templates: TemplatesRepository;
   templatesInTransaction<T>(work: (templates: TemplatesRepository) => Promise<T>): Promise<T>;
   /** Templates parsed once per saved version, ready to render. */
@@ -82,10 +85,28 @@ export interface Core extends CoreDeps {
   close(): Promise<void>;
 }
 
+export interface OpenedDatabase {
+  /** The configuration with the database's URL filled in (the embedded one's socket). */
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * The configured PostgreSQL as it is, or the embedded one, started in this process (one process
+ * per data folder; a second gets DataDirectoryInUseError). Entry points open it first and close
+ * it last.
+ */
+export async function openDatabase(config: Config, logger: Logger): Promise<OpenedDatabase> {
+  if (!config.embeddedDatabase) return { config, close: async () => {} };
+  const embedded = await openEmbeddedDatabase(config.embeddedDatabase.dataDir, logger);
+  return { config: { ...config, databaseUrl: embedded.url, databasePoolSize: 1 }, close: embedded.close };
+}
+
 /** Creates the database when missing and brings its schema up to date; names the migrations applied. */
 export async function prepareDatabase(config: Config, logger: Logger): Promise<string[]> {
-  await ensureDatabaseExists(config.databaseUrl, logger);
-  const pool = createPool(config.databaseUrl, logger, 1);
+  const url = databaseUrlOf(config);
+  if (!config.embeddedDatabase) await ensureDatabaseExists(url, logger);
+  const pool = createPool(url, logger, 1, { embedded: config.embeddedDatabase !== null });
   try {
     return await migrate(pool, logger);
   } finally {
@@ -94,24 +115,19 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<s
 }
 
 export function createCore(config: Config, logger: Logger, poolSize = config.databasePoolSize): Core {
-  const pool = createPool(config.databaseUrl, logger, poolSize);
-  const redis = createRedis(config.redisUrl, logger, "producer");
+  const pool = createPool(databaseUrlOf(config), logger, poolSize, {
+    embedded: config.embeddedDatabase !== null,
+  });
+  const sideChannels = createSideChannels(config, logger);
+  const { redis, wakeUps, notificationEvents, deliveryLatency, webhookWakeUps } = sideChannels;
   const apiKeys = new ApiKeysRepository(pool);
-  const wakeUps = new RedisWorkWakeUps(redis, config.redisUrl, config.redisPrefix, logger);
-  const notificationEvents = new RedisNotificationEvents(redis, config.redisUrl, config.redisPrefix, logger);
-  const deliveryLatency = new RedisDeliveryLatency(redis, config.redisPrefix, logger);
-  const webhookWakeUps = new RedisWorkWakeUps(
-    redis,
-    config.redisUrl,
-    `${config.redisPrefix}:webhooks`,
-    logger,
-  );
   const templates = new TemplatesRepository(pool);
   return {
     config,
     logger,
     pool,
     redis,
+    sideChannels,
     users: new UsersRepository(pool),
     notifications: new NotificationsRepository(pool),
     attempts: new AttemptsRepository(pool),
@@ -124,7 +140,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     authenticator: new ApiKeyAuthenticator(apiKeys, config.apiKeys, config.apiKeyCacheSeconds),
     wakeUps,
     channelActivity: new ChannelActivityQueries(pool),
-    channelCircuit: new RedisChannelCircuit(redis, config.redisPrefix, config.circuitCooldownSeconds, logger),
+    channelCircuit: sideChannels.channelCircuit,
     notificationEvents,
     maxMessageLength: config.maxMessageLength,
     phoneDefaultRegion: config.phoneDefaultRegion,
@@ -139,11 +155,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     templateCatalog: new TemplateCatalog(templates, { maxTextLength: config.maxMessageLength }),
     channelOrder: config.channelOrder,
     async close() {
-      await notificationEvents.close();
-      await deliveryLatency.close();
-      await wakeUps.close();
-      await webhookWakeUps.close();
-      redis.disconnect();
+      await sideChannels.close();
       await pool.end();
     },
   };
@@ -162,11 +174,11 @@ export interface DeliveryOptions {
 
 export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {}): DeliveryRuntime {
   const { config, logger } = core;
-  const circuitRedis = createRedis(config.redisUrl, logger, "client");
+  const { circuit, telegramRateLimiter } = core.sideChannels.forDelivery();
   // The sandbox replaces every provider, so no channel is "missing" while it is on.
   const providers = config.deliverySandbox
     ? buildSandboxProviders(core.outbox)
-    : buildProviders(config, { redis: circuitRedis, ...options.providerOptions });
+    : buildProviders(config, { telegramRateLimiter, ...options.providerOptions });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const deliverDeps: DeliverDeps = {
     deliveries: core.deliveries,
@@ -174,14 +186,7 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     providers,
     addressing: channelAddressing(config),
     missingChannels: config.deliverySandbox ? {} : config.missingChannels,
-    // Read on every attempt: a second's staleness is worth one Redis round trip less per delivery.
-    circuit: new RedisChannelCircuit(
-      circuitRedis,
-      config.redisPrefix,
-      config.circuitCooldownSeconds,
-      logger,
-      1_000,
-    ),
+    circuit,
     channelOrder: config.channelOrder,
     retry: config,
     leaseSeconds: config.leaseSeconds,
@@ -196,7 +201,12 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     deliverDeps,
     async close() {
       await closeProviders(providers);
-      circuitRedis.disconnect();
     },
   };
+}
+
+/** The configured server's URL, or the embedded database's once openDatabase has opened it. */
+function databaseUrlOf(config: Config): string {
+  if (config.databaseUrl === null) throw new Error("the embedded database is not open yet (openDatabase)");
+  return config.databaseUrl;
 }

@@ -3,6 +3,7 @@
  * with one line naming the variable when a value is wrong. Everything else receives a Config.
  */
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { config as loadDotenv } from "dotenv";
 import { CHANNEL_DEFINITIONS } from "./channels/channels.js";
 import type { SmsRuConfig } from "./channels/sms-ru/sms-ru-channel.js";
@@ -15,15 +16,30 @@ export { ConfigError } from "./env-reader.js";
 
 export type RetryBackoff = "fixed" | "exponential";
 
+export interface EmbeddedDatabaseConfig {
+  /** Absolute path of the folder the embedded PostgreSQL keeps its files in (EMBEDDED_DATA_DIR). */
+  dataDir: string;
+}
+
 export interface Config {
   nodeEnv: string;
   host: string;
   port: number;
   logLevel: string;
-  databaseUrl: string;
+  /**
+   * The PostgreSQL server to use (DATABASE_URL, or built from POSTGRES_*). Null when neither is
+   * set: the service then runs on the embedded database kept in `embeddedDatabase.dataDir`.
+   */
+  databaseUrl: string | null;
+  /** Set exactly when databaseUrl is null (see database-choice in the docs). */
+  embeddedDatabase: EmbeddedDatabaseConfig | null;
   /** Connections per process. */
   databasePoolSize: number;
-  redisUrl: string;
+  /**
+   * Redis, shared by every process of a deployment (REDIS_URL). Null when unset: wake-ups, live
+   * events, rate limits, Telegram pacing and circuit state then live in this process only.
+   */
+  redisUrl: string | null;
   /** Prefix of every Redis key this deployment uses, so several can share one Redis. */
   redisPrefix: string;
   channelOrder: Channel[];
@@ -117,16 +133,17 @@ export function parseConfig(env: Env): Config {
 
   const workerConcurrency = read.integer("WORKER_CONCURRENCY", 128, { min: 1, max: 1000 });
   const providerTimeoutSeconds = read.number("PROVIDER_TIMEOUT_SECONDS", 10, { min: 0.1, max: 300 });
+  const database = databaseChoice(read, nodeEnv);
   return {
     nodeEnv,
     host: read.string("HOST", "0.0.0.0"),
     port: read.integer("PORT", 8000, { min: 0, max: 65535 }),
     logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
-    databaseUrl: databaseUrl(read),
+    ...database,
     // Not tied to WORKER_CONCURRENCY: a worker's deliveries share batched statements, so 128 in
     // flight keep a handful of connections busy, and an API process batches its inserts too.
     databasePoolSize: read.integer("DB_POOL_SIZE", 16, { min: 1, max: 1000 }),
-    redisUrl: read.url("REDIS_URL", "redis://127.0.0.1:6379", ["redis:", "rediss:"]),
+    redisUrl: read.optional("REDIS_URL") ? read.url("REDIS_URL", "", ["redis:", "rediss:"]) : null,
     redisPrefix: read.string("REDIS_PREFIX", "notification-service"),
     channelOrder,
     maxRetries: read.integer("MAX_RETRIES", 3, { min: 0, max: 100 }),
@@ -190,6 +207,34 @@ function retrySchedule(read: EnvReader): number[] {
     }
     return seconds;
   });
+}
+
+const POSTGRES_VARIABLES = [
+  "POSTGRES_HOST",
+  "POSTGRES_PORT",
+  "POSTGRES_USER",
+  "POSTGRES_PASSWORD",
+  "POSTGRES_DB",
+];
+
+/**
+ * The rule, never a guess: DATABASE_URL or any POSTGRES_* set means that server; none of them
+ * means the embedded database. Production refuses the embedded one unless opted in, so a
+ * deployment that lost its DATABASE_URL fails loudly instead of writing to a local folder.
+ */
+function databaseChoice(read: EnvReader, nodeEnv: string): Pick<Config, "databaseUrl" | "embeddedDatabase"> {
+  if (read.optional("DATABASE_URL") || POSTGRES_VARIABLES.some((name) => read.optional(name))) {
+    return { databaseUrl: databaseUrl(read), embeddedDatabase: null };
+  }
+  if (nodeEnv === "production" && !read.boolean("EMBEDDED_DATABASE_IN_PRODUCTION", false)) {
+    throw new ConfigError(
+      "NODE_ENV=production and no database is configured: set DATABASE_URL (or POSTGRES_HOST), or set EMBEDDED_DATABASE_IN_PRODUCTION=true to run on the embedded database on purpose",
+    );
+  }
+  return {
+    databaseUrl: null,
+    embeddedDatabase: { dataDir: resolve(read.string("EMBEDDED_DATA_DIR", "data")) },
+  };
 }
 
 function databaseUrl(read: EnvReader): string {

@@ -8,7 +8,8 @@ import { channelSecrets } from "./channels/build-providers.js";
 import type { Config } from "./config.js";
 
 export function secretsOf(config: Config): string[] {
-  const urlPassword = (url: string) => {
+  const urlPassword = (url: string | null) => {
+    if (url === null) return "";
     try {
       return decodeURIComponent(new URL(url).password);
     } catch {

@@ -3,34 +3,23 @@
  * Channels whose settings are null are left out; Config.missingChannels says why.
  */
 import type { ConnectionOptions } from "node:tls";
-import type { Redis } from "ioredis";
 import type { Config } from "../config.js";
 import type { Channel } from "../core/model.js";
 import type { ChannelAddressing, ChannelProvider } from "./channel.js";
 import { configuredChannels } from "./channels.js";
-import { TelegramRateLimiter, type TelegramRateLimits } from "./telegram/telegram-rate-limit.js";
+import type { ChatRateLimiter } from "./telegram/telegram-rate-limit.js";
 
 export interface BuildProvidersOptions {
-  /** Shared by workers to pace Telegram sends; without it Telegram is not paced. */
-  redis?: Redis | null;
+  /** Paces Telegram sends (see side-channels.ts); without it Telegram is not paced. */
+  telegramRateLimiter?: ChatRateLimiter | null;
   /** Extra TLS options for SMTP, e.g. to trust a test server's self-signed certificate. */
   smtpTls?: ConnectionOptions;
-  telegramLimits?: TelegramRateLimits;
 }
 
 export type Providers = Map<Channel, ChannelProvider>;
 
 export function buildProviders(config: Config, options: BuildProvidersOptions = {}): Providers {
-  const telegramRateLimiter =
-    config.telegram && options.redis
-      ? new TelegramRateLimiter(options.redis, {
-          keyPrefix: `${config.redisPrefix}:telegram-rate`,
-          perChatPerSecond: config.telegram.perChatPerSecond,
-          globalPerSecond: config.telegram.globalPerSecond,
-          ...options.telegramLimits,
-        })
-      : null;
-  const context = { telegramRateLimiter, smtpTls: options.smtpTls };
+  const context = { telegramRateLimiter: options.telegramRateLimiter ?? null, smtpTls: options.smtpTls };
   const providers: Providers = new Map();
   for (const { channel, definition, settings } of configuredChannels(config)) {
     if (settings !== null) providers.set(channel, definition.createProvider(settings, context));

@@ -8,13 +8,22 @@ export type Queryable = pg.Pool | pg.PoolClient;
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number.parseFloat(value));
 
-export function createPool(databaseUrl: string, logger: Logger, max = 10): Pool {
+export interface PoolOptions {
+  /**
+   * The embedded database (one session, see embedded-database.ts): one connection kept open for
+   * good, and waiting for it is queueing behind this process's own statements, not a server away.
+   */
+  embedded?: boolean;
+}
+
+export function createPool(databaseUrl: string, logger: Logger, max = 10, options: PoolOptions = {}): Pool {
+  const embedded = options.embedded === true;
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max,
+    max: embedded ? 1 : max,
     // PostgreSQL down or unreachable must cost an API request a few seconds (then 503), not a hang.
-    connectionTimeoutMillis: 3_000,
-    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: embedded ? 30_000 : 3_000,
+    idleTimeoutMillis: embedded ? 0 : 30_000,
     // A query stuck behind a frozen server must fail rather than hang; ours take milliseconds.
     query_timeout: 10_000,
     application_name: "notification-service",
@@ -22,6 +31,14 @@ export function createPool(databaseUrl: string, logger: Logger, max = 10): Pool 
     // while a table was still empty would scan it forever after (seen here: thousands of rows read
     // per delivery).
     options: "-c plan_cache_mode=force_custom_plan",
+    // The embedded session outlives its connections, and with it the statements prepared on them:
+    // a new connection starts from none, as `pg` expects of a fresh session. PGlite ignores the
+    // startup options, so the plan cache setting is applied here too.
+    onConnect: embedded
+      ? async (client: pg.ClientBase) => {
+          await client.query("DEALLOCATE ALL; SET plan_cache_mode = force_custom_plan");
+        }
+      : undefined,
   });
   // An idle client whose server went away emits here; without a listener the process would crash.
   pool.on("error", (error) =>

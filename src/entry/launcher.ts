@@ -5,19 +5,46 @@
  */
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createCore, prepareDatabase } from "../app.js";
-import { loadConfig } from "../config.js";
+import type { Logger as PinoLogger } from "pino";
+import { createCore, openDatabase, prepareDatabase } from "../app.js";
+import { type Config, ConfigError, loadConfig } from "../config.js";
 import { createLogger } from "../logging.js";
-import { lowerCpuPriority, onShutdownSignal, reportChannels } from "./process.js";
+import { lowerCpuPriority, onShutdownSignal, reportChannels, reportSharedState } from "./process.js";
 
 // The HTTP layer and the worker are imported only by the mode that runs them: a worker process
 // that loaded Fastify, the docs page and the dashboard would carry tens of MiB it never uses.
 const loadHttpServer = () => import("./http/http-server.js");
 const loadWorker = () => import("./worker/worker-process.js");
 
+/**
+ * Why the API and the worker must share one process under this configuration, or null when they
+ * may run apart: the embedded database admits one process, and without Redis the wake-ups, live
+ * events, rate limits and Telegram pacing reach only the process they are in.
+ */
+export function whyOneProcess(config: Config): string | null {
+  if (config.embeddedDatabase) {
+    return "the database is the embedded one (no DATABASE_URL), which one process at a time may open";
+  }
+  if (config.redisUrl === null) {
+    return "REDIS_URL is not set, so wake-ups, live events and rate limits stay inside one process";
+  }
+  return null;
+}
+
+/** `command` runs the API or the worker alone, which needs a PostgreSQL server and Redis. */
+function refuseToRunAlone(config: Config, command: string): void {
+  const reason = whyOneProcess(config);
+  if (reason) {
+    throw new ConfigError(
+      `${command} runs one half of the service, but ${reason}: run \`npm start\` (API and worker in one process), or set DATABASE_URL and REDIS_URL`,
+    );
+  }
+}
+
 /** The HTTP API alone. Any number may run against one database and Redis. */
 export async function runApi(): Promise<void> {
   const config = loadConfig();
+  refuseToRunAlone(config, "npm run start:api");
   const logger = createLogger(config);
   await prepareDatabase(config, logger);
   const { startHttpServer } = await loadHttpServer();
@@ -30,8 +57,9 @@ export async function runApi(): Promise<void> {
 }
 
 /** The delivery worker alone. Any number may run at once. */
-export async function runWorker(): Promise<void> {
+export async function runWorker(command = "npm run start:worker"): Promise<void> {
   const config = loadConfig();
+  refuseToRunAlone(config, command);
   const logger = createLogger(config);
   const nice = lowerCpuPriority(config.workerNice, logger);
   await prepareDatabase(config, logger);
@@ -77,6 +105,7 @@ export interface WorkerCommand {
 export async function runApiWithWorker(workerCommand: WorkerCommand): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
+  if (whyOneProcess(config)) return runApiAndWorkerInOneProcess(config, logger);
   await prepareDatabase(config, logger);
 
   let stopping = false;
@@ -110,6 +139,35 @@ export async function runApiWithWorker(workerCommand: WorkerCommand): Promise<vo
     await core.close();
     await workerExited;
   });
+}
+
+/**
+ * The API and the delivery worker in this process, on the embedded database or without Redis:
+ * for trying the service and small installs. SIGTERM drains the worker, then closes the API, the
+ * core and last the database (a clean shutdown, no recovery needed at the next start).
+ */
+async function runApiAndWorkerInOneProcess(configured: Config, logger: PinoLogger): Promise<void> {
+  const database = await openDatabase(configured, logger);
+  try {
+    const { config } = database;
+    await prepareDatabase(config, logger);
+    const [{ startHttpServer }, { startWorker }] = await Promise.all([loadHttpServer(), loadWorker()]);
+    const core = createCore(config, logger);
+    const worker = startWorker(core);
+    reportChannels(logger, config);
+    logger.info({ concurrency: config.workerConcurrency, inProcess: true }, "delivery worker started");
+    const app = await startHttpServer(core, logger);
+    reportSharedState(logger, configured);
+    onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
+      await worker.stop();
+      await app.close();
+      await core.close();
+      await database.close();
+    });
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
 }
 
 /**

@@ -88,6 +88,27 @@ export function reportChannels(logger: Logger, config: Config): void {
 }
 
 /**
+ * Said loudly at start-up when the service runs on the embedded database or without Redis, so
+ * nobody mistakes a laptop set-up for a production one: what it runs on, where the data lives,
+ * and how to switch.
+ */
+export function reportSharedState(logger: Logger, config: Config): void {
+  const embedded = config.embeddedDatabase;
+  if (!embedded && config.redisUrl !== null) return;
+  const runsOn = [
+    embedded ? `the EMBEDDED PostgreSQL (data in ${embedded.dataDir})` : "PostgreSQL at DATABASE_URL",
+    config.redisUrl === null
+      ? "IN-PROCESS wake-ups, live events and rate limits (no Redis)"
+      : "Redis at REDIS_URL",
+  ];
+  logger.warn(
+    { embeddedDatabase: embedded?.dataDir ?? null, redis: config.redisUrl !== null },
+    `RUNNING ON ${runsOn.join(" and ")}: API and worker in this one process, for trying and small installs. ` +
+      "For production set DATABASE_URL (or POSTGRES_HOST) and REDIS_URL; see docs/embedded.md.",
+  );
+}
+
+/**
  * Lowers this process's CPU priority by `increment` (a nice increment; 19 is the floor), and
  * returns the niceness it runs at. For the worker: where it shares cores with an API process (as
  * under `npm start`), a request waiting for its 201 gets the CPU before a delivery that can go a

@@ -8,7 +8,7 @@
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from "prom-client";
 import { CHANNELS } from "../core/model.js";
 import type { DeliveryStats } from "../db/delivery-stats-repository.js";
-import { DELIVERY_LATENCY_BUCKETS, type LatencySeries } from "../redis/redis-delivery-latency.js";
+import { DELIVERY_LATENCY_BUCKETS, type LatencySeries } from "../usecases/delivery-observer.js";
 
 export interface MetricsSources {
   stats(): Promise<DeliveryStats>;

@@ -1,24 +1,15 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../core/logger.js";
 import type { Channel } from "../core/model.js";
-import type { DeliveryObserver } from "../usecases/delivery-observer.js";
+import {
+  DELIVERY_LATENCY_BUCKETS,
+  type DeliveryLatencyHistogram,
+  type LatencySeries,
+} from "../usecases/delivery-observer.js";
 import { PacedBatch } from "./paced-batch.js";
-
-/** Upper bounds, in seconds, of the creation-to-sent histogram: from instant sends to hours of retries. */
-export const DELIVERY_LATENCY_BUCKETS = [
-  0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600,
-] as const;
 
 /** A scrape is at most this much behind the worker. */
 const RECORD_INTERVAL_MS = 100;
-
-export interface LatencySeries {
-  channel: string;
-  /** Cumulative count per upper bound, in DELIVERY_LATENCY_BUCKETS order, then +Inf. */
-  buckets: number[];
-  sum: number;
-  count: number;
-}
 
 /**
  * The time from a notification's creation to its being sent, as a histogram kept in one Redis
@@ -26,7 +17,7 @@ export interface LatencySeries {
  * scraping every worker; this one is whole for the deployment, and any API process serves it.
  * Lost when Redis loses its data, which Prometheus reads as a counter reset.
  */
-export class RedisDeliveryLatency implements DeliveryObserver {
+export class RedisDeliveryLatency implements DeliveryLatencyHistogram {
   private readonly key: string;
   private readonly outgoing: PacedBatch<{ channel: Channel; secondsSinceCreated: number }>;
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProviders, closeProviders } from "../../src/channels/build-providers.js";
+import { TelegramRateLimiter } from "../../src/channels/telegram/telegram-rate-limit.js";
 import { parseConfig } from "../../src/config.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 
@@ -53,7 +54,12 @@ describe("Telegram paced through Redis", () => {
       TELEGRAM_API_URL: fake.url,
       REDIS_PREFIX: prefix,
     });
-    const providers = buildProviders(config, { redis });
+    const telegramRateLimiter = new TelegramRateLimiter(redis, {
+      keyPrefix: `${prefix}:telegram-rate`,
+      perChatPerSecond: config.telegram?.perChatPerSecond,
+      globalPerSecond: config.telegram?.globalPerSecond,
+    });
+    const providers = buildProviders(config, { telegramRateLimiter });
     const telegram = providers.get("telegram");
     const message = { to: "31337", text: "hi", subject: null, notificationId: 1 };
     const started = Date.now();

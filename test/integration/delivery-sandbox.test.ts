@@ -13,8 +13,9 @@ describe("when the delivery sandbox is on", () => {
   });
 
   it("is never on in production unless set explicitly", () => {
-    expect(parseConfig({ NODE_ENV: "production" }).deliverySandbox).toBe(false);
-    expect(parseConfig({ NODE_ENV: "production", DELIVERY_SANDBOX: "true" }).deliverySandbox).toBe(true);
+    const production = { NODE_ENV: "production", DATABASE_URL: "postgresql://db/notifications" };
+    expect(parseConfig(production).deliverySandbox).toBe(false);
+    expect(parseConfig({ ...production, DELIVERY_SANDBOX: "true" }).deliverySandbox).toBe(true);
     expect(() => parseConfig({ DELIVERY_SANDBOX: "maybe" })).toThrow(
       /DELIVERY_SANDBOX must be true or false/,
     );

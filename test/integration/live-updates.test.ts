@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCore } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/core/logger.js";
+import { RedisNotificationEvents } from "../../src/redis/notification-events.js";
 import { createNotification } from "../../src/usecases/create-notification.js";
 import { cancelNotification } from "../../src/usecases/notification-actions.js";
 import { TEST_REDIS_URL } from "../support/databases.js";
@@ -100,7 +101,9 @@ describe("live updates over server-sent events", () => {
     // Only this service's subscriber: other test files share the Redis server.
     const admin = new Redis(TEST_REDIS_URL);
     try {
-      const name = `name=${service.core.notificationEvents.channel}`;
+      const events = service.core.notificationEvents;
+      if (!(events instanceof RedisNotificationEvents)) throw new Error("expected the Redis event feed");
+      const name = `name=${events.channel}`;
       const line = String(await admin.client("LIST"))
         .split("\n")
         .find((client) => client.split(" ").includes(name));

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import { silentLogger } from "../../src/core/logger.js";
 import { buildHttpApp } from "../../src/entry/http/http-app.js";
 import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
 import { parsePrometheusText, sampleValue } from "../support/prometheus-text.js";
+import { redisConnected } from "../support/redis-keys.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -109,7 +109,7 @@ describe("/healthz, /readyz and /metrics", () => {
     const config = parseConfig(service.env);
     const otherCore = createCore(config, silentLogger, 2);
     const otherApp = await buildHttpApp({ core: otherCore, config });
-    if (otherCore.redis.status !== "ready") await once(otherCore.redis, "ready");
+    await redisConnected(otherCore);
     try {
       const scrape = async (app: typeof otherApp) => {
         const samples = parsePrometheusText((await app.inject({ method: "GET", url: "/metrics" })).body);
@@ -142,7 +142,7 @@ describe("/readyz and /metrics when a dependency is down", () => {
     const config = parseConfig({ ...service.env, ...overrides });
     const core = createCore(config, silentLogger, 1);
     const app = await buildHttpApp({ core, config });
-    if (!overrides.REDIS_URL && core.redis.status !== "ready") await once(core.redis, "ready");
+    if (!overrides.REDIS_URL) await redisConnected(core);
     return {
       app,
       async close() {

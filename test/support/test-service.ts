@@ -2,7 +2,6 @@
  * The real service, in-process, on a database and a Redis prefix of its own: the HTTP app (called
  * through inject) and the delivery worker, talking to the loopback providers given.
  */
-import { once } from "node:events";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { type Core, createCore, prepareDatabase } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
@@ -10,7 +9,7 @@ import { type Logger, silentLogger } from "../../src/core/logger.js";
 import { buildHttpApp } from "../../src/entry/http/http-app.js";
 import { type RunningWorker, startWorker } from "../../src/entry/worker/worker-process.js";
 import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "./databases.js";
-import { deleteRedisKeys } from "./redis-keys.js";
+import { deleteRedisKeys, redisConnected } from "./redis-keys.js";
 import { waitFor } from "./wait-for.js";
 
 export interface TestService {
@@ -81,7 +80,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   await prepareDatabase(config, logger);
   const core = createCore(config, logger, 4);
   // The producer connection fails fast while connecting; tests start once it is there.
-  if (core.redis.status !== "ready") await once(core.redis, "ready");
+  await redisConnected(core);
   const app = await buildHttpApp({ core, config });
   const worker = options.worker === false ? null : startWorker(core);
 

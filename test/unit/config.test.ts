@@ -1,17 +1,18 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, parseConfig } from "../../src/config.js";
 
 describe("configuration", () => {
-  it("has defaults that run the quick start against local PostgreSQL and Redis", () => {
+  it("has defaults that run the quick start on the embedded database without Redis", () => {
     const config = parseConfig({});
     expect(config).toMatchObject({
       port: 8000,
       host: "0.0.0.0",
-      databaseUrl: "postgresql://postgres@127.0.0.1:5432/notification_service",
-      redisUrl: "redis://127.0.0.1:6379",
+      databaseUrl: null,
+      embeddedDatabase: { dataDir: resolve("data") },
+      redisUrl: null,
       channelOrder: ["sms", "email", "telegram"],
       maxRetries: 3,
       retryDelaySeconds: 60,
@@ -25,6 +26,37 @@ describe("configuration", () => {
       telegram: null,
     });
     expect(Object.keys(config.missingChannels).sort()).toEqual(["email", "sms", "telegram"]);
+  });
+
+  it("chooses the database and Redis by one rule: a variable set means that server", () => {
+    expect(parseConfig({ EMBEDDED_DATA_DIR: "/var/lib/ns" }).embeddedDatabase).toEqual({
+      dataDir: "/var/lib/ns",
+    });
+    for (const name of [
+      "POSTGRES_HOST",
+      "POSTGRES_PORT",
+      "POSTGRES_USER",
+      "POSTGRES_PASSWORD",
+      "POSTGRES_DB",
+    ]) {
+      const config = parseConfig({ [name]: name === "POSTGRES_PORT" ? "5433" : "x" });
+      expect(config.embeddedDatabase).toBeNull();
+      expect(config.databaseUrl).toMatch(/^postgresql:\/\//);
+    }
+    expect(parseConfig({ DATABASE_URL: "postgres://x@y/z" }).embeddedDatabase).toBeNull();
+    expect(parseConfig({ REDIS_URL: "redis://cache:6379" }).redisUrl).toBe("redis://cache:6379");
+    expect(parseConfig({ REDIS_URL: " " }).redisUrl).toBeNull();
+  });
+
+  it("refuses the embedded database in production unless opted in, in one line", () => {
+    expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(
+      /NODE_ENV=production and no database is configured: set DATABASE_URL .* EMBEDDED_DATABASE_IN_PRODUCTION=true/,
+    );
+    const optedIn = parseConfig({ NODE_ENV: "production", EMBEDDED_DATABASE_IN_PRODUCTION: "true" });
+    expect(optedIn.embeddedDatabase).not.toBeNull();
+    expect(parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://x@y/z" }).databaseUrl).toBe(
+      "postgres://x@y/z",
+    );
   });
 
   it("builds the database URL from the original's POSTGRES_* names, and lets DATABASE_URL win", () => {

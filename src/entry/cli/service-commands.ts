@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import { prepareDatabase } from "../../app.js";
-import { loadConfig } from "../../config.js";
 import type { Io } from "./output.js";
-import { commandLogger } from "./with-core.js";
+import { withDatabase } from "./with-core.js";
 
 /** `serve` and `worker` keep running after their action returns; the CLI must not exit then. */
 export interface LongRunning {
@@ -26,7 +25,7 @@ export function addServiceCommands(program: Command, io: Io, longRunning: LongRu
     .description("run a delivery worker alone; any number may run at once")
     .action(async () => {
       const { runWorker } = await import("../launcher.js");
-      await runWorker();
+      await runWorker("notification-service worker");
       longRunning.started = true;
     });
 
@@ -34,8 +33,7 @@ export function addServiceCommands(program: Command, io: Io, longRunning: LongRu
     .command("migrate")
     .description("create the database when missing and apply the migrations it lacks")
     .action(async () => {
-      const config = loadConfig();
-      const applied = await prepareDatabase(config, commandLogger(config));
+      const applied = await withDatabase(prepareDatabase);
       if (applied.length === 0) io.out("The database schema is up to date.");
       else io.out(`Applied ${applied.length} migration(s): ${applied.join(", ")}.`);
     });

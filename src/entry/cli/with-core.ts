@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { pino } from "pino";
-import { type Core, createCore, prepareDatabase } from "../../app.js";
+import { type Core, createCore, openDatabase, prepareDatabase } from "../../app.js";
 import { type Config, loadConfig } from "../../config.js";
 import type { Logger } from "../../core/logger.js";
 import { createLogger } from "../../logging.js";
@@ -21,19 +21,35 @@ export function commandLogger(config: Config): Logger {
  * database when missing and brings the schema up to date, then closes everything again.
  */
 export async function withCore<T>(work: (core: Core) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const logger = commandLogger(config);
-  await prepareDatabase(config, logger);
-  const core = createCore(config, logger, 2);
+  return withDatabase(async (config, logger) => {
+    await prepareDatabase(config, logger);
+    const core = createCore(config, logger, 2);
+    try {
+      return await work(core);
+    } finally {
+      await core.close();
+    }
+  });
+}
+
+/**
+ * Runs a command with the database open: the configured server, or the embedded one, which the
+ * command opens itself, and so only while no service is running on it (its lock says so).
+ */
+export async function withDatabase<T>(work: (config: Config, logger: Logger) => Promise<T>): Promise<T> {
+  const configured = loadConfig();
+  const logger = commandLogger(configured);
+  const database = await openDatabase(configured, logger);
   try {
-    return await work(core);
+    return await work(database.config, logger);
   } finally {
-    await core.close();
+    await database.close();
   }
 }
 
 /** Waits up to `ms` for the Redis connection; false when it did not come up in time. */
 export async function redisReady(core: Core, ms = 3_000): Promise<boolean> {
+  if (!core.redis) return false;
   if (core.redis.status === "ready") return true;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ms);

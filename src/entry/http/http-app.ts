@@ -48,7 +48,7 @@ export async function buildHttpApp(
   app.removeContentTypeParser("text/plain");
   registerErrorHandler(app);
   // Protection first: CORS must answer preflights before authentication asks them for a key.
-  await registerProtection(app, deps.config, deps.core.redis);
+  await registerProtection(app, deps.config, deps.core.sideChannels.apiRateLimitStore);
   registerAuthentication(app, deps.core.authenticator, deps.config.authDisabled);
   registerNullCharacterCheck(app);
   await app.register(swagger, {

@@ -1,12 +1,17 @@
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
 import type { Config } from "../../config.js";
+import type { SideChannels } from "../../side-channels.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 
 /** Security headers everywhere, CORS only for configured origins, and a per-key rate limit. */
-export async function registerProtection(app: FastifyInstance, config: Config, redis: Redis): Promise<void> {
+export async function registerProtection(
+  app: FastifyInstance,
+  config: Config,
+  /** Redis shared by every API process, or the plugin's in-memory store (one process, no REDIS_URL). */
+  store: SideChannels["apiRateLimitStore"],
+): Promise<void> {
   registerSecurityHeaders(app);
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
@@ -20,8 +25,7 @@ export async function registerProtection(app: FastifyInstance, config: Config, r
       timeWindow: 60_000,
       // After authentication (onRequest), so the bucket is the caller's key, not a shared IP.
       hook: "preHandler",
-      redis,
-      nameSpace: `${config.redisPrefix}:rate-limit:`,
+      ...store,
       // Redis being down must not take the API down with it: PostgreSQL alone can accept work.
       skipOnError: true,
       keyGenerator: (request) => request.caller?.id ?? request.ip,
