@@ -33,6 +33,7 @@ import type { ChannelCircuit } from "./usecases/channel-circuit.js";
 import type { DeliverDeps } from "./usecases/deliver-notification.js";
 import type { DeliveryLatencyHistogram } from "./usecases/delivery-observer.js";
 import type { NotificationEventFeed, NotificationEventPublisher, WorkWakeUps } from "./usecases/ports.js";
+import { WebhooksRepository } from "./webhooks/webhooks-repository.js";
 
 /** What the use cases behind the API and the CLI need. */
 export interface CoreDeps {
@@ -64,6 +65,10 @@ export interface CoreDeps {
   transaction: TransactionRunner;
   idempotencyKeys: IdempotencyKeysRepository;
   idempotencyTtlHours: number;
+  /** Webhook endpoints, events and deliveries. */
+  webhooks: WebhooksRepository;
+  /** Wakes idle webhook senders (apart from notification workers) when a delivery is due now. */
+  webhookWakeUps: WorkWakeUps;
   templates: TemplatesRepository;
   templatesInTransaction<T>(work: (templates: TemplatesRepository) => Promise<T>): Promise<T>;
   /** Templates parsed once per saved version, ready to render. */
@@ -114,7 +119,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     embedded: config.embeddedDatabase !== null,
   });
   const sideChannels = createSideChannels(config, logger);
-  const { redis, wakeUps, notificationEvents, deliveryLatency } = sideChannels;
+  const { redis, wakeUps, notificationEvents, deliveryLatency, webhookWakeUps } = sideChannels;
   const apiKeys = new ApiKeysRepository(pool);
   const templates = new TemplatesRepository(pool);
   return {
@@ -142,6 +147,8 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     transaction: transactionRunner(pool),
     idempotencyKeys: new IdempotencyKeysRepository(pool),
     idempotencyTtlHours: config.idempotencyTtlHours,
+    webhooks: new WebhooksRepository(pool),
+    webhookWakeUps,
     templates,
     templatesInTransaction: (work) =>
       withTransaction(pool, (client) => work(new TemplatesRepository(client))),

@@ -87,6 +87,22 @@ export interface Config {
   deliverySandbox: boolean;
   /** Why each unconfigured channel is unconfigured, for the start-up report and skipped attempts. */
   missingChannels: Partial<Record<Channel, string>>;
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Endpoints may be on loopback, private and link-local addresses (off by default: SSRF). */
+  allowPrivateNetworks: boolean;
+  /** An endpoint that has not answered within this is a failed attempt. */
+  timeoutSeconds: number;
+  /** The wait before each retry of a failed delivery; past the last one it has failed. */
+  retryScheduleSeconds: number[];
+  /** An endpoint whose every attempt has failed for this long is disabled. */
+  disableAfterDays: number;
+  /** Webhook deliveries a worker sends at once, apart from its notifications. */
+  concurrency: number;
+  /** How often each process re-reads which event types endpoints subscribe to. */
+  subscriptionRefreshSeconds: number;
 }
 
 /** Reads `.env` (when present) under the real environment, which wins, and parses the result. */
@@ -162,7 +178,35 @@ export function parseConfig(env: Env): Config {
       nodeEnv !== "production" && !sms && !email && !telegram,
     ),
     missingChannels,
+    webhooks: {
+      allowPrivateNetworks: read.boolean("WEBHOOK_ALLOW_PRIVATE_NETWORKS", false),
+      timeoutSeconds: read.number("WEBHOOK_TIMEOUT_SECONDS", 15, { min: 0.1, max: 300 }),
+      retryScheduleSeconds: retrySchedule(read),
+      disableAfterDays: read.number("WEBHOOK_DISABLE_AFTER_DAYS", 5, { min: 0, max: 365 }),
+      concurrency: read.integer("WEBHOOK_CONCURRENCY", 16, { min: 1, max: 1000 }),
+      subscriptionRefreshSeconds: read.number("WEBHOOK_SUBSCRIPTION_REFRESH_SECONDS", 5, {
+        min: 0,
+        max: 3600,
+      }),
+    },
   };
+}
+
+/** 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: a delivery is given up about 28 hours after the event. */
+const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
+
+function retrySchedule(read: EnvReader): number[] {
+  const items = read.list("WEBHOOK_RETRY_SCHEDULE_SECONDS");
+  if (items.length === 0) return DEFAULT_WEBHOOK_RETRY_SCHEDULE;
+  return items.map((item) => {
+    const seconds = Number(item);
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 7 * 24 * 3600) {
+      throw new ConfigError(
+        `WEBHOOK_RETRY_SCHEDULE_SECONDS must be a comma-separated list of seconds from 0 to 604800, got "${item}"`,
+      );
+    }
+    return seconds;
+  });
 }
 
 const POSTGRES_VARIABLES = [

@@ -38,6 +38,8 @@ export interface SideChannels {
   /** The shared Redis connection (fails fast), or null without REDIS_URL. */
   redis: Redis | null;
   wakeUps: WorkWakeUps;
+  /** Wakes webhook senders, apart from notification workers, when a webhook delivery is due now. */
+  webhookWakeUps: WorkWakeUps;
   /** Live changes for dashboards. */
   notificationEvents: NotificationEventPublisher & NotificationEventFeed;
   deliveryLatency: DeliveryLatencyHistogram;
@@ -60,6 +62,7 @@ export function createSideChannels(config: Config, logger: Logger): SideChannels
 
 function inProcessSideChannels(config: Config, logger: Logger): SideChannels {
   const wakeUps = new InProcessWorkWakeUps();
+  const webhookWakeUps = new InProcessWorkWakeUps();
   const notificationEvents = new InProcessNotificationEvents();
   const deliveryLatency = new InProcessDeliveryLatency();
   // One circuit for the overview and the worker: they are in this process together.
@@ -69,6 +72,7 @@ function inProcessSideChannels(config: Config, logger: Logger): SideChannels {
     kind: "in-process",
     redis: null,
     wakeUps,
+    webhookWakeUps,
     notificationEvents,
     deliveryLatency,
     channelCircuit,
@@ -77,6 +81,7 @@ function inProcessSideChannels(config: Config, logger: Logger): SideChannels {
     ping: null,
     async close() {
       await wakeUps.close();
+      await webhookWakeUps.close();
       await notificationEvents.close();
     },
   };
@@ -86,6 +91,7 @@ function redisSideChannels(config: Config, redisUrl: string, logger: Logger): Si
   const { redisPrefix: prefix } = config;
   const redis = createRedis(redisUrl, logger, "producer");
   const wakeUps = new RedisWorkWakeUps(redis, redisUrl, prefix, logger);
+  const webhookWakeUps = new RedisWorkWakeUps(redis, redisUrl, `${prefix}:webhooks`, logger);
   // The repositories announce what they change, through Redis, for live dashboards.
   const notificationEvents = new RedisNotificationEvents(redis, redisUrl, prefix, logger);
   const deliveryLatency = new RedisDeliveryLatency(redis, prefix, logger);
@@ -94,6 +100,7 @@ function redisSideChannels(config: Config, redisUrl: string, logger: Logger): Si
     kind: "redis",
     redis,
     wakeUps,
+    webhookWakeUps,
     notificationEvents,
     deliveryLatency,
     channelCircuit: new RedisChannelCircuit(redis, prefix, config.circuitCooldownSeconds, logger),
@@ -122,6 +129,7 @@ function redisSideChannels(config: Config, redisUrl: string, logger: Logger): Si
     ping: () => redis.ping(),
     async close() {
       await wakeUps.close();
+      await webhookWakeUps.close();
       await notificationEvents.close();
       await deliveryLatency.close();
       delivery?.redis.disconnect();

@@ -122,6 +122,36 @@ export interface OutboxEntry {
   created_at: string;
 }
 
+export interface WebhookEndpoint {
+  id: number;
+  url: string;
+  description: string;
+  events: string[];
+  enabled: boolean;
+  disabled_reason: string | null;
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  event_id: string;
+  event_type: string;
+  status: "pending" | "succeeded" | "failed";
+  attempt_count: number;
+  next_attempt_at: string | null;
+  created_at: string;
+  finished_at: string | null;
+  attempts: {
+    attempted_at: string;
+    response_status: number | null;
+    response_body: string | null;
+    error: string | null;
+    duration_ms: number;
+  }[];
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -212,6 +242,22 @@ export class Api {
 
   channels(): Promise<ChannelOverview> {
     return this.request("GET", "/api/channels/overview/");
+  }
+
+  webhooks(): Promise<Page<WebhookEndpoint>> {
+    return this.request("GET", "/api/webhooks/?page_size=200");
+  }
+
+  webhookDeliveries(id: number): Promise<Page<WebhookDelivery>> {
+    return this.request("GET", `/api/webhooks/${id}/deliveries/?page_size=20`);
+  }
+
+  testWebhook(id: number): Promise<WebhookDelivery> {
+    return this.request("POST", `/api/webhooks/${id}/test/`);
+  }
+
+  replayWebhookDelivery(id: number, deliveryId: number): Promise<WebhookDelivery> {
+    return this.request("POST", `/api/webhooks/${id}/deliveries/${deliveryId}/replay/`);
   }
 
   outbox(page: number): Promise<Page<OutboxEntry>> {

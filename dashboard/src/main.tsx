@@ -10,6 +10,7 @@ import { NotificationList } from "./views/notification-list.js";
 import { OutboxView } from "./views/outbox.js";
 import { SignIn } from "./views/sign-in.js";
 import { TemplateEditor, TemplateList } from "./views/templates.js";
+import { WebhooksView } from "./views/webhooks.js";
 
 /** The key lives for this tab only: closing it signs out. */
 const KEY_STORAGE = "notification-service.api-key";
@@ -74,6 +75,9 @@ function Signedin(props: { apiKey: string; onSignOut: () => void; onRefused: () 
           <Tab href="#/templates" active={route.view === "templates" || route.view === "template"}>
             Templates
           </Tab>
+          <Tab href="#/webhooks" active={route.view === "webhooks"}>
+            Webhooks
+          </Tab>
           <Tab href="#/outbox" active={route.view === "outbox"}>
             Outbox
           </Tab>
@@ -102,6 +106,8 @@ function view(route: Route, api: Api, live: LiveFeed) {
       return <NotificationList api={api} live={live} query={route.query} />;
     case "templates":
       return <TemplateList api={api} />;
+    case "webhooks":
+      return <WebhooksView api={api} />;
     case "template":
       return <TemplateEditor key={route.key ?? "new"} api={api} templateKey={route.key} />;
   }

@@ -1,6 +1,6 @@
 /**
  * Hash routes, so the static server needs no fallback: #/, #/notifications/12, #/channels, #/outbox,
- * #/templates, #/templates/new, #/templates/otp.
+ * #/templates, #/templates/new, #/templates/otp, #/webhooks.
  */
 import { useEffect, useState } from "preact/hooks";
 
@@ -10,6 +10,7 @@ export type Route =
   | { view: "channels" }
   | { view: "outbox"; query: URLSearchParams }
   | { view: "templates" }
+  | { view: "webhooks" }
   /** key null: a new template. */
   | { view: "template"; key: string | null };
 
@@ -21,6 +22,7 @@ export function parseRoute(hash: string): Route {
   if (path === "/channels") return { view: "channels" };
   if (path === "/outbox") return { view: "outbox", query };
   if (path === "/templates") return { view: "templates" };
+  if (path === "/webhooks") return { view: "webhooks" };
   if (path === "/templates/new") return { view: "template", key: null };
   const template = /^\/templates\/([^/]+)$/.exec(path);
   if (template) return { view: "template", key: decodeURIComponent(template[1]!) };

@@ -12,7 +12,7 @@ import { type DeliveryOutcome, transient } from "../core/outcome.js";
 import { expiredReason, hasExpired, nextSendTime } from "../scheduling/send-time.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
 import type { DeliveryObserver } from "./delivery-observer.js";
-import type { DeliveryStore, NotificationEventPublisher, UserReader } from "./ports.js";
+import type { DeliveryStore, NotificationEventPublisher, UserReader, WebhookEvents } from "./ports.js";
 
 export interface DeliverDeps {
   deliveries: DeliveryStore;
@@ -42,6 +42,8 @@ export interface DeliverDeps {
   users: UserReader;
   /** The time now, for expiry and quiet hours; tests pass their own. */
   clock?: () => Date;
+  /** Tells webhook subscribers of sends, failures and failed attempts; optional. */
+  webhooks?: WebhookEvents;
 }
 
 export type DeliveryResult = "sent" | "failed" | "retry_scheduled" | "expired" | "lease_lost" | "released";
@@ -175,7 +177,10 @@ async function markFailed(
   lastChannel: Channel | null,
 ): Promise<boolean> {
   const marked = await deps.deliveries.markFailed(notificationId, deps.workerId, reason, lastChannel);
-  if (marked) deps.events.publish({ type: "updated", id: notificationId, status: "failed" });
+  if (marked) {
+    deps.events.publish({ type: "updated", id: notificationId, status: "failed" });
+    deps.webhooks?.emit("notification.failed", notificationId);
+  }
   return marked;
 }
 
@@ -191,7 +196,10 @@ async function expire(
   lastChannel: Channel | null,
 ): Promise<DeliveryResult> {
   const marked = await deps.deliveries.markExpired(notification.id, deps.workerId, reason, lastChannel);
-  if (marked) deps.events.publish({ type: "updated", id: notification.id, status: "expired" });
+  if (marked) {
+    deps.events.publish({ type: "updated", id: notification.id, status: "expired" });
+    deps.webhooks?.emit("notification.expired", notification.id);
+  }
   deps.logger.info(
     { notificationId: notification.id, round: notification.retryCount + 1, outcome: "expired", reason },
     "notification expired",
@@ -235,6 +243,7 @@ function reportSent(
     "notification sent",
   );
   deps.observer?.sent({ notificationId: notification.id, channel, secondsSinceCreated });
+  deps.webhooks?.emit("notification.sent", notification.id);
 }
 
 /**
@@ -334,6 +343,7 @@ async function attemptChannel(
   }
   await deps.deliveries.finishFailed(attemptId, outcome);
   deps.events.publish({ type: "attempt", id: notification.id, channel, status: "failed" });
+  deps.webhooks?.emit("attempt.failed", notification.id, attemptId);
   const durationMs = Math.round(performance.now() - startedAt);
   deps.logger.info(
     { ...log, outcome: outcome.kind, code: outcome.code, reason: outcome.reason, durationMs },

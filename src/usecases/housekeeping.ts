@@ -1,4 +1,6 @@
 import type { Logger } from "../core/logger.js";
+import type { WebhookStore } from "../webhooks/webhook-model.js";
+import { deleteInBatches } from "./delete-in-batches.js";
 import { deleteOldNotifications, type RetentionDeps } from "./delete-old-notifications.js";
 import { type ForgetKeysDeps, forgetExpiredIdempotencyKeys } from "./forget-expired-idempotency-keys.js";
 
@@ -6,6 +8,8 @@ export interface HousekeepingDeps extends RetentionDeps, ForgetKeysDeps {
   maintenance: { takeTurn(task: string, intervalSeconds: number): Promise<boolean> };
   retentionDays: number;
   logger: Logger;
+  /** Webhook events and their deliveries age out with RETENTION_DAYS too. */
+  webhooks?: Pick<WebhookStore, "deleteFinishedEventsOlderThan">;
 }
 
 // Expired keys are already ignored and old notifications only take space: deleting them need not
@@ -35,6 +39,20 @@ export async function runHousekeepingIfDue(deps: HousekeepingDeps): Promise<bool
       .catch((error: Error) =>
         logger.warn({ err: error.message }, "could not delete old notifications; will try again"),
       );
+    const { webhooks } = deps;
+    if (webhooks) {
+      await deleteInBatches(
+        (limit) => webhooks.deleteFinishedEventsOlderThan(deps.retentionDays, limit),
+        1000,
+      )
+        .then((deleted) => {
+          if (deleted > 0)
+            logger.info({ deleted, retentionDays: deps.retentionDays }, "deleted old webhook events");
+        })
+        .catch((error: Error) =>
+          logger.warn({ err: error.message }, "could not delete old webhook events; will try again"),
+        );
+    }
   }
   return true;
 }

@@ -6,7 +6,13 @@
 import { ConflictError, NotFoundError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { StoredNotification } from "../core/model.js";
-import type { AttemptReader, NotificationEventPublisher, NotificationStore, WorkWakeUps } from "./ports.js";
+import type {
+  AttemptReader,
+  NotificationEventPublisher,
+  NotificationStore,
+  WebhookEvents,
+  WorkWakeUps,
+} from "./ports.js";
 
 export interface NotificationActionDeps {
   notifications: NotificationStore;
@@ -16,6 +22,8 @@ export interface NotificationActionDeps {
   logger: Logger;
   /** An attempt in progress for longer than this was left by a dead worker (config.leaseSeconds). */
   leaseSeconds: number;
+  /** Tells webhook subscribers of cancellations; optional. */
+  webhookEvents?: WebhookEvents;
 }
 
 /**
@@ -43,6 +51,7 @@ export async function cancelNotification(
   const cancelled = await deps.notifications.cancel(id);
   if (!cancelled) throw await refusal(deps, id, "cancelled");
   deps.notificationEvents.publish({ type: "updated", id, status: cancelled.status });
+  deps.webhookEvents?.emit("notification.cancelled", id);
   deps.logger.info({ notificationId: id }, "notification cancelled by hand");
   return cancelled;
 }

@@ -20,6 +20,7 @@ import type {
   UserProfile,
 } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
+import type { WebhookEventType } from "../webhooks/webhook-event-types.js";
 
 /** The notifications as records: created, read, listed, stopped or resumed by hand, pruned. */
 export interface NotificationStore {
@@ -172,4 +173,12 @@ export interface WorkWakeUps {
   /** Calls `listener` on every wake-up, from any process; resolves once listening. */
   listen(listener: () => void): Promise<() => void>;
   close(): Promise<void>;
+}
+
+/**
+ * Tells webhook subscribers what happened to a notification. Fire and forget: it never throws
+ * and never waits, and costs nothing while no enabled endpoint subscribes to the event type.
+ */
+export interface WebhookEvents {
+  emit(type: WebhookEventType, notificationId: number, attemptId?: number): void;
 }

@@ -7,6 +7,7 @@ import { dashboard } from "./006-dashboard.js";
 import { retention } from "./007-retention.js";
 import { maintenanceSchedule } from "./008-maintenance-schedule.js";
 import { templatesAndScheduling } from "./009-templates-and-scheduling.js";
+import { webhooks } from "./010-webhooks.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -19,4 +20,5 @@ export const migrations: { name: string; sql: string }[] = [
   retention,
   maintenanceSchedule,
   templatesAndScheduling,
+  webhooks,
 ];

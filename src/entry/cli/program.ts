@@ -7,6 +7,7 @@ import { type Io, processIo, reportError } from "./output.js";
 import { addServiceCommands, type LongRunning } from "./service-commands.js";
 import { addTemplatesCommands } from "./templates-commands.js";
 import { addUsersCommands } from "./users-command.js";
+import { addWebhooksCommands } from "./webhooks-commands.js";
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 success; 1 the command failed (invalid input, not found, PostgreSQL or Redis
@@ -41,6 +42,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   addNotificationCommands(program, io);
   addKeysCommands(program, io);
   addTemplatesCommands(program, io);
+  addWebhooksCommands(program, io);
 
   try {
     await program.parseAsync(argv);

@@ -20,6 +20,7 @@ import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
 import { templatesRoutes } from "./templates-routes.js";
 import { usersRoutes } from "./users-routes.js";
+import { webhooksRoutes } from "./webhooks-routes.js";
 
 export async function buildHttpApp(
   deps: HttpDeps,
@@ -70,6 +71,7 @@ export async function buildHttpApp(
         { name: "notifications", description: "Messages and their delivery" },
         { name: "channels", description: "The delivery channels at a glance" },
         { name: "templates", description: "Message templates per locale and channel (Liquid)" },
+        { name: "webhooks", description: "Signed status webhooks (Standard Webhooks) and their deliveries" },
       ],
     },
   });
@@ -84,6 +86,7 @@ export async function buildHttpApp(
   await app.register(notificationEventsRoute, deps);
   await app.register(channelsRoutes, deps);
   await app.register(templatesRoutes, deps);
+  await app.register(webhooksRoutes, deps);
   await app.register(dashboardRoutes);
   return app;
 }

@@ -4,9 +4,16 @@ import type { ClaimedDelivery } from "../../core/model.js";
 import { DueWorkRunner } from "../../queue/due-work-runner.js";
 import { abandonDeliveries, deliverNotification } from "../../usecases/deliver-notification.js";
 import { runHousekeepingIfDue } from "../../usecases/housekeeping.js";
+import { deliverWebhook } from "../../webhooks/deliver-webhook.js";
+import { WebhookEmitter } from "../../webhooks/webhook-emitter.js";
+import type { ClaimedWebhookDelivery } from "../../webhooks/webhook-model.js";
+import { WebhookSender } from "../../webhooks/webhook-sender.js";
+import { serializeAttempt, serializeNotification } from "../public-json.js";
 
 /** At most this many notifications per claim, so a backlog spreads over several workers. */
 const CLAIM_BATCH = 32;
+/** A webhook delivery's lease outlasts its request timeout by this much. */
+const WEBHOOK_LEASE_MARGIN_SECONDS = 15;
 
 export interface RunningWorker {
   /** Stops taking work, lets deliveries in flight finish (bounded by the grace period), closes. */
@@ -38,7 +45,49 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
     logger,
   });
   deps.wakeIn = (seconds) => runner.wakeIn(seconds);
+  const webhookEvents = new WebhookEmitter({
+    store: core.webhooks,
+    notifications: core.notifications,
+    attempts: core.attempts,
+    shapes: { notification: serializeNotification, attempt: serializeAttempt },
+    wakeUps: core.webhookWakeUps,
+    logger,
+    cacheSeconds: config.webhooks.subscriptionRefreshSeconds,
+  });
+  deps.webhooks = webhookEvents;
   void runner.start();
+
+  // Webhook deliveries are due rows of their own, with their own slots: a slow or dead endpoint
+  // holds only these, never a notification's delivery.
+  const webhookSender = new WebhookSender(config.webhooks);
+  const webhookRunner: DueWorkRunner<ClaimedWebhookDelivery> = new DueWorkRunner<ClaimedWebhookDelivery>({
+    name: "webhook deliveries",
+    claim: (limit) =>
+      core.webhooks.claimDue(
+        deps.workerId,
+        config.webhooks.timeoutSeconds + WEBHOOK_LEASE_MARGIN_SECONDS,
+        limit,
+      ),
+    handle: (claimed) =>
+      deliverWebhook(
+        {
+          store: core.webhooks,
+          sender: webhookSender,
+          retryScheduleSeconds: config.webhooks.retryScheduleSeconds,
+          disableAfterDays: config.webhooks.disableAfterDays,
+          workerId: deps.workerId,
+          logger,
+          wakeIn: (seconds) => webhookRunner.wakeIn(seconds),
+        },
+        claimed,
+      ),
+    concurrency: config.webhooks.concurrency,
+    maxBatch: CLAIM_BATCH,
+    pollIntervalMs: config.pollIntervalSeconds * 1000,
+    wakeUps: core.webhookWakeUps,
+    logger,
+  });
+  void webhookRunner.start();
 
   const housekeep = () => runHousekeepingIfDue({ ...core, retentionDays: config.retentionDays, logger });
   let housekeeping: Promise<boolean> | null = null;
@@ -59,6 +108,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       clearInterval(housekeeper);
       // Past the grace period we stop waiting: the calls still open are recorded as interrupted
       // and their notifications freed for another worker at once.
+      const webhooksFinished = webhookRunner.stop(config.shutdownGraceSeconds * 1000);
       const finished = await runner.stop(config.shutdownGraceSeconds * 1000);
       if (!finished) {
         const abandoned = await abandonDeliveries(deps).catch((error: Error) => {
@@ -71,6 +121,10 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       // wait for their next poll to take it.
       core.wakeUps.wake();
       await housekeeping?.catch(() => false);
+      // Webhook sends still open past the grace period are left to their leases.
+      await webhooksFinished;
+      await webhookEvents.flush();
+      await webhookSender.close();
       await runtime.close();
     },
   };

@@ -1,0 +1,102 @@
+/**
+ * Turns what happens to notifications into webhook events. While no enabled endpoint subscribes
+ * to an event type, emitting it costs nothing: the types subscribed to are read at most once per
+ * WEBHOOK_SUBSCRIPTION_REFRESH_SECONDS (5) per process, so a new or changed endpoint hears of
+ * events from within that long. Otherwise one event costs a read of the notification and one INSERT that
+ * stores the event with a delivery per subscribed endpoint, and the webhook workers are woken.
+ */
+import type { Logger } from "../core/logger.js";
+import type { StoredAttempt, StoredNotification } from "../core/model.js";
+import type { AttemptReader, NotificationStore, WebhookEvents, WorkWakeUps } from "../usecases/ports.js";
+import { subscribesTo, type WebhookEventType } from "./webhook-event-types.js";
+import type { WebhookStore } from "./webhook-model.js";
+import { newWebhookEventId } from "./webhook-signature.js";
+
+/**
+ * The API's own JSON shapes, handed in by the entry points (which own them), so a webhook body
+ * shows a notification exactly as GET /api/notifications/{id}/ does.
+ */
+export interface PublicShapes {
+  notification(notification: StoredNotification, attempts: StoredAttempt[]): unknown;
+  attempt(attempt: StoredAttempt): unknown;
+}
+
+export interface WebhookEmitterDeps {
+  store: Pick<WebhookStore, "subscribedEventTypes" | "recordEvent">;
+  notifications: Pick<NotificationStore, "findById">;
+  attempts: AttemptReader;
+  shapes: PublicShapes;
+  /** Wakes webhook workers (not notification workers) when deliveries become due. */
+  wakeUps: Pick<WorkWakeUps, "wake">;
+  logger: Logger;
+  /** How long the subscribed event types are trusted before they are read again. */
+  cacheSeconds: number;
+}
+
+export class WebhookEmitter implements WebhookEvents {
+  private subscribed: Promise<string[]> | null = null;
+  private subscribedAt = 0;
+  /** Events of one notification are stored in the order they were emitted (their sequence). */
+  private readonly pending = new Map<number, Promise<void>>();
+
+  constructor(private readonly deps: WebhookEmitterDeps) {}
+
+  emit(type: WebhookEventType, notificationId: number, attemptId?: number): void {
+    const previous = this.pending.get(notificationId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.record(type, notificationId, attemptId))
+      .catch((error: Error) =>
+        this.deps.logger.warn(
+          { type, notificationId, err: error.message },
+          "could not record a webhook event",
+        ),
+      );
+    this.pending.set(notificationId, next);
+    void next.finally(() => {
+      if (this.pending.get(notificationId) === next) this.pending.delete(notificationId);
+    });
+  }
+
+  /** Resolves once every event emitted so far is stored (for shutdown and tests). */
+  async flush(): Promise<void> {
+    await Promise.all(this.pending.values());
+  }
+
+  private async record(type: WebhookEventType, notificationId: number, attemptId?: number): Promise<void> {
+    const types = await this.subscribedTypes();
+    if (!types.some((subscribed) => subscribesTo([subscribed], type))) return;
+    const notification = await this.deps.notifications.findById(notificationId);
+    if (!notification) return;
+    const attempts = await this.deps.attempts.listForNotification(notificationId);
+    const attempt = attemptId === undefined ? undefined : attempts.find((each) => each.id === attemptId);
+    const payload = {
+      type,
+      timestamp: new Date().toISOString(),
+      data: {
+        notification: this.deps.shapes.notification(notification, attempts),
+        ...(attempt ? { attempt: this.deps.shapes.attempt(attempt) } : {}),
+      },
+    };
+    const deliveries = await this.deps.store.recordEvent({
+      id: newWebhookEventId(),
+      type,
+      notificationId,
+      payload,
+    });
+    if (deliveries > 0) this.deps.wakeUps.wake();
+  }
+
+  private subscribedTypes(): Promise<string[]> {
+    const maxAgeMs = this.deps.cacheSeconds * 1000;
+    if (!this.subscribed || performance.now() - this.subscribedAt > maxAgeMs) {
+      this.subscribedAt = performance.now();
+      const reading = this.deps.store.subscribedEventTypes();
+      // A failed read is not cached: the next event asks again.
+      reading.catch(() => {
+        if (this.subscribed === reading) this.subscribed = null;
+      });
+      this.subscribed = reading;
+    }
+    return this.subscribed;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The events an endpoint may subscribe to. One list: a capability that emits a new kind of event
+ * (receipts: notification.delivered / undelivered) adds its name
+ * here, and subscriptions to it are accepted from then on.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  "notification.sent",
+  "notification.failed",
+  "notification.cancelled",
+  "notification.expired",
+  "attempt.failed",
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** Sent only by POST /api/webhooks/{id}/test/, to that endpoint, whatever it subscribes to. */
+export const TEST_EVENT_TYPE = "webhook.test";
+
+/** Subscribes to every event type, including those added later. */
+export const ALL_EVENTS = "*";
+
+export function isWebhookEventType(value: string): value is WebhookEventType {
+  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** Whether an endpoint subscribed to `events` wants `type`. */
+export function subscribesTo(events: readonly string[], type: string): boolean {
+  return events.includes(ALL_EVENTS) || events.includes(type);
+}
