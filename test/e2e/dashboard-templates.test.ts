@@ -120,7 +120,10 @@ describe("the dashboard's templates and scheduled notifications", { timeout: 90_
     );
     const when = page.locator(".scheduled-for");
     await expect.poll(() => when.textContent(), POLL).toMatch(/your time/);
-    expect(plain(await when.textContent())).toContain(`${tokyo} GMT+9 the user's`);
+    // The user's time comes with the user, which the page loads after the notification.
+    await expect
+      .poll(async () => plain(await when.textContent()), POLL)
+      .toContain(`${tokyo} GMT+9 the user's`);
     await page.locator('.rendered-body[data-channel="sms"]').getByText("Hi Kenji,").waitFor();
     await shoot("detail-scheduled");
     expect(problems).toEqual([]);
