@@ -276,38 +276,34 @@ export class DeliveriesRepository {
     return rowCount === 1;
   }
 
-  async markFailed(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      prepared(
-        "mark-failed",
-        `UPDATE notifications
-         SET status = 'failed', failure_reason = $3, last_channel = COALESCE($4, last_channel),
-             next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
-        [id, owner, reason, lastChannel],
-      ),
-    );
-    return rowCount === 1;
+  markFailed(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean> {
+    return this.end(id, owner, "failed", reason, lastChannel);
   }
 
   /**
    * Ends it as expired under the worker's lease: its expires_at passed (or would pass before its
    * next round) with no channel having delivered it. No round is due any more.
    */
-  async markExpired(
+  markExpired(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean> {
+    return this.end(id, owner, "expired", reason, lastChannel);
+  }
+
+  /** Ends a pending notification this worker holds, with why; false when the lease was lost. */
+  private async end(
     id: number,
     owner: string,
+    status: "failed" | "expired",
     reason: string,
     lastChannel: Channel | null,
   ): Promise<boolean> {
     const { rowCount } = await this.db.query(
       prepared(
-        "mark-expired",
+        "end-notification",
         `UPDATE notifications
-         SET status = 'expired', failure_reason = $3, last_channel = COALESCE($4, last_channel),
+         SET status = $5, failure_reason = $3, last_channel = COALESCE($4, last_channel),
              next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
        WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
-        [id, owner, reason, lastChannel],
+        [id, owner, reason, lastChannel, status],
       ),
     );
     return rowCount === 1;
