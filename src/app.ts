@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
+import { BroadcastsRepository } from "./broadcasts/broadcasts-repository.js";
 import { buildProviders, channelAddressing, closeProviders } from "./channels/build-providers.js";
 import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
 import type { Config } from "./config.js";
@@ -69,6 +70,10 @@ export interface CoreDeps {
   webhooks: WebhooksRepository;
   /** Wakes idle webhook senders (apart from notification workers) when a delivery is due now. */
   webhookWakeUps: WorkWakeUps;
+  /** Broadcasts, their audiences and the fan-out's batches. */
+  broadcasts: BroadcastsRepository;
+  /** Wakes the workers' fan-out (apart from notification workers) when a broadcast is created. */
+  broadcastWakeUps: WorkWakeUps;
   templates: TemplatesRepository;
   templatesInTransaction<T>(work: (templates: TemplatesRepository) => Promise<T>): Promise<T>;
   /** Templates parsed once per saved version, ready to render. */
@@ -119,7 +124,8 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     embedded: config.embeddedDatabase !== null,
   });
   const sideChannels = createSideChannels(config, logger);
-  const { redis, wakeUps, notificationEvents, deliveryLatency, webhookWakeUps } = sideChannels;
+  const { redis, wakeUps, notificationEvents, deliveryLatency, webhookWakeUps, broadcastWakeUps } =
+    sideChannels;
   const apiKeys = new ApiKeysRepository(pool);
   const templates = new TemplatesRepository(pool);
   return {
@@ -149,6 +155,8 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     idempotencyTtlHours: config.idempotencyTtlHours,
     webhooks: new WebhooksRepository(pool),
     webhookWakeUps,
+    broadcasts: new BroadcastsRepository(pool),
+    broadcastWakeUps,
     templates,
     templatesInTransaction: (work) =>
       withTransaction(pool, (client) => work(new TemplatesRepository(client))),

@@ -88,6 +88,17 @@ export interface Config {
   /** Why each unconfigured channel is unconfigured, for the start-up report and skipped attempts. */
   missingChannels: Partial<Record<Channel, string>>;
   webhooks: WebhookConfig;
+  broadcasts: BroadcastConfig;
+}
+
+export interface BroadcastConfig {
+  /** Recipients a worker fans out per transaction. */
+  batchSize: number;
+  /**
+   * A broadcast waits before its next batch while this many of its notifications are due and not
+   * yet delivered, so other notifications never queue behind a whole audience; 0: no limit.
+   */
+  maxBacklog: number;
 }
 
 export interface WebhookConfig {
@@ -188,6 +199,10 @@ export function parseConfig(env: Env): Config {
         min: 0,
         max: 3600,
       }),
+    },
+    broadcasts: {
+      batchSize: read.integer("BROADCAST_BATCH_SIZE", 1000, { min: 1, max: 10_000 }),
+      maxBacklog: read.integer("BROADCAST_MAX_BACKLOG", 2000, { min: 0, max: 10_000_000 }),
     },
   };
 }

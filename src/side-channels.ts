@@ -40,6 +40,8 @@ export interface SideChannels {
   wakeUps: WorkWakeUps;
   /** Wakes webhook senders, apart from notification workers, when a webhook delivery is due now. */
   webhookWakeUps: WorkWakeUps;
+  /** Wakes broadcast fan-outs, apart from notification workers, when a broadcast is created. */
+  broadcastWakeUps: WorkWakeUps;
   /** Live changes for dashboards. */
   notificationEvents: NotificationEventPublisher & NotificationEventFeed;
   deliveryLatency: DeliveryLatencyHistogram;
@@ -63,6 +65,7 @@ export function createSideChannels(config: Config, logger: Logger): SideChannels
 function inProcessSideChannels(config: Config, logger: Logger): SideChannels {
   const wakeUps = new InProcessWorkWakeUps();
   const webhookWakeUps = new InProcessWorkWakeUps();
+  const broadcastWakeUps = new InProcessWorkWakeUps();
   const notificationEvents = new InProcessNotificationEvents();
   const deliveryLatency = new InProcessDeliveryLatency();
   // One circuit for the overview and the worker: they are in this process together.
@@ -73,6 +76,7 @@ function inProcessSideChannels(config: Config, logger: Logger): SideChannels {
     redis: null,
     wakeUps,
     webhookWakeUps,
+    broadcastWakeUps,
     notificationEvents,
     deliveryLatency,
     channelCircuit,
@@ -82,6 +86,7 @@ function inProcessSideChannels(config: Config, logger: Logger): SideChannels {
     async close() {
       await wakeUps.close();
       await webhookWakeUps.close();
+      await broadcastWakeUps.close();
       await notificationEvents.close();
     },
   };
@@ -92,6 +97,7 @@ function redisSideChannels(config: Config, redisUrl: string, logger: Logger): Si
   const redis = createRedis(redisUrl, logger, "producer");
   const wakeUps = new RedisWorkWakeUps(redis, redisUrl, prefix, logger);
   const webhookWakeUps = new RedisWorkWakeUps(redis, redisUrl, `${prefix}:webhooks`, logger);
+  const broadcastWakeUps = new RedisWorkWakeUps(redis, redisUrl, `${prefix}:broadcasts`, logger);
   // The repositories announce what they change, through Redis, for live dashboards.
   const notificationEvents = new RedisNotificationEvents(redis, redisUrl, prefix, logger);
   const deliveryLatency = new RedisDeliveryLatency(redis, prefix, logger);
@@ -101,6 +107,7 @@ function redisSideChannels(config: Config, redisUrl: string, logger: Logger): Si
     redis,
     wakeUps,
     webhookWakeUps,
+    broadcastWakeUps,
     notificationEvents,
     deliveryLatency,
     channelCircuit: new RedisChannelCircuit(redis, prefix, config.circuitCooldownSeconds, logger),
@@ -130,6 +137,7 @@ function redisSideChannels(config: Config, redisUrl: string, logger: Logger): Si
     async close() {
       await wakeUps.close();
       await webhookWakeUps.close();
+      await broadcastWakeUps.close();
       await notificationEvents.close();
       await deliveryLatency.close();
       delivery?.redis.disconnect();

@@ -82,6 +82,8 @@ export interface Notification {
   /** Never delivered at or after this time; null: no expiry. */
   expiresAt: Date | null;
   priority: Priority;
+  /** The broadcast it was fanned out from; null for a notification created on its own. */
+  broadcastId: number | null;
 }
 
 export interface Attempt {
@@ -146,6 +148,8 @@ export interface NotificationFilter {
   search?: string;
   /** true: only pending ones waiting for a later time (send_at, quiet hours, a retry); false: only those due now. */
   scheduled?: boolean;
+  /** Only the notifications fanned out from this broadcast. */
+  broadcastId?: number;
 }
 
 export interface StoredApiKey {
@@ -173,10 +177,10 @@ export interface OutboxFilter {
   notificationId?: number;
 }
 
-/** The request that first used a key, and the notification it created. */
+/** The request that first used a key, and what it created (a notification, or a broadcast). */
 export interface IdempotencyRecord {
   requestHash: string;
-  notificationId: number;
+  createdId: number;
 }
 
 export interface NewUser {

@@ -1,8 +1,32 @@
 import type { IdempotencyRecord } from "../core/model.js";
 import type { Queryable } from "./database.js";
 
+/** Where a kind of creation keeps its keys: the table, and the column naming what a key created. */
+export interface IdempotencyTarget {
+  table: "idempotency_keys" | "broadcast_idempotency_keys";
+  createdColumn: "notification_id" | "broadcast_id";
+}
+
+export const NOTIFICATION_KEYS: IdempotencyTarget = {
+  table: "idempotency_keys",
+  createdColumn: "notification_id",
+};
+export const BROADCAST_KEYS: IdempotencyTarget = {
+  table: "broadcast_idempotency_keys",
+  createdColumn: "broadcast_id",
+};
+
 export class IdempotencyKeysRepository {
-  constructor(private readonly db: Queryable) {}
+  private readonly table: string;
+  private readonly created: string;
+
+  constructor(
+    private readonly db: Queryable,
+    target: IdempotencyTarget = NOTIFICATION_KEYS,
+  ) {
+    this.table = target.table;
+    this.created = target.createdColumn;
+  }
 
   /**
    * Takes the key for this request (null), or returns the request that holds it. Call it inside
@@ -21,40 +45,40 @@ export class IdempotencyKeysRepository {
   ): Promise<IdempotencyRecord | null> {
     for (let tries = 1; ; tries++) {
       const { rowCount } = await this.db.query(
-        `INSERT INTO idempotency_keys (caller, key, request_hash) VALUES ($1, $2, $3)
+        `INSERT INTO ${this.table} (caller, key, request_hash) VALUES ($1, $2, $3)
          ON CONFLICT (caller, key) DO UPDATE
-           SET request_hash = EXCLUDED.request_hash, notification_id = NULL, created_at = now()
-           WHERE idempotency_keys.created_at < now() - make_interval(secs => $4)`,
+           SET request_hash = EXCLUDED.request_hash, ${this.created} = NULL, created_at = now()
+           WHERE ${this.table}.created_at < now() - make_interval(secs => $4)`,
         [caller, key, requestHash, ttlHours * 3600],
       );
       if (rowCount === 1) return null;
-      const { rows } = await this.db.query<{ request_hash: string; notification_id: number | null }>(
-        "SELECT request_hash, notification_id FROM idempotency_keys WHERE caller = $1 AND key = $2",
+      const { rows } = await this.db.query<{ request_hash: string; created_id: number | null }>(
+        `SELECT request_hash, ${this.created} AS created_id FROM ${this.table} WHERE caller = $1 AND key = $2`,
         [caller, key],
       );
       const row = rows[0];
-      if (row?.notification_id != null) {
-        return { requestHash: row.request_hash, notificationId: row.notification_id };
+      if (row?.created_id != null) {
+        return { requestHash: row.request_hash, createdId: Number(row.created_id) };
       }
       // The row went away in between (its notification was deleted): try to take the key again.
       if (tries >= 3) throw new Error(`idempotency key row kept vanishing for caller ${caller}`);
     }
   }
 
-  /** Ties the key taken by `reserve` to the notification created in the same transaction. */
-  async attach(caller: string, key: string, notificationId: number): Promise<void> {
-    await this.db.query("UPDATE idempotency_keys SET notification_id = $3 WHERE caller = $1 AND key = $2", [
+  /** Ties the key taken by `reserve` to what was created in the same transaction. */
+  async attach(caller: string, key: string, createdId: number): Promise<void> {
+    await this.db.query(`UPDATE ${this.table} SET ${this.created} = $3 WHERE caller = $1 AND key = $2`, [
       caller,
       key,
-      notificationId,
+      createdId,
     ]);
   }
 
   /** Forgets keys older than the TTL, a batch at a time; `reserve` ignores them anyway. */
   async deleteExpired(ttlHours: number, limit = 1000): Promise<number> {
     const { rowCount } = await this.db.query(
-      `DELETE FROM idempotency_keys WHERE (caller, key) IN (
-         SELECT caller, key FROM idempotency_keys
+      `DELETE FROM ${this.table} WHERE (caller, key) IN (
+         SELECT caller, key FROM ${this.table}
          WHERE created_at < now() - make_interval(secs => $1) LIMIT $2)`,
       [ttlHours * 3600, limit],
     );

@@ -145,6 +145,10 @@ export class NotificationsRepository {
           : "status = 'pending' AND next_attempt_at <= now()",
       );
     }
+    if (filter.broadcastId !== undefined) {
+      values.push(filter.broadcastId);
+      conditions.push(`broadcast_id = $${values.length}`);
+    }
     if (filter.search !== undefined && filter.search !== "") {
       values.push(escapeLikePattern(filter.search));
       conditions.push(`message ILIKE '%' || $${values.length} || '%' ESCAPE '\\'`);

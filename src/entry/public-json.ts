@@ -60,5 +60,6 @@ export const serializeNotification = (notification: StoredNotification, attempts
   template: notification.template,
   locale: notification.locale,
   rendered: notification.rendered ? renderedToJson(notification.rendered) : null,
+  broadcast: notification.broadcastId,
   attempts: attempts.map(serializeAttempt),
 });

@@ -59,6 +59,31 @@ export class TemplateCatalog {
     return { template: template.key, ...result };
   }
 
+  /**
+   * One template ready for many renders (a broadcast's batch): read and parsed once, then each call
+   * renders like `render`. A ValidationError when there is no such template.
+   */
+  async renderer(
+    key: string,
+  ): Promise<{ locales: string[]; render(request: Omit<RenderRequest, "template">): RenderedTemplate }> {
+    const liquid = await liquidEngines();
+    const template = await this.compiledTemplate(liquid, key);
+    return {
+      locales: Object.keys(template.locales),
+      render: (request) => {
+        const result = renderTemplate(
+          liquid,
+          template,
+          request.locale,
+          request.channels,
+          { data: checkData(request.data), user: request.user },
+          this.limits,
+        );
+        return { template: template.key, ...result };
+      },
+    };
+  }
+
   /** Renders a template that is not saved (a draft being edited); it was validated by the caller. */
   async renderDraft(draft: Template, request: Omit<RenderRequest, "template">): Promise<RenderedTemplate> {
     const data = checkData(request.data);

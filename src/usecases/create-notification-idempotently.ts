@@ -66,13 +66,13 @@ export async function createNotificationIdempotently(
   }
   if (outcome.requestHash !== hash) {
     throw new ConflictError(
-      `Idempotency-Key ${JSON.stringify(key)} was already used for a different request (notification ${outcome.notificationId}); send a new key for a new notification.`,
+      `Idempotency-Key ${JSON.stringify(key)} was already used for a different request (notification ${outcome.createdId}); send a new key for a new notification.`,
     );
   }
-  return { notification: await getNotification(deps, outcome.notificationId), replayed: true };
+  return { notification: await getNotification(deps, outcome.createdId), replayed: true };
 }
 
-function validateIdempotencyKey(key: string): string {
+export function validateIdempotencyKey(key: string): string {
   const problem =
     key.length === 0
       ? "This header may not be blank."

@@ -72,6 +72,21 @@ export type NotificationRequest = ReturnType<typeof validateNotification>;
 export function validateNotification(input: CreateNotificationInput, maxMessageLength: number, now: Date) {
   const problems: Record<string, string[]> = {};
   if (!Number.isSafeInteger(input.user) || input.user < 1) problems.user = ["A valid user id is required."];
+  return { userId: input.user, ...validateNotificationContent(input, maxMessageLength, now, problems) };
+}
+
+export type NotificationContentInput = Omit<CreateNotificationInput, "user">;
+
+/**
+ * What is sent and when, whoever it goes to (a notification's user, a broadcast's audience):
+ * throws a ValidationError naming every problem, those already in `problems` included.
+ */
+export function validateNotificationContent(
+  input: NotificationContentInput,
+  maxMessageLength: number,
+  now: Date,
+  problems: Record<string, string[]> = {},
+) {
   const message = input.message ?? null;
   const template = input.template ?? null;
   if (message !== null && template !== null) {
@@ -128,7 +143,6 @@ export function validateNotification(input: CreateNotificationInput, maxMessageL
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   const subject = input.subject?.trim() ? input.subject.trim() : null;
   return {
-    userId: input.user,
     message,
     subject,
     channels,

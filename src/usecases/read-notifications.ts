@@ -31,6 +31,8 @@ export interface ListNotificationsQuery {
   search?: string;
   /** true: only those waiting for a later time; false: only those due now (both imply pending). */
   scheduled?: boolean;
+  /** Only the notifications fanned out from this broadcast. */
+  broadcastId?: number;
   page: number;
   pageSize: number;
 }
@@ -46,6 +48,7 @@ export async function listNotifications(
       lastChannel: query.channel,
       search: query.search,
       scheduled: query.scheduled,
+      broadcastId: query.broadcastId,
     },
     { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   );

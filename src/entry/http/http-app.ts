@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { registerApiDocs } from "./api-docs.js";
 import { registerAuthentication } from "./authentication.js";
+import { broadcastsRoutes } from "./broadcasts-routes.js";
 import { channelsRoutes } from "./channels-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
 import { registerErrorHandler } from "./error-handler.js";
@@ -72,6 +73,7 @@ export async function buildHttpApp(
         { name: "channels", description: "The delivery channels at a glance" },
         { name: "templates", description: "Message templates per locale and channel (Liquid)" },
         { name: "webhooks", description: "Signed status webhooks (Standard Webhooks) and their deliveries" },
+        { name: "broadcasts", description: "One message to many users, fanned out by the workers" },
       ],
     },
   });
@@ -87,6 +89,7 @@ export async function buildHttpApp(
   await app.register(channelsRoutes, deps);
   await app.register(templatesRoutes, deps);
   await app.register(webhooksRoutes, deps);
+  await app.register(broadcastsRoutes, deps);
   await app.register(dashboardRoutes);
   return app;
 }

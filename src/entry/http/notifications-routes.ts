@@ -119,8 +119,12 @@ function parseListQuery(query: Static<typeof NotificationListQuery>) {
       ];
     }
   }
+  const broadcastId =
+    query.broadcast === undefined || query.broadcast === ""
+      ? undefined
+      : positive("broadcast", query.broadcast, 0);
   const page = positive("page", query.page, 1);
   const pageSize = positive("page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  return { userId, status, channel, search, scheduled, page, pageSize };
+  return { userId, status, channel, search, scheduled, broadcastId, page, pageSize };
 }

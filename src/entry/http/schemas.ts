@@ -253,6 +253,10 @@ export const NotificationSchema = Type.Object({
   template: Nullable(Type.String({ description: "The template it was rendered from" })),
   locale: Nullable(Type.String({ description: "The locale the template was rendered in" })),
   rendered: Type.Union([RenderedBodiesSchema, Type.Null()]),
+  broadcast: Type.Union([
+    Type.Integer({ description: "The broadcast it was fanned out from, if any" }),
+    Type.Null(),
+  ]),
   attempts: Type.Array(AttemptSchema),
 });
 
@@ -277,6 +281,9 @@ export const NotificationListQuery = Type.Object({
         "true: only pending notifications waiting for a later time (send_at, quiet hours, a retry); false: only pending ones due now",
       examples: ["true"],
     }),
+  ),
+  broadcast: Type.Optional(
+    Type.String({ description: "Only the notifications fanned out from this broadcast", examples: ["7"] }),
   ),
   page: Type.Optional(Type.String({ description: "1-based page number" })),
   page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),

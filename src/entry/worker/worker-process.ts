@@ -1,5 +1,7 @@
 import type { Core } from "../../app.js";
 import { createDeliveryRuntime, type DeliveryOptions } from "../../app.js";
+import type { ClaimedBroadcast } from "../../broadcasts/broadcast-model.js";
+import { fanOutBroadcast } from "../../broadcasts/fan-out-broadcast.js";
 import type { ClaimedDelivery } from "../../core/model.js";
 import { DueWorkRunner } from "../../queue/due-work-runner.js";
 import { abandonDeliveries, deliverNotification } from "../../usecases/deliver-notification.js";
@@ -14,6 +16,10 @@ import { serializeAttempt, serializeNotification } from "../public-json.js";
 const CLAIM_BATCH = 32;
 /** A webhook delivery's lease outlasts its request timeout by this much. */
 const WEBHOOK_LEASE_MARGIN_SECONDS = 15;
+/** Broadcasts a worker fans out at once: each is a loop of batches, so more would only compete. */
+const BROADCAST_CONCURRENCY = 2;
+/** A broadcast held back by its own undelivered notifications looks again after this long. */
+const BROADCAST_BACKLOG_WAIT_SECONDS = 0.5;
 
 export interface RunningWorker {
   /** Stops taking work, lets deliveries in flight finish (bounded by the grace period), closes. */
@@ -89,6 +95,38 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
   });
   void webhookRunner.start();
 
+  // Broadcasts fan out here, batch by batch, as due rows of their own: a 100,000-user audience
+  // takes one slot of this runner, never a notification's.
+  const broadcastRunner: DueWorkRunner<ClaimedBroadcast> = new DueWorkRunner<ClaimedBroadcast>({
+    name: "broadcast fan-out",
+    claim: (limit) => core.broadcasts.claimDue(deps.workerId, config.leaseSeconds, limit),
+    handle: (claimed) =>
+      fanOutBroadcast(
+        {
+          store: core.broadcasts,
+          templateCatalog: core.templateCatalog,
+          channelOrder: config.channelOrder,
+          wakeUps: core.wakeUps,
+          workerId: deps.workerId,
+          leaseSeconds: config.leaseSeconds,
+          batchSize: config.broadcasts.batchSize,
+          maxBacklog: config.broadcasts.maxBacklog,
+          backlogWaitSeconds: BROADCAST_BACKLOG_WAIT_SECONDS,
+          logger,
+          wakeIn: (seconds) => broadcastRunner.wakeIn(seconds),
+          stopping: () => stopping,
+          clock: core.clock,
+        },
+        claimed,
+      ),
+    concurrency: BROADCAST_CONCURRENCY,
+    maxBatch: BROADCAST_CONCURRENCY,
+    pollIntervalMs: config.pollIntervalSeconds * 1000,
+    wakeUps: core.broadcastWakeUps,
+    logger,
+  });
+  void broadcastRunner.start();
+
   const housekeep = () => runHousekeepingIfDue({ ...core, retentionDays: config.retentionDays, logger });
   let housekeeping: Promise<boolean> | null = null;
   const housekeepOnce = () => {
@@ -109,6 +147,8 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       // Past the grace period we stop waiting: the calls still open are recorded as interrupted
       // and their notifications freed for another worker at once.
       const webhooksFinished = webhookRunner.stop(config.shutdownGraceSeconds * 1000);
+      // A fan-out hands its broadcast back between two batches; one mid-batch is left to its lease.
+      const broadcastsFinished = broadcastRunner.stop(config.shutdownGraceSeconds * 1000);
       const finished = await runner.stop(config.shutdownGraceSeconds * 1000);
       if (!finished) {
         const abandoned = await abandonDeliveries(deps).catch((error: Error) => {
@@ -123,6 +163,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       await housekeeping?.catch(() => false);
       // Webhook sends still open past the grace period are left to their leases.
       await webhooksFinished;
+      await broadcastsFinished;
       await webhookEvents.flush();
       await webhookSender.close();
       await runtime.close();

@@ -1,0 +1,96 @@
+/**
+ * A worker's turn at a broadcast it claimed: batch after batch, each in one transaction, it reads
+ * the next recipients after the cursor, inserts their notifications (a recipient who has one
+ * already is skipped by the unique key) and moves the cursor. A worker killed mid-batch leaves
+ * nothing of that batch; the next one to claim the broadcast starts from the cursor.
+ */
+import type { Logger } from "../core/logger.js";
+import type { Channel } from "../core/model.js";
+import type { TemplateCatalog } from "../templates/template-catalog.js";
+import type { WorkWakeUps } from "../usecases/ports.js";
+import type { BroadcastStore, ClaimedBroadcast } from "./broadcast-model.js";
+import { broadcastNotification, type TemplateRenderer } from "./broadcast-notifications.js";
+
+/** Pending notifications a cancellation's sweep cancels per statement. */
+export const CANCEL_CHUNK = 5000;
+
+export interface FanOutDeps {
+  store: BroadcastStore;
+  templateCatalog: Pick<TemplateCatalog, "renderer">;
+  channelOrder: readonly Channel[];
+  /** Wakes the notification workers after each batch. */
+  wakeUps: WorkWakeUps;
+  workerId: string;
+  leaseSeconds: number;
+  batchSize: number;
+  /** Due, undelivered notifications of this broadcast at which it waits; 0: never waits. */
+  maxBacklog: number;
+  /** How long it waits then before looking again. */
+  backlogWaitSeconds: number;
+  logger: Logger;
+  /** Told when the broadcast falls due again, so the runner need not wait for its poll. */
+  wakeIn?: (seconds: number) => void;
+  /** True once the worker is shutting down: the broadcast is handed back between batches. */
+  stopping?: () => boolean;
+  clock?: () => Date;
+}
+
+export type FanOutResult = "done" | "cancelled" | "waiting" | "stopped" | "lease_lost";
+
+export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcast): Promise<FanOutResult> {
+  if (claimed.status === "cancelled") {
+    await sweepCancelled(deps.store, claimed.id);
+    return "cancelled";
+  }
+  let renderer: TemplateRenderer | null = null;
+  for (;;) {
+    const step = await deps.store.inBatch(claimed.id, deps.workerId, deps.leaseSeconds, async (batch) => {
+      if (deps.stopping?.()) {
+        await batch.postpone(0);
+        return "stopped" as const;
+      }
+      if (deps.maxBacklog > 0 && (await batch.dueBacklog(deps.maxBacklog)) >= deps.maxBacklog) {
+        await batch.postpone(deps.backlogWaitSeconds);
+        return "waiting" as const;
+      }
+      const { broadcast } = batch;
+      if (broadcast.template !== null && renderer === null) {
+        // Read once per turn: a template edited mid-broadcast applies from the next turn on.
+        renderer = (await deps.templateCatalog.renderer(broadcast.template)).render;
+      }
+      const { users, lastUserId, exhausted } = await batch.nextRecipients(deps.batchSize);
+      const now = deps.clock?.() ?? new Date();
+      const notifications = users.map((user) =>
+        broadcastNotification(broadcast, user, renderer, deps.channelOrder, now),
+      );
+      const created = await batch.insertNotifications(notifications);
+      await batch.advance(lastUserId, users.length, exhausted);
+      return { created, exhausted };
+    });
+    if (step === null) return "lease_lost";
+    if (step === "stopped") return "stopped";
+    if (step === "waiting") {
+      deps.wakeIn?.(deps.backlogWaitSeconds);
+      return "waiting";
+    }
+    if (step.created > 0) deps.wakeUps.wake();
+    if (step.exhausted) {
+      deps.logger.info({ broadcastId: claimed.id }, "broadcast fanned out");
+      return "done";
+    }
+    // Lets the process's other work (deliveries, wake-ups) in between two batches.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Cancels a cancelled broadcast's pending notifications, a chunk at a time, then ends its sweep. */
+export async function sweepCancelled(store: BroadcastStore, id: number): Promise<number> {
+  let cancelled = 0;
+  for (;;) {
+    const chunk = await store.cancelPendingNotifications(id, CANCEL_CHUNK);
+    cancelled += chunk;
+    if (chunk < CANCEL_CHUNK) break;
+  }
+  await store.finishCancelling(id);
+  return cancelled;
+}
