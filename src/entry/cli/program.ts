@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { addBroadcastCommands } from "./broadcast-commands.js";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { addKeysCommands } from "./keys-commands.js";
 import { addNotificationCommands } from "./notifications-commands.js";
@@ -43,6 +44,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   addKeysCommands(program, io);
   addTemplatesCommands(program, io);
   addWebhooksCommands(program, io);
+  addBroadcastCommands(program, io);
 
   try {
     await program.parseAsync(argv);

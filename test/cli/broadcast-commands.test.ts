@@ -1,0 +1,59 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "../support/databases.js";
+import { deleteRedisKeys } from "../support/redis-keys.js";
+import { runCli } from "../support/run-cli.js";
+
+describe("notification-service broadcast", { timeout: 90_000 }, () => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  let db: pg.Pool;
+
+  beforeAll(async () => {
+    database = newTestDatabase();
+    env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: uniqueName("ns-cli-bc") };
+    expect((await runCli(["migrate"], env)).code).toBe(0);
+    db = new pg.Pool({ connectionString: database.url, max: 2 });
+    await db.query(
+      `INSERT INTO users (email, password_hash) SELECT 'cli' || g || '@example.com', 'x' FROM generate_series(1, 3) g`,
+    );
+  });
+  afterAll(async () => {
+    await db?.end();
+    await deleteRedisKeys(env.REDIS_PREFIX!);
+    await database?.drop();
+  });
+
+  it("sends a broadcast, reporting unknown ids, and shows its status", async () => {
+    const sent = await runCli(
+      ["broadcast", "send", "--users", "1,2,2,77", "--message", "Hello all", "--category", "news"],
+      env,
+    );
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain("Created broadcast 1 to 2 users (pending).");
+    expect(sent.stdout).toContain("Skipped 1 unknown id: 77");
+    const { rows } = await db.query("SELECT user_id FROM broadcast_recipients ORDER BY user_id");
+    expect(rows.map((row) => Number(row.user_id))).toEqual([1, 2]);
+
+    const status = await runCli(["broadcast", "status", "1", "--json"], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      id: 1,
+      status: "pending",
+      total: 2,
+      category: "news",
+      counts: { pending: 0, sent: 0 },
+    });
+    const text = await runCli(["broadcast", "status", "1"], env);
+    expect(text.stdout).toContain("Broadcast 1: pending, 0 of 2 fanned out");
+  });
+
+  it("refuses a broadcast without an audience, and an unknown one", async () => {
+    const noAudience = await runCli(["broadcast", "send", "--message", "x"], env);
+    expect(noAudience.code).toBe(1);
+    expect(noAudience.stderr).toMatch(/--users/);
+    const missing = await runCli(["broadcast", "status", "999"], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/Broadcast 999 not found/);
+  });
+});
