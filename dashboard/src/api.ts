@@ -38,7 +38,29 @@ export interface Notification {
   template: string | null;
   locale: string | null;
   rendered: RenderedBodies | null;
+  broadcast: number | null;
   attempts: Attempt[];
+}
+
+export type BroadcastStatus = "pending" | "fanning_out" | "done" | "cancelled";
+
+export interface Broadcast {
+  id: number;
+  status: BroadcastStatus;
+  all_users: boolean;
+  total: number;
+  fanned_out: number;
+  counts: Record<NotificationStatus, number>;
+  unknown_users: number[];
+  unknown_user_count: number;
+  message: string | null;
+  subject: string | null;
+  channels: Channel[] | null;
+  template: string | null;
+  category: string | null;
+  send_at: string | null;
+  created_at: string;
+  finished_at: string | null;
 }
 
 export interface RenderedBodies {
@@ -171,10 +193,14 @@ export interface ListFilters {
   channel?: string;
   user?: string;
   search?: string;
+  /** Only the notifications fanned out from this broadcast. */
+  broadcast?: string;
   page?: number;
 }
 
 export const PAGE_SIZE = 25;
+/** Broadcasts per page: each carries its counts, read from an index per broadcast. */
+export const BROADCAST_PAGE_SIZE = 10;
 
 export class Api {
   constructor(
@@ -213,7 +239,7 @@ export class Api {
 
   notifications(filters: ListFilters): Promise<Page<Notification>> {
     const query = new URLSearchParams({ page_size: String(PAGE_SIZE), page: String(filters.page ?? 1) });
-    for (const key of ["status", "channel", "user", "search"] as const) {
+    for (const key of ["status", "channel", "user", "search", "broadcast"] as const) {
       const value = filters[key]?.trim();
       if (value) query.set(key, value);
     }
@@ -258,6 +284,14 @@ export class Api {
 
   replayWebhookDelivery(id: number, deliveryId: number): Promise<WebhookDelivery> {
     return this.request("POST", `/api/webhooks/${id}/deliveries/${deliveryId}/replay/`);
+  }
+
+  broadcasts(page: number): Promise<Page<Broadcast>> {
+    return this.request("GET", `/api/broadcasts/?page=${page}&page_size=${BROADCAST_PAGE_SIZE}`);
+  }
+
+  cancelBroadcast(id: number): Promise<Broadcast> {
+    return this.request("POST", `/api/broadcasts/${id}/cancel/`);
   }
 
   outbox(page: number): Promise<Page<OutboxEntry>> {

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { Api } from "./api.js";
 import { LiveFeed, type LiveState } from "./live.js";
 import { type Route, useRoute } from "./router.js";
+import { BroadcastsView } from "./views/broadcasts.js";
 import { ChannelsView } from "./views/channels.js";
 import { NotificationDetail } from "./views/notification-detail.js";
 import { NotificationList } from "./views/notification-list.js";
@@ -75,6 +76,9 @@ function Signedin(props: { apiKey: string; onSignOut: () => void; onRefused: () 
           <Tab href="#/templates" active={route.view === "templates" || route.view === "template"}>
             Templates
           </Tab>
+          <Tab href="#/broadcasts" active={route.view === "broadcasts"}>
+            Broadcasts
+          </Tab>
           <Tab href="#/webhooks" active={route.view === "webhooks"}>
             Webhooks
           </Tab>
@@ -108,6 +112,8 @@ function view(route: Route, api: Api, live: LiveFeed) {
       return <TemplateList api={api} />;
     case "webhooks":
       return <WebhooksView api={api} />;
+    case "broadcasts":
+      return <BroadcastsView api={api} query={route.query} />;
     case "template":
       return <TemplateEditor key={route.key ?? "new"} api={api} templateKey={route.key} />;
   }

@@ -21,6 +21,7 @@ function filtersOf(query: URLSearchParams): Required<ListFilters> {
     channel: query.get("channel") ?? "",
     user: query.get("user") ?? "",
     search: query.get("search") ?? "",
+    broadcast: query.get("broadcast") ?? "",
     page: Math.max(1, Number(query.get("page")) || 1),
   };
 }
@@ -100,6 +101,15 @@ export function NotificationList(props: { api: Api; live: LiveFeed; query: URLSe
         </span>
       </div>
       <Filters filters={filters} onChange={update} />
+      {filters.broadcast ? (
+        <p class="muted" data-filter="broadcast">
+          Only the notifications of{" "}
+          <a href={`#/broadcasts?id=${filters.broadcast}`}>broadcast {filters.broadcast}</a> ·{" "}
+          <button type="button" class="link-button" onClick={() => update({ broadcast: "" })}>
+            show all
+          </button>
+        </p>
+      ) : null}
       <ErrorNote error={error} />
       {page === null ? (
         <div class="placeholder" aria-busy="true">
@@ -107,7 +117,7 @@ export function NotificationList(props: { api: Api; live: LiveFeed; query: URLSe
         </div>
       ) : page.results.length === 0 ? (
         <Empty title="No notifications match">
-          {filters.status || filters.channel || filters.user || filters.search
+          {filters.status || filters.channel || filters.user || filters.search || filters.broadcast
             ? "Try other filters, or clear them."
             : "Notifications created through the API appear here as they happen."}
         </Empty>
