@@ -13,8 +13,9 @@ import {
   notificationColumnsOf,
   toAttempt,
   toNotification,
-  toRecipient,
-  type UserRow,
+  toUserProfile,
+  USER_PROFILE_COLUMNS,
+  type UserProfileRow,
 } from "./rows.js";
 import { runAsIfAlone, TickBatcher } from "./tick-batcher.js";
 
@@ -31,7 +32,7 @@ type AttemptJson = Omit<AttemptRow, "started_at" | "finished_at"> & {
 };
 
 type ClaimedRow = (NotificationRow | { [K in keyof NotificationRow]: null }) & {
-  recipient: UserRow | null;
+  recipient: UserProfileRow | null;
   attempts: AttemptJson[] | null;
   interrupted: number | null;
   next_due_in_seconds: number | null;
@@ -102,7 +103,7 @@ export class DeliveriesRepository {
          RETURNING notification_id),
        taken AS (
          SELECT claimed.*,
-           (SELECT row_to_json(u) FROM (SELECT id, email, first_name, last_name, phone_number, telegram_id
+           (SELECT row_to_json(u) FROM (SELECT ${USER_PROFILE_COLUMNS}
               FROM users WHERE id = claimed.user_id) u) AS recipient,
            (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts,
            (SELECT count(*)::integer FROM interrupted i WHERE i.notification_id = claimed.id) AS interrupted
@@ -331,6 +332,23 @@ export class DeliveriesRepository {
     return rowCount === 1;
   }
 
+  /**
+   * Gives a notification back due later, without counting a round: one whose round fell due
+   * inside its recipient's quiet hours waits for their end.
+   */
+  async holdUntil(id: number, owner: string, dueAt: Date): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      prepared(
+        "hold-notification",
+        `UPDATE notifications
+         SET next_attempt_at = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+        [id, owner, dueAt],
+      ),
+    );
+    return rowCount === 1;
+  }
+
   /** Gives a notification back without changing it, due as it was: e.g. a worker shutting down mid-round. */
   async release(id: number, owner: string): Promise<void> {
     await this.db.query(
@@ -360,7 +378,7 @@ export class DeliveriesRepository {
 }
 
 type ClaimedRowTaken = NotificationRow & {
-  recipient: UserRow | null;
+  recipient: UserProfileRow | null;
   attempts: AttemptJson[] | null;
   interrupted: number;
 };
@@ -368,7 +386,7 @@ type ClaimedRowTaken = NotificationRow & {
 function toClaimedDelivery(row: ClaimedRowTaken): ClaimedDelivery {
   return {
     notification: toNotification(row),
-    recipient: row.recipient ? toRecipient(row.recipient) : null,
+    recipient: row.recipient ? toUserProfile(row.recipient) : null,
     // The statement sees attempts as they were before it ran, so a closed one still reads in_progress.
     attempts: (row.attempts ?? []).map((attempt) =>
       toAttempt({
