@@ -1,11 +1,11 @@
 /**
  * What one recipient of a broadcast gets: the broadcast's message, or its template rendered in the
- * recipient's locale, due at send_at (or now) after their quiet hours unless critical. Pure apart
- * from the renderer it is given, so a batch of a thousand costs no query per recipient.
+ * recipient's locale, due at send_at (or now). As for any notification, the worker applies the
+ * recipient's quiet hours and the expiry when it falls due. Pure apart from the renderer it is
+ * given, so a batch of a thousand costs no query per recipient.
  */
 import { ValidationError } from "../core/errors.js";
 import type { Channel, UserProfile } from "../core/model.js";
-import { nextSendTime } from "../scheduling/send-time.js";
 import type { RenderedTemplate, RenderRequest } from "../templates/template-catalog.js";
 import { userScope } from "../templates/template-catalog.js";
 import type { Broadcast, FannedOutNotification } from "./broadcast-model.js";
@@ -61,18 +61,9 @@ export function broadcastNotification(
       rendered: null,
     };
   }
-  const earliest = broadcast.sendAt && broadcast.sendAt > now ? broadcast.sendAt : now;
-  const sendTime = nextSendTime({
-    earliest,
-    expiresAt: broadcast.expiresAt,
-    priority: broadcast.priority,
-    quietHours: user.quietHours,
-    timeZone: user.timezone,
-  });
   return {
     ...base,
     ...content,
-    nextAttemptAt: sendTime.kind === "at" && sendTime.at > now ? sendTime.at : null,
-    expiredReason: sendTime.kind === "expires" ? sendTime.reason : null,
+    nextAttemptAt: broadcast.sendAt && broadcast.sendAt > now ? broadcast.sendAt : null,
   };
 }

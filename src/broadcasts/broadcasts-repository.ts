@@ -349,8 +349,8 @@ class LockedBroadcast implements BroadcastBatch {
         column((item) => item.locale ?? null),
         column((item) => (item.rendered ? JSON.stringify(renderedToJson(item.rendered)) : null)),
         column((item) => item.nextAttemptAt ?? null),
-        column((item) => (item.failureReason ? "failed" : item.expiredReason ? "expired" : "pending")),
-        column((item) => item.failureReason ?? item.expiredReason ?? null),
+        column((item) => (item.failureReason ? "failed" : "pending")),
+        column((item) => item.failureReason ?? null),
       ],
     );
     return rowCount ?? 0;
