@@ -31,7 +31,7 @@ const { values: args } = parseArgs({
     recipients: { type: "string", default: "100000" },
     rate: { type: "string", default: "10" },
     "baseline-seconds": { type: "string", default: "20" },
-    "max-backlog": { type: "string", default: "500" },
+    "max-backlog": { type: "string", default: "200" },
   },
 });
 const recipients = Number(args.recipients);
@@ -70,6 +70,8 @@ async function main(): Promise<void> {
   };
   const processes: ChildProcess[] = [];
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // DROP DATABASE ... WITH (FORCE) at the end ends what is still connected.
+  pool.on("error", () => {});
   try {
     processes.push(start("api", env));
     const baseUrl = `http://127.0.0.1:${port}`;

@@ -19,7 +19,7 @@ import { createPool, ensureDatabaseExists, type Pool, withTransaction } from "./
 import { DeliveriesRepository } from "./db/deliveries-repository.js";
 import { DeliveryStatsRepository } from "./db/delivery-stats-repository.js";
 import { openEmbeddedDatabase } from "./db/embedded-database.js";
-import { IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
+import { BROADCAST_KEYS, IdempotencyKeysRepository } from "./db/idempotency-keys-repository.js";
 import { MaintenanceRepository } from "./db/maintenance-repository.js";
 import { migrate } from "./db/migrate.js";
 import { NotificationsRepository } from "./db/notifications-repository.js";
@@ -72,6 +72,8 @@ export interface CoreDeps {
   webhookWakeUps: WorkWakeUps;
   /** Broadcasts, their audiences and the fan-out's batches. */
   broadcasts: BroadcastsRepository;
+  /** The Idempotency-Keys of POST /api/broadcasts/ (housekeeping forgets them). */
+  broadcastIdempotencyKeys: IdempotencyKeysRepository;
   /** Wakes the workers' fan-out (apart from notification workers) when a broadcast is created. */
   broadcastWakeUps: WorkWakeUps;
   templates: TemplatesRepository;
@@ -156,6 +158,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     webhooks: new WebhooksRepository(pool),
     webhookWakeUps,
     broadcasts: new BroadcastsRepository(pool),
+    broadcastIdempotencyKeys: new IdempotencyKeysRepository(pool, BROADCAST_KEYS),
     broadcastWakeUps,
     templates,
     templatesInTransaction: (work) =>

@@ -201,8 +201,8 @@ export function parseConfig(env: Env): Config {
       }),
     },
     broadcasts: {
-      batchSize: read.integer("BROADCAST_BATCH_SIZE", 500, { min: 1, max: 10_000 }),
-      maxBacklog: read.integer("BROADCAST_MAX_BACKLOG", 500, { min: 0, max: 10_000_000 }),
+      batchSize: read.integer("BROADCAST_BATCH_SIZE", 200, { min: 1, max: 10_000 }),
+      maxBacklog: read.integer("BROADCAST_MAX_BACKLOG", 200, { min: 0, max: 10_000_000 }),
     },
   };
 }

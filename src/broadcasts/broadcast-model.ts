@@ -114,8 +114,8 @@ export interface BroadcastStore {
 
 /** The creation's statements, bound to one transaction. */
 export interface BroadcastCreation {
-  /** Stores the broadcast and its audience in one statement each. */
-  create(broadcast: NewBroadcast): Promise<Broadcast>;
+  /** Stores the broadcast, and its audience in chunks of `chunkSize` ids, in one statement each. */
+  create(broadcast: NewBroadcast, chunkSize: number): Promise<Broadcast>;
   idempotencyKeys: {
     reserve(
       caller: string,

@@ -41,6 +41,8 @@ export interface BroadcastDeps {
   maxMessageLength: number;
   channelOrder: readonly Channel[];
   idempotencyTtlHours: number;
+  /** BROADCAST_BATCH_SIZE: an explicit audience is stored in chunks of this many ids, one per batch. */
+  broadcastBatchSize: number;
   clock?: () => Date;
 }
 
@@ -66,7 +68,7 @@ export async function createBroadcast(
       const held = await idempotencyKeys.reserve(caller, key, hash, deps.idempotencyTtlHours);
       if (held) return held;
     }
-    const broadcast = await create(fields);
+    const broadcast = await create(fields, deps.broadcastBatchSize);
     if (key !== null) await idempotencyKeys.attach(caller, key, broadcast.id);
     return broadcast;
   });

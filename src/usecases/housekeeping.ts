@@ -10,6 +10,8 @@ export interface HousekeepingDeps extends RetentionDeps, ForgetKeysDeps {
   logger: Logger;
   /** Webhook events and their deliveries age out with RETENTION_DAYS too. */
   webhooks?: Pick<WebhookStore, "deleteFinishedEventsOlderThan">;
+  /** The Idempotency-Keys of broadcasts, forgotten after the same TTL. */
+  broadcastIdempotencyKeys?: ForgetKeysDeps["idempotencyKeys"];
 }
 
 // Expired keys are already ignored and old notifications only take space: deleting them need not
@@ -30,6 +32,15 @@ export async function runHousekeepingIfDue(deps: HousekeepingDeps): Promise<bool
   await forgetExpiredIdempotencyKeys(deps).catch((error: Error) =>
     logger.warn({ err: error.message }, "could not delete expired idempotency keys; will try again"),
   );
+  if (deps.broadcastIdempotencyKeys) {
+    await forgetExpiredIdempotencyKeys({ ...deps, idempotencyKeys: deps.broadcastIdempotencyKeys }).catch(
+      (error: Error) =>
+        logger.warn(
+          { err: error.message },
+          "could not delete expired broadcast idempotency keys; will try again",
+        ),
+    );
+  }
   if (deps.retentionDays > 0) {
     await deleteOldNotifications(deps, deps.retentionDays)
       .then((deleted) => {

@@ -32,8 +32,8 @@ describe("notification-service broadcast", { timeout: 90_000 }, () => {
     expect(sent.code, sent.stderr).toBe(0);
     expect(sent.stdout).toContain("Created broadcast 1 to 2 users (pending).");
     expect(sent.stdout).toContain("Skipped 1 unknown id: 77");
-    const { rows } = await db.query("SELECT user_id FROM broadcast_recipients ORDER BY user_id");
-    expect(rows.map((row) => Number(row.user_id))).toEqual([1, 2]);
+    const { rows } = await db.query("SELECT user_ids FROM broadcast_audience_chunks");
+    expect(rows.map((row) => row.user_ids.map(Number))).toEqual([[1, 2]]);
 
     const status = await runCli(["broadcast", "status", "1", "--json"], env);
     expect(status.code, status.stderr).toBe(0);

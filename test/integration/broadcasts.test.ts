@@ -169,13 +169,20 @@ describe("broadcasts", () => {
     expect(other.statusCode).toBe(409);
     await waitForStatus(first.json().id, "done");
     expect(await notificationsOf(first.json().id)).toHaveLength(3);
+
+    // Housekeeping forgets a key past IDEMPOTENCY_TTL_HOURS; the broadcast stays.
+    await service.core.pool.query(
+      "UPDATE broadcast_idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'broadcast-key-1'",
+    );
+    expect(await service.core.broadcastIdempotencyKeys.deleteExpired(24)).toBe(1);
+    expect((await get(`/api/broadcasts/${first.json().id}/`)).total).toBe(3);
   });
 
   it("stops the fan-out and cancels its pending notifications when cancelled", async () => {
     // A second service without a worker: this test runs the fan-out's batches itself.
     const idle = await startTestService({
       worker: false,
-      env: { DELIVERY_SANDBOX: "true", CHANNEL_ORDER: "sms" },
+      env: { DELIVERY_SANDBOX: "true", CHANNEL_ORDER: "sms", BROADCAST_BATCH_SIZE: "10" },
     });
     try {
       const ids: number[] = [];

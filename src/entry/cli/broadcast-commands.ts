@@ -33,7 +33,7 @@ export function addBroadcastCommands(program: Command, io: Io): void {
         // As for send: a wake-up sent before the connection is ready is lost, so wait for it a moment.
         await redisReady(core);
         return createBroadcast(
-          core,
+          { ...core, broadcastBatchSize: core.config.broadcasts.batchSize },
           {
             users: options.users ?? null,
             all_users: options.allUsers ? true : null,

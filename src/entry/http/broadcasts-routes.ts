@@ -139,7 +139,7 @@ const PageQuery = Type.Object({
 });
 
 export const broadcastsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
-  const broadcastDeps: BroadcastDeps = deps.core;
+  const broadcastDeps: BroadcastDeps = { ...deps.core, broadcastBatchSize: deps.config.broadcasts.batchSize };
   const tags = ["broadcasts"];
 
   app.post(

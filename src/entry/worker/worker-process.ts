@@ -19,7 +19,7 @@ const WEBHOOK_LEASE_MARGIN_SECONDS = 15;
 /** Broadcasts a worker fans out at once: each is a loop of batches, so more would only compete. */
 const BROADCAST_CONCURRENCY = 2;
 /** A broadcast held back by its own undelivered notifications looks again after this long. */
-const BROADCAST_BACKLOG_WAIT_SECONDS = 0.5;
+const BROADCAST_BACKLOG_WAIT_SECONDS = 0.2;
 
 export interface RunningWorker {
   /** Stops taking work, lets deliveries in flight finish (bounded by the grace period), closes. */

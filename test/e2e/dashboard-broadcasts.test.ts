@@ -1,0 +1,89 @@
+/**
+ * The dashboard's Broadcasts page in headless Chromium against the real service (HTTP app on
+ * loopback, a worker delivering into the sandbox, its own database and Redis prefix).
+ */
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, ensureChromium, launchBrowser } from "../support/browser.js";
+import { startTestService, type TestService } from "../support/test-service.js";
+
+const SCREENSHOTS = "test-results/dashboard";
+const WAIT = { timeout: 25_000 };
+
+describe("the dashboard's broadcasts page", { timeout: 90_000 }, () => {
+  let service: TestService;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    ensureChromium();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    service = await startTestService({ env: { DELIVERY_SANDBOX: "true", CHANNEL_ORDER: "sms" } });
+    await service.core.pool.query(
+      `INSERT INTO users (email, password_hash, phone_number)
+       SELECT 'page' || g || '@example.com', 'not-a-login', '+79990001122' FROM generate_series(1, 12) g`,
+    );
+    const baseUrl = await service.app.listen({ host: "127.0.0.1", port: 0 });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on("console", (message) => {
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+        problems.push(message.text());
+      }
+    });
+    page.on("pageerror", (error) => problems.push(error.message));
+    page.on("dialog", (dialog) => void dialog.accept());
+    await page.goto(`${baseUrl}/dashboard/`);
+    await page.getByLabel("API key").fill(service.apiKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Notifications" }).waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  it("follows a broadcast to done without a reload, links its counts, and cancels a waiting one", async () => {
+    await page.getByRole("link", { name: "Broadcasts" }).click();
+    await page.getByText("No broadcasts").waitFor();
+    // Scheduled an hour ahead: it stays pending, so the page keeps reading it and it can be cancelled.
+    const waiting = await service.inject({
+      method: "POST",
+      url: "/api/broadcasts/",
+      payload: { all_users: true, message: "Later", send_at: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(waiting.statusCode).toBe(202);
+    await page.locator(`tr[data-broadcast="${waiting.json().id}"]`).waitFor(WAIT);
+
+    const now = await service.inject({
+      method: "POST",
+      url: "/api/broadcasts/",
+      payload: { users: [1, 2, 3, 4, 5, 404], message: "Hello from the page", category: "news" },
+    });
+    expect(now.statusCode).toBe(202);
+    const row = page.locator(`tr[data-broadcast="${now.json().id}"]`);
+    // No reload from here on: the page refreshes itself while a broadcast moves.
+    await row.locator('[data-status="done"]').waitFor(WAIT);
+    await row.locator('[data-count="sent"]', { hasText: "sent 5" }).waitFor(WAIT);
+    expect(await row.textContent()).toContain("1 unknown ids skipped");
+    expect(await row.locator("[data-progress]").textContent()).toBe("5 / 5");
+    await page.screenshot({ path: `${SCREENSHOTS}/broadcasts.png`, fullPage: true });
+
+    const waitingRow = page.locator(`tr[data-broadcast="${waiting.json().id}"]`);
+    await waitingRow.getByRole("button", { name: "Cancel" }).click();
+    await waitingRow.locator('[data-status="cancelled"]').waitFor(WAIT);
+    const { rows } = await service.core.pool.query<{ status: string }>(
+      "SELECT status FROM broadcasts WHERE id = $1",
+      [waiting.json().id],
+    );
+    expect(rows[0]!.status).toBe("cancelled");
+
+    await row.locator('[data-count="sent"]').click();
+    await page.locator('[data-filter="broadcast"]').waitFor(WAIT);
+    await expect.poll(() => page.locator("tr[data-id]").count(), WAIT).toBe(5);
+    expect(problems).toEqual([]);
+  });
+});
