@@ -56,6 +56,8 @@ describe("the dashboard's broadcasts page", { timeout: 90_000 }, () => {
       payload: { all_users: true, message: "Later", send_at: new Date(Date.now() + 3_600_000).toISOString() },
     });
     expect(waiting.statusCode).toBe(202);
+    // Nothing was moving, so the page was not reading again: this reload is the last one.
+    await page.reload();
     await page.locator(`tr[data-broadcast="${waiting.json().id}"]`).waitFor(WAIT);
 
     const now = await service.inject({

@@ -118,6 +118,7 @@ function BroadcastRow(props: { broadcast: Broadcast; onCancel: () => void }) {
         <div class="muted">
           {broadcast.all_users ? "all users" : `${broadcast.total} users`}
           {broadcast.category ? ` · ${broadcast.category}` : ""}
+          {broadcast.send_at ? ` · from ${shortTime(broadcast.send_at)}` : ""}
           {broadcast.unknown_user_count > 0 ? ` · ${broadcast.unknown_user_count} unknown ids skipped` : ""} ·{" "}
           <time dateTime={broadcast.created_at} title={fullTime(broadcast.created_at)}>
             {shortTime(broadcast.created_at)}
