@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { ConflictError, NotFoundError, ValidationError } from "../core/errors.js";
-import type { Channel } from "../core/model.js";
+import { type Channel, NOTIFICATION_STATUSES } from "../core/model.js";
 import type { TemplateCatalog } from "../templates/template-catalog.js";
 import { userScope } from "../templates/template-catalog.js";
 import {
@@ -14,6 +14,7 @@ import {
 import { validateIdempotencyKey } from "../usecases/create-notification-idempotently.js";
 import type { WorkWakeUps } from "../usecases/ports.js";
 import type {
+  BroadcastCounts,
   BroadcastCreation,
   BroadcastStore,
   BroadcastWithCounts,
@@ -76,7 +77,9 @@ export async function createBroadcast(
     return { broadcast: await answerReplay(deps, key!, hash, outcome), replayed: true };
   }
   deps.broadcastWakeUps.wake();
-  return { broadcast: { ...outcome, counts: await countsNow(deps, outcome.id) }, replayed: false };
+  // As created: no notification exists yet (the workers make them from now on).
+  const counts = Object.fromEntries(NOTIFICATION_STATUSES.map((status) => [status, 0])) as BroadcastCounts;
+  return { broadcast: { ...outcome, counts }, replayed: false };
 }
 
 async function answerReplay(
@@ -91,10 +94,6 @@ async function answerReplay(
     );
   }
   return getBroadcast(deps, held.createdId);
-}
-
-async function countsNow(deps: BroadcastDeps, id: number) {
-  return (await getBroadcast(deps, id)).counts;
 }
 
 /** Checks the request on its own (no database); throws a ValidationError naming every problem. */
