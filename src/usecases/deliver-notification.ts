@@ -144,7 +144,8 @@ export async function deliverNotification(
         return "sent";
       }
       case "await_receipt": {
-        const holdSeconds = step.delaySeconds;
+        // Past its expiry no fallback may go out, so there is no point holding it longer.
+        const holdSeconds = Math.min(step.delaySeconds, secondsUntilExpiry(deps, notification));
         const held = acceptedNow
           ? await deliveries.finishAcceptedAndHold({
               attemptId: acceptedNow.attemptId,
@@ -307,6 +308,12 @@ async function expireUnlessAccepted(
   deps.events.publish({ type: "updated", id: notification.id, status: "sent" });
   reportSent(deps, notification, standing.channel, notification.retryCount + 1);
   return "sent";
+}
+
+function secondsUntilExpiry(deps: DeliverDeps, notification: StoredNotification): number {
+  if (!notification.expiresAt) return Number.POSITIVE_INFINITY;
+  const now = (deps.clock?.() ?? new Date()).getTime();
+  return Math.max(0, (notification.expiresAt.getTime() - now) / 1000);
 }
 
 function isExpired(deps: DeliverDeps, notification: StoredNotification): boolean {

@@ -207,7 +207,8 @@ describe("falling back on a missing receipt (SMS_RECEIPT_TIMEOUT_SECONDS)", () =
       env: providers.env({
         SMS_RECEIPT_POLL_SECONDS: "0.1",
         SMS_RECEIPT_POLL_MAX_SECONDS: "0.2",
-        SMS_RECEIPT_TIMEOUT_SECONDS: "1.5",
+        // Long enough that the test sees the SMS held on a loaded machine before it passes.
+        SMS_RECEIPT_TIMEOUT_SECONDS: "5",
         SMS_RECEIPT_MAX_AGE_SECONDS: "60",
         EMAIL_HOST_USER: "mailer@example.com",
         EMAIL_HOST_PASSWORD: "smtp-secret-pw",
@@ -301,5 +302,21 @@ describe("falling back on a missing receipt (SMS_RECEIPT_TIMEOUT_SECONDS)", () =
     expect(attemptsOf(after)).toHaveLength(2);
     expect(smsRu.requests).toHaveLength(1);
     expect(smtp.mails).toHaveLength(1);
+  });
+
+  it("lets an accepted SMS stand when the notification expires while it waits: sent, not expired, no fallback", async () => {
+    const { smsRu, smtp } = providers;
+    smsRu.replyNext(smsRuReplies.sent(PHONE, "304-expiring"));
+    const created = await service.createNotification({
+      user: userId,
+      message: "Your code is 5678",
+      channels: ["sms", "email"],
+      ttl_seconds: 1,
+    });
+
+    const done = await service.waitForStatus(created.id);
+    expect(done).toMatchObject({ status: "sent", last_channel: "sms", delivery: "accepted" });
+    expect(attemptsOf(done).map((a) => a.channel)).toEqual(["sms"]);
+    expect(smtp.mails).toHaveLength(0);
   });
 });
