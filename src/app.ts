@@ -199,7 +199,6 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     logger,
     stopping: options.stopping,
     observer: core.deliveryLatency,
-    users: core.users,
     ...receiptSettings(config, providers),
   };
   return {
