@@ -72,6 +72,14 @@ async function ask(
     );
     return new Map();
   }
+  const asked = new Set(ids);
+  const unknown = result.filter((report) => !asked.has(report.providerMessageId));
+  if (unknown.length > 0) {
+    deps.logger.warn(
+      { channel, ids: unknown.map((report) => report.providerMessageId) },
+      "ignored receipts for messages this check did not ask about",
+    );
+  }
   return new Map(result.map((report) => [report.providerMessageId, report]));
 }
 
