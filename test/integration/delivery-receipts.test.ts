@@ -135,12 +135,10 @@ describe("delivery receipts, without a receipt deadline", () => {
     const checks = smsRu.statusRequests.filter((request) => request.fields.sms_id?.includes("203-silent"));
     expect(checks.length).toBeGreaterThan(1);
     // No check after giving up.
-    const asked = smsRu.statusRequests.length;
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(
       smsRu.statusRequests.filter((request) => request.fields.sms_id?.includes("203-silent")),
     ).toHaveLength(checks.length);
-    expect(smsRu.statusRequests.length).toBeGreaterThanOrEqual(asked);
   });
 
   it("records Telegram as delivered at once, and email as accepted only (no receipts)", async () => {
@@ -286,11 +284,7 @@ describe("falling back on a missing receipt (SMS_RECEIPT_TIMEOUT_SECONDS)", () =
       ["email", 1, "accepted"],
     ]);
     expect(smtp.mails).toHaveLength(1);
-    // The SMS is still asked about after the fallback.
-    await waitFor("another status check of the SMS", () =>
-      smsRu.statusRequests.some((request) => request.fields.sms_id?.includes("303-late")) ? true : undefined,
-    );
-
+    // The SMS is still asked about after the fallback: its late receipt is recorded.
     smsRu.setReceipt("303-late", 103);
     const late = await waitForDelivery(service, created.id, "sms", "delivered");
     expect(late).toMatchObject({ status: "sent", last_channel: "email", sent_at: fellBack.sent_at });
