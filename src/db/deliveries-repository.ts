@@ -4,6 +4,8 @@
  * later, or handed back). PostgreSQL is the queue: a pending notification whose next_attempt_at
  * has come and that no live worker holds is the job, and nothing else keeps a copy of that.
  */
+
+import { storedPreferences } from "../audiences/preferences.js";
 import type { Channel, ClaimedDelivery } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
 import { prepared, type Queryable } from "./database.js";
@@ -16,6 +18,7 @@ import {
   toRecipient,
   type UserRow,
 } from "./rows.js";
+import { SUPPRESSED_CHANNELS_OF_USERS } from "./suppressed-addresses.js";
 import { runAsIfAlone, TickBatcher } from "./tick-batcher.js";
 
 /** What one claim took, and how long until the next notification not yet due becomes due. */
@@ -30,12 +33,22 @@ type AttemptJson = Omit<AttemptRow, "started_at" | "finished_at"> & {
   finished_at: string | null;
 };
 
+/** The claim's recipient: the contacts, the preferences and which of the addresses are suppressed. */
+type RecipientJson = UserRow & { preferences: unknown; suppressed_channels: Channel[] | null };
+
 type ClaimedRow = (NotificationRow | { [K in keyof NotificationRow]: null }) & {
-  recipient: UserRow | null;
+  recipient: RecipientJson | null;
   attempts: AttemptJson[] | null;
   interrupted: number | null;
   next_due_in_seconds: number | null;
 };
+
+/** The address an attempt was sent to, suppressed when its outcome proves it dead. */
+export interface DeadAddress {
+  channel: Channel;
+  /** As normalised for suppressions (see audiences/suppression-address.ts). */
+  address: string;
+}
 
 interface AttemptStart {
   notificationId: number;
@@ -102,7 +115,8 @@ export class DeliveriesRepository {
          RETURNING notification_id),
        taken AS (
          SELECT claimed.*,
-           (SELECT row_to_json(u) FROM (SELECT id, email, first_name, last_name, phone_number, telegram_id
+           (SELECT row_to_json(u) FROM (SELECT id, email, first_name, last_name, phone_number, telegram_id,
+                preferences, ${SUPPRESSED_CHANNELS_OF_USERS} AS suppressed_channels
               FROM users WHERE id = claimed.user_id) u) AS recipient,
            (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts,
            (SELECT count(*)::integer FROM interrupted i WHERE i.notification_id = claimed.id) AS interrupted
@@ -244,22 +258,38 @@ export class DeliveriesRepository {
     return finishes.map((finish) => marked.has(finish.notificationId));
   }
 
-  /** Records an attempt that did not deliver. */
-  async finishFailed(attemptId: number, outcome: FailureOutcome): Promise<void> {
+  /**
+   * Records an attempt that did not deliver. When its outcome proves the address dead, the
+   * address is suppressed in the same statement, with the provider's code and text as evidence
+   * (a rare path: a plain failure runs the statement it always did).
+   */
+  async finishFailed(attemptId: number, outcome: FailureOutcome, deadAddress?: DeadAddress): Promise<void> {
+    const values = [
+      attemptId,
+      outcome.kind,
+      outcome.code,
+      outcome.reason,
+      outcome.kind === "rate_limited" ? outcome.retryAfterSeconds : null,
+      outcome.details ? JSON.stringify(outcome.details) : null,
+    ];
+    const finish = `UPDATE attempts SET status = 'failed', error_kind = $2, provider_code = $3, error = $4,
+         retry_after_seconds = $5, details = $6, finished_at = now()
+       WHERE id = $1`;
+    if (outcome.kind !== "permanent" || !outcome.deadAddress || !deadAddress) {
+      await this.db.query(prepared("finish-attempt-failed", finish, values));
+      return;
+    }
     await this.db.query(
       prepared(
-        "finish-attempt-failed",
-        `UPDATE attempts SET status = 'failed', error_kind = $2, provider_code = $3, error = $4,
-         retry_after_seconds = $5, details = $6, finished_at = now()
-       WHERE id = $1`,
-        [
-          attemptId,
-          outcome.kind,
-          outcome.code,
-          outcome.reason,
-          outcome.kind === "rate_limited" ? outcome.retryAfterSeconds : null,
-          outcome.details ? JSON.stringify(outcome.details) : null,
-        ],
+        "finish-attempt-failed-suppressing",
+        `WITH finished AS (${finish} RETURNING notification_id)
+       INSERT INTO suppressions (channel, address, reason, source, evidence)
+       SELECT $7, $8, $9, 'delivery',
+              jsonb_build_object('provider_code', $3::text, 'text', $4::text,
+                                 'notification_id', f.notification_id, 'attempt_id', $1::bigint)
+       FROM finished f
+       ON CONFLICT (channel, address) DO NOTHING`,
+        [...values, deadAddress.channel, deadAddress.address, outcome.deadAddress],
       ),
     );
   }
@@ -360,7 +390,7 @@ export class DeliveriesRepository {
 }
 
 type ClaimedRowTaken = NotificationRow & {
-  recipient: UserRow | null;
+  recipient: RecipientJson | null;
   attempts: AttemptJson[] | null;
   interrupted: number;
 };
@@ -369,6 +399,10 @@ function toClaimedDelivery(row: ClaimedRowTaken): ClaimedDelivery {
   return {
     notification: toNotification(row),
     recipient: row.recipient ? toRecipient(row.recipient) : null,
+    audience: {
+      preferences: storedPreferences(row.recipient?.preferences),
+      suppressedChannels: row.recipient?.suppressed_channels ?? [],
+    },
     // The statement sees attempts as they were before it ran, so a closed one still reads in_progress.
     attempts: (row.attempts ?? []).map((attempt) =>
       toAttempt({

@@ -38,15 +38,16 @@ export class NotificationsRepository {
         prepared(
           "insert-notifications",
           `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
-                                     expires_at, priority, next_attempt_at, status, failure_reason)
+                                     expires_at, priority, next_attempt_at, status, failure_reason, category)
          SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ','), t.template, t.locale,
                 t.rendered::jsonb, t.expires_at, t.priority,
                 CASE WHEN t.failure_reason IS NULL THEN COALESCE(t.next_attempt_at, now()) END,
-                CASE WHEN t.failure_reason IS NULL THEN 'pending' ELSE 'expired' END, t.failure_reason
+                CASE WHEN t.failure_reason IS NULL THEN 'pending' ELSE 'expired' END, t.failure_reason,
+                t.category
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[]) WITH ORDINALITY
+                     $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]) WITH ORDINALITY
            AS t(user_id, message, subject, channels, template, locale, rendered, expires_at, priority,
-                next_attempt_at, failure_reason, position)
+                next_attempt_at, failure_reason, category, position)
          WHERE EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id)
          ORDER BY t.position
          RETURNING ${NOTIFICATION_COLUMNS}`,
@@ -90,10 +91,10 @@ export class NotificationsRepository {
         prepared(
           "insert-notification",
           `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
-                                     expires_at, priority, next_attempt_at, status, failure_reason)
+                                     expires_at, priority, next_attempt_at, status, failure_reason, category)
          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9,
                  CASE WHEN $11::text IS NULL THEN COALESCE($10::timestamptz, now()) END,
-                 CASE WHEN $11::text IS NULL THEN 'pending' ELSE 'expired' END, $11)
+                 CASE WHEN $11::text IS NULL THEN 'pending' ELSE 'expired' END, $11, $12)
          RETURNING ${NOTIFICATION_COLUMNS}`,
           [
             notification.userId,
@@ -137,6 +138,10 @@ export class NotificationsRepository {
     if (filter.lastChannel !== undefined) {
       values.push(filter.lastChannel);
       conditions.push(`last_channel = $${values.length}`);
+    }
+    if (filter.category !== undefined) {
+      values.push(filter.category);
+      conditions.push(`category = $${values.length}`);
     }
     if (filter.scheduled !== undefined) {
       conditions.push(
@@ -233,6 +238,7 @@ function extraColumns(items: NewNotification[]): unknown[][] {
     items.map((item) => item.priority ?? "normal"),
     items.map((item) => item.nextAttemptAt ?? null),
     items.map((item) => item.expiredReason ?? null),
+    items.map((item) => item.category ?? null),
   ];
 }
 
@@ -243,6 +249,7 @@ function sameScheduling(row: StoredNotification, item: NewNotification): boolean
     row.template === (item.template ?? null) &&
     row.locale === (item.locale ?? null) &&
     row.priority === (item.priority ?? "normal") &&
+    row.category === (item.category ?? null) &&
     time(row.expiresAt) === time(item.expiresAt) &&
     (item.nextAttemptAt ? time(row.nextAttemptAt) === time(item.nextAttemptAt) : true) &&
     row.failureReason === (item.expiredReason ?? null) &&

@@ -6,6 +6,7 @@ import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { registerApiDocs } from "./api-docs.js";
+import { audiencesRoutes } from "./audiences-routes.js";
 import { registerAuthentication } from "./authentication.js";
 import { channelsRoutes } from "./channels-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
@@ -19,6 +20,7 @@ import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
 import { templatesRoutes } from "./templates-routes.js";
+import { unsubscribeRoutes } from "./unsubscribe-routes.js";
 import { usersRoutes } from "./users-routes.js";
 import { webhooksRoutes } from "./webhooks-routes.js";
 
@@ -72,6 +74,10 @@ export async function buildHttpApp(
         { name: "channels", description: "The delivery channels at a glance" },
         { name: "templates", description: "Message templates per locale and channel (Liquid)" },
         { name: "webhooks", description: "Signed status webhooks (Standard Webhooks) and their deliveries" },
+        {
+          name: "audiences",
+          description: "Users' channel preferences, suppressed addresses and one-click unsubscribe",
+        },
       ],
     },
   });
@@ -87,6 +93,8 @@ export async function buildHttpApp(
   await app.register(channelsRoutes, deps);
   await app.register(templatesRoutes, deps);
   await app.register(webhooksRoutes, deps);
+  await app.register(audiencesRoutes, deps);
+  await app.register(unsubscribeRoutes, deps);
   await app.register(dashboardRoutes);
   return app;
 }
