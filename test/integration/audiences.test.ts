@@ -71,6 +71,26 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
     return response.json().results as Record<string, unknown>[];
   };
 
+  it("documents every route in the OpenAPI document, the unsubscribe ones without an API key", async () => {
+    const document = (await service.inject({ method: "GET", url: "/openapi.json" })).json();
+    const operations = [
+      ["/api/users/{id}/preferences/", "get"],
+      ["/api/users/{id}/preferences/", "put"],
+      ["/api/suppressions/", "get"],
+      ["/api/suppressions/", "post"],
+      ["/api/suppressions/{id}/", "delete"],
+      ["/u/{token}", "get"],
+      ["/u/{token}", "post"],
+    ] as const;
+    for (const [path, method] of operations) {
+      expect(document.paths[path]?.[method]?.summary, `${method} ${path}`).toBeTruthy();
+    }
+    expect(document.paths["/u/{token}"].post.security).toEqual([]);
+    expect(document.paths["/u/{token}"].post.responses["200"].content["text/html"]).toBeTruthy();
+    const created = document.paths["/api/notifications/"].post.requestBody.content["application/json"].schema;
+    expect(created.properties.category.examples).toEqual(["marketing"]);
+  });
+
   describe("preferences", () => {
     it("starts with everything allowed, stores a document and refuses a malformed one", async () => {
       const user = await newUser();
