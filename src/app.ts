@@ -209,7 +209,6 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     logger,
     stopping: options.stopping,
     observer: core.deliveryLatency,
-    users: core.users,
     criticalCategories: core.criticalCategories,
     unsubscribeLinks: core.unsubscribeLinks,
   };

@@ -140,7 +140,8 @@ export interface RecipientAudience {
 /** A notification a worker holds under its lease, with what it needs to run the round. */
 export interface ClaimedDelivery {
   notification: StoredNotification;
-  recipient: Recipient | null;
+  /** With their locale, time zone and quiet hours, read in the claim: the round needs no other read. */
+  recipient: UserProfile | null;
   audience: RecipientAudience;
   /** Every attempt so far; those left in progress by a dead worker count as interrupted. */
   attempts: StoredAttempt[];
@@ -162,8 +163,6 @@ export interface NewNotification {
   category?: string | null;
   /** When the first round is due; null or absent: now, by the database's clock. */
   nextAttemptAt?: Date | null;
-  /** Set when it could only go after it expires: stored `expired` with this reason, never due. */
-  expiredReason?: string | null;
 }
 
 /** Which notifications a list shows. */

@@ -15,8 +15,9 @@ import {
   notificationColumnsOf,
   toAttempt,
   toNotification,
-  toRecipient,
-  type UserRow,
+  toUserProfile,
+  USER_PROFILE_COLUMNS,
+  type UserProfileRow,
 } from "./rows.js";
 import { SUPPRESSED_CHANNELS_OF_USERS } from "./suppressed-addresses.js";
 import { runAsIfAlone, TickBatcher } from "./tick-batcher.js";
@@ -34,7 +35,7 @@ type AttemptJson = Omit<AttemptRow, "started_at" | "finished_at"> & {
 };
 
 /** The claim's recipient: the contacts, the preferences and which of the addresses are suppressed. */
-type RecipientJson = UserRow & { preferences: unknown; suppressed_channels: Channel[] | null };
+type RecipientJson = UserProfileRow & { preferences: unknown; suppressed_channels: Channel[] | null };
 
 type ClaimedRow = (NotificationRow | { [K in keyof NotificationRow]: null }) & {
   recipient: RecipientJson | null;
@@ -105,17 +106,16 @@ export class DeliveriesRepository {
        claimed AS (
          UPDATE notifications n
            SET lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
-         FROM claimable c
-         WHERE n.id = c.id
+         WHERE n.id = ANY(ARRAY(SELECT id FROM claimable))
          RETURNING ${notificationColumnsOf("n")}),
        interrupted AS (
          UPDATE attempts SET status = 'interrupted', finished_at = now(),
            error = 'the worker stopped during this attempt; the provider may or may not have received it'
-         WHERE notification_id IN (SELECT id FROM claimed) AND status = 'in_progress'
+         WHERE notification_id = ANY(ARRAY(SELECT id FROM claimed)) AND status = 'in_progress'
          RETURNING notification_id),
        taken AS (
          SELECT claimed.*,
-           (SELECT row_to_json(u) FROM (SELECT id, email, first_name, last_name, phone_number, telegram_id,
+           (SELECT row_to_json(u) FROM (SELECT ${USER_PROFILE_COLUMNS},
                 preferences, ${SUPPRESSED_CHANNELS_OF_USERS} AS suppressed_channels
               FROM users WHERE id = claimed.user_id) u) AS recipient,
            (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts,
@@ -172,7 +172,9 @@ export class DeliveriesRepository {
    * `status IS NOT DISTINCT FROM 'pending'` means `= 'pending'` here (status is never null), but
    * keeps the planner from the indexes on pending rows only: with `=`, while the statistics lag
    * behind a backlog that grew fast, an index of "few" pending rows looks cheaper than looking ids
-   * up, and each batch read every pending row (thousands, seen in the bench).
+   * up, and each batch read every pending row (thousands, seen in the bench). For the same reason
+   * the rows are named by `id = ANY(the batch's ids)` besides the join: joined alone, a table of a
+   * few thousand rows was read whole into a hash for each batch of a dozen.
    */
   private async startManyUnderLease(starts: AttemptStart[]): Promise<(number | null)[]> {
     const { rows } = await this.db.query<{ id: number; notification_id: number }>(
@@ -184,13 +186,13 @@ export class DeliveriesRepository {
        renewed AS (
          UPDATE notifications n SET lease_expires_at = now() + make_interval(secs => s.lease_seconds)
          FROM started s
-         WHERE n.id = s.notification_id AND n.lease_owner = s.owner
+         WHERE n.id = ANY($1::bigint[]) AND n.id = s.notification_id AND n.lease_owner = s.owner
            AND n.status IS NOT DISTINCT FROM 'pending'
            AND n.lease_expires_at < now() + make_interval(secs => s.lease_seconds / 2)
          RETURNING n.id),
        fresh AS (
          SELECT n.id FROM notifications n JOIN started s ON n.id = s.notification_id
-         WHERE n.lease_owner = s.owner AND n.status IS NOT DISTINCT FROM 'pending'
+         WHERE n.id = ANY($1::bigint[]) AND n.lease_owner = s.owner AND n.status IS NOT DISTINCT FROM 'pending'
            AND n.lease_expires_at >= now() + make_interval(secs => s.lease_seconds / 2))
        INSERT INTO attempts (notification_id, round, channel, status)
        SELECT s.notification_id, s.round, s.channel, 'in_progress' FROM started s
@@ -236,12 +238,12 @@ export class DeliveriesRepository {
          UPDATE attempts a
            SET status = 'sent', provider_message_id = f.provider_message_id, details = f.details,
                finished_at = now()
-         FROM finished f WHERE a.id = f.attempt_id)
+         FROM finished f WHERE a.id = ANY($1::bigint[]) AND a.id = f.attempt_id)
        UPDATE notifications n
          SET status = 'sent', last_channel = f.channel, sent_at = now(), next_attempt_at = NULL,
              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
        FROM finished f
-       WHERE n.id = f.notification_id AND n.lease_owner = f.owner
+       WHERE n.id = ANY($4::bigint[]) AND n.id = f.notification_id AND n.lease_owner = f.owner
          AND n.status IS NOT DISTINCT FROM 'pending'
        RETURNING n.id`,
         [
@@ -361,6 +363,23 @@ export class DeliveriesRepository {
     return rowCount === 1;
   }
 
+  /**
+   * Gives a notification back due later, without counting a round: one whose round fell due
+   * inside its recipient's quiet hours waits for their end.
+   */
+  async holdUntil(id: number, owner: string, dueAt: Date): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      prepared(
+        "hold-notification",
+        `UPDATE notifications
+         SET next_attempt_at = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+        [id, owner, dueAt],
+      ),
+    );
+    return rowCount === 1;
+  }
+
   /** Gives a notification back without changing it, due as it was: e.g. a worker shutting down mid-round. */
   async release(id: number, owner: string): Promise<void> {
     await this.db.query(
@@ -398,7 +417,7 @@ type ClaimedRowTaken = NotificationRow & {
 function toClaimedDelivery(row: ClaimedRowTaken): ClaimedDelivery {
   return {
     notification: toNotification(row),
-    recipient: row.recipient ? toRecipient(row.recipient) : null,
+    recipient: row.recipient ? toUserProfile(row.recipient) : null,
     audience: {
       preferences: storedPreferences(row.recipient?.preferences),
       suppressedChannels: row.recipient?.suppressed_channels ?? [],
