@@ -281,6 +281,10 @@ export class Api {
     return this.request("GET", `/api/users/${userId}/preferences/`);
   }
 
+  savePreferences(userId: number, preferences: Preferences): Promise<Preferences> {
+    return this.request("PUT", `/api/users/${userId}/preferences/`, preferences);
+  }
+
   /** Newest first; `user` narrows them to that user's addresses. */
   suppressions(filters: { user?: number; page?: number }): Promise<Page<Suppression>> {
     const query = new URLSearchParams({ page_size: String(PAGE_SIZE), page: String(filters.page ?? 1) });

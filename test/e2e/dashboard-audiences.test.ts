@@ -79,14 +79,27 @@ describe("the dashboard's users and suppressions", { timeout: 90_000 }, () => {
     await page.getByRole("heading", { name: `User #${user.id} · Grace Hopper` }).waitFor();
     const row = (category: string) => page.locator(`tr[data-category="${category}"]`);
     await row("marketing").waitFor();
-    expect(await row("All notifications").locator('[data-channel="sms"]').textContent()).toBe("Off");
-    expect(await row("All notifications").locator('[data-channel="email"]').textContent()).toBe("On");
-    expect(await row("marketing").locator('[data-channel="email"]').textContent()).toBe("Off");
+    const cell = async (category: string, channel: string) =>
+      (await row(category).locator(`[data-channel="${channel}"]`).textContent())?.trim();
+    expect(await cell("All notifications", "sms")).toBe("Off");
+    expect(await cell("All notifications", "email")).toBe("On");
+    expect(await cell("marketing", "email")).toBe("Off");
     const suppressions = page.locator("tr[data-suppression]");
     await expect.poll(() => suppressions.count()).toBe(2);
     await page.getByText("Forbidden: bot was blocked by the user").waitFor();
     await page.getByText("asked by phone").waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/user.png`, fullPage: true });
+
+    // Turning Telegram off for marketing and SMS back on everywhere, then saving, stores exactly that.
+    await page.getByLabel("Telegram for marketing").uncheck();
+    await page.getByLabel("SMS for All notifications").check();
+    await page.getByRole("button", { name: "Save preferences" }).click();
+    await page.getByText("Preferences saved.").waitFor();
+    const saved = await service.inject({ method: "GET", url: `/api/users/${user.id}/preferences/` });
+    expect(saved.json()).toEqual({
+      channels: {},
+      categories: { marketing: { email: false, telegram: false } },
+    });
 
     await page.getByRole("button", { name: "Remove the suppression of 424242" }).click();
     await page.getByText("Telegram 424242 receives again.").waitFor();

@@ -1,5 +1,13 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { type Api, CHANNELS, type Page, type Preferences, type Suppression, type User } from "../api.js";
+import {
+  type Api,
+  CHANNELS,
+  type Channel,
+  type Page,
+  type Preferences,
+  type Suppression,
+  type User,
+} from "../api.js";
 import { Empty, ErrorNote } from "../components.js";
 import { channelName, fullTime, shortTime } from "../format.js";
 import { replaceQuery } from "../router.js";
@@ -42,7 +50,17 @@ export function UserView(props: { api: Api; id: number }) {
         </div>
         <section class="card" aria-labelledby="preferences-title">
           <h2 id="preferences-title">Preferences</h2>
-          {preferences === null ? null : <PreferencesTable preferences={preferences} />}
+          {preferences === null ? null : (
+            <PreferencesEditor
+              preferences={preferences}
+              onSave={(changed) =>
+                api.savePreferences(id, changed).then((saved) => {
+                  setPreferences(saved);
+                  setError(null);
+                })
+              }
+            />
+          )}
         </section>
       </div>
       <h2>Suppressed addresses</h2>
@@ -51,39 +69,105 @@ export function UserView(props: { api: Api; id: number }) {
   );
 }
 
-function PreferencesTable({ preferences }: { preferences: Preferences }) {
-  const rows: [string, Preferences["channels"]][] = [
-    ["All notifications", preferences.channels],
-    ...Object.entries(preferences.categories).sort(([a], [b]) => (a < b ? -1 : 1)),
+/** The channels turned off, everywhere and per category, as checkboxes saved together (PUT). */
+function PreferencesEditor(props: {
+  preferences: Preferences;
+  onSave: (changed: Preferences) => Promise<void>;
+}) {
+  const [draft, setDraft] = useState<Preferences>(props.preferences);
+  const [newCategory, setNewCategory] = useState("");
+  const [status, setStatus] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => setDraft(props.preferences), [props.preferences]);
+
+  const categories = Object.keys(draft.categories).sort();
+  const rows: [string | null, Preferences["channels"]][] = [
+    [null, draft.channels],
+    ...categories.map((category): [string, Preferences["channels"]] => [
+      category,
+      draft.categories[category]!,
+    ]),
   ];
-  if (rows.length === 1 && Object.keys(preferences.channels).length === 0) {
-    return <p class="muted">Everything allowed: the user turned no channel off.</p>;
-  }
+  const toggle = (category: string | null, channel: Channel, allowed: boolean) => {
+    setStatus(null);
+    setDraft((current) => {
+      const switches = { ...(category === null ? current.channels : current.categories[category]) };
+      if (allowed) delete switches[channel];
+      else switches[channel] = false;
+      return category === null
+        ? { ...current, channels: switches }
+        : { ...current, categories: { ...current.categories, [category]: switches } };
+    });
+  };
+  const addCategory = (event: Event) => {
+    event.preventDefault();
+    const name = newCategory.trim();
+    if (!name || draft.categories[name]) return;
+    setDraft((current) => ({ ...current, categories: { ...current.categories, [name]: {} } }));
+    setNewCategory("");
+  };
+  const save = () =>
+    props.onSave(draft).then(
+      () => {
+        setProblem(null);
+        setStatus("Preferences saved.");
+      },
+      (failure: unknown) => setProblem((failure as Error).message),
+    );
+
   return (
-    <table class="table preferences">
-      <thead>
-        <tr>
-          <th scope="col">Category</th>
-          {CHANNELS.map((channel) => (
-            <th scope="col" key={channel}>
-              {channelName(channel)}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(([category, switches]) => (
-          <tr key={category} data-category={category}>
-            <th scope="row">{category}</th>
+    <>
+      <table class="table preferences">
+        <thead>
+          <tr>
+            <th scope="col">Category</th>
             {CHANNELS.map((channel) => (
-              <td key={channel} data-channel={channel}>
-                {switches[channel] === false ? "Off" : "On"}
-              </td>
+              <th scope="col" key={channel}>
+                {channelName(channel)}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map(([category, switches]) => {
+            const label = category ?? "All notifications";
+            return (
+              <tr key={label} data-category={label}>
+                <th scope="row">{label}</th>
+                {CHANNELS.map((channel) => (
+                  <td key={channel} data-channel={channel}>
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={switches[channel] !== false}
+                        aria-label={`${channelName(channel)} for ${label}`}
+                        onChange={(event) => toggle(category, channel, event.currentTarget.checked)}
+                      />{" "}
+                      {switches[channel] === false ? "Off" : "On"}
+                    </label>
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <form class="actions" onSubmit={addCategory}>
+        <input
+          type="text"
+          placeholder="category, e.g. marketing"
+          aria-label="New category"
+          value={newCategory}
+          onInput={(event) => setNewCategory(event.currentTarget.value)}
+        />
+        <button type="submit">Add category</button>
+        <button type="button" onClick={save}>
+          Save preferences
+        </button>
+      </form>
+      <ErrorNote error={problem} />
+      {status ? <p role="status">{status}</p> : null}
+    </>
   );
 }
 
