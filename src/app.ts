@@ -28,6 +28,7 @@ import { NotificationsRepository } from "./db/notifications-repository.js";
 import { OutboxRepository } from "./db/outbox-repository.js";
 import { type TransactionRunner, transactionRunner } from "./db/transactions.js";
 import { UsersRepository } from "./db/users-repository.js";
+import { ReceiptsRepository } from "./receipts/receipts-repository.js";
 import { createSideChannels, type SideChannels } from "./side-channels.js";
 import { TemplateCatalog } from "./templates/template-catalog.js";
 import { TemplatesRepository } from "./templates/templates-repository.js";
@@ -70,6 +71,8 @@ export interface CoreDeps {
   idempotencyTtlHours: number;
   /** Webhook endpoints, events and deliveries. */
   webhooks: WebhooksRepository;
+  /** Receipt checks of accepted messages, as due rows. */
+  receipts: ReceiptsRepository;
   /** Wakes idle webhook senders (apart from notification workers) when a delivery is due now. */
   webhookWakeUps: WorkWakeUps;
   templates: TemplatesRepository;
@@ -158,6 +161,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     idempotencyKeys: new IdempotencyKeysRepository(pool),
     idempotencyTtlHours: config.idempotencyTtlHours,
     webhooks: new WebhooksRepository(pool),
+    receipts: new ReceiptsRepository(pool),
     webhookWakeUps,
     templates,
     templatesInTransaction: (work) =>
@@ -211,6 +215,7 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     observer: core.deliveryLatency,
     criticalCategories: core.criticalCategories,
     unsubscribeLinks: core.unsubscribeLinks,
+    ...receiptSettings(config, providers),
   };
   return {
     deliverDeps,
@@ -223,6 +228,22 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
 function unsubscribeLinksOf(config: Config): UnsubscribeLinks | null {
   const { publicUrl, unsubscribeSecret } = config.audiences;
   return publicUrl && unsubscribeSecret ? new UnsubscribeLinks(publicUrl, unsubscribeSecret) : null;
+}
+
+/**
+ * Receipt timing per channel whose provider gives receipts (only SMS.ru here; not the sandbox).
+ * The deadline applies only there: a channel without receipts could never meet it.
+ */
+function receiptSettings(
+  config: Config,
+  providers: ReadonlyMap<Channel, { receipts?: unknown }>,
+): Pick<DeliverDeps, "receiptTimeoutSeconds" | "receiptFirstCheckSeconds"> {
+  if (!providers.get("sms")?.receipts) return {};
+  const { smsTimeoutSeconds, smsPollSeconds } = config.receipts;
+  return {
+    receiptFirstCheckSeconds: { sms: smsPollSeconds },
+    receiptTimeoutSeconds: smsTimeoutSeconds === null ? {} : { sms: smsTimeoutSeconds },
+  };
 }
 
 /** The configured server's URL, or the embedded database's once openDatabase has opened it. */

@@ -3,7 +3,13 @@
  * the API in /openapi.json. Field names follow the original Django service.
  */
 import { Type } from "typebox";
-import { ATTEMPT_STATUSES, CHANNELS, NOTIFICATION_STATUSES, PRIORITIES } from "../../core/model.js";
+import {
+  ATTEMPT_STATUSES,
+  CHANNELS,
+  DELIVERY_STATES,
+  NOTIFICATION_STATUSES,
+  PRIORITIES,
+} from "../../core/model.js";
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -181,6 +187,31 @@ export const CreateNotificationHeaders = Type.Object({
   ),
 });
 
+const DeliveryStateSchema = Type.Enum(DELIVERY_STATES, {
+  description:
+    "For an attempt a provider accepted: accepted (no final receipt yet; email always stays here), delivered (a receipt said so; Telegram at once), undelivered (a receipt said it cannot be delivered), unknown (no final receipt within SMS_RECEIPT_MAX_AGE_SECONDS). Null for attempts not accepted.",
+  examples: ["delivered"],
+});
+
+const ReceiptEntrySchema = Type.Object(
+  {
+    at: Type.String({ format: "date-time" }),
+    state: Type.Union([Type.Literal("in_transit"), Type.Literal("delivered"), Type.Literal("undelivered")]),
+    code: Nullable(Type.String()),
+    text: Nullable(Type.String()),
+  },
+  {
+    examples: [
+      {
+        at: "2026-12-02T10:00:15.000Z",
+        state: "in_transit",
+        code: "102",
+        text: "Сообщение отправлено (в пути)",
+      },
+    ],
+  },
+);
+
 export const AttemptSchema = Type.Object({
   channel: ChannelName,
   status: Type.Enum(ATTEMPT_STATUSES),
@@ -196,6 +227,22 @@ export const AttemptSchema = Type.Object({
   provider_message_id: Nullable(Type.String()),
   started_at: Type.String({ format: "date-time" }),
   finished_at: Nullable(Type.String({ format: "date-time" })),
+  delivery: Type.Union([DeliveryStateSchema, Type.Null()]),
+  delivered_at: Nullable(
+    Type.String({ format: "date-time", description: "When the provider said the recipient has it" }),
+  ),
+  receipt_code: Nullable(
+    Type.String({
+      description: "The provider's latest receipt code (SMS.ru sms/status status_code)",
+      examples: ["103"],
+    }),
+  ),
+  receipt_text: Nullable(
+    Type.String({ description: "The provider's text for receipt_code", examples: ["Сообщение доставлено"] }),
+  ),
+  receipts: Type.Array(ReceiptEntrySchema, {
+    description: "The provider's receipts for this message, oldest first (one entry per change of code)",
+  }),
 });
 
 const RenderedBodiesSchema = Type.Object(
@@ -262,6 +309,13 @@ export const NotificationSchema = Type.Object({
   template: Nullable(Type.String({ description: "The template it was rendered from" })),
   locale: Nullable(Type.String({ description: "The locale the template was rendered in" })),
   rendered: Type.Union([RenderedBodiesSchema, Type.Null()]),
+  delivery: Type.Union([DeliveryStateSchema, Type.Null()], {
+    description:
+      "The delivery state of the latest attempt a provider accepted (null when none was). status stays sent on undelivered: sent means a provider accepted it",
+  }),
+  delivered_at: Nullable(
+    Type.String({ format: "date-time", description: "When that attempt's message reached the recipient" }),
+  ),
   attempts: Type.Array(AttemptSchema),
 });
 
