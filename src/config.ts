@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { config as loadDotenv } from "dotenv";
+import { CATEGORY_RULE, isCategory } from "./audiences/preferences.js";
 import { CHANNEL_DEFINITIONS } from "./channels/channels.js";
 import type { SmsRuConfig } from "./channels/sms-ru/sms-ru-channel.js";
 import type { SmtpConfig } from "./channels/smtp/smtp-channel.js";
@@ -89,6 +90,7 @@ export interface Config {
   missingChannels: Partial<Record<Channel, string>>;
   webhooks: WebhookConfig;
   broadcasts: BroadcastConfig;
+  audiences: AudienceConfig;
   receipts: ReceiptConfig;
 }
 
@@ -100,6 +102,15 @@ export interface BroadcastConfig {
    * yet delivered, so other notifications never queue behind a whole audience; 0: no limit.
    */
   maxBacklog: number;
+}
+
+export interface AudienceConfig {
+  /** Where the service is reached from outside (PUBLIC_URL), for unsubscribe links; null: none are made. */
+  publicUrl: string | null;
+  /** Signs unsubscribe links (UNSUBSCRIBE_SECRET); set exactly when publicUrl is. Rotating it voids every link. */
+  unsubscribeSecret: string | null;
+  /** CRITICAL_CATEGORIES: delivered whatever the recipient's preferences (never to a suppressed address). */
+  criticalCategories: string[];
 }
 
 /** Delivery receipts of SMS (the only provider here that gives them). */
@@ -230,6 +241,34 @@ export function parseConfig(env: Env): Config {
       batchSize: read.integer("BROADCAST_BATCH_SIZE", 200, { min: 1, max: 10_000 }),
       maxBacklog: read.integer("BROADCAST_MAX_BACKLOG", 200, { min: 0, max: 10_000_000 }),
     },
+    audiences: audienceConfig(read),
+  };
+}
+
+const MIN_UNSUBSCRIBE_SECRET_LENGTH = 32;
+
+function audienceConfig(read: EnvReader): AudienceConfig {
+  const publicUrl = read.optional("PUBLIC_URL") ? read.url("PUBLIC_URL", "", ["http:", "https:"]) : null;
+  const unsubscribeSecret = read.optional("UNSUBSCRIBE_SECRET") ?? null;
+  if (publicUrl && !unsubscribeSecret) {
+    throw new ConfigError(
+      `PUBLIC_URL is set but UNSUBSCRIBE_SECRET is not: set it to a random string of at least ${MIN_UNSUBSCRIBE_SECRET_LENGTH} characters (it signs the unsubscribe links in emails)`,
+    );
+  }
+  if (unsubscribeSecret !== null && unsubscribeSecret.length < MIN_UNSUBSCRIBE_SECRET_LENGTH) {
+    throw new ConfigError(
+      `UNSUBSCRIBE_SECRET must be at least ${MIN_UNSUBSCRIBE_SECRET_LENGTH} characters long (a random string)`,
+    );
+  }
+  const criticalCategories = read.list("CRITICAL_CATEGORIES");
+  const invalid = criticalCategories.find((category) => !isCategory(category));
+  if (invalid !== undefined) {
+    throw new ConfigError(`CRITICAL_CATEGORIES: "${invalid}" is not a category. ${CATEGORY_RULE}`);
+  }
+  return {
+    publicUrl: publicUrl ? publicUrl.replace(/\/+$/, "") : null,
+    unsubscribeSecret,
+    criticalCategories,
   };
 }
 

@@ -351,10 +351,10 @@ class LockedBroadcast implements BroadcastBatch {
     const column = <T>(pick: (item: FannedOutNotification) => T) => notifications.map(pick);
     const { rowCount } = await this.db.query(
       `INSERT INTO notifications (broadcast_id, user_id, message, subject, channels, template, locale, rendered,
-                                 expires_at, priority, next_attempt_at, status, failure_reason)
+                                 expires_at, priority, next_attempt_at, status, failure_reason, category)
        SELECT $1, t.user_id, t.message, t.subject, $2::text[], t.template, t.locale, t.rendered::jsonb,
               $3, $4, CASE WHEN t.status = 'pending' THEN COALESCE(t.next_attempt_at, now()) END,
-              t.status, t.failure_reason
+              t.status, t.failure_reason, $14
        FROM unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                    $11::timestamptz[], $12::text[], $13::text[])
          AS t(user_id, message, subject, template, locale, rendered, next_attempt_at, status, failure_reason)
@@ -373,6 +373,7 @@ class LockedBroadcast implements BroadcastBatch {
         column((item) => item.nextAttemptAt ?? null),
         column((item) => (item.failureReason ? "failed" : "pending")),
         column((item) => item.failureReason ?? null),
+        this.broadcast.category,
       ],
     );
     return rowCount ?? 0;

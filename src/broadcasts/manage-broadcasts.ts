@@ -24,12 +24,10 @@ import { sweepCancelled } from "./fan-out-broadcast.js";
 
 /** The most users one broadcast may name; for more, send several or use all_users. */
 export const MAX_BROADCAST_USERS = 100_000;
-const CATEGORY = /^[a-z0-9_-]{1,64}$/;
 
 export interface CreateBroadcastInput extends NotificationContentInput {
   users?: number[] | null;
   all_users?: boolean | null;
-  category?: string | null;
 }
 
 export interface BroadcastDeps {
@@ -116,11 +114,6 @@ export function validateBroadcast(
     problems.users = ["Each user id must be a whole number of at least 1."];
   } else userIds = [...new Set(input.users)].sort((a, b) => a - b);
   if (input.all_users === false && input.users == null) problems.all_users = ["Must be true when given."];
-  let category: string | null = null;
-  if (input.category != null) {
-    if (CATEGORY.test(input.category)) category = input.category;
-    else problems.category = ["Use 1 to 64 lowercase letters, digits, - or _."];
-  }
   const content = validateNotificationContent(input, maxMessageLength, now, problems);
   return {
     userIds,
@@ -129,7 +122,7 @@ export function validateBroadcast(
     channels: content.channels,
     template: content.template,
     data: content.template === null ? null : ((content.data ?? null) as Record<string, unknown> | null),
-    category,
+    category: content.category,
     priority: content.priority,
     sendAt: content.sendAt,
     expiresAt: content.expiresAt,

@@ -97,10 +97,11 @@ export interface NotificationRow {
   expires_at: Date | string | null;
   priority: string;
   broadcast_id: number | string | null;
+  category: string | null;
 }
 
 export const NOTIFICATION_COLUMNS =
-  "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at, history_from_round, template, locale, rendered, expires_at, priority, broadcast_id";
+  "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at, history_from_round, template, locale, rendered, expires_at, priority, broadcast_id, category";
 
 /** The notification columns of table alias `alias`, for statements that join. */
 export function notificationColumnsOf(alias: string): string {
@@ -129,6 +130,7 @@ export const toNotification = (row: NotificationRow): StoredNotification => ({
   expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
   priority: row.priority as Priority,
   broadcastId: row.broadcast_id === null ? null : Number(row.broadcast_id),
+  category: row.category,
 });
 
 export interface AttemptRow {

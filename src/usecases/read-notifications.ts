@@ -33,6 +33,7 @@ export interface ListNotificationsQuery {
   scheduled?: boolean;
   /** Only the notifications fanned out from this broadcast. */
   broadcastId?: number;
+  category?: string;
   page: number;
   pageSize: number;
 }
@@ -49,6 +50,7 @@ export async function listNotifications(
       search: query.search,
       scheduled: query.scheduled,
       broadcastId: query.broadcastId,
+      category: query.category,
     },
     { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   );

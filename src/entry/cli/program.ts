@@ -6,6 +6,7 @@ import { addKeysCommands } from "./keys-commands.js";
 import { addNotificationCommands } from "./notifications-commands.js";
 import { type Io, processIo, reportError } from "./output.js";
 import { addServiceCommands, type LongRunning } from "./service-commands.js";
+import { addSuppressionsCommands } from "./suppressions-commands.js";
 import { addTemplatesCommands } from "./templates-commands.js";
 import { addUsersCommands } from "./users-command.js";
 import { addWebhooksCommands } from "./webhooks-commands.js";
@@ -45,6 +46,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   addTemplatesCommands(program, io);
   addWebhooksCommands(program, io);
   addBroadcastCommands(program, io);
+  addSuppressionsCommands(program, io);
 
   try {
     await program.parseAsync(argv);

@@ -45,12 +45,6 @@ const CreateBroadcastBody = Type.Object(
         description: "true: every user that exists when the broadcast is created. Not with users.",
       }),
     ),
-    category: Type.Optional(
-      Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
-        description: "A slug (lowercase letters, digits, - and _) naming what kind of message this is",
-        examples: ["product-news"],
-      }),
-    ),
     ...contentFields,
   },
   {

@@ -6,6 +6,7 @@ import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { registerApiDocs } from "./api-docs.js";
+import { audiencesRoutes } from "./audiences-routes.js";
 import { registerAuthentication } from "./authentication.js";
 import { broadcastsRoutes } from "./broadcasts-routes.js";
 import { channelsRoutes } from "./channels-routes.js";
@@ -20,6 +21,7 @@ import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
 import { templatesRoutes } from "./templates-routes.js";
+import { unsubscribeRoutes } from "./unsubscribe-routes.js";
 import { usersRoutes } from "./users-routes.js";
 import { webhooksRoutes } from "./webhooks-routes.js";
 
@@ -74,6 +76,10 @@ export async function buildHttpApp(
         { name: "templates", description: "Message templates per locale and channel (Liquid)" },
         { name: "webhooks", description: "Signed status webhooks (Standard Webhooks) and their deliveries" },
         { name: "broadcasts", description: "One message to many users, fanned out by the workers" },
+        {
+          name: "audiences",
+          description: "Users' channel preferences, suppressed addresses and one-click unsubscribe",
+        },
       ],
     },
   });
@@ -90,6 +96,8 @@ export async function buildHttpApp(
   await app.register(templatesRoutes, deps);
   await app.register(webhooksRoutes, deps);
   await app.register(broadcastsRoutes, deps);
+  await app.register(audiencesRoutes, deps);
+  await app.register(unsubscribeRoutes, deps);
   await app.register(dashboardRoutes);
   return app;
 }
