@@ -95,6 +95,11 @@ describe("broadcasts", () => {
     const rows = await notificationsOf(created.id);
     expect(rows.map((row) => row.user_id)).toEqual(ids);
     expect(new Set(rows.map((row) => row.message))).toEqual(new Set(["Maintenance at 02:00"]));
+    const categories = await service.core.pool.query(
+      "SELECT DISTINCT category FROM notifications WHERE broadcast_id = $1",
+      [created.id],
+    );
+    expect(categories.rows).toEqual([{ category: "service" }]);
     const outbox = await service.core.pool.query(
       "SELECT count(*)::int AS n FROM outbox o JOIN notifications n ON n.id = o.notification_id WHERE n.broadcast_id = $1",
       [created.id],

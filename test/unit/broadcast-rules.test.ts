@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CATEGORY_RULE } from "../../src/audiences/preferences.js";
 import type { Broadcast } from "../../src/broadcasts/broadcast-model.js";
 import {
   broadcastNotification,
@@ -97,7 +98,7 @@ describe("a broadcast request", () => {
     } catch (error) {
       expect((error as ValidationError).fields).toEqual({
         users: ["Give users or all_users, not both."],
-        category: ["Use 1 to 64 lowercase letters, digits, - or _."],
+        category: [CATEGORY_RULE],
         message: ["This field may not be blank."],
       });
     }
