@@ -25,6 +25,8 @@ export interface Config {
   nodeEnv: string;
   host: string;
   port: number;
+  /** Where clients reach the API (PUBLIC_URL), for the OpenAPI document's servers; null: the local address. */
+  publicUrl: string | null;
   logLevel: string;
   /**
    * The PostgreSQL server to use (DATABASE_URL, or built from POSTGRES_*). Null when neither is
@@ -138,6 +140,7 @@ export function parseConfig(env: Env): Config {
     nodeEnv,
     host: read.string("HOST", "0.0.0.0"),
     port: read.integer("PORT", 8000, { min: 0, max: 65535 }),
+    publicUrl: read.optional("PUBLIC_URL") ? read.url("PUBLIC_URL", "", ["http:", "https:"]) : null,
     logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     ...database,
     // Not tied to WORKER_CONCURRENCY: a worker's deliveries share batched statements, so 128 in

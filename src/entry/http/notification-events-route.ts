@@ -25,6 +25,7 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
     {
       schema: {
         tags: ["notifications"],
+        operationId: "streamNotificationEvents",
         summary: "Live changes, as server-sent events",
         description: [
           "A text/event-stream that stays open. Each event's data is JSON:",

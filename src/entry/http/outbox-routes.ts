@@ -48,6 +48,7 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, dep
     {
       schema: {
         tags: ["outbox"],
+        operationId: "listOutbox",
         summary: "What the delivery sandbox sent instead of the real providers, newest first",
         querystring: OutboxQuery,
         response: { 200: OutboxPage, 400: ErrorBody, 404: ErrorBody },
