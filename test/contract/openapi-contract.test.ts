@@ -17,9 +17,21 @@ import {
 const REGENERATE = "run `npm run openapi:write` and commit openapi.json and the client's types";
 const PYTHON_CLIENT = new URL("../../clients/python/notification_service_client.py", import.meta.url);
 
+interface MediaType {
+  example?: unknown;
+  examples?: unknown;
+  schema?: { examples?: unknown[] };
+}
+
+interface Operation {
+  operationId?: string;
+  requestBody?: { content: Record<string, MediaType> };
+  responses: Record<string, { content?: Record<string, MediaType> }>;
+}
+
 interface OpenApiDocument {
   servers: { url: string }[];
-  paths: Record<string, Record<string, { operationId?: string }>>;
+  paths: Record<string, Record<string, Operation>>;
 }
 
 const operationIds = (document: OpenApiDocument) =>
@@ -44,6 +56,28 @@ describe("the API contract", () => {
     expect(generated === committed, `clients/typescript/src/openapi-types.ts is stale: ${REGENERATE}`).toBe(
       true,
     );
+  });
+
+  it("shows an example of every request body and every successful answer", async () => {
+    const document = JSON.parse(await committedOpenApiText()) as OpenApiDocument;
+    const exemplified = (media: MediaType) =>
+      media.example !== undefined || media.examples !== undefined || media.schema?.examples !== undefined;
+    const missing = Object.values(document.paths).flatMap((item) =>
+      Object.values(item).flatMap((operation) => {
+        const bodies = Object.values(operation.requestBody?.content ?? {}).map(
+          (media) => ["request", media] as const,
+        );
+        const answers = Object.entries(operation.responses)
+          .filter(([status]) => status.startsWith("2"))
+          .flatMap(([status, answer]) =>
+            Object.values(answer.content ?? {}).map((media) => [status, media] as const),
+          );
+        return [...bodies, ...answers]
+          .filter(([, media]) => !exemplified(media))
+          .map(([what]) => `${operation.operationId} ${what}`);
+      }),
+    );
+    expect(missing, "add `examples` to these schemas in the route (src/entry/http/)").toEqual([]);
   });
 
   it("names the server from PUBLIC_URL", async () => {

@@ -400,6 +400,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "bob@example.com",
+                 *       "password": "correct horse",
+                 *       "first_name": "Bob",
+                 *       "phone_number": "+7 999 000-11-22",
+                 *       "telegram_id": "123456789"
+                 *     }
+                 */
                 "application/json": {
                     /** @description Unique (case-insensitive) */
                     email: string;
@@ -437,6 +446,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "email": "bob@example.com",
+                     *       "first_name": "Bob",
+                     *       "last_name": "",
+                     *       "phone_number": "+79990001122",
+                     *       "telegram_id": "123456789",
+                     *       "locale": null,
+                     *       "timezone": "Europe/Berlin",
+                     *       "quiet_hours": {
+                     *         "start": "22:00",
+                     *         "end": "08:00"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         email: string;
@@ -524,6 +549,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "email": "bob@example.com",
+                     *       "first_name": "Bob",
+                     *       "last_name": "",
+                     *       "phone_number": "+79990001122",
+                     *       "telegram_id": "123456789",
+                     *       "locale": null,
+                     *       "timezone": "Europe/Berlin",
+                     *       "quiet_hours": {
+                     *         "start": "22:00",
+                     *         "end": "08:00"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         email: string;
@@ -651,6 +692,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "email": "bob@example.com",
+                     *       "first_name": "Bob",
+                     *       "last_name": "",
+                     *       "phone_number": "+79990001122",
+                     *       "telegram_id": "123456789",
+                     *       "locale": null,
+                     *       "timezone": "Europe/Berlin",
+                     *       "quiet_hours": {
+                     *         "start": "22:00",
+                     *         "end": "08:00"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         email: string;
@@ -766,6 +823,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "count": 120,
+                     *       "next": "http://127.0.0.1:8000/api/notifications/?page=2&page_size=50",
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 41,
+                     *           "user": 1,
+                     *           "message": "Your code is 1234",
+                     *           "subject": null,
+                     *           "channels": null,
+                     *           "status": "sent",
+                     *           "retry_count": 0,
+                     *           "last_channel": "email",
+                     *           "sent_at": "2026-11-19T08:29:23.718Z",
+                     *           "created_at": "2026-11-19T08:29:22.896Z",
+                     *           "next_attempt_at": null,
+                     *           "failure_reason": null,
+                     *           "history_from_round": 1,
+                     *           "priority": "normal",
+                     *           "expires_at": null,
+                     *           "template": null,
+                     *           "locale": null,
+                     *           "rendered": null,
+                     *           "attempts": [
+                     *             {
+                     *               "channel": "sms",
+                     *               "status": "failed",
+                     *               "round": 1,
+                     *               "error": "На этот номер нельзя отправлять сообщения",
+                     *               "error_kind": "permanent",
+                     *               "provider_code": "207",
+                     *               "provider_message_id": null,
+                     *               "started_at": "2026-11-19T08:29:22.950Z",
+                     *               "finished_at": "2026-11-19T08:29:23.101Z"
+                     *             },
+                     *             {
+                     *               "channel": "email",
+                     *               "status": "sent",
+                     *               "round": 1,
+                     *               "error": null,
+                     *               "error_kind": null,
+                     *               "provider_code": null,
+                     *               "provider_message_id": "<a1b2c3@example.com>",
+                     *               "started_at": "2026-11-19T08:29:23.102Z",
+                     *               "finished_at": "2026-11-19T08:29:23.718Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         count: number;
                         next: string | null;
@@ -947,6 +1057,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 41,
+                     *       "user": 1,
+                     *       "message": "Your code is 1234",
+                     *       "subject": null,
+                     *       "channels": null,
+                     *       "status": "sent",
+                     *       "retry_count": 0,
+                     *       "last_channel": "email",
+                     *       "sent_at": "2026-11-19T08:29:23.718Z",
+                     *       "created_at": "2026-11-19T08:29:22.896Z",
+                     *       "next_attempt_at": null,
+                     *       "failure_reason": null,
+                     *       "history_from_round": 1,
+                     *       "priority": "normal",
+                     *       "expires_at": null,
+                     *       "template": null,
+                     *       "locale": null,
+                     *       "rendered": null,
+                     *       "attempts": [
+                     *         {
+                     *           "channel": "sms",
+                     *           "status": "failed",
+                     *           "round": 1,
+                     *           "error": "На этот номер нельзя отправлять сообщения",
+                     *           "error_kind": "permanent",
+                     *           "provider_code": "207",
+                     *           "provider_message_id": null,
+                     *           "started_at": "2026-11-19T08:29:22.950Z",
+                     *           "finished_at": "2026-11-19T08:29:23.101Z"
+                     *         },
+                     *         {
+                     *           "channel": "email",
+                     *           "status": "sent",
+                     *           "round": 1,
+                     *           "error": null,
+                     *           "error_kind": null,
+                     *           "provider_code": null,
+                     *           "provider_message_id": "<a1b2c3@example.com>",
+                     *           "started_at": "2026-11-19T08:29:23.102Z",
+                     *           "finished_at": "2026-11-19T08:29:23.718Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         user: number;
@@ -1086,6 +1242,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 41,
+                     *       "user": 1,
+                     *       "message": "Your code is 1234",
+                     *       "subject": null,
+                     *       "channels": null,
+                     *       "status": "sent",
+                     *       "retry_count": 0,
+                     *       "last_channel": "email",
+                     *       "sent_at": "2026-11-19T08:29:23.718Z",
+                     *       "created_at": "2026-11-19T08:29:22.896Z",
+                     *       "next_attempt_at": null,
+                     *       "failure_reason": null,
+                     *       "history_from_round": 1,
+                     *       "priority": "normal",
+                     *       "expires_at": null,
+                     *       "template": null,
+                     *       "locale": null,
+                     *       "rendered": null,
+                     *       "attempts": [
+                     *         {
+                     *           "channel": "sms",
+                     *           "status": "failed",
+                     *           "round": 1,
+                     *           "error": "На этот номер нельзя отправлять сообщения",
+                     *           "error_kind": "permanent",
+                     *           "provider_code": "207",
+                     *           "provider_message_id": null,
+                     *           "started_at": "2026-11-19T08:29:22.950Z",
+                     *           "finished_at": "2026-11-19T08:29:23.101Z"
+                     *         },
+                     *         {
+                     *           "channel": "email",
+                     *           "status": "sent",
+                     *           "round": 1,
+                     *           "error": null,
+                     *           "error_kind": null,
+                     *           "provider_code": null,
+                     *           "provider_message_id": "<a1b2c3@example.com>",
+                     *           "started_at": "2026-11-19T08:29:23.102Z",
+                     *           "finished_at": "2026-11-19T08:29:23.718Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         user: number;
@@ -1218,6 +1420,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 3,
+                     *           "notification": 41,
+                     *           "channel": "sms",
+                     *           "to": "+79990001122",
+                     *           "subject": null,
+                     *           "text": "Your code is 1234",
+                     *           "created_at": "2026-11-19T08:29:23.100Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         count: number;
                         next: string | null;
@@ -1320,6 +1540,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 41,
+                     *       "user": 1,
+                     *       "message": "Your code is 1234",
+                     *       "subject": null,
+                     *       "channels": null,
+                     *       "status": "sent",
+                     *       "retry_count": 0,
+                     *       "last_channel": "email",
+                     *       "sent_at": "2026-11-19T08:29:23.718Z",
+                     *       "created_at": "2026-11-19T08:29:22.896Z",
+                     *       "next_attempt_at": null,
+                     *       "failure_reason": null,
+                     *       "history_from_round": 1,
+                     *       "priority": "normal",
+                     *       "expires_at": null,
+                     *       "template": null,
+                     *       "locale": null,
+                     *       "rendered": null,
+                     *       "attempts": [
+                     *         {
+                     *           "channel": "sms",
+                     *           "status": "failed",
+                     *           "round": 1,
+                     *           "error": "На этот номер нельзя отправлять сообщения",
+                     *           "error_kind": "permanent",
+                     *           "provider_code": "207",
+                     *           "provider_message_id": null,
+                     *           "started_at": "2026-11-19T08:29:22.950Z",
+                     *           "finished_at": "2026-11-19T08:29:23.101Z"
+                     *         },
+                     *         {
+                     *           "channel": "email",
+                     *           "status": "sent",
+                     *           "round": 1,
+                     *           "error": null,
+                     *           "error_kind": null,
+                     *           "provider_code": null,
+                     *           "provider_message_id": "<a1b2c3@example.com>",
+                     *           "started_at": "2026-11-19T08:29:23.102Z",
+                     *           "finished_at": "2026-11-19T08:29:23.718Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         user: number;
@@ -1459,6 +1725,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 41,
+                     *       "user": 1,
+                     *       "message": "Your code is 1234",
+                     *       "subject": null,
+                     *       "channels": null,
+                     *       "status": "sent",
+                     *       "retry_count": 0,
+                     *       "last_channel": "email",
+                     *       "sent_at": "2026-11-19T08:29:23.718Z",
+                     *       "created_at": "2026-11-19T08:29:22.896Z",
+                     *       "next_attempt_at": null,
+                     *       "failure_reason": null,
+                     *       "history_from_round": 1,
+                     *       "priority": "normal",
+                     *       "expires_at": null,
+                     *       "template": null,
+                     *       "locale": null,
+                     *       "rendered": null,
+                     *       "attempts": [
+                     *         {
+                     *           "channel": "sms",
+                     *           "status": "failed",
+                     *           "round": 1,
+                     *           "error": "На этот номер нельзя отправлять сообщения",
+                     *           "error_kind": "permanent",
+                     *           "provider_code": "207",
+                     *           "provider_message_id": null,
+                     *           "started_at": "2026-11-19T08:29:22.950Z",
+                     *           "finished_at": "2026-11-19T08:29:23.101Z"
+                     *         },
+                     *         {
+                     *           "channel": "email",
+                     *           "status": "sent",
+                     *           "round": 1,
+                     *           "error": null,
+                     *           "error_kind": null,
+                     *           "provider_code": null,
+                     *           "provider_message_id": "<a1b2c3@example.com>",
+                     *           "started_at": "2026-11-19T08:29:23.102Z",
+                     *           "finished_at": "2026-11-19T08:29:23.718Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         user: number;
@@ -1595,6 +1907,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example event: ready
+                     *     data: {"type":"ready"}
+                     *
+                     *     event: created
+                     *     data: {"type":"created","id":41,"status":"pending"}
+                     *
+                     *     event: attempt
+                     *     data: {"type":"attempt","id":41,"channel":"sms","status":"sent"}
+                     */
                     "text/event-stream": string;
                 };
             };
@@ -1664,6 +1986,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "window_seconds": 3600,
+                     *       "failure_sample": 100,
+                     *       "channels": [
+                     *         {
+                     *           "channel": "sms",
+                     *           "configured": true,
+                     *           "not_configured_reason": null,
+                     *           "paused_reason": null,
+                     *           "order_position": 1,
+                     *           "last_hour": {
+                     *             "sent": 412,
+                     *             "failed": 3,
+                     *             "skipped": 0
+                     *           },
+                     *           "last_success_at": "2026-11-30T10:00:00.000Z",
+                     *           "common_failures": [
+                     *             {
+                     *               "reason": "На этот номер нельзя отправлять сообщения",
+                     *               "error_kind": "permanent",
+                     *               "provider_code": "207",
+                     *               "count": 3,
+                     *               "last_seen_at": "2026-11-30T09:58:12.000Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         /** @description The span of the last_hour counts */
                         window_seconds: number;
@@ -1757,6 +2109,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "key": "otp",
+                     *           "description": "One-time sign-in code",
+                     *           "default_locale": "en",
+                     *           "locales": {
+                     *             "en": {
+                     *               "sms": {
+                     *                 "text": "Your code is {{ data.code }}"
+                     *               },
+                     *               "email": {
+                     *                 "subject": "Your sign-in code",
+                     *                 "text": "Hello {{ user.first_name }}, your code is {{ data.code }}.",
+                     *                 "html": "<p>Hello {{ user.first_name }}, your code is <b>{{ data.code }}</b>.</p>"
+                     *               },
+                     *               "telegram": {
+                     *                 "text": "Your code: <b>{{ data.code }}</b>",
+                     *                 "parse_mode": "HTML"
+                     *               }
+                     *             },
+                     *             "ru": {
+                     *               "sms": {
+                     *                 "text": "Ваш код: {{ data.code }}"
+                     *               }
+                     *             }
+                     *           },
+                     *           "created_at": "2026-11-30T10:00:00.000Z",
+                     *           "updated_at": "2026-11-30T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         count: number;
                         next: string | null;
@@ -2806,6 +3195,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 1,
+                     *           "url": "https://example.com/hooks/notifications",
+                     *           "description": "",
+                     *           "events": [
+                     *             "notification.sent",
+                     *             "notification.failed"
+                     *           ],
+                     *           "enabled": true,
+                     *           "disabled_reason": null,
+                     *           "failing_since": null,
+                     *           "created_at": "2026-11-30T10:00:00.000Z",
+                     *           "updated_at": "2026-11-30T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         count: number;
                         next: string | null;
@@ -3033,6 +3445,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "url": "https://example.com/hooks/notifications",
+                     *       "description": "",
+                     *       "events": [
+                     *         "notification.sent",
+                     *         "notification.failed"
+                     *       ],
+                     *       "enabled": true,
+                     *       "disabled_reason": null,
+                     *       "failing_since": null,
+                     *       "created_at": "2026-11-30T10:00:00.000Z",
+                     *       "updated_at": "2026-11-30T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         url: string;
@@ -3206,6 +3634,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "url": "https://example.com/hooks/notifications",
+                     *       "description": "",
+                     *       "events": [
+                     *         "notification.sent",
+                     *         "notification.failed"
+                     *       ],
+                     *       "enabled": true,
+                     *       "disabled_reason": null,
+                     *       "failing_since": null,
+                     *       "created_at": "2026-11-30T10:00:00.000Z",
+                     *       "updated_at": "2026-11-30T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         url: string;
@@ -3415,6 +3859,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 7,
+                     *           "event_id": "msg_2Yf8kQ1nZr4tXo0bL3cV9a",
+                     *           "event_type": "notification.sent",
+                     *           "status": "succeeded",
+                     *           "attempt_count": 1,
+                     *           "next_attempt_at": null,
+                     *           "created_at": "2026-11-30T10:00:01.000Z",
+                     *           "finished_at": "2026-11-30T10:00:01.210Z",
+                     *           "attempts": [
+                     *             {
+                     *               "attempted_at": "2026-11-30T10:00:01.020Z",
+                     *               "response_status": 200,
+                     *               "response_body": "ok",
+                     *               "error": null,
+                     *               "duration_ms": 190
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         count: number;
                         next: string | null;
@@ -3532,6 +4004,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 7,
+                     *       "event_id": "msg_2Yf8kQ1nZr4tXo0bL3cV9a",
+                     *       "event_type": "notification.sent",
+                     *       "status": "succeeded",
+                     *       "attempt_count": 1,
+                     *       "next_attempt_at": null,
+                     *       "created_at": "2026-11-30T10:00:01.000Z",
+                     *       "finished_at": "2026-11-30T10:00:01.210Z",
+                     *       "attempts": [
+                     *         {
+                     *           "attempted_at": "2026-11-30T10:00:01.020Z",
+                     *           "response_status": 200,
+                     *           "response_body": "ok",
+                     *           "error": null,
+                     *           "duration_ms": 190
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         /** @description The webhook-id header: the same on every attempt and replay */
@@ -3642,6 +4135,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 7,
+                     *       "event_id": "msg_2Yf8kQ1nZr4tXo0bL3cV9a",
+                     *       "event_type": "notification.sent",
+                     *       "status": "succeeded",
+                     *       "attempt_count": 1,
+                     *       "next_attempt_at": null,
+                     *       "created_at": "2026-11-30T10:00:01.000Z",
+                     *       "finished_at": "2026-11-30T10:00:01.210Z",
+                     *       "attempts": [
+                     *         {
+                     *           "attempted_at": "2026-11-30T10:00:01.020Z",
+                     *           "response_status": 200,
+                     *           "response_body": "ok",
+                     *           "error": null,
+                     *           "duration_ms": 190
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         id: number;
                         /** @description The webhook-id header: the same on every attempt and replay */

@@ -52,10 +52,30 @@ export function openApiOptions(
     },
     transform: ({ schema, url }) => {
       if (!url.startsWith("/api/") || !schema || schema.hide) return { schema, url };
-      const response = (schema.response ?? {}) as Record<string, unknown>;
+      const response = Object.fromEntries(
+        Object.entries((schema.response ?? {}) as Record<string, JsonSchema>).map(([status, body]) => [
+          status,
+          withPageExample(body),
+        ]),
+      );
       return { schema: { ...schema, response: { ...response, 401: UNAUTHORIZED, 429: RATE_LIMITED } }, url };
     },
   };
+}
+
+interface JsonSchema {
+  examples?: unknown[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+}
+
+/** A DRF page ({count, next, previous, results}) is exemplified by its item's example, once here. */
+function withPageExample(body: JsonSchema): JsonSchema {
+  const properties = body.properties;
+  const item = properties?.results?.items?.examples?.[0];
+  if (body.examples || !properties || !("count" in properties) || !("next" in properties) || !item)
+    return body;
+  return { ...body, examples: [{ count: 1, next: null, previous: null, results: [item] }] };
 }
 
 function serverOf(config: Pick<Config, "publicUrl" | "host" | "port">) {
