@@ -57,6 +57,21 @@ export class DatabaseObserver {
     return rows[0] ?? {};
   }
 
+  /**
+   * Per index: heap rows fetched through it; per table: rows read by sequential scans, and updates
+   * with how many were HOT (no index entry written). Cumulative, like databaseCounters.
+   */
+  async relationCounters(): Promise<Record<string, number>> {
+    await this.client.query("SELECT pg_stat_clear_snapshot()");
+    const { rows } = await this.client.query<{ key: string; value: string }>(
+      `SELECT 'fetched via ' || indexrelname AS key, idx_tup_fetch AS value FROM pg_stat_all_indexes
+       UNION ALL SELECT 'seq read of ' || relname, seq_tup_read FROM pg_stat_all_tables
+       UNION ALL SELECT 'updated ' || relname, n_tup_upd FROM pg_stat_user_tables
+       UNION ALL SELECT 'hot updated ' || relname, n_tup_hot_upd FROM pg_stat_user_tables`,
+    );
+    return Object.fromEntries(rows.map((row) => [row.key, Number(row.value)]));
+  }
+
   async close(): Promise<void> {
     await this.client.end().catch(() => {});
   }

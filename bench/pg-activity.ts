@@ -7,6 +7,8 @@
 import type { DatabaseObserver } from "./database-observer.js";
 
 export interface PgCounters {
+  /** Per index, table: see DatabaseObserver.relationCounters. */
+  relations: Record<string, number>;
   commits: number;
   rollbacks: number;
   inserted: number;
@@ -23,12 +25,15 @@ export interface PgWorkPerNotification {
   rowsInsertedPerNotification: number;
   rowsUpdatedPerNotification: number;
   rowsReadPerNotification: number;
-  totals: PgCounters;
+  /** Where the reads and updates went, per notification, largest first (above 0.05). */
+  byRelation: Record<string, number>;
+  totals: Omit<PgCounters, "relations">;
 }
 
 export async function readPgCounters(database: DatabaseObserver): Promise<PgCounters> {
   const row = await database.databaseCounters();
   return {
+    relations: await database.relationCounters(),
     commits: Number(row.xact_commit),
     rollbacks: Number(row.xact_rollback),
     inserted: Number(row.tup_inserted),
@@ -44,16 +49,25 @@ export function workPerNotification(
   to: PgCounters,
   notifications: number,
 ): PgWorkPerNotification {
+  const { relations: relationsFrom, ...totalsFrom } = from;
+  const { relations: relationsTo, ...totalsTo } = to;
   const delta = Object.fromEntries(
-    Object.entries(to).map(([key, value]) => [key, value - from[key as keyof PgCounters]]),
-  ) as unknown as PgCounters;
+    Object.entries(totalsTo).map(([key, value]) => [key, value - totalsFrom[key as keyof typeof totalsFrom]]),
+  ) as unknown as Omit<PgCounters, "relations">;
   const per = (value: number) => (notifications > 0 ? Math.round((value / notifications) * 100) / 100 : 0);
+  const byRelation = Object.fromEntries(
+    Object.entries(relationsTo)
+      .map(([key, value]) => [key, per(value - (relationsFrom[key] ?? 0))] as const)
+      .filter(([, value]) => value > 0.05)
+      .sort(([, a], [, b]) => b - a),
+  );
   return {
     notifications,
     commitsPerNotification: per(delta.commits),
     rowsInsertedPerNotification: per(delta.inserted),
     rowsUpdatedPerNotification: per(delta.updated),
     rowsReadPerNotification: per(delta.fetched),
+    byRelation,
     totals: delta,
   };
 }

@@ -195,6 +195,13 @@ export function formatTable(results: BenchResults): string {
       `${n(results.pgWork.commitsPerNotification, 2)} transactions · rows: ${n(results.pgWork.rowsInsertedPerNotification, 2)} inserted, ${n(results.pgWork.rowsUpdatedPerNotification, 2)} updated, ${n(results.pgWork.rowsReadPerNotification, 1)} read`,
     ],
     [
+      "  where (rows per notification)",
+      Object.entries(results.pgWork.byRelation)
+        .slice(0, 6)
+        .map(([where, rows]) => `${where} ${n(rows, 1)}`)
+        .join(" · "),
+    ],
+    [
       "Redis work per notification",
       `${n(results.redisWork.commandsPerNotification, 2)} commands (those inside Lua scripts included)`,
     ],

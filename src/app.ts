@@ -195,7 +195,6 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     logger,
     stopping: options.stopping,
     observer: core.deliveryLatency,
-    users: core.users,
   };
   return {
     deliverDeps,

@@ -112,7 +112,8 @@ export type StoredAttempt = Attempt & {
 /** A notification a worker holds under its lease, with what it needs to run the round. */
 export interface ClaimedDelivery {
   notification: StoredNotification;
-  recipient: Recipient | null;
+  /** With their locale, time zone and quiet hours, read in the claim: the round needs no other read. */
+  recipient: UserProfile | null;
   /** Every attempt so far; those left in progress by a dead worker count as interrupted. */
   attempts: StoredAttempt[];
   /** How many attempts a dead worker had left in progress, now recorded as interrupted. */
@@ -132,8 +133,6 @@ export interface NewNotification {
   priority?: Priority;
   /** When the first round is due; null or absent: now, by the database's clock. */
   nextAttemptAt?: Date | null;
-  /** Set when it could only go after it expires: stored `expired` with this reason, never due. */
-  expiredReason?: string | null;
 }
 
 /** Which notifications a list shows. */

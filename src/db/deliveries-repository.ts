@@ -13,8 +13,9 @@ import {
   notificationColumnsOf,
   toAttempt,
   toNotification,
-  toRecipient,
-  type UserRow,
+  toUserProfile,
+  USER_PROFILE_COLUMNS,
+  type UserProfileRow,
 } from "./rows.js";
 import { runAsIfAlone, TickBatcher } from "./tick-batcher.js";
 
@@ -31,7 +32,7 @@ type AttemptJson = Omit<AttemptRow, "started_at" | "finished_at"> & {
 };
 
 type ClaimedRow = (NotificationRow | { [K in keyof NotificationRow]: null }) & {
-  recipient: UserRow | null;
+  recipient: UserProfileRow | null;
   attempts: AttemptJson[] | null;
   interrupted: number | null;
   next_due_in_seconds: number | null;
@@ -92,17 +93,16 @@ export class DeliveriesRepository {
        claimed AS (
          UPDATE notifications n
            SET lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
-         FROM claimable c
-         WHERE n.id = c.id
+         WHERE n.id = ANY(ARRAY(SELECT id FROM claimable))
          RETURNING ${notificationColumnsOf("n")}),
        interrupted AS (
          UPDATE attempts SET status = 'interrupted', finished_at = now(),
            error = 'the worker stopped during this attempt; the provider may or may not have received it'
-         WHERE notification_id IN (SELECT id FROM claimed) AND status = 'in_progress'
+         WHERE notification_id = ANY(ARRAY(SELECT id FROM claimed)) AND status = 'in_progress'
          RETURNING notification_id),
        taken AS (
          SELECT claimed.*,
-           (SELECT row_to_json(u) FROM (SELECT id, email, first_name, last_name, phone_number, telegram_id
+           (SELECT row_to_json(u) FROM (SELECT ${USER_PROFILE_COLUMNS}
               FROM users WHERE id = claimed.user_id) u) AS recipient,
            (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts,
            (SELECT count(*)::integer FROM interrupted i WHERE i.notification_id = claimed.id) AS interrupted
@@ -158,7 +158,9 @@ export class DeliveriesRepository {
    * `status IS NOT DISTINCT FROM 'pending'` means `= 'pending'` here (status is never null), but
    * keeps the planner from the indexes on pending rows only: with `=`, while the statistics lag
    * behind a backlog that grew fast, an index of "few" pending rows looks cheaper than looking ids
-   * up, and each batch read every pending row (thousands, seen in the bench).
+   * up, and each batch read every pending row (thousands, seen in the bench). For the same reason
+   * the rows are named by `id = ANY(the batch's ids)` besides the join: joined alone, a table of a
+   * few thousand rows was read whole into a hash for each batch of a dozen.
    */
   private async startManyUnderLease(starts: AttemptStart[]): Promise<(number | null)[]> {
     const { rows } = await this.db.query<{ id: number; notification_id: number }>(
@@ -170,13 +172,13 @@ export class DeliveriesRepository {
        renewed AS (
          UPDATE notifications n SET lease_expires_at = now() + make_interval(secs => s.lease_seconds)
          FROM started s
-         WHERE n.id = s.notification_id AND n.lease_owner = s.owner
+         WHERE n.id = ANY($1::bigint[]) AND n.id = s.notification_id AND n.lease_owner = s.owner
            AND n.status IS NOT DISTINCT FROM 'pending'
            AND n.lease_expires_at < now() + make_interval(secs => s.lease_seconds / 2)
          RETURNING n.id),
        fresh AS (
          SELECT n.id FROM notifications n JOIN started s ON n.id = s.notification_id
-         WHERE n.lease_owner = s.owner AND n.status IS NOT DISTINCT FROM 'pending'
+         WHERE n.id = ANY($1::bigint[]) AND n.lease_owner = s.owner AND n.status IS NOT DISTINCT FROM 'pending'
            AND n.lease_expires_at >= now() + make_interval(secs => s.lease_seconds / 2))
        INSERT INTO attempts (notification_id, round, channel, status)
        SELECT s.notification_id, s.round, s.channel, 'in_progress' FROM started s
@@ -222,12 +224,12 @@ export class DeliveriesRepository {
          UPDATE attempts a
            SET status = 'sent', provider_message_id = f.provider_message_id, details = f.details,
                finished_at = now()
-         FROM finished f WHERE a.id = f.attempt_id)
+         FROM finished f WHERE a.id = ANY($1::bigint[]) AND a.id = f.attempt_id)
        UPDATE notifications n
          SET status = 'sent', last_channel = f.channel, sent_at = now(), next_attempt_at = NULL,
              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
        FROM finished f
-       WHERE n.id = f.notification_id AND n.lease_owner = f.owner
+       WHERE n.id = ANY($4::bigint[]) AND n.id = f.notification_id AND n.lease_owner = f.owner
          AND n.status IS NOT DISTINCT FROM 'pending'
        RETURNING n.id`,
         [
@@ -331,6 +333,23 @@ export class DeliveriesRepository {
     return rowCount === 1;
   }
 
+  /**
+   * Gives a notification back due later, without counting a round: one whose round fell due
+   * inside its recipient's quiet hours waits for their end.
+   */
+  async holdUntil(id: number, owner: string, dueAt: Date): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      prepared(
+        "hold-notification",
+        `UPDATE notifications
+         SET next_attempt_at = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+        [id, owner, dueAt],
+      ),
+    );
+    return rowCount === 1;
+  }
+
   /** Gives a notification back without changing it, due as it was: e.g. a worker shutting down mid-round. */
   async release(id: number, owner: string): Promise<void> {
     await this.db.query(
@@ -360,7 +379,7 @@ export class DeliveriesRepository {
 }
 
 type ClaimedRowTaken = NotificationRow & {
-  recipient: UserRow | null;
+  recipient: UserProfileRow | null;
   attempts: AttemptJson[] | null;
   interrupted: number;
 };
@@ -368,7 +387,7 @@ type ClaimedRowTaken = NotificationRow & {
 function toClaimedDelivery(row: ClaimedRowTaken): ClaimedDelivery {
   return {
     notification: toNotification(row),
-    recipient: row.recipient ? toRecipient(row.recipient) : null,
+    recipient: row.recipient ? toUserProfile(row.recipient) : null,
     // The statement sees attempts as they were before it ran, so a closed one still reads in_progress.
     attempts: (row.attempts ?? []).map((attempt) =>
       toAttempt({

@@ -38,15 +38,13 @@ export class NotificationsRepository {
         prepared(
           "insert-notifications",
           `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
-                                     expires_at, priority, next_attempt_at, status, failure_reason)
+                                     expires_at, priority, next_attempt_at)
          SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ','), t.template, t.locale,
-                t.rendered::jsonb, t.expires_at, t.priority,
-                CASE WHEN t.failure_reason IS NULL THEN COALESCE(t.next_attempt_at, now()) END,
-                CASE WHEN t.failure_reason IS NULL THEN 'pending' ELSE 'expired' END, t.failure_reason
+                t.rendered::jsonb, t.expires_at, t.priority, COALESCE(t.next_attempt_at, now())
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[]) WITH ORDINALITY
+                     $8::timestamptz[], $9::text[], $10::timestamptz[]) WITH ORDINALITY
            AS t(user_id, message, subject, channels, template, locale, rendered, expires_at, priority,
-                next_attempt_at, failure_reason, position)
+                next_attempt_at, position)
          WHERE EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id)
          ORDER BY t.position
          RETURNING ${NOTIFICATION_COLUMNS}`,
@@ -90,10 +88,8 @@ export class NotificationsRepository {
         prepared(
           "insert-notification",
           `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
-                                     expires_at, priority, next_attempt_at, status, failure_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9,
-                 CASE WHEN $11::text IS NULL THEN COALESCE($10::timestamptz, now()) END,
-                 CASE WHEN $11::text IS NULL THEN 'pending' ELSE 'expired' END, $11)
+                                     expires_at, priority, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, COALESCE($10::timestamptz, now()))
          RETURNING ${NOTIFICATION_COLUMNS}`,
           [
             notification.userId,
@@ -232,7 +228,6 @@ function extraColumns(items: NewNotification[]): unknown[][] {
     items.map((item) => item.expiresAt ?? null),
     items.map((item) => item.priority ?? "normal"),
     items.map((item) => item.nextAttemptAt ?? null),
-    items.map((item) => item.expiredReason ?? null),
   ];
 }
 
@@ -245,7 +240,6 @@ function sameScheduling(row: StoredNotification, item: NewNotification): boolean
     row.priority === (item.priority ?? "normal") &&
     time(row.expiresAt) === time(item.expiresAt) &&
     (item.nextAttemptAt ? time(row.nextAttemptAt) === time(item.nextAttemptAt) : true) &&
-    row.failureReason === (item.expiredReason ?? null) &&
     canonicalJson(row.rendered) === canonicalJson(item.rendered ?? null)
   );
 }

@@ -7,7 +7,6 @@ import {
   type Priority,
   type StoredNotification,
 } from "../core/model.js";
-import { nextSendTime } from "../scheduling/send-time.js";
 import { type TemplateCatalog, userScope } from "../templates/template-catalog.js";
 import type { NotificationEventPublisher, NotificationStore, UserReader, WorkWakeUps } from "./ports.js";
 
@@ -154,20 +153,20 @@ function rfc3339(text: string, field: string, problems: Record<string, string[]>
 }
 
 /**
- * What to store: the recipient is read for their template variables, locale and quiet hours; a
- * template is rendered for every channel the notification may use; the first round is due at
- * send_at (or now), after the recipient's quiet hours unless critical. One that could only go
- * after it expires is stored expired, with the reason.
+ * What to store: a template is rendered for every channel the notification may use, in its
+ * recipient's locale (the only case that reads the recipient here: for a plain message the INSERT
+ * itself checks that the user exists); the first round is due at send_at, or now. The recipient's
+ * quiet hours are the worker's to apply when the round falls due.
  */
 export async function prepareNotification(
   deps: CreateNotificationDeps,
   request: NotificationRequest,
   now: Date,
 ): Promise<NewNotification> {
-  const user = await deps.users.findById(request.userId);
-  if (!user) throw ValidationError.of("user", `Invalid pk "${request.userId}" - object does not exist.`);
   let content: Pick<NewNotification, "message" | "subject" | "template" | "locale" | "rendered">;
   if (request.template !== null) {
+    const user = await deps.users.findById(request.userId);
+    if (!user) throw ValidationError.of("user", `Invalid pk "${request.userId}" - object does not exist.`);
     const channels = request.channels ?? deps.channelOrder;
     const { template, locale, rendered } = await deps.templateCatalog.render({
       template: request.template,
@@ -189,14 +188,6 @@ export async function prepareNotification(
       rendered: null,
     };
   }
-  const earliest = request.sendAt && request.sendAt > now ? request.sendAt : now;
-  const sendTime = nextSendTime({
-    earliest,
-    expiresAt: request.expiresAt,
-    priority: request.priority,
-    quietHours: user.quietHours,
-    timeZone: user.timezone,
-  });
   return {
     userId: request.userId,
     channels: request.channels,
@@ -204,7 +195,6 @@ export async function prepareNotification(
     expiresAt: request.expiresAt,
     priority: request.priority,
     // Null: due now, by the database's clock, as before scheduling existed.
-    nextAttemptAt: sendTime.kind === "at" && sendTime.at > now ? sendTime.at : null,
-    expiredReason: sendTime.kind === "expires" ? sendTime.reason : null,
+    nextAttemptAt: request.sendAt && request.sendAt > now ? request.sendAt : null,
   };
 }

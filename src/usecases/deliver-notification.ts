@@ -7,12 +7,13 @@ import type {
   Recipient,
   StoredAttempt,
   StoredNotification,
+  UserProfile,
 } from "../core/model.js";
 import { type DeliveryOutcome, transient } from "../core/outcome.js";
 import { expiredReason, hasExpired, nextSendTime } from "../scheduling/send-time.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
 import type { DeliveryObserver } from "./delivery-observer.js";
-import type { DeliveryStore, NotificationEventPublisher, UserReader, WebhookEvents } from "./ports.js";
+import type { DeliveryStore, NotificationEventPublisher, WebhookEvents } from "./ports.js";
 
 export interface DeliverDeps {
   deliveries: DeliveryStore;
@@ -38,15 +39,20 @@ export interface DeliverDeps {
   observer?: DeliveryObserver;
   /** Told when a round this worker scheduled falls due, so it need not wait for its next poll. */
   wakeIn?: (seconds: number) => void;
-  /** Reads a recipient's quiet hours when a round is scheduled. */
-  users: UserReader;
   /** The time now, for expiry and quiet hours; tests pass their own. */
   clock?: () => Date;
   /** Tells webhook subscribers of sends, failures and failed attempts; optional. */
   webhooks?: WebhookEvents;
 }
 
-export type DeliveryResult = "sent" | "failed" | "retry_scheduled" | "expired" | "lease_lost" | "released";
+export type DeliveryResult =
+  | "sent"
+  | "failed"
+  | "retry_scheduled"
+  | "held"
+  | "expired"
+  | "lease_lost"
+  | "released";
 
 /**
  * Runs the current round of one notification this worker has claimed: tries its channels in order
@@ -86,6 +92,17 @@ export async function deliverNotification(
   if (isExpired(deps, notification)) {
     return expire(deps, notification, expiredReason(notification.expiresAt!), lastChannel);
   }
+  // Quiet hours are decided here, when the round falls due, and nowhere else: creating a
+  // notification then needs no read of its recipient, and a window set after it was created counts.
+  const due = nextSendTime({
+    earliest: deps.clock?.() ?? new Date(),
+    expiresAt: notification.expiresAt,
+    priority: notification.priority,
+    quietHours: recipient.quietHours,
+    timeZone: recipient.timezone,
+  });
+  if (due.kind === "expires") return expire(deps, notification, due.reason, lastChannel);
+  if (due.heldUntilQuietHoursEnd) return holdForQuietHours(deps, notification, due.at);
 
   for (;;) {
     const step = nextStep({
@@ -115,7 +132,7 @@ export async function deliverNotification(
         return marked ? "failed" : "lease_lost";
       }
       case "retry": {
-        const next = await nextRoundTime(deps, notification, step.delaySeconds);
+        const next = nextRoundTime(deps, notification, recipient, step.delaySeconds);
         if (next.kind === "expires") return expire(deps, notification, next.reason, lastChannel);
         const { delaySeconds } = next;
         const scheduled = await deliveries.scheduleRetry(
@@ -208,24 +225,44 @@ async function expire(
 }
 
 /**
- * When the next round may start: after the policy's delay, then after the recipient's quiet hours
- * unless critical; or never, when that is at or after its expiry. Quiet hours cost a read of the
- * recipient, only here, between rounds.
+ * Gives the notification back due when its recipient's quiet hours end; the worker that claims it
+ * then runs the round as usual.
  */
-async function nextRoundTime(
+async function holdForQuietHours(
   deps: DeliverDeps,
   notification: StoredNotification,
+  until: Date,
+): Promise<DeliveryResult> {
+  const held = await deps.deliveries.holdUntil(notification.id, deps.workerId, until);
+  if (!held) return "lease_lost";
+  deps.events.publish({ type: "updated", id: notification.id, status: "pending" });
+  const seconds = Math.max(0, (until.getTime() - (deps.clock?.() ?? new Date()).getTime()) / 1000);
+  deps.logger.info(
+    { notificationId: notification.id, round: notification.retryCount + 1, outcome: "held", until },
+    "held until the recipient's quiet hours end",
+  );
+  deps.wakeIn?.(seconds);
+  return "held";
+}
+
+/**
+ * When the next round may start: after the policy's delay, then after the recipient's quiet hours
+ * unless critical; or never, when that is at or after its expiry. Scheduling it there now, rather
+ * than holding it when it falls due, lets next_attempt_at say when it will really go.
+ */
+function nextRoundTime(
+  deps: DeliverDeps,
+  notification: StoredNotification,
+  recipient: UserProfile,
   delaySeconds: number,
-): Promise<{ kind: "at"; delaySeconds: number } | { kind: "expires"; reason: string }> {
+): { kind: "at"; delaySeconds: number } | { kind: "expires"; reason: string } {
   const now = deps.clock?.() ?? new Date();
-  const profile =
-    notification.priority === "critical" ? null : await deps.users.findById(notification.userId);
   const next = nextSendTime({
     earliest: new Date(now.getTime() + delaySeconds * 1000),
     expiresAt: notification.expiresAt,
     priority: notification.priority,
-    quietHours: profile?.quietHours ?? null,
-    timeZone: profile?.timezone ?? null,
+    quietHours: recipient.quietHours,
+    timeZone: recipient.timezone,
   });
   if (next.kind === "expires") return next;
   return { kind: "at", delaySeconds: Math.max(delaySeconds, (next.at.getTime() - now.getTime()) / 1000) };

@@ -140,6 +140,8 @@ export interface DeliveryStore {
     delaySeconds: number,
     lastChannel: Channel | null,
   ): Promise<boolean>;
+  /** Gives it back due at `dueAt` without counting a round (quiet hours); false when the lease was lost. */
+  holdUntil(id: number, owner: string, dueAt: Date): Promise<boolean>;
   release(id: number, owner: string): Promise<void>;
   /** Frees everything `owner` holds and records its calls in flight as interrupted; how many. */
   abandon(owner: string, reason: string): Promise<number>;

@@ -229,37 +229,53 @@ describe("scheduling, expiry and quiet hours", () => {
 
     it("holds a notification due inside quiet hours until they end, across the night clocks go forward", async () => {
       const recipient = await user(manual, { timezone: "Europe/Berlin", quiet_hours: night });
+      /** Creates one due now and runs its round at `now`: held, it shows when it will go. */
+      const heldAt = async (now: string) => {
+        const created = await manual.createNotification({
+          user: recipient.id,
+          message: "good morning",
+          channels: ["sms"],
+        });
+        expect(await deliver(created.id, () => new Date(now))).toBe("held");
+        return manual.getNotification(created.id);
+      };
       // Saturday 23:30 in Berlin (CET); 08:00 on Sunday is CEST, 06:00 UTC.
-      manual.core.clock = () => new Date("2026-03-28T22:30:00Z");
-      const held = await manual.createNotification({
-        user: recipient.id,
-        message: "good morning",
-        channels: ["sms"],
+      expect(await heldAt("2026-03-28T22:30:00Z")).toMatchObject({
+        status: "pending",
+        next_attempt_at: "2026-03-29T06:00:00.000Z",
+        retry_count: 0,
       });
-      expect(held).toMatchObject({ status: "pending", next_attempt_at: "2026-03-29T06:00:00.000Z" });
       // The night clocks go back: 08:00 on Sunday is CET, 07:00 UTC.
-      manual.core.clock = () => new Date("2026-10-24T21:30:00Z");
-      const autumn = await manual.createNotification({
-        user: recipient.id,
-        message: "good morning",
-        channels: ["sms"],
-      });
-      expect(autumn.next_attempt_at).toBe("2026-10-25T07:00:00.000Z");
+      expect((await heldAt("2026-10-24T21:30:00Z")).next_attempt_at).toBe("2026-10-25T07:00:00.000Z");
       // Before midnight and after, the same window.
-      manual.core.clock = () => new Date("2026-01-16T05:59:00Z");
-      const early = await manual.createNotification({
+      expect((await heldAt("2026-01-16T05:59:00Z")).next_attempt_at).toBe("2026-01-16T07:00:00.000Z");
+      expect(providers.smsRu.requests).toHaveLength(0);
+      // Holding is not a round: no attempt is recorded, none counted.
+      const [latest] = (await list(manual, `user=${recipient.id}`)) as number[];
+      expect(await manual.getNotification(latest!)).toMatchObject({ attempts: [], retry_count: 0 });
+    });
+
+    it("applies quiet hours set after the notification was created", async () => {
+      const recipient = await user(manual);
+      const created = await manual.createNotification({
         user: recipient.id,
-        message: "good morning",
+        message: "x",
         channels: ["sms"],
       });
-      expect(early.next_attempt_at).toBe("2026-01-16T07:00:00.000Z");
+      const patched = await manual.inject({
+        method: "PATCH",
+        url: `/api/users/${recipient.id}/`,
+        payload: { timezone: "Europe/Berlin", quiet_hours: night },
+      });
+      expect(patched.statusCode).toBe(200);
+      expect(await deliver(created.id, () => new Date("2026-01-15T23:00:00Z"))).toBe("held");
+      expect(providers.smsRu.requests).toHaveLength(0);
     });
 
     it("lets a critical notification through, and has no quiet hours without a time zone", async () => {
       const recipient = await user(manual, { timezone: "Europe/Berlin", quiet_hours: night });
       const noZone = await user(manual, { quiet_hours: night });
-      const insideNow = new Date("2026-01-15T23:00:00Z");
-      manual.core.clock = () => insideNow;
+      const insideNow = () => new Date("2026-01-15T23:00:00Z");
       const critical = await manual.createNotification({
         user: recipient.id,
         message: "your code",
@@ -267,24 +283,27 @@ describe("scheduling, expiry and quiet hours", () => {
         priority: "critical",
       });
       expect(critical.priority).toBe("critical");
-      expect(new Date(critical.next_attempt_at as string).getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
       const plain = await manual.createNotification({ user: noZone.id, message: "hi", channels: ["sms"] });
-      expect(new Date(plain.next_attempt_at as string).getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
-      manual.core.clock = undefined;
-      expect(await deliver(critical.id)).toBe("sent");
+      expect(await deliver(critical.id, insideNow)).toBe("sent");
+      expect(await deliver(plain.id, insideNow)).toBe("sent");
+      expect(providers.smsRu.requests).toHaveLength(2);
     });
 
-    it("expires at creation a notification that would expire while quiet hours last", async () => {
+    it("expires a notification whose round falls due in quiet hours that outlast its expiry", async () => {
       const recipient = await user(manual, { timezone: "Europe/Berlin", quiet_hours: night });
-      manual.core.clock = () => new Date("2026-01-15T23:00:00Z");
+      const clock = () => new Date("2026-01-15T23:00:00Z");
+      manual.core.clock = clock;
       const created = await manual.createNotification({
         user: recipient.id,
         message: "flash sale",
         channels: ["sms"],
         expires_at: "2026-01-16T03:00:00Z",
       });
-      expect(created).toMatchObject({ status: "expired", next_attempt_at: null });
-      expect(created.failure_reason).toMatch(/quiet hours to end \(08:00 Europe\/Berlin\)/);
+      expect(await deliver(created.id, clock)).toBe("expired");
+      const expired = await manual.getNotification(created.id);
+      expect(expired).toMatchObject({ status: "expired", next_attempt_at: null });
+      expect(expired.failure_reason).toMatch(/quiet hours to end \(08:00 Europe\/Berlin\)/);
+      expect(providers.smsRu.requests).toHaveLength(0);
     });
 
     it("pushes a retry that would fall inside quiet hours to their end", async () => {
