@@ -295,9 +295,11 @@ class NotificationServiceClient:
             try:
                 return urllib.request.urlopen(request, timeout=wait)
             except urllib.error.HTTPError as error:
-                with error:
+                try:
                     status, body_bytes = error.code, error.read()
                     asked = retry_after_seconds(error.headers.get("Retry-After"))
+                finally:
+                    error.close()
                 if not may_retry or status not in _RETRIED_STATUSES:
                     raise NotificationServiceError(status, _error_body(body_bytes, error.reason)) from None
                 if asked is not None and asked > self._retry.max_retry_after:
@@ -362,10 +364,10 @@ def verify_webhook(
 
 
 def _describe(status: int, body: JsonObject) -> str:
-    parts = [
-        str(value) if field == "detail" else f"{field}: {' '.join(map(str, value if isinstance(value, list) else [value]))}"
-        for field, value in body.items()
-    ]
+    parts = []
+    for field, value in body.items():
+        messages = value if isinstance(value, list) else [value]
+        parts.append(str(value) if field == "detail" else f"{field}: {' '.join(map(str, messages))}")
     text = "; ".join(parts)
     return text if status == 0 else f"HTTP {status}: {text}"
 
