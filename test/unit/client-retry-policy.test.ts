@@ -10,7 +10,7 @@ import {
 const answer = (status: number, headers: Record<string, string> = {}) =>
   new Response("{}", { status, headers });
 
-function scripted(replies: (Response | Error)[]) {
+function scripted(replies: (Response | Error | "hang")[], timeoutMs?: number) {
   const seen: { method: string; key: string | null; body: string }[] = [];
   const waits: number[] = [];
   const fetch = retryingFetch(
@@ -21,10 +21,15 @@ function scripted(replies: (Response | Error)[]) {
         body: await request.text(),
       });
       const reply = replies.shift() ?? answer(200);
+      if (reply === "hang") {
+        return new Promise<Response>((_resolve, reject) =>
+          request.signal.addEventListener("abort", () => reject(request.signal.reason)),
+        );
+      }
       if (reply instanceof Error) throw reply;
       return reply;
     },
-    withRetryDefaults({ random: () => 0.5, sleep: async (ms) => void waits.push(ms) }),
+    withRetryDefaults({ random: () => 0.5, sleep: async (ms) => void waits.push(ms), timeoutMs }),
   );
   return { fetch, seen, waits };
 }
@@ -74,5 +79,15 @@ describe("the client's retry policy", () => {
     const tooLong = scripted([answer(503, { "retry-after": "3600" })]);
     expect((await tooLong.fetch(new Request("http://service.test/api/users/1/"))).status).toBe(503);
     expect(tooLong.seen).toHaveLength(1);
+  });
+
+  it("gives up on a try that gets no answer in time, and tries again", async () => {
+    const { fetch, seen } = scripted(["hang"], 20);
+    expect((await fetch(new Request("http://service.test/api/users/1/"))).status).toBe(200);
+    expect(seen).toHaveLength(2);
+
+    const once = scripted(["hang"], 20);
+    const post = new Request("http://service.test/api/users/", { method: "POST", body: "{}" });
+    await expect(once.fetch(post)).rejects.toMatchObject({ name: "TimeoutError" });
   });
 });

@@ -12,6 +12,11 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** A Retry-After longer than this is not waited for: the answer is returned as it is. Default 60 s. */
   maxRetryAfterMs?: number;
+  /**
+   * How long one try may wait for the answer's headers before it counts as a network error
+   * (retried like one). Default 30 s. A body, such as the event stream's, may take as long as it likes.
+   */
+  timeoutMs?: number;
   /** How the client waits; tests pass their own. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** 0 <= x < 1; tests pass their own. */
@@ -45,6 +50,7 @@ export function withRetryDefaults(options: RetryOptions = {}): Required<RetryOpt
     baseDelayMs: options.baseDelayMs ?? 250,
     maxDelayMs: options.maxDelayMs ?? 5_000,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    timeoutMs: options.timeoutMs ?? 30_000,
     sleep: options.sleep ?? sleep,
     random: options.random ?? Math.random,
   };
@@ -61,7 +67,11 @@ export function retryingFetch(
       const mayRetry = repeatable && retry < options.retries && !request.signal.aborted;
       let response: Response;
       try {
-        response = await fetchOnce(mayRetry ? request.clone() : request);
+        response = await withHeadersTimeout(
+          fetchOnce,
+          mayRetry ? request.clone() : request,
+          options.timeoutMs,
+        );
       } catch (error) {
         if (!mayRetry || request.signal.aborted) throw error;
         await options.sleep(backoffMs(retry, options), request.signal);
@@ -74,6 +84,25 @@ export function retryingFetch(
       await options.sleep(asked ?? backoffMs(retry, options), request.signal);
     }
   };
+}
+
+async function withHeadersTimeout(
+  fetchOnce: (request: Request) => Promise<Response>,
+  request: Request,
+  timeoutMs: number,
+): Promise<Response> {
+  const timeout = new AbortController();
+  const timer = setTimeout(
+    () => timeout.abort(new DOMException(`No answer within ${timeoutMs} ms`, "TimeoutError")),
+    timeoutMs,
+  );
+  try {
+    return await fetchOnce(
+      new Request(request, { signal: AbortSignal.any([request.signal, timeout.signal]) }),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
