@@ -21,17 +21,72 @@ import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, TypedDict, Union
 
 __all__ = [
+    "Attempt",
+    "Notification",
     "NotificationServiceClient",
     "NotificationServiceError",
     "RetryPolicy",
+    "User",
     "WebhookVerificationError",
     "verify_webhook",
 ]
 
 JsonObject = Dict[str, Any]
+
+
+class User(TypedDict):
+    """A recipient, as GET /api/users/{id}/ answers (tests keep the keys equal to openapi.json)."""
+
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    phone_number: Optional[str]
+    telegram_id: Optional[str]
+    locale: Optional[str]
+    timezone: Optional[str]
+    quiet_hours: Optional[Dict[str, str]]
+
+
+class Attempt(TypedDict):
+    """One channel's try within a round."""
+
+    channel: str
+    status: str
+    round: int
+    error: Optional[str]
+    error_kind: Optional[str]
+    provider_code: Optional[str]
+    provider_message_id: Optional[str]
+    started_at: str
+    finished_at: Optional[str]
+
+
+class Notification(TypedDict):
+    """A notification with its attempts, as GET /api/notifications/{id}/ answers."""
+
+    id: int
+    user: int
+    message: str
+    subject: Optional[str]
+    channels: Optional[List[str]]
+    status: str
+    retry_count: int
+    last_channel: Optional[str]
+    sent_at: Optional[str]
+    created_at: str
+    next_attempt_at: Optional[str]
+    failure_reason: Optional[str]
+    history_from_round: int
+    priority: str
+    expires_at: Optional[str]
+    template: Optional[str]
+    locale: Optional[str]
+    rendered: Optional[JsonObject]
+    attempts: List[Attempt]
 
 _REPEATABLE_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
 _RETRIED_STATUSES = {429, 503}
@@ -114,37 +169,37 @@ class NotificationServiceClient:
 
     # users
 
-    def create_user(self, body: JsonObject) -> JsonObject:
+    def create_user(self, body: JsonObject) -> User:
         return self._call("POST", "/api/users/", body=body)
 
-    def get_user(self, user_id: int) -> JsonObject:
+    def get_user(self, user_id: int) -> User:
         return self._call("GET", f"/api/users/{_int(user_id)}/")
 
-    def update_user(self, user_id: int, body: JsonObject) -> JsonObject:
+    def update_user(self, user_id: int, body: JsonObject) -> User:
         return self._call("PATCH", f"/api/users/{_int(user_id)}/", body=body)
 
     # notifications
 
-    def create_notification(self, body: JsonObject, *, idempotency_key: Optional[str] = None) -> JsonObject:
+    def create_notification(self, body: JsonObject, *, idempotency_key: Optional[str] = None) -> Notification:
         """Retried on 503, 429 and network errors with the same key: one notification at most."""
         key = idempotency_key or str(uuid.uuid4())
         return self._call("POST", "/api/notifications/", body=body, headers={"Idempotency-Key": key})
 
-    def get_notification(self, notification_id: int) -> JsonObject:
+    def get_notification(self, notification_id: int) -> Notification:
         return self._call("GET", f"/api/notifications/{_int(notification_id)}/")
 
     def list_notifications(self, **query: Any) -> JsonObject:
         """One page: {"count", "next", "previous", "results"}; filters as the API names them."""
         return self._call("GET", "/api/notifications/", query=query)
 
-    def iterate_notifications(self, **query: Any) -> Iterator[JsonObject]:
+    def iterate_notifications(self, **query: Any) -> Iterator[Notification]:
         """Every notification matching the filters, newest first, page after page."""
         return self.paginate(lambda page: self.list_notifications(**query, page=page))
 
-    def retry_notification(self, notification_id: int) -> JsonObject:
+    def retry_notification(self, notification_id: int) -> Notification:
         return self._call("POST", f"/api/notifications/{_int(notification_id)}/retry/")
 
-    def cancel_notification(self, notification_id: int) -> JsonObject:
+    def cancel_notification(self, notification_id: int) -> Notification:
         return self._call("POST", f"/api/notifications/{_int(notification_id)}/cancel/")
 
     def stream_notification_events(self, *, timeout: Optional[float] = None) -> Iterator[JsonObject]:

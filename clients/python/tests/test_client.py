@@ -22,9 +22,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from notification_service_client import (  # noqa: E402
+    Attempt,
+    Notification,
     NotificationServiceClient,
     NotificationServiceError,
     RetryPolicy,
+    User,
     WebhookVerificationError,
     retry_after_seconds,
     verify_webhook,
@@ -62,6 +65,23 @@ class PythonVersionTest(unittest.TestCase):
         path = os.path.join(os.path.dirname(__file__), "..", "notification_service_client.py")
         with open(path, encoding="utf-8") as source:
             ast.parse(source.read(), feature_version=(3, 9))
+
+
+class TypedDictsTest(unittest.TestCase):
+    """The TypedDicts name exactly the fields the committed openapi.json gives these answers."""
+
+    def test_keys_match_the_openapi_document(self):
+        path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "openapi.json")
+        with open(path, encoding="utf-8") as source:
+            paths = json.load(source)["paths"]
+
+        def answer(path_name):
+            return paths[path_name]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+        notification = answer("/api/notifications/{id}/")
+        self.assertEqual(set(Notification.__annotations__), set(notification["properties"]))
+        self.assertEqual(set(Attempt.__annotations__), set(notification["properties"]["attempts"]["items"]["properties"]))
+        self.assertEqual(set(User.__annotations__), set(answer("/api/users/{id}/")["properties"]))
 
 
 class RetryPolicyTest(unittest.TestCase):
