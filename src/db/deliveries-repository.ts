@@ -4,7 +4,7 @@
  * later, or handed back). PostgreSQL is the queue: a pending notification whose next_attempt_at
  * has come and that no live worker holds is the job, and nothing else keeps a copy of that.
  */
-import type { Channel, ClaimedDelivery } from "../core/model.js";
+import type { Channel, ClaimedDelivery, StoredAttempt } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
 import { prepared, type Queryable } from "./database.js";
 import {
@@ -74,8 +74,8 @@ export class DeliveriesRepository {
 
   /**
    * Takes up to `limit` due notifications for `owner`, oldest due first, and in the same statement
-   * reads their recipients and attempts, closes the attempts a dead worker left in progress, and
-   * says when the next notification not yet due will be. SKIP LOCKED passes over rows another
+   * reads their recipients and attempts and says when the next notification not yet due will be;
+   * then closes any attempt a dead worker left in progress on them. SKIP LOCKED passes over rows another
    * transaction is changing (a cancel, another worker's claim), so workers never wait on each
    * other; a lease that lapsed (its worker died) makes its notification due again.
    */
@@ -95,17 +95,11 @@ export class DeliveriesRepository {
            SET lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
          WHERE n.id = ANY(ARRAY(SELECT id FROM claimable))
          RETURNING ${notificationColumnsOf("n")}),
-       interrupted AS (
-         UPDATE attempts SET status = 'interrupted', finished_at = now(),
-           error = 'the worker stopped during this attempt; the provider may or may not have received it'
-         WHERE notification_id = ANY(ARRAY(SELECT id FROM claimed)) AND status = 'in_progress'
-         RETURNING notification_id),
        taken AS (
          SELECT claimed.*,
            (SELECT row_to_json(u) FROM (SELECT ${USER_PROFILE_COLUMNS}
               FROM users WHERE id = claimed.user_id) u) AS recipient,
-           (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts,
-           (SELECT count(*)::integer FROM interrupted i WHERE i.notification_id = claimed.id) AS interrupted
+           (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts
          FROM claimed)
        SELECT taken.*, next_due.next_due_in_seconds
        FROM (SELECT extract(epoch FROM min(next_attempt_at) - now())::float8 AS next_due_in_seconds
@@ -116,7 +110,27 @@ export class DeliveriesRepository {
     );
     const deliveries: ClaimedDelivery[] = [];
     for (const row of rows) if (row.id !== null) deliveries.push(toClaimedDelivery(row as ClaimedRowTaken));
+    const leftInProgress = deliveries.flatMap((claimed) =>
+      claimed.interrupted > 0 ? claimed.attempts.filter((attempt) => attempt.status === "interrupted") : [],
+    );
+    if (leftInProgress.length > 0) await this.closeInterrupted(owner, leftInProgress);
     return { deliveries, nextDueInSeconds: rows[0]?.next_due_in_seconds ?? null };
+  }
+
+  /**
+   * Records as interrupted the attempts a dead worker left in progress on notifications `owner`
+   * has just claimed. Apart from the claim, which stays simpler to plan (it runs for every batch;
+   * this only after a worker died): should this worker die first, the next claim finds them again.
+   */
+  private async closeInterrupted(owner: string, attempts: StoredAttempt[]): Promise<void> {
+    await this.db.query(
+      `UPDATE attempts a SET status = 'interrupted', finished_at = now(),
+         error = 'the worker stopped during this attempt; the provider may or may not have received it'
+       FROM notifications n
+       WHERE a.id = ANY($1::bigint[]) AND a.status = 'in_progress'
+         AND n.id = a.notification_id AND n.lease_owner = $2`,
+      [attempts.map((attempt) => attempt.id), owner],
+    );
   }
 
   async recordSkipped(
@@ -381,14 +395,14 @@ export class DeliveriesRepository {
 type ClaimedRowTaken = NotificationRow & {
   recipient: UserProfileRow | null;
   attempts: AttemptJson[] | null;
-  interrupted: number;
 };
 
 function toClaimedDelivery(row: ClaimedRowTaken): ClaimedDelivery {
   return {
     notification: toNotification(row),
     recipient: row.recipient ? toUserProfile(row.recipient) : null,
-    // The statement sees attempts as they were before it ran, so a closed one still reads in_progress.
+    // An attempt still in progress on a notification just claimed was left so by a dead worker:
+    // claimDue records it as interrupted straight after.
     attempts: (row.attempts ?? []).map((attempt) =>
       toAttempt({
         ...attempt,
@@ -397,6 +411,6 @@ function toClaimedDelivery(row: ClaimedRowTaken): ClaimedDelivery {
         finished_at: attempt.finished_at ? new Date(attempt.finished_at) : null,
       }),
     ),
-    interrupted: row.interrupted,
+    interrupted: (row.attempts ?? []).filter((attempt) => attempt.status === "in_progress").length,
   };
 }

@@ -1,7 +1,7 @@
 /**
- * Templates ready to render: read from PostgreSQL on every use, so a template saved by any process
- * is used by the next notification, and parsed once per saved version, since parsing costs far
- * more than reading the row.
+ * Templates ready to render: their version is read from PostgreSQL on every use, so a template
+ * saved by any process is used by the next notification; the bodies are read and parsed once per
+ * saved version, since that costs far more than reading the version.
  */
 import { ValidationError } from "../core/errors.js";
 import type { Channel, UserProfile } from "../core/model.js";
@@ -75,11 +75,14 @@ export class TemplateCatalog {
   }
 
   private async compiledTemplate(liquid: LiquidEngines, key: string): Promise<CompiledTemplate> {
-    const stored = await this.templates.findByKey(key);
+    // The version alone tells whether the parsed copy is current: the bodies (kilobytes of JSON
+    // to read and parse) are read only when it is not.
+    const version = await this.templates.versionOf(key);
+    const cached = this.compiled.get(key);
+    if (version && cached && cached.version === version.getTime()) return cached;
+    const stored = version ? await this.templates.findByKey(key) : null;
     if (!stored)
       throw ValidationError.of("template", `There is no template with key ${JSON.stringify(key)}.`);
-    const cached = this.compiled.get(key);
-    if (cached && cached.version === stored.updatedAt.getTime()) return cached;
     let compiled: CompiledTemplate;
     try {
       compiled = compileTemplate(liquid, stored);

@@ -1,6 +1,7 @@
 /** Templates in PostgreSQL: one row per key, its locales and bodies as one JSON document. */
 import { ValidationError } from "../core/errors.js";
 import { prepared, type Queryable } from "../db/database.js";
+import { TickBatcher } from "../db/tick-batcher.js";
 import type { LocaleBodies, Template, TemplateFields } from "./template.js";
 
 interface TemplateRow {
@@ -24,6 +25,8 @@ const toTemplate = (row: TemplateRow): Template => ({
 });
 
 export class TemplatesRepository {
+  private readonly versionBatcher = new TickBatcher<string, Date | null>((keys) => this.versionsOf(keys));
+
   constructor(private readonly db: Queryable) {}
 
   async create(template: TemplateFields): Promise<Template> {
@@ -66,6 +69,25 @@ export class TemplatesRepository {
       prepared("find-template", `SELECT ${COLUMNS} FROM templates WHERE key = $1`, [key]),
     );
     return rows[0] ? toTemplate(rows[0]) : null;
+  }
+
+  /**
+   * When the template was last saved (its version), or null when there is none: all a renderer
+   * with a parsed copy needs to know, without the bodies. Reads in the same tick share one
+   * statement; only for a pool-bound repository.
+   */
+  versionOf(key: string): Promise<Date | null> {
+    return this.versionBatcher.add(key);
+  }
+
+  private async versionsOf(keys: string[]): Promise<(Date | null)[]> {
+    const { rows } = await this.db.query<{ key: string; updated_at: Date }>(
+      prepared("template-versions", "SELECT key, updated_at FROM templates WHERE key = ANY($1::text[])", [
+        [...new Set(keys)],
+      ]),
+    );
+    const byKey = new Map(rows.map((row) => [row.key, row.updated_at]));
+    return keys.map((key) => byKey.get(key) ?? null);
   }
 
   async list(page: { limit: number; offset: number }): Promise<{ count: number; results: Template[] }> {
