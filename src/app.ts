@@ -25,6 +25,7 @@ import { NotificationsRepository } from "./db/notifications-repository.js";
 import { OutboxRepository } from "./db/outbox-repository.js";
 import { type TransactionRunner, transactionRunner } from "./db/transactions.js";
 import { UsersRepository } from "./db/users-repository.js";
+import { ReceiptsRepository } from "./receipts/receipts-repository.js";
 import { createSideChannels, type SideChannels } from "./side-channels.js";
 import { TemplateCatalog } from "./templates/template-catalog.js";
 import { TemplatesRepository } from "./templates/templates-repository.js";
@@ -67,6 +68,8 @@ export interface CoreDeps {
   idempotencyTtlHours: number;
   /** Webhook endpoints, events and deliveries. */
   webhooks: WebhooksRepository;
+  /** Receipt checks of accepted messages, as due rows. */
+  receipts: ReceiptsRepository;
   /** Wakes idle webhook senders (apart from notification workers) when a delivery is due now. */
   webhookWakeUps: WorkWakeUps;
   templates: TemplatesRepository;
@@ -148,6 +151,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     idempotencyKeys: new IdempotencyKeysRepository(pool),
     idempotencyTtlHours: config.idempotencyTtlHours,
     webhooks: new WebhooksRepository(pool),
+    receipts: new ReceiptsRepository(pool),
     webhookWakeUps,
     templates,
     templatesInTransaction: (work) =>
@@ -195,12 +199,29 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     logger,
     stopping: options.stopping,
     observer: core.deliveryLatency,
+    ...receiptSettings(config, providers),
   };
   return {
     deliverDeps,
     async close() {
       await closeProviders(providers);
     },
+  };
+}
+
+/**
+ * Receipt timing per channel whose provider gives receipts (only SMS.ru here; not the sandbox).
+ * The deadline applies only there: a channel without receipts could never meet it.
+ */
+function receiptSettings(
+  config: Config,
+  providers: ReadonlyMap<Channel, { receipts?: unknown }>,
+): Pick<DeliverDeps, "receiptTimeoutSeconds" | "receiptFirstCheckSeconds"> {
+  if (!providers.get("sms")?.receipts) return {};
+  const { smsTimeoutSeconds, smsPollSeconds } = config.receipts;
+  return {
+    receiptFirstCheckSeconds: { sms: smsPollSeconds },
+    receiptTimeoutSeconds: smsTimeoutSeconds === null ? {} : { sms: smsTimeoutSeconds },
   };
 }
 

@@ -90,6 +90,21 @@ export interface Config {
   /** Why each unconfigured channel is unconfigured, for the start-up report and skipped attempts. */
   missingChannels: Partial<Record<Channel, string>>;
   webhooks: WebhookConfig;
+  receipts: ReceiptConfig;
+}
+
+/** Delivery receipts of SMS (the only provider here that gives them). */
+export interface ReceiptConfig {
+  /**
+   * How long an accepted SMS may wait for its final receipt before the notification goes on to
+   * its next channel (SMS_RECEIPT_TIMEOUT_SECONDS); null (the default): accepted is enough.
+   */
+  smsTimeoutSeconds: number | null;
+  /** Past this age an SMS without a final receipt is `unknown` and no longer asked about. */
+  smsMaxAgeSeconds: number;
+  /** The first check comes this long after the send; each later wait doubles, up to smsPollMaxSeconds. */
+  smsPollSeconds: number;
+  smsPollMaxSeconds: number;
 }
 
 export interface WebhookConfig {
@@ -181,6 +196,17 @@ export function parseConfig(env: Env): Config {
       nodeEnv !== "production" && !sms && !email && !telegram,
     ),
     missingChannels,
+    receipts: {
+      smsTimeoutSeconds: read.optional("SMS_RECEIPT_TIMEOUT_SECONDS")
+        ? read.number("SMS_RECEIPT_TIMEOUT_SECONDS", 0, { min: 0.1, max: 7 * 24 * 3600 })
+        : null,
+      smsMaxAgeSeconds: read.number("SMS_RECEIPT_MAX_AGE_SECONDS", 2 * 24 * 3600, {
+        min: 1,
+        max: 30 * 24 * 3600,
+      }),
+      smsPollSeconds: read.number("SMS_RECEIPT_POLL_SECONDS", 15, { min: 0.05, max: 24 * 3600 }),
+      smsPollMaxSeconds: read.number("SMS_RECEIPT_POLL_MAX_SECONDS", 600, { min: 0.05, max: 24 * 3600 }),
+    },
     webhooks: {
       allowPrivateNetworks: read.boolean("WEBHOOK_ALLOW_PRIVATE_NETWORKS", false),
       timeoutSeconds: read.number("WEBHOOK_TIMEOUT_SECONDS", 15, { min: 0.1, max: 300 }),

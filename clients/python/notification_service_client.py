@@ -63,6 +63,12 @@ class Attempt(TypedDict):
     provider_message_id: Optional[str]
     started_at: str
     finished_at: Optional[str]
+    delivery: Optional[str]
+    """accepted, delivered, undelivered or unknown, for an attempt a provider accepted."""
+    delivered_at: Optional[str]
+    receipt_code: Optional[str]
+    receipt_text: Optional[str]
+    receipts: List[Dict[str, Any]]
 
 
 class Notification(TypedDict):
@@ -86,6 +92,8 @@ class Notification(TypedDict):
     template: Optional[str]
     locale: Optional[str]
     rendered: Optional[JsonObject]
+    delivery: Optional[str]
+    delivered_at: Optional[str]
     attempts: List[Attempt]
 
 _REPEATABLE_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}

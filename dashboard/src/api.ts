@@ -17,6 +17,20 @@ export interface Attempt {
   provider_message_id: string | null;
   started_at: string;
   finished_at: string | null;
+  delivery: DeliveryState | null;
+  delivered_at: string | null;
+  receipt_code: string | null;
+  receipt_text: string | null;
+  receipts: ReceiptEntry[];
+}
+
+export type DeliveryState = "accepted" | "delivered" | "undelivered" | "unknown";
+
+export interface ReceiptEntry {
+  at: string;
+  state: "in_transit" | "delivered" | "undelivered";
+  code: string | null;
+  text: string | null;
 }
 
 export interface Notification {
@@ -38,6 +52,8 @@ export interface Notification {
   template: string | null;
   locale: string | null;
   rendered: RenderedBodies | null;
+  delivery: DeliveryState | null;
+  delivered_at: string | null;
   attempts: Attempt[];
 }
 

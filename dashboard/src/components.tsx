@@ -22,6 +22,22 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
+const DELIVERY_LABELS: Record<string, string> = {
+  accepted: "Accepted, no receipt yet",
+  delivered: "Delivered",
+  undelivered: "Not delivered",
+  unknown: "Delivery unknown",
+};
+
+/** What the provider's receipts say became of an accepted message. */
+export function DeliveryBadge({ delivery }: { delivery: string }) {
+  return (
+    <span class={`badge badge-delivery-${delivery}`} data-delivery={delivery}>
+      {DELIVERY_LABELS[delivery] ?? delivery}
+    </span>
+  );
+}
+
 export function Pagination(props: {
   page: number;
   count: number;

@@ -31,7 +31,29 @@ export interface ChannelProvider {
   /** The vendor, for people: "SMS.ru", "SMTP", "Telegram Bot API". */
   readonly vendor: string;
   send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome>;
+  /** Present when the vendor tells what became of an accepted message (SMS.ru's sms/status). */
+  readonly receipts?: ReceiptSource;
   close?(): Promise<void>;
+}
+
+/** What a vendor said about one accepted message. */
+export interface ReceiptReport {
+  providerMessageId: string;
+  /** `in_transit`: not final yet (queued, on its way, or not known to the vendor yet). */
+  state: "in_transit" | "delivered" | "undelivered";
+  code: string | null;
+  text: string | null;
+}
+
+/** Asks a vendor about many accepted messages in one call. */
+export interface ReceiptSource {
+  /** At most this many message ids per call. */
+  readonly maxBatch: number;
+  /** A report per id the vendor answered for, or why the whole call failed (free of secrets). */
+  check(
+    providerMessageIds: readonly string[],
+    signal: AbortSignal,
+  ): Promise<ReceiptReport[] | { failure: string }>;
 }
 
 /**

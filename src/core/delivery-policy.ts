@@ -2,7 +2,7 @@
  * The one place that decides what follows a provider outcome: the next channel now, another
  * round later, or the end. Pure: everything it needs is passed in, so it is tested exhaustively.
  */
-import type { Channel } from "./model.js";
+import type { Channel, DeliveryState } from "./model.js";
 import type { FailureKind } from "./outcome.js";
 
 /** Why a channel was not even tried. */
@@ -10,11 +10,24 @@ export type SkipCause = "no_contact" | "not_configured" | "circuit_open" | "no_t
 
 /** What the policy needs to know of one past attempt. */
 export type AttemptResult =
-  | { channel: Channel; round: number; result: "sent" }
+  | AcceptedAttempt
   | { channel: Channel; round: number; result: "interrupted" }
   | { channel: Channel; round: number; result: "skipped"; cause: SkipCause }
   | { channel: Channel; round: number; result: Exclude<FailureKind, "rate_limited"> }
   | { channel: Channel; round: number; result: "rate_limited"; retryAfterSeconds: number };
+
+/**
+ * A provider accepted the message. `delivery` and `acceptedAt` matter only on a channel with a
+ * receipt deadline; without them the attempt counts as delivered, as it always did.
+ */
+export interface AcceptedAttempt {
+  channel: Channel;
+  round: number;
+  result: "sent";
+  delivery?: DeliveryState;
+  /** When the provider accepted it, in ms since the epoch. */
+  acceptedAt?: number;
+}
 
 export interface RetrySettings {
   maxRetries: number;
@@ -39,11 +52,21 @@ export interface PolicyInput {
   settings: RetrySettings;
   /** A number in [0, 1) for jitter. */
   random: () => number;
+  /**
+   * Per channel whose provider gives receipts, how long an accepted message may wait for its
+   * final receipt before the next channel is tried (SMS_RECEIPT_TIMEOUT_SECONDS). Absent: the
+   * provider accepting it is enough.
+   */
+  receiptTimeoutSeconds?: Partial<Record<Channel, number>>;
+  /** The time now, in ms since the epoch; needed only with receipt deadlines. */
+  now?: number;
 }
 
 export type NextStep =
   | { type: "try"; channel: Channel; round: number }
   | { type: "sent"; channel: Channel }
+  /** Hold the notification until the receipt comes or the deadline passes, whichever is first. */
+  | { type: "await_receipt"; channel: Channel; delaySeconds: number }
   | { type: "retry"; round: number; delaySeconds: number }
   | { type: "fail"; reason: string };
 
@@ -53,6 +76,33 @@ export function isDeadEnd(attempt: AttemptResult): boolean {
   return attempt.result === "skipped" && attempt.cause !== "circuit_open";
 }
 
+/**
+ * What an accepted attempt counts as: `delivered` ends the notification sent; `waiting` holds it
+ * until its receipt deadline; `undelivered` is a failure in its round (the next channel is tried);
+ * `timed_out` passed its deadline without a final receipt: the next channel is tried, but if none
+ * delivers, the accepted message stands and the notification ends sent rather than failed.
+ */
+export type AcceptedStanding =
+  | { kind: "delivered" }
+  | { kind: "waiting"; remainingSeconds: number }
+  | { kind: "undelivered" }
+  | { kind: "timed_out" };
+
+export function standingOf(
+  attempt: AcceptedAttempt,
+  receiptTimeoutSeconds: PolicyInput["receiptTimeoutSeconds"],
+  now: number,
+): AcceptedStanding {
+  const deadline = receiptTimeoutSeconds?.[attempt.channel];
+  if (deadline === undefined || attempt.delivery === undefined || attempt.delivery === "delivered") {
+    return { kind: "delivered" };
+  }
+  if (attempt.delivery === "undelivered") return { kind: "undelivered" };
+  if (attempt.delivery === "unknown") return { kind: "timed_out" };
+  const remainingSeconds = deadline - (now - (attempt.acceptedAt ?? now)) / 1000;
+  return remainingSeconds > 0 ? { kind: "waiting", remainingSeconds } : { kind: "timed_out" };
+}
+
 export function nextStep(input: PolicyInput): NextStep {
   const { channels, retryCount, settings } = input;
   const firstRound = input.historyFromRound ?? 1;
@@ -60,8 +110,20 @@ export function nextStep(input: PolicyInput): NextStep {
     firstRound > 1 ? input.history.filter((attempt) => attempt.round >= firstRound) : input.history;
   // Retries made in this series; the same as retryCount when there was no manual retry.
   const retriesSoFar = Math.max(0, retryCount - (firstRound - 1));
-  const success = history.find((attempt) => attempt.result === "sent");
-  if (success) return { type: "sent", channel: success.channel };
+  const now = input.now ?? Date.now();
+  const accepted = history
+    .filter((attempt): attempt is AcceptedAttempt => attempt.result === "sent")
+    .map((attempt) => ({ attempt, standing: standingOf(attempt, input.receiptTimeoutSeconds, now) }));
+  const success = accepted.find(({ standing }) => standing.kind === "delivered");
+  if (success) return { type: "sent", channel: success.attempt.channel };
+  const waiting = accepted.find(({ standing }) => standing.kind === "waiting");
+  if (waiting?.standing.kind === "waiting") {
+    return {
+      type: "await_receipt",
+      channel: waiting.attempt.channel,
+      delaySeconds: waiting.standing.remainingSeconds,
+    };
+  }
 
   const round = retryCount + 1;
   const deadChannels = new Set(history.filter(isDeadEnd).map((attempt) => attempt.channel));
@@ -73,6 +135,10 @@ export function nextStep(input: PolicyInput): NextStep {
   );
   const next = channels.find((channel) => !deadChannels.has(channel) && !doneThisRound.has(channel));
   if (next) return { type: "try", channel: next, round };
+  // Nothing else delivered it: a message a provider accepted may still arrive, and another round
+  // would send it again, so the accepted one stands.
+  const standing = accepted.find(({ standing }) => standing.kind === "timed_out");
+  if (standing) return { type: "sent", channel: standing.attempt.channel };
 
   const retryable = channels.filter((channel) => !deadChannels.has(channel));
   if (retryable.length === 0) return { type: "fail", reason: noChannelLeftReason(channels, history) };

@@ -15,6 +15,23 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export const ATTEMPT_STATUSES = ["in_progress", "sent", "failed", "skipped", "interrupted"] as const;
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
 
+/**
+ * What became of a message a provider accepted: `accepted` until a receipt says more, then
+ * `delivered` or `undelivered`; `unknown` when no final receipt will come (none within
+ * SMS_RECEIPT_MAX_AGE_SECONDS). Null for attempts no provider accepted.
+ */
+export const DELIVERY_STATES = ["accepted", "delivered", "undelivered", "unknown"] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** One report a provider gave about an accepted message, in the order they came. */
+export interface ReceiptEntry {
+  at: Date;
+  /** `in_transit` for a report that is not final yet. */
+  state: "in_transit" | "delivered" | "undelivered";
+  code: string | null;
+  text: string | null;
+}
+
 export interface Recipient {
   id: number;
   email: string;
@@ -98,6 +115,14 @@ export interface Attempt {
   providerMessageId: string | null;
   startedAt: Date;
   finishedAt: Date | null;
+  delivery: DeliveryState | null;
+  /** When the provider said the message reached the recipient. */
+  deliveredAt: Date | null;
+  /** The provider's final receipt code and text (SMS.ru status_code and its text). */
+  receiptCode: string | null;
+  receiptText: string | null;
+  /** The provider's reports, oldest first (the receipt timeline). */
+  receipts: ReceiptEntry[];
 }
 
 /** A notification as stored, with why it failed when it did. */

@@ -15,6 +15,11 @@ export interface SentOutcome {
   providerMessageId: string | null;
   /** Extra facts worth keeping, e.g. the SMS.ru balance after sending. */
   details?: Record<string, unknown>;
+  /**
+   * The provider's answer already means the recipient has it (Telegram: the message is in the
+   * chat). Otherwise it is only accepted, and a receipt may follow.
+   */
+  delivered?: boolean;
 }
 
 interface FailureBase {
@@ -75,3 +80,11 @@ export const rateLimited = (
 ): RateLimitedOutcome => ({ kind: "rate_limited", code, reason, retryAfterSeconds });
 export const sent = (providerMessageId: string | null, details?: Record<string, unknown>): SentOutcome =>
   details ? { kind: "sent", providerMessageId, details } : { kind: "sent", providerMessageId };
+/** A send whose success already means the recipient has the message (no receipt will add to it). */
+export const delivered = (
+  providerMessageId: string | null,
+  details?: Record<string, unknown>,
+): SentOutcome => ({
+  ...sent(providerMessageId, details),
+  delivered: true,
+});

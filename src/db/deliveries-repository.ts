@@ -46,12 +46,14 @@ interface AttemptStart {
   leaseSeconds: number;
 }
 
-interface SentFinish {
+export interface SentFinish {
   attemptId: number;
   outcome: SentOutcome;
   notificationId: number;
   owner: string;
   channel: Channel;
+  /** When to first ask the provider for a receipt; null when it gives none. */
+  receiptCheckSeconds: number | null;
 }
 
 export class DeliveriesRepository {
@@ -223,8 +225,16 @@ export class DeliveriesRepository {
     notificationId: number,
     owner: string,
     channel: Channel,
+    receiptCheckSeconds: number | null = null,
   ): Promise<boolean> {
-    return this.finishSentBatcher.add({ attemptId, outcome, notificationId, owner, channel });
+    return this.finishSentBatcher.add({
+      attemptId,
+      outcome,
+      notificationId,
+      owner,
+      channel,
+      receiptCheckSeconds,
+    });
   }
 
   private async finishManySent(finishes: SentFinish[]): Promise<boolean[]> {
@@ -232,12 +242,14 @@ export class DeliveriesRepository {
       prepared(
         "finish-attempts-sent",
         `WITH finished AS (
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::bigint[], $5::text[], $6::text[])
-           AS f(attempt_id, provider_message_id, details, notification_id, owner, channel)),
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::bigint[], $5::text[], $6::text[],
+             $7::text[], $8::float8[])
+           AS f(attempt_id, provider_message_id, details, notification_id, owner, channel, delivery,
+             receipt_check_seconds)),
        attempt AS (
          UPDATE attempts a
            SET status = 'sent', provider_message_id = f.provider_message_id, details = f.details,
-               finished_at = now()
+               finished_at = now(), ${ACCEPTED_COLUMNS}
          FROM finished f WHERE a.id = ANY($1::bigint[]) AND a.id = f.attempt_id)
        UPDATE notifications n
          SET status = 'sent', last_channel = f.channel, sent_at = now(), next_attempt_at = NULL,
@@ -253,11 +265,50 @@ export class DeliveriesRepository {
           finishes.map((finish) => finish.notificationId),
           finishes.map((finish) => finish.owner),
           finishes.map((finish) => finish.channel),
+          finishes.map((finish) => deliveryOf(finish.outcome)),
+          finishes.map((finish) => finish.receiptCheckSeconds),
         ],
       ),
     );
     const marked = new Set(rows.map((row) => row.id));
     return finishes.map((finish) => marked.has(finish.notificationId));
+  }
+
+  /**
+   * Records an accepted attempt that must wait for its receipt (a receipt deadline is set), and
+   * holds its notification pending until that deadline, in one statement; false when the lease
+   * was lost (the attempt is recorded all the same).
+   */
+  async finishAcceptedAndHold(finish: SentFinish & { holdSeconds: number }): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      prepared(
+        "finish-attempt-accepted-and-hold",
+        `WITH f AS (
+         SELECT $1::bigint AS attempt_id, $2::text AS provider_message_id, $3::jsonb AS details,
+           $4::text AS delivery, $5::float8 AS receipt_check_seconds),
+       attempt AS (
+         UPDATE attempts a
+           SET status = 'sent', provider_message_id = f.provider_message_id, details = f.details,
+               finished_at = now(), ${ACCEPTED_COLUMNS}
+         FROM f WHERE a.id = f.attempt_id)
+       UPDATE notifications
+         SET last_channel = $8, next_attempt_at = now() + make_interval(secs => $9),
+             lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+       WHERE id = $6 AND lease_owner = $7 AND status = 'pending'`,
+        [
+          finish.attemptId,
+          finish.outcome.providerMessageId,
+          finish.outcome.details ? JSON.stringify(finish.outcome.details) : null,
+          deliveryOf(finish.outcome),
+          finish.receiptCheckSeconds,
+          finish.notificationId,
+          finish.owner,
+          finish.channel,
+          finish.holdSeconds,
+        ],
+      ),
+    );
+    return rowCount === 1;
   }
 
   /** Records an attempt that did not deliver. */
@@ -390,6 +441,21 @@ export class DeliveriesRepository {
     );
     return rows[0]?.count ?? 0;
   }
+}
+
+/**
+ * The receipt bookkeeping of an accepted attempt, set by the statement that finishes it (alias
+ * `f` with delivery, provider_message_id and receipt_check_seconds): a message the provider says
+ * the recipient has is delivered now; one it only accepted is checked for a receipt later when the
+ * provider gives receipts and an id to ask about.
+ */
+const ACCEPTED_COLUMNS = `delivery = f.delivery,
+               delivered_at = CASE WHEN f.delivery = 'delivered' THEN now() END,
+               receipt_check_at = CASE WHEN f.delivery = 'accepted' AND f.provider_message_id IS NOT NULL
+                 THEN now() + make_interval(secs => f.receipt_check_seconds) END`;
+
+function deliveryOf(outcome: SentOutcome): "delivered" | "accepted" {
+  return outcome.delivered ? "delivered" : "accepted";
 }
 
 type ClaimedRowTaken = NotificationRow & {

@@ -2,8 +2,10 @@
 import type {
   AttemptStatus,
   Channel,
+  DeliveryState,
   NotificationStatus,
   Priority,
+  ReceiptEntry,
   Recipient,
   RenderedBodies,
   StoredAttempt,
@@ -141,6 +143,20 @@ export interface AttemptRow {
   details: Record<string, unknown> | null;
   started_at: Date;
   finished_at: Date | null;
+  /** Strings when the row came through row_to_json (the claim statement); absent before 011. */
+  delivery?: string | null;
+  delivered_at?: Date | string | null;
+  receipt_code?: string | null;
+  receipt_text?: string | null;
+  receipt_log?: ReceiptLogEntry[] | null;
+}
+
+/** A receipt timeline entry as stored in attempts.receipt_log. */
+export interface ReceiptLogEntry {
+  at: string;
+  state: ReceiptEntry["state"];
+  code: string | null;
+  text: string | null;
 }
 
 export const toAttempt = (row: AttemptRow): StoredAttempt => ({
@@ -157,4 +173,9 @@ export const toAttempt = (row: AttemptRow): StoredAttempt => ({
   details: row.details ?? null,
   startedAt: row.started_at,
   finishedAt: row.finished_at,
+  delivery: (row.delivery ?? null) as DeliveryState | null,
+  deliveredAt: row.delivered_at ? new Date(row.delivered_at) : null,
+  receiptCode: row.receipt_code ?? null,
+  receiptText: row.receipt_text ?? null,
+  receipts: (row.receipt_log ?? []).map((entry) => ({ ...entry, at: new Date(entry.at) })),
 });

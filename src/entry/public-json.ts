@@ -38,7 +38,26 @@ export const serializeAttempt = (attempt: StoredAttempt) => ({
   provider_message_id: attempt.providerMessageId,
   started_at: attempt.startedAt.toISOString(),
   finished_at: attempt.finishedAt?.toISOString() ?? null,
+  delivery: attempt.delivery,
+  delivered_at: attempt.deliveredAt?.toISOString() ?? null,
+  receipt_code: attempt.receiptCode,
+  receipt_text: attempt.receiptText,
+  receipts: attempt.receipts.map((receipt) => ({
+    at: receipt.at.toISOString(),
+    state: receipt.state,
+    code: receipt.code,
+    text: receipt.text,
+  })),
 });
+
+/** The notification's delivery summary: that of its latest attempt a provider accepted. */
+function deliverySummary(attempts: StoredAttempt[]) {
+  const latest = attempts.findLast((attempt) => attempt.status === "sent");
+  return {
+    delivery: latest?.delivery ?? null,
+    delivered_at: latest?.deliveredAt?.toISOString() ?? null,
+  };
+}
 
 export const serializeNotification = (notification: StoredNotification, attempts: StoredAttempt[]) => ({
   id: notification.id,
@@ -60,5 +79,6 @@ export const serializeNotification = (notification: StoredNotification, attempts
   template: notification.template,
   locale: notification.locale,
   rendered: notification.rendered ? renderedToJson(notification.rendered) : null,
+  ...deliverySummary(attempts),
   attempts: attempts.map(serializeAttempt),
 });

@@ -9,7 +9,7 @@ import type {
   StoredNotification,
   UserProfile,
 } from "../core/model.js";
-import { type DeliveryOutcome, transient } from "../core/outcome.js";
+import { type DeliveryOutcome, type SentOutcome, transient } from "../core/outcome.js";
 import { expiredReason, hasExpired, nextSendTime } from "../scheduling/send-time.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
 import type { DeliveryObserver } from "./delivery-observer.js";
@@ -43,12 +43,28 @@ export interface DeliverDeps {
   clock?: () => Date;
   /** Tells webhook subscribers of sends, failures and failed attempts; optional. */
   webhooks?: WebhookEvents;
+  /**
+   * Per channel with a receipt deadline (SMS_RECEIPT_TIMEOUT_SECONDS): how long an accepted
+   * message holds its notification for the final receipt before the next channel is tried.
+   */
+  receiptTimeoutSeconds?: Partial<Record<Channel, number>>;
+  /** Per channel whose provider gives receipts: when to first ask about an accepted message. */
+  receiptFirstCheckSeconds?: Partial<Record<Channel, number>>;
+}
+
+/** A message the provider accepted in this run, not yet written: the policy says how to end it. */
+interface AcceptedNow {
+  attemptId: number;
+  outcome: SentOutcome;
+  channel: Channel;
+  round: number;
 }
 
 export type DeliveryResult =
   | "sent"
   | "failed"
   | "retry_scheduled"
+  | "awaiting_receipt"
   | "held"
   | "expired"
   | "lease_lost"
@@ -89,8 +105,9 @@ export async function deliverNotification(
   const channels = notification.channels ?? deps.channelOrder;
   const history = claimed.attempts.map(toAttemptResult);
   let lastChannel: Channel | null = notification.lastChannel;
+  let acceptedNow: AcceptedNow | null = null;
   if (isExpired(deps, notification)) {
-    return expire(deps, notification, expiredReason(notification.expiresAt!), lastChannel);
+    return expireUnlessAccepted(deps, notification, history, lastChannel);
   }
   // Quiet hours are decided here, when the round falls due, and nowhere else: creating a
   // notification then needs no read of its recipient, and a window set after it was created counts.
@@ -101,27 +118,82 @@ export async function deliverNotification(
     quietHours: recipient.quietHours,
     timeZone: recipient.timezone,
   });
-  if (due.kind === "expires") return expire(deps, notification, due.reason, lastChannel);
-  if (due.heldUntilQuietHoursEnd) return holdForQuietHours(deps, notification, due.at);
-
-  for (;;) {
-    const step = nextStep({
+  const decide = () =>
+    nextStep({
       channels,
       history,
       retryCount: notification.retryCount,
       historyFromRound: notification.historyFromRound,
       settings: deps.retry,
       random: deps.random ?? Math.random,
+      receiptTimeoutSeconds: deps.receiptTimeoutSeconds,
+      now: (deps.clock?.() ?? new Date()).getTime(),
     });
+  if (due.kind === "expires")
+    return expireUnlessAccepted(deps, notification, history, lastChannel, due.reason);
+  // Quiet hours hold back sending; ending a notification on a receipt, or holding it for one, sends nothing.
+  const settledByReceipt = () => {
+    if (!history.some((attempt) => attempt.result === "sent")) return false;
+    const first = decide().type;
+    return first === "sent" || first === "await_receipt";
+  };
+  if (due.heldUntilQuietHoursEnd && !settledByReceipt()) return holdForQuietHours(deps, notification, due.at);
+
+  for (;;) {
+    const step = decide();
     const log = { notificationId, round: notification.retryCount + 1 };
+    if (acceptedNow && step.type !== "await_receipt") {
+      // Accepted a moment ago and enough: recording it and ending the notification is one
+      // statement, the hot path. (The policy never goes on past a message accepted just now
+      // without holding for it, so this is the only other ending.)
+      return finishAccepted(
+        deps,
+        notification,
+        acceptedNow,
+        step.type === "sent" ? step.channel : acceptedNow.channel,
+      );
+    }
     switch (step.type) {
       case "sent": {
-        // Reached when an earlier worker recorded the success but died before marking it.
+        // Reached when an earlier worker recorded the success but died before marking it, or a
+        // receipt said a held message was delivered.
         const marked = await deliveries.markSent(notificationId, workerId, step.channel);
         if (!marked) return "lease_lost";
         deps.events.publish({ type: "updated", id: notificationId, status: "sent" });
         reportSent(deps, notification, step.channel, log.round);
         return "sent";
+      }
+      case "await_receipt": {
+        // Past its expiry no fallback may go out, so there is no point holding it longer.
+        const holdSeconds = Math.min(step.delaySeconds, secondsUntilExpiry(deps, notification));
+        const held = acceptedNow
+          ? await deliveries.finishAcceptedAndHold({
+              attemptId: acceptedNow.attemptId,
+              outcome: acceptedNow.outcome,
+              notificationId,
+              owner: workerId,
+              channel: acceptedNow.channel,
+              receiptCheckSeconds: deps.receiptFirstCheckSeconds?.[acceptedNow.channel] ?? null,
+              holdSeconds,
+            })
+          : await deliveries.scheduleRetry(
+              notificationId,
+              workerId,
+              notification.retryCount,
+              holdSeconds,
+              lastChannel,
+            );
+        if (acceptedNow) {
+          deps.events.publish({ type: "attempt", id: notificationId, channel: step.channel, status: "sent" });
+        }
+        if (!held) return "lease_lost";
+        deps.events.publish({ type: "updated", id: notificationId, status: "pending" });
+        deps.logger.info(
+          { ...log, channel: step.channel, outcome: "awaiting_receipt", holdSeconds },
+          "waiting for the delivery receipt",
+        );
+        deps.wakeIn?.(holdSeconds);
+        return "awaiting_receipt";
       }
       case "fail": {
         const marked = await markFailed(deps, notificationId, step.reason, lastChannel);
@@ -157,7 +229,7 @@ export async function deliverNotification(
           return "released";
         }
         if (isExpired(deps, notification)) {
-          return expire(deps, notification, expiredReason(notification.expiresAt!), lastChannel);
+          return expireUnlessAccepted(deps, notification, history, lastChannel);
         }
         const previousAttempt = lastFailureDetails(
           claimed.attempts,
@@ -173,10 +245,16 @@ export async function deliverNotification(
           previousAttempt,
         );
         if (result === "lease_lost") return "lease_lost";
-        if (result.result === "sent") {
-          // The attempt already marked the notification sent, in the same statement.
-          reportSent(deps, notification, step.channel, step.round);
-          return "sent";
+        if ("accepted" in result) {
+          acceptedNow = result.accepted;
+          history.push({
+            channel: step.channel,
+            round: step.round,
+            result: "sent",
+            delivery: result.accepted.outcome.delivered ? "delivered" : "accepted",
+            acceptedAt: (deps.clock?.() ?? new Date()).getTime(),
+          });
+          break;
         }
         // last_channel names the last provider actually called, not a channel that was skipped.
         if (result.result !== "skipped") lastChannel = step.channel;
@@ -199,6 +277,64 @@ async function markFailed(
     deps.webhooks?.emit("notification.failed", notificationId);
   }
   return marked;
+}
+
+/**
+ * Records a message accepted in this run and ends its notification sent, in one statement (the
+ * hot path); an SMS is then asked about for its receipt.
+ */
+async function finishAccepted(
+  deps: DeliverDeps,
+  notification: StoredNotification,
+  accepted: AcceptedNow,
+  channel: Channel,
+): Promise<DeliveryResult> {
+  const marked = await deps.deliveries.finishSent(
+    accepted.attemptId,
+    accepted.outcome,
+    notification.id,
+    deps.workerId,
+    channel,
+    deps.receiptFirstCheckSeconds?.[accepted.channel] ?? null,
+  );
+  deps.events.publish({ type: "attempt", id: notification.id, channel: accepted.channel, status: "sent" });
+  // Cancelled (or taken over) while the provider was answering: the attempt is recorded as sent,
+  // the notification keeps the state it was given, and nobody reports it as sent.
+  if (!marked) return "lease_lost";
+  deps.events.publish({ type: "updated", id: notification.id, status: "sent" });
+  reportSent(deps, notification, channel, accepted.round);
+  return "sent";
+}
+
+/**
+ * Past its expiry nothing more is sent; but a message a provider already accepted (held for its
+ * receipt) stands, and the notification ends sent, as it would have without a receipt deadline.
+ */
+async function expireUnlessAccepted(
+  deps: DeliverDeps,
+  notification: StoredNotification,
+  history: readonly AttemptResult[],
+  lastChannel: Channel | null,
+  reason = expiredReason(notification.expiresAt!),
+): Promise<DeliveryResult> {
+  const standing = history.findLast(
+    (attempt) =>
+      attempt.result === "sent" &&
+      attempt.round >= notification.historyFromRound &&
+      attempt.delivery !== "undelivered",
+  );
+  if (!standing) return expire(deps, notification, reason, lastChannel);
+  const marked = await deps.deliveries.markSent(notification.id, deps.workerId, standing.channel);
+  if (!marked) return "lease_lost";
+  deps.events.publish({ type: "updated", id: notification.id, status: "sent" });
+  reportSent(deps, notification, standing.channel, notification.retryCount + 1);
+  return "sent";
+}
+
+function secondsUntilExpiry(deps: DeliverDeps, notification: StoredNotification): number {
+  if (!notification.expiresAt) return Number.POSITIVE_INFINITY;
+  const now = (deps.clock?.() ?? new Date()).getTime();
+  return Math.max(0, (notification.expiresAt.getTime() - now) / 1000);
 }
 
 function isExpired(deps: DeliverDeps, notification: StoredNotification): boolean {
@@ -319,7 +455,7 @@ async function attemptChannel(
   channel: Channel,
   round: number,
   previousAttempt: Record<string, unknown> | null,
-): Promise<AttemptResult | "lease_lost"> {
+): Promise<AttemptResult | { accepted: AcceptedNow } | "lease_lost"> {
   const log = { notificationId: notification.id, channel, round };
   const provider = deps.providers.get(channel);
   const skip = async (cause: SkipCause, reason: string): Promise<AttemptResult> => {
@@ -359,24 +495,12 @@ async function attemptChannel(
     deps.providerTimeoutSeconds,
   );
   if (outcome.kind === "sent") {
-    // Recording the success and ending the notification is one statement: this is the hot path.
-    const marked = await deps.deliveries.finishSent(
-      attemptId,
-      outcome,
-      notification.id,
-      deps.workerId,
-      channel,
-    );
-    deps.events.publish({ type: "attempt", id: notification.id, channel, status: "sent" });
-    if (marked) deps.events.publish({ type: "updated", id: notification.id, status: "sent" });
     deps.logger.info(
       { ...log, outcome: "sent", durationMs: Math.round(performance.now() - startedAt) },
       "delivered to provider",
     );
-    // Cancelled (or taken over) while the provider was answering: the attempt is recorded as
-    // sent, the notification keeps the state it was given, and nobody reports it as sent.
-    if (!marked) return "lease_lost";
-    return toAttemptResultFromOutcome(channel, round, outcome);
+    // Written by the caller once the policy says whether it ends the notification or holds it.
+    return { accepted: { attemptId, outcome, channel, round } };
   }
   await deps.deliveries.finishFailed(attemptId, outcome);
   deps.events.publish({ type: "attempt", id: notification.id, channel, status: "failed" });
@@ -465,7 +589,13 @@ export function toAttemptResult(attempt: StoredAttempt): AttemptResult {
   const { channel, round } = attempt;
   switch (attempt.status) {
     case "sent":
-      return { channel, round, result: "sent" };
+      return {
+        channel,
+        round,
+        result: "sent",
+        delivery: attempt.delivery ?? undefined,
+        acceptedAt: attempt.finishedAt?.getTime(),
+      };
     case "skipped":
       return {
         channel,

@@ -119,14 +119,28 @@ export interface DeliveryStore {
     owner: string,
     leaseSeconds: number,
   ): Promise<number | null>;
-  /** Records the success and ends the notification sent; false when the lease was lost. */
+  /**
+   * Records the success and ends the notification sent; false when the lease was lost. With
+   * `receiptCheckSeconds`, an accepted message is first asked about that long after.
+   */
   finishSent(
     attemptId: number,
     outcome: SentOutcome,
     notificationId: number,
     owner: string,
     channel: Channel,
+    receiptCheckSeconds?: number | null,
   ): Promise<boolean>;
+  /** Records the success and holds the notification pending for `holdSeconds` (its receipt deadline). */
+  finishAcceptedAndHold(finish: {
+    attemptId: number;
+    outcome: SentOutcome;
+    notificationId: number;
+    owner: string;
+    channel: Channel;
+    receiptCheckSeconds: number | null;
+    holdSeconds: number;
+  }): Promise<boolean>;
   finishFailed(attemptId: number, outcome: FailureOutcome): Promise<void>;
   markSent(id: number, owner: string, channel: Channel): Promise<boolean>;
   markFailed(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean>;

@@ -1,7 +1,8 @@
 /**
  * The events an endpoint may subscribe to. One list: a capability that emits a new kind of event
- * (receipts: notification.delivered / undelivered) adds its name
- * here, and subscriptions to it are accepted from then on.
+ * adds its name here, and subscriptions to it are accepted from then on. `notification.delivered`
+ * and `notification.undelivered` follow the final receipt of the notification's latest accepted
+ * attempt (SMS.ru only; Telegram's delivery is known at once and comes as notification.sent).
  */
 export const WEBHOOK_EVENT_TYPES = [
   "notification.sent",
@@ -9,6 +10,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "notification.cancelled",
   "notification.expired",
   "attempt.failed",
+  "notification.delivered",
+  "notification.undelivered",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -63,7 +63,13 @@ describe("Telegram provider: what it sends", () => {
 describe("Telegram provider: replies", () => {
   it("ok:true is sent with message_id", async () => {
     const outcome = await sendWith(telegramReplies.sent(991, CHAT, "hello"));
-    expect(outcome).toEqual({ kind: "sent", providerMessageId: "991", details: { messageIds: ["991"] } });
+    // Telegram has no receipts: ok: true means the message is in the chat.
+    expect(outcome).toEqual({
+      kind: "sent",
+      providerMessageId: "991",
+      details: { messageIds: ["991"] },
+      delivered: true,
+    });
   });
 
   it.each([
@@ -179,6 +185,7 @@ describe("Telegram provider: long texts", () => {
       kind: "sent",
       providerMessageId: "1",
       details: { messageIds: ["1", "2", "3"] },
+      delivered: true,
     });
   });
 
@@ -205,6 +212,7 @@ describe("Telegram provider: long texts", () => {
       kind: "sent",
       providerMessageId: "10",
       details: { messageIds: ["10", "1", "2"], resumedAtPart: 2 },
+      delivered: true,
     });
   });
 

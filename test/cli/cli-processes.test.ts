@@ -139,8 +139,11 @@ describe("the long-running commands", () => {
     const human = await runCli(["status", String(sent.id)], env);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`Notification ${sent.id}: sent via email`);
-    expect(human.stdout).toMatch(/^ {2}1 +sms +skipped +no_contact +- +\S+ +the user has no phone number$/m);
-    expect(human.stdout).toMatch(/^ {2}1 +email +sent +- +- +\S+ +sandbox-\d+$/m);
+    expect(human.stdout).toMatch(
+      /^ {2}1 +sms +skipped +- +no_contact +- +\S+ +the user has no phone number$/m,
+    );
+    // The sandbox outbox is where the message ends: delivered.
+    expect(human.stdout).toMatch(/^ {2}1 +email +sent +delivered +- +- +\S+ +sandbox-\d+$/m);
 
     expect(await worker.stop()).toBe(0);
   }, 120_000);

@@ -29,7 +29,13 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     smsRu = await FakeSmsRu.start();
     service = await startTestService({
-      env: { SMS_RU_API_URL: smsRu.url, SMS_RU_API_ID: "api-id-secret", CHANNEL_ORDER: "sms,telegram" },
+      env: {
+        SMS_RU_API_URL: smsRu.url,
+        SMS_RU_API_ID: "api-id-secret",
+        CHANNEL_ORDER: "sms,telegram",
+        SMS_RECEIPT_POLL_SECONDS: "0.2",
+        SMS_RECEIPT_POLL_MAX_SECONDS: "0.5",
+      },
     });
     baseUrl = await service.app.listen({ host: "127.0.0.1", port: 0 });
     userId = (
@@ -201,5 +207,18 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await shoot("detail-phone");
     expect(problems).toEqual([]);
+  });
+
+  // Last: it adds a notification the counts of the tests above do not expect.
+  it("shows an SMS's delivery receipt and its timeline on the notification page, live", async () => {
+    smsRu.replyNext(smsRuReplies.sent(PHONE, "e2e-receipt"));
+    const id = await createNotification("Your parcel is at the door");
+    await page.goto(`${baseUrl}/dashboard/#/notifications/${id}`);
+    await page.locator('.attempt [data-delivery="accepted"]').first().waitFor();
+
+    smsRu.setReceipt("e2e-receipt", 103);
+    await page.locator('.delivery-summary [data-delivery="delivered"]').waitFor();
+    await page.locator('.receipts [data-receipt-state="delivered"]').getByText("code 103").waitFor();
+    await shoot("detail-receipt");
   });
 });

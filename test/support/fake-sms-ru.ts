@@ -1,9 +1,13 @@
 /**
- * A loopback stand-in for SMS.ru's HTTP API (POST /sms/send with json=1). It records each request
- * (the form fields, the query string, so tests can check nothing secret went into the URL) and
- * answers with scripted replies shaped like SMS.ru's documented ones, or by default with success.
+ * A loopback stand-in for SMS.ru's HTTP API (POST /sms/send and /sms/status with json=1). It
+ * records each request (the form fields, the query string, so tests can check nothing secret went
+ * into the URL) and answers with scripted replies shaped like SMS.ru's documented ones, or by
+ * default with success. /sms/status answers for every sms_id asked about, as SMS.ru documents:
+ * the status scripted for it with `setReceipt` (delivered, each not-delivered code), 102 (in
+ * transit, "nothing yet") for a message it accepted and nobody scripted, -1 for an id it never gave.
  */
 import type { IncomingMessage } from "node:http";
+import { SMS_RU_RECEIPT_TEXTS } from "../../src/channels/sms-ru/sms-ru-receipt-codes.js";
 import { type FakeReply, ScriptedHttpServer } from "./scripted-http-server.js";
 
 export type { FakeReply } from "./scripted-http-server.js";
@@ -91,8 +95,13 @@ export const smsRuReplies = {
 };
 
 export class FakeSmsRu {
+  /** Requests to /sms/send (and any other path but /sms/status). */
   readonly requests: SmsRuRequest[] = [];
+  /** Requests to /sms/status. */
+  readonly statusRequests: SmsRuRequest[] = [];
   private replies: FakeReply[] = [];
+  /** The sms_ids this fake gave out, with the status code each reports now. */
+  private readonly receipts = new Map<string, number>();
   private nextSmsId = 1;
   private server!: ScriptedHttpServer;
 
@@ -111,9 +120,21 @@ export class FakeSmsRu {
     this.replies.push(...replies);
   }
 
+  /** What sms/status reports for `smsId` from now on (103 delivered, 104-108 or 150 not delivered). */
+  setReceipt(smsId: string, statusCode: number): void {
+    this.receipts.set(smsId, statusCode);
+  }
+
+  /** The sms_ids given out so far, oldest first. */
+  get smsIds(): string[] {
+    return [...this.receipts.keys()];
+  }
+
   reset(): void {
     this.requests.length = 0;
+    this.statusRequests.length = 0;
     this.replies = [];
+    this.receipts.clear();
     this.nextSmsId = 1;
   }
 
@@ -124,15 +145,45 @@ export class FakeSmsRu {
   private handle(req: IncomingMessage, body: string) {
     const url = new URL(req.url ?? "/", this.url);
     const fields = Object.fromEntries(new URLSearchParams(body));
-    this.requests.push({
+    const request = {
       method: req.method ?? "",
       path: url.pathname,
       query: url.search.replace(/^\?/, ""),
       contentType: req.headers["content-type"],
       fields,
-    });
+    };
+    if (url.pathname === "/sms/status") {
+      this.statusRequests.push(request);
+      const reply = this.statusReply(fields);
+      return { reply, fallback: () => reply };
+    }
+    this.requests.push(request);
     const number = fields.to ?? "";
     const fallback = () => smsRuReplies.sent(number, `000000-${String(this.nextSmsId++).padStart(8, "0")}`);
-    return { reply: this.replies.shift() ?? fallback(), fallback };
+    const reply = this.replies.shift() ?? fallback();
+    this.rememberSmsIds(reply);
+    return { reply, fallback };
+  }
+
+  private rememberSmsIds(reply: FakeReply): void {
+    if (!("body" in reply)) return;
+    const sms = (reply.body as { sms?: Record<string, { sms_id?: string }> }).sms ?? {};
+    for (const entry of Object.values(sms)) {
+      if (entry.sms_id && !this.receipts.has(entry.sms_id)) this.receipts.set(entry.sms_id, 102);
+    }
+  }
+
+  /** SMS.ru's reply to /sms/status?json=1 for the comma-separated sms_id list. */
+  private statusReply(fields: Record<string, string>): FakeReply {
+    if (!fields.api_id) return smsRuReplies.requestError(200);
+    const sms: Record<string, unknown> = {};
+    for (const smsId of (fields.sms_id ?? "").split(",").filter(Boolean)) {
+      const code = this.receipts.get(smsId);
+      sms[smsId] =
+        code === undefined
+          ? { status: "ERROR", status_code: -1, status_text: SMS_RU_RECEIPT_TEXTS[-1] }
+          : { status: "OK", status_code: code, cost: 0.5, status_text: SMS_RU_RECEIPT_TEXTS[code] };
+    }
+    return { body: { status: "OK", status_code: 100, sms, balance: 4122.06 } };
   }
 }

@@ -213,6 +213,7 @@ describe("the delivery policy, for any sequence of outcomes", () => {
         retryCount += 1;
         continue;
       }
+      if (decision.type === "await_receipt") throw new Error("no receipt deadline is configured here");
       // An interrupted attempt is retried; a worker that dies forever is not this test's subject.
       const result = next.result === "interrupted" && ++interruptions > 3 ? { result: "transient" } : next;
       history.push({ channel: decision.channel, round: decision.round, ...result } as AttemptResult);
@@ -293,6 +294,7 @@ describe("the delivery policy, for any sequence of outcomes", () => {
               expect(retryCount - (historyFromRound - 1)).toBeLessThanOrEqual(settings.maxRetries);
               continue;
             }
+            if (decision.type === "await_receipt") throw new Error("no receipt deadline is configured here");
             expect(decision.round).toBeGreaterThanOrEqual(historyFromRound);
             const result =
               next.result === "interrupted" && ++interruptions > 3 ? { result: "transient" } : next;

@@ -848,6 +848,8 @@ export interface operations {
                      *           "template": null,
                      *           "locale": null,
                      *           "rendered": null,
+                     *           "delivery": "accepted",
+                     *           "delivered_at": null,
                      *           "attempts": [
                      *             {
                      *               "channel": "sms",
@@ -858,7 +860,12 @@ export interface operations {
                      *               "provider_code": "207",
                      *               "provider_message_id": null,
                      *               "started_at": "2026-11-19T08:29:22.950Z",
-                     *               "finished_at": "2026-11-19T08:29:23.101Z"
+                     *               "finished_at": "2026-11-19T08:29:23.101Z",
+                     *               "delivery": null,
+                     *               "delivered_at": null,
+                     *               "receipt_code": null,
+                     *               "receipt_text": null,
+                     *               "receipts": []
                      *             },
                      *             {
                      *               "channel": "email",
@@ -869,7 +876,12 @@ export interface operations {
                      *               "provider_code": null,
                      *               "provider_message_id": "<a1b2c3@example.com>",
                      *               "started_at": "2026-11-19T08:29:23.102Z",
-                     *               "finished_at": "2026-11-19T08:29:23.718Z"
+                     *               "finished_at": "2026-11-19T08:29:23.718Z",
+                     *               "delivery": "accepted",
+                     *               "delivered_at": null,
+                     *               "receipt_code": null,
+                     *               "receipt_text": null,
+                     *               "receipts": []
                      *             }
                      *           ]
                      *         }
@@ -916,6 +928,9 @@ export interface operations {
                                     parse_mode?: "HTML" | null;
                                 };
                             } | null;
+                            /** @description The delivery state of the latest attempt a provider accepted (null when none was). status stays sent on undelivered: sent means a provider accepted it */
+                            delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                            delivered_at: string | null;
                             attempts: {
                                 /**
                                  * @description A delivery channel
@@ -933,6 +948,18 @@ export interface operations {
                                 /** Format: date-time */
                                 started_at: string;
                                 finished_at: string | null;
+                                delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                                delivered_at: string | null;
+                                receipt_code: string | null;
+                                receipt_text: string | null;
+                                /** @description The provider's receipts for this message, oldest first (one entry per change of code) */
+                                receipts: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    state: "in_transit" | "delivered" | "undelivered";
+                                    code: string | null;
+                                    text: string | null;
+                                }[];
                             }[];
                         }[];
                     };
@@ -1077,6 +1104,8 @@ export interface operations {
                      *       "template": null,
                      *       "locale": null,
                      *       "rendered": null,
+                     *       "delivery": "accepted",
+                     *       "delivered_at": null,
                      *       "attempts": [
                      *         {
                      *           "channel": "sms",
@@ -1087,7 +1116,12 @@ export interface operations {
                      *           "provider_code": "207",
                      *           "provider_message_id": null,
                      *           "started_at": "2026-11-19T08:29:22.950Z",
-                     *           "finished_at": "2026-11-19T08:29:23.101Z"
+                     *           "finished_at": "2026-11-19T08:29:23.101Z",
+                     *           "delivery": null,
+                     *           "delivered_at": null,
+                     *           "receipt_code": null,
+                     *           "receipt_text": null,
+                     *           "receipts": []
                      *         },
                      *         {
                      *           "channel": "email",
@@ -1098,7 +1132,12 @@ export interface operations {
                      *           "provider_code": null,
                      *           "provider_message_id": "<a1b2c3@example.com>",
                      *           "started_at": "2026-11-19T08:29:23.102Z",
-                     *           "finished_at": "2026-11-19T08:29:23.718Z"
+                     *           "finished_at": "2026-11-19T08:29:23.718Z",
+                     *           "delivery": "accepted",
+                     *           "delivered_at": null,
+                     *           "receipt_code": null,
+                     *           "receipt_text": null,
+                     *           "receipts": []
                      *         }
                      *       ]
                      *     }
@@ -1139,6 +1178,9 @@ export interface operations {
                                 parse_mode?: "HTML" | null;
                             };
                         } | null;
+                        /** @description The delivery state of the latest attempt a provider accepted (null when none was). status stays sent on undelivered: sent means a provider accepted it */
+                        delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                        delivered_at: string | null;
                         attempts: {
                             /**
                              * @description A delivery channel
@@ -1156,6 +1198,18 @@ export interface operations {
                             /** Format: date-time */
                             started_at: string;
                             finished_at: string | null;
+                            delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                            delivered_at: string | null;
+                            receipt_code: string | null;
+                            receipt_text: string | null;
+                            /** @description The provider's receipts for this message, oldest first (one entry per change of code) */
+                            receipts: {
+                                /** Format: date-time */
+                                at: string;
+                                state: "in_transit" | "delivered" | "undelivered";
+                                code: string | null;
+                                text: string | null;
+                            }[];
                         }[];
                     };
                 };
@@ -1262,6 +1316,8 @@ export interface operations {
                      *       "template": null,
                      *       "locale": null,
                      *       "rendered": null,
+                     *       "delivery": "accepted",
+                     *       "delivered_at": null,
                      *       "attempts": [
                      *         {
                      *           "channel": "sms",
@@ -1272,7 +1328,12 @@ export interface operations {
                      *           "provider_code": "207",
                      *           "provider_message_id": null,
                      *           "started_at": "2026-11-19T08:29:22.950Z",
-                     *           "finished_at": "2026-11-19T08:29:23.101Z"
+                     *           "finished_at": "2026-11-19T08:29:23.101Z",
+                     *           "delivery": null,
+                     *           "delivered_at": null,
+                     *           "receipt_code": null,
+                     *           "receipt_text": null,
+                     *           "receipts": []
                      *         },
                      *         {
                      *           "channel": "email",
@@ -1283,7 +1344,12 @@ export interface operations {
                      *           "provider_code": null,
                      *           "provider_message_id": "<a1b2c3@example.com>",
                      *           "started_at": "2026-11-19T08:29:23.102Z",
-                     *           "finished_at": "2026-11-19T08:29:23.718Z"
+                     *           "finished_at": "2026-11-19T08:29:23.718Z",
+                     *           "delivery": "accepted",
+                     *           "delivered_at": null,
+                     *           "receipt_code": null,
+                     *           "receipt_text": null,
+                     *           "receipts": []
                      *         }
                      *       ]
                      *     }
@@ -1324,6 +1390,9 @@ export interface operations {
                                 parse_mode?: "HTML" | null;
                             };
                         } | null;
+                        /** @description The delivery state of the latest attempt a provider accepted (null when none was). status stays sent on undelivered: sent means a provider accepted it */
+                        delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                        delivered_at: string | null;
                         attempts: {
                             /**
                              * @description A delivery channel
@@ -1341,6 +1410,18 @@ export interface operations {
                             /** Format: date-time */
                             started_at: string;
                             finished_at: string | null;
+                            delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                            delivered_at: string | null;
+                            receipt_code: string | null;
+                            receipt_text: string | null;
+                            /** @description The provider's receipts for this message, oldest first (one entry per change of code) */
+                            receipts: {
+                                /** Format: date-time */
+                                at: string;
+                                state: "in_transit" | "delivered" | "undelivered";
+                                code: string | null;
+                                text: string | null;
+                            }[];
                         }[];
                     };
                 };
@@ -1560,6 +1641,8 @@ export interface operations {
                      *       "template": null,
                      *       "locale": null,
                      *       "rendered": null,
+                     *       "delivery": "accepted",
+                     *       "delivered_at": null,
                      *       "attempts": [
                      *         {
                      *           "channel": "sms",
@@ -1570,7 +1653,12 @@ export interface operations {
                      *           "provider_code": "207",
                      *           "provider_message_id": null,
                      *           "started_at": "2026-11-19T08:29:22.950Z",
-                     *           "finished_at": "2026-11-19T08:29:23.101Z"
+                     *           "finished_at": "2026-11-19T08:29:23.101Z",
+                     *           "delivery": null,
+                     *           "delivered_at": null,
+                     *           "receipt_code": null,
+                     *           "receipt_text": null,
+                     *           "receipts": []
                      *         },
                      *         {
                      *           "channel": "email",
@@ -1581,7 +1669,12 @@ export interface operations {
                      *           "provider_code": null,
                      *           "provider_message_id": "<a1b2c3@example.com>",
                      *           "started_at": "2026-11-19T08:29:23.102Z",
-                     *           "finished_at": "2026-11-19T08:29:23.718Z"
+                     *           "finished_at": "2026-11-19T08:29:23.718Z",
+                     *           "delivery": "accepted",
+                     *           "delivered_at": null,
+                     *           "receipt_code": null,
+                     *           "receipt_text": null,
+                     *           "receipts": []
                      *         }
                      *       ]
                      *     }
@@ -1622,6 +1715,9 @@ export interface operations {
                                 parse_mode?: "HTML" | null;
                             };
                         } | null;
+                        /** @description The delivery state of the latest attempt a provider accepted (null when none was). status stays sent on undelivered: sent means a provider accepted it */
+                        delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                        delivered_at: string | null;
                         attempts: {
                             /**
                              * @description A delivery channel
@@ -1639,6 +1735,18 @@ export interface operations {
                             /** Format: date-time */
                             started_at: string;
                             finished_at: string | null;
+                            delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                            delivered_at: string | null;
+                            receipt_code: string | null;
+                            receipt_text: string | null;
+                            /** @description The provider's receipts for this message, oldest first (one entry per change of code) */
+                            receipts: {
+                                /** Format: date-time */
+                                at: string;
+                                state: "in_transit" | "delivered" | "undelivered";
+                                code: string | null;
+                                text: string | null;
+                            }[];
                         }[];
                     };
                 };
@@ -1745,6 +1853,8 @@ export interface operations {
                      *       "template": null,
                      *       "locale": null,
                      *       "rendered": null,
+                     *       "delivery": "accepted",
+                     *       "delivered_at": null,
                      *       "attempts": [
                      *         {
                      *           "channel": "sms",
@@ -1755,7 +1865,12 @@ export interface operations {
                      *           "provider_code": "207",
                      *           "provider_message_id": null,
                      *           "started_at": "2026-11-19T08:29:22.950Z",
-                     *           "finished_at": "2026-11-19T08:29:23.101Z"
+                     *           "finished_at": "2026-11-19T08:29:23.101Z",
+                     *           "delivery": null,
+                     *           "delivered_at": null,
+                     *           "receipt_code": null,
+                     *           "receipt_text": null,
+                     *           "receipts": []
                      *         },
                      *         {
                      *           "channel": "email",
@@ -1766,7 +1881,12 @@ export interface operations {
                      *           "provider_code": null,
                      *           "provider_message_id": "<a1b2c3@example.com>",
                      *           "started_at": "2026-11-19T08:29:23.102Z",
-                     *           "finished_at": "2026-11-19T08:29:23.718Z"
+                     *           "finished_at": "2026-11-19T08:29:23.718Z",
+                     *           "delivery": "accepted",
+                     *           "delivered_at": null,
+                     *           "receipt_code": null,
+                     *           "receipt_text": null,
+                     *           "receipts": []
                      *         }
                      *       ]
                      *     }
@@ -1807,6 +1927,9 @@ export interface operations {
                                 parse_mode?: "HTML" | null;
                             };
                         } | null;
+                        /** @description The delivery state of the latest attempt a provider accepted (null when none was). status stays sent on undelivered: sent means a provider accepted it */
+                        delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                        delivered_at: string | null;
                         attempts: {
                             /**
                              * @description A delivery channel
@@ -1824,6 +1947,18 @@ export interface operations {
                             /** Format: date-time */
                             started_at: string;
                             finished_at: string | null;
+                            delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                            delivered_at: string | null;
+                            receipt_code: string | null;
+                            receipt_text: string | null;
+                            /** @description The provider's receipts for this message, oldest first (one entry per change of code) */
+                            receipts: {
+                                /** Format: date-time */
+                                at: string;
+                                state: "in_transit" | "delivered" | "undelivered";
+                                code: string | null;
+                                text: string | null;
+                            }[];
                         }[];
                     };
                 };
@@ -3325,7 +3460,7 @@ export interface operations {
                 "application/json": {
                     /** @description http(s) URL that receives a POST per event. Refused when its host resolves to a loopback, private, link-local or metadata address, unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true */
                     url: string;
-                    /** @description Event types to receive: notification.sent, notification.failed, notification.cancelled, notification.expired, attempt.failed; or ["*"] for all, including types added later */
+                    /** @description Event types to receive: notification.sent, notification.failed, notification.cancelled, notification.expired, attempt.failed, notification.delivered, notification.undelivered; or ["*"] for all, including types added later */
                     events: string[];
                     description?: string;
                     /** @description false: no events are sent to it (true again re-enables a disabled one) */
@@ -3619,7 +3754,7 @@ export interface operations {
                 "application/json": {
                     /** @description http(s) URL that receives a POST per event. Refused when its host resolves to a loopback, private, link-local or metadata address, unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true */
                     url?: string;
-                    /** @description Event types to receive: notification.sent, notification.failed, notification.cancelled, notification.expired, attempt.failed; or ["*"] for all, including types added later */
+                    /** @description Event types to receive: notification.sent, notification.failed, notification.cancelled, notification.expired, attempt.failed, notification.delivered, notification.undelivered; or ["*"] for all, including types added later */
                     events?: string[];
                     description?: string;
                     /** @description false: no events are sent to it (true again re-enables a disabled one) */

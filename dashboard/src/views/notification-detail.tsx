@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Api, Attempt, Notification, User } from "../api.js";
-import { ErrorNote, StatusBadge, useLiveReload } from "../components.js";
+import { DeliveryBadge, ErrorNote, StatusBadge, useLiveReload } from "../components.js";
 import { channelName, duration, fullTime, relative, scheduledFor, timeIn } from "../format.js";
 import type { LiveFeed } from "../live.js";
 
@@ -135,6 +135,18 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
                 ? `${fullTime(notification.sent_at)} by ${channelName(notification.last_channel)}`
                 : "—"}
             </dd>
+            {notification.delivery ? (
+              <>
+                <dt>Delivery</dt>
+                <dd class="delivery-summary">
+                  <DeliveryBadge delivery={notification.delivery} />
+                  {notification.delivered_at ? ` ${fullTime(notification.delivered_at)}` : ""}
+                  {notification.status === "pending" && notification.delivery === "accepted"
+                    ? ` · waiting for the receipt until ${fullTime(notification.next_attempt_at)}, then the next channel`
+                    : ""}
+                </dd>
+              </>
+            ) : null}
             <dt>Retries</dt>
             <dd>{notification.retry_count}</dd>
             {notification.priority === "critical" ? (
@@ -269,6 +281,41 @@ function Timeline({ notification }: { notification: Notification }) {
   );
 }
 
+const RECEIPT_STATE_TEXT: Record<string, string> = {
+  in_transit: "in transit",
+  delivered: "delivered",
+  undelivered: "not delivered",
+};
+
+/** Accepted, then each report the provider gave, then where it ended. */
+function ReceiptTimeline({ attempt }: { attempt: Attempt }) {
+  return (
+    <div class="receipt-timeline" data-delivery={attempt.delivery ?? ""}>
+      <DeliveryBadge delivery={attempt.delivery ?? "accepted"} />
+      <ol class="receipts">
+        <li>
+          <time dateTime={attempt.finished_at ?? ""}>{fullTime(attempt.finished_at)}</time> accepted by the
+          provider
+        </li>
+        {attempt.receipts.map((receipt) => (
+          <li key={`${receipt.at}-${receipt.code}`} data-receipt-state={receipt.state}>
+            <time dateTime={receipt.at}>{fullTime(receipt.at)}</time>{" "}
+            {RECEIPT_STATE_TEXT[receipt.state] ?? receipt.state}
+            {receipt.code ? <span class="tag">code {receipt.code}</span> : null}
+            {receipt.text ? <span class="muted"> {receipt.text}</span> : null}
+          </li>
+        ))}
+        {attempt.delivery === "unknown" ? (
+          <li class="muted">no final receipt came; no longer asked about</li>
+        ) : null}
+        {attempt.delivery === "accepted" && attempt.channel === "email" ? (
+          <li class="muted">the mail server accepted it; email gives no delivery receipts</li>
+        ) : null}
+      </ol>
+    </div>
+  );
+}
+
 function AttemptItem({ attempt }: { attempt: Attempt }) {
   return (
     <li class={`attempt attempt-${attempt.status}`} data-channel={attempt.channel} data-round={attempt.round}>
@@ -292,6 +339,7 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
           Provider's id: <code>{attempt.provider_message_id}</code>
         </p>
       ) : null}
+      {attempt.delivery ? <ReceiptTimeline attempt={attempt} /> : null}
     </li>
   );
 }

@@ -1,5 +1,5 @@
 import { CHANNELS, type Channel } from "../../core/model.js";
-import { type DeliveryOutcome, sent, transient } from "../../core/outcome.js";
+import { type DeliveryOutcome, delivered, transient } from "../../core/outcome.js";
 import type { ChannelProvider, OutgoingMessage } from "../channel.js";
 
 /** Where sandboxed messages go; the PostgreSQL outbox repository is one. */
@@ -39,7 +39,8 @@ export class SandboxProvider implements ChannelProvider {
         subject: this.channel === "email" ? (message.subject ?? "Notification") : null,
         text: message.text,
       });
-      return sent(`sandbox-${entry.id}`);
+      // The outbox is where a sandboxed message ends: it is there, nothing more will be known.
+      return delivered(`sandbox-${entry.id}`);
     } catch (error) {
       return transient(`${this.vendor}: could not write (${error instanceof Error ? error.message : error})`);
     }

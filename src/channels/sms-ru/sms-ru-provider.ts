@@ -8,13 +8,17 @@ import type { ChannelProvider, OutgoingMessage } from "../channel.js";
 import { postToApi } from "../post-to-api.js";
 import { redact } from "../redact.js";
 import type { SmsRuConfig } from "./sms-ru-channel.js";
+import { SmsRuReceipts } from "./sms-ru-receipts.js";
 import { outcomeOfReply } from "./sms-ru-reply.js";
 
 export class SmsRuProvider implements ChannelProvider {
   readonly channel = "sms" as const;
   readonly vendor = "SMS.ru";
+  readonly receipts: SmsRuReceipts;
 
-  constructor(private readonly config: SmsRuConfig) {}
+  constructor(private readonly config: SmsRuConfig) {
+    this.receipts = new SmsRuReceipts(config);
+  }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
     // SMS.ru wants the number as digits only: E.164 without the plus.

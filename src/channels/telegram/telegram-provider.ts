@@ -8,9 +8,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   type DeliveryOutcome,
+  delivered,
   type FailureOutcome,
   rateLimited,
-  sent,
   transient,
 } from "../../core/outcome.js";
 import { abortReason } from "../abort.js";
@@ -69,7 +69,8 @@ export class TelegramProvider implements ChannelProvider {
       messageIds.push(outcome.providerMessageId ?? "");
     }
     const resumed = resumedAt > 0 ? { resumedAtPart: resumedAt + 1 } : {};
-    return sent(messageIds[0] ?? null, { messageIds, ...resumed });
+    // Telegram has no delivery receipts: ok: true means the message is in the chat.
+    return delivered(messageIds[0] ?? null, { messageIds, ...resumed });
   }
 
   private async sendPart(

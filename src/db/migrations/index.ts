@@ -8,6 +8,7 @@ import { retention } from "./007-retention.js";
 import { maintenanceSchedule } from "./008-maintenance-schedule.js";
 import { templatesAndScheduling } from "./009-templates-and-scheduling.js";
 import { webhooks } from "./010-webhooks.js";
+import { receipts } from "./011-receipts.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -21,4 +22,5 @@ export const migrations: { name: string; sql: string }[] = [
   maintenanceSchedule,
   templatesAndScheduling,
   webhooks,
+  receipts,
 ];

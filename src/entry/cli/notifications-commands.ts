@@ -115,11 +115,12 @@ function describeNotification(n: NotificationWithAttempts): string {
     lines.push(
       "Attempts:",
       table([
-        ["  ROUND", "CHANNEL", "STATUS", "KIND", "CODE", "FINISHED", "DETAIL"],
+        ["  ROUND", "CHANNEL", "STATUS", "DELIVERY", "KIND", "CODE", "FINISHED", "DETAIL"],
         ...n.attempts.map((a) => [
           `  ${a.round}`,
           a.channel,
           a.status,
+          a.delivery ? `${a.delivery}${a.receiptCode ? ` (${a.receiptCode})` : ""}` : "-",
           orDash(a.errorKind),
           orDash(a.providerCode),
           isoOrDash(a.finishedAt),

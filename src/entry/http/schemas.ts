@@ -3,7 +3,13 @@
  * the API in /openapi.json. Field names follow the original Django service.
  */
 import { Type } from "typebox";
-import { ATTEMPT_STATUSES, CHANNELS, NOTIFICATION_STATUSES, PRIORITIES } from "../../core/model.js";
+import {
+  ATTEMPT_STATUSES,
+  CHANNELS,
+  DELIVERY_STATES,
+  NOTIFICATION_STATUSES,
+  PRIORITIES,
+} from "../../core/model.js";
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -199,6 +205,31 @@ export const CreateNotificationHeaders = Type.Object({
   ),
 });
 
+const DeliveryStateSchema = Type.Enum(DELIVERY_STATES, {
+  description:
+    "For an attempt a provider accepted: accepted (no final receipt yet; email always stays here), delivered (a receipt said so; Telegram at once), undelivered (a receipt said it cannot be delivered), unknown (no final receipt within SMS_RECEIPT_MAX_AGE_SECONDS). Null for attempts not accepted.",
+  examples: ["delivered"],
+});
+
+const ReceiptEntrySchema = Type.Object(
+  {
+    at: Type.String({ format: "date-time" }),
+    state: Type.Union([Type.Literal("in_transit"), Type.Literal("delivered"), Type.Literal("undelivered")]),
+    code: Nullable(Type.String()),
+    text: Nullable(Type.String()),
+  },
+  {
+    examples: [
+      {
+        at: "2026-12-02T10:00:15.000Z",
+        state: "in_transit",
+        code: "102",
+        text: "Сообщение отправлено (в пути)",
+      },
+    ],
+  },
+);
+
 export const AttemptSchema = Type.Object({
   channel: ChannelName,
   status: Type.Enum(ATTEMPT_STATUSES),
@@ -214,6 +245,22 @@ export const AttemptSchema = Type.Object({
   provider_message_id: Nullable(Type.String()),
   started_at: Type.String({ format: "date-time" }),
   finished_at: Nullable(Type.String({ format: "date-time" })),
+  delivery: Type.Union([DeliveryStateSchema, Type.Null()]),
+  delivered_at: Nullable(
+    Type.String({ format: "date-time", description: "When the provider said the recipient has it" }),
+  ),
+  receipt_code: Nullable(
+    Type.String({
+      description: "The provider's latest receipt code (SMS.ru sms/status status_code)",
+      examples: ["103"],
+    }),
+  ),
+  receipt_text: Nullable(
+    Type.String({ description: "The provider's text for receipt_code", examples: ["Сообщение доставлено"] }),
+  ),
+  receipts: Type.Array(ReceiptEntrySchema, {
+    description: "The provider's receipts for this message, oldest first (one entry per change of code)",
+  }),
 });
 
 const RenderedBodiesSchema = Type.Object(
@@ -268,6 +315,8 @@ const notificationExample = {
   template: null,
   locale: null,
   rendered: null,
+  delivery: "accepted",
+  delivered_at: null,
   attempts: [
     {
       channel: "sms",
@@ -279,6 +328,11 @@ const notificationExample = {
       provider_message_id: null,
       started_at: "2026-11-19T08:29:22.950Z",
       finished_at: "2026-11-19T08:29:23.101Z",
+      delivery: null,
+      delivered_at: null,
+      receipt_code: null,
+      receipt_text: null,
+      receipts: [],
     },
     {
       channel: "email",
@@ -290,6 +344,11 @@ const notificationExample = {
       provider_message_id: "<a1b2c3@example.com>",
       started_at: "2026-11-19T08:29:23.102Z",
       finished_at: "2026-11-19T08:29:23.718Z",
+      delivery: "accepted",
+      delivered_at: null,
+      receipt_code: null,
+      receipt_text: null,
+      receipts: [],
     },
   ],
 };
@@ -325,6 +384,13 @@ export const NotificationSchema = Type.Object(
     template: Nullable(Type.String({ description: "The template it was rendered from" })),
     locale: Nullable(Type.String({ description: "The locale the template was rendered in" })),
     rendered: Type.Union([RenderedBodiesSchema, Type.Null()]),
+    delivery: Type.Union([DeliveryStateSchema, Type.Null()], {
+      description:
+        "The delivery state of the latest attempt a provider accepted (null when none was). status stays sent on undelivered: sent means a provider accepted it",
+    }),
+    delivered_at: Nullable(
+      Type.String({ format: "date-time", description: "When that attempt's message reached the recipient" }),
+    ),
     attempts: Type.Array(AttemptSchema),
   },
   { examples: [notificationExample] },

@@ -2,6 +2,8 @@ import type { Core } from "../../app.js";
 import { createDeliveryRuntime, type DeliveryOptions } from "../../app.js";
 import type { ClaimedDelivery } from "../../core/model.js";
 import { DueWorkRunner } from "../../queue/due-work-runner.js";
+import { checkReceipts } from "../../receipts/check-receipts.js";
+import type { ReceiptCheck } from "../../receipts/receipts-repository.js";
 import { abandonDeliveries, deliverNotification } from "../../usecases/deliver-notification.js";
 import { runHousekeepingIfDue } from "../../usecases/housekeeping.js";
 import { deliverWebhook } from "../../webhooks/deliver-webhook.js";
@@ -12,6 +14,10 @@ import { serializeAttempt, serializeNotification } from "../public-json.js";
 
 /** At most this many notifications per claim, so a backlog spreads over several workers. */
 const CLAIM_BATCH = 32;
+/** Accepted messages asked about per claim (SMS.ru takes many sms_ids per sms/status call). */
+const RECEIPT_BATCH = 100;
+/** A claimed receipt check comes due again after the provider's timeout and this much. */
+const RECEIPT_LEASE_MARGIN_SECONDS = 30;
 /** A webhook delivery's lease outlasts its request timeout by this much. */
 const WEBHOOK_LEASE_MARGIN_SECONDS = 15;
 
@@ -89,6 +95,51 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
   });
   void webhookRunner.start();
 
+  // Receipt checks are due rows too: accepted SMS whose next check has come. One claimed item is
+  // a whole batch, so one sms/status call asks about many messages.
+  const receiptSources = new Map(
+    [...deps.providers].flatMap(([channel, provider]) =>
+      provider.receipts ? [[channel, provider.receipts] as const] : [],
+    ),
+  );
+  const receiptRunner = new DueWorkRunner<ReceiptCheck[]>({
+    name: "receipt checks",
+    claim: async () => {
+      const claimed = await core.receipts.claimDue(
+        config.providerTimeoutSeconds + RECEIPT_LEASE_MARGIN_SECONDS,
+        RECEIPT_BATCH,
+      );
+      return {
+        items: claimed.checks.length > 0 ? [claimed.checks] : [],
+        nextDueInSeconds: claimed.nextDueInSeconds,
+      };
+    },
+    handle: (checks) =>
+      checkReceipts(
+        {
+          store: core.receipts,
+          sources: receiptSources,
+          schedule: {
+            pollSeconds: config.receipts.smsPollSeconds,
+            pollMaxSeconds: config.receipts.smsPollMaxSeconds,
+            maxAgeSeconds: config.receipts.smsMaxAgeSeconds,
+          },
+          timeoutSeconds: config.providerTimeoutSeconds,
+          wakeUps: core.wakeUps,
+          events: core.notificationEvents,
+          webhooks: webhookEvents,
+          logger,
+        },
+        checks,
+      ),
+    concurrency: 2,
+    maxBatch: 1,
+    pollIntervalMs: config.pollIntervalSeconds * 1000,
+    wakeUps: null,
+    logger,
+  });
+  if (receiptSources.size > 0) void receiptRunner.start();
+
   const housekeep = () => runHousekeepingIfDue({ ...core, retentionDays: config.retentionDays, logger });
   let housekeeping: Promise<boolean> | null = null;
   const housekeepOnce = () => {
@@ -109,6 +160,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       // Past the grace period we stop waiting: the calls still open are recorded as interrupted
       // and their notifications freed for another worker at once.
       const webhooksFinished = webhookRunner.stop(config.shutdownGraceSeconds * 1000);
+      const receiptsFinished = receiptRunner.stop(config.shutdownGraceSeconds * 1000);
       const finished = await runner.stop(config.shutdownGraceSeconds * 1000);
       if (!finished) {
         const abandoned = await abandonDeliveries(deps).catch((error: Error) => {
@@ -123,6 +175,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       await housekeeping?.catch(() => false);
       // Webhook sends still open past the grace period are left to their leases.
       await webhooksFinished;
+      await receiptsFinished;
       await webhookEvents.flush();
       await webhookSender.close();
       await runtime.close();

@@ -1,0 +1,165 @@
+/**
+ * Receipt checks as due rows: an accepted attempt whose receipt_check_at has come is the job. A
+ * claim pushes receipt_check_at on by the lease, so another checker takes the row over only when
+ * this one died before recording what it learnt; recording sets the next check or ends them.
+ */
+import type { Channel } from "../core/model.js";
+import { prepared, type Queryable } from "../db/database.js";
+
+/** An accepted attempt to ask its provider about. */
+export interface ReceiptCheck {
+  attemptId: number;
+  notificationId: number;
+  channel: Channel;
+  providerMessageId: string;
+  /** Checks made so far. */
+  checks: number;
+  /** Seconds since the provider accepted it, on the database's clock. */
+  ageSeconds: number;
+}
+
+/** What one check found for one attempt. */
+export interface ReceiptUpdate {
+  attemptId: number;
+  /** `accepted` while no final receipt has come. */
+  delivery: "accepted" | "delivered" | "undelivered" | "unknown";
+  /** The report this check got, if any (a failed call, or a message the provider did not list, has none). */
+  report: {
+    state: "in_transit" | "delivered" | "undelivered";
+    code: string | null;
+    text: string | null;
+  } | null;
+  /** For `accepted`: when to ask again. */
+  nextCheckSeconds: number | null;
+}
+
+/** What recording changed, per attempt whose delivery became final. */
+export interface RecordedReceipt {
+  attemptId: number;
+  notificationId: number;
+  delivery: "delivered" | "undelivered" | "unknown";
+  /** No later accepted attempt of the notification exists: this one is its delivery summary. */
+  latest: boolean;
+  /** Its notification was waiting for this receipt and is due now. */
+  madeDue: boolean;
+}
+
+interface ClaimRow {
+  id: number | null;
+  notification_id: number | null;
+  channel: string | null;
+  provider_message_id: string | null;
+  receipt_checks: number | null;
+  age_seconds: number | null;
+  next_due_in_seconds: number | null;
+}
+
+export class ReceiptsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async claimDue(
+    leaseSeconds: number,
+    limit: number,
+  ): Promise<{ checks: ReceiptCheck[]; nextDueInSeconds: number | null }> {
+    const { rows } = await this.db.query<ClaimRow>(
+      prepared(
+        "claim-due-receipt-checks",
+        `WITH due AS (
+         SELECT id FROM attempts
+         WHERE delivery = 'accepted' AND receipt_check_at <= now()
+         ORDER BY receipt_check_at
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE attempts a SET receipt_check_at = now() + make_interval(secs => $1)
+         FROM due WHERE a.id = due.id
+         RETURNING a.id, a.notification_id, a.channel, a.provider_message_id, a.receipt_checks,
+           extract(epoch FROM now() - a.finished_at)::float8 AS age_seconds)
+       SELECT claimed.*, next_due.next_due_in_seconds
+       FROM (SELECT extract(epoch FROM min(receipt_check_at) - now())::float8 AS next_due_in_seconds
+               FROM attempts WHERE delivery = 'accepted' AND receipt_check_at > now()) next_due
+       LEFT JOIN claimed ON true`,
+        [leaseSeconds, limit],
+      ),
+    );
+    const checks: ReceiptCheck[] = [];
+    for (const row of rows) {
+      if (row.id === null || row.provider_message_id === null) continue;
+      checks.push({
+        attemptId: row.id,
+        notificationId: row.notification_id!,
+        channel: row.channel as Channel,
+        providerMessageId: row.provider_message_id,
+        checks: row.receipt_checks ?? 0,
+        ageSeconds: row.age_seconds ?? 0,
+      });
+    }
+    return { checks, nextDueInSeconds: rows[0]?.next_due_in_seconds ?? null };
+  }
+
+  /**
+   * Records what the checks found, in one statement: the delivery state, the provider's latest
+   * code and text, a timeline entry when the code changed, the next check or none. A notification
+   * held for one of these receipts (pending, due later) is made due now, so a worker decides what
+   * follows. Only attempts still `accepted` change: a final state is never overwritten.
+   */
+  async record(updates: ReceiptUpdate[]): Promise<RecordedReceipt[]> {
+    if (updates.length === 0) return [];
+    const { rows } = await this.db.query<{
+      id: number;
+      notification_id: number;
+      delivery: RecordedReceipt["delivery"];
+      latest: boolean;
+      made_due: boolean;
+    }>(
+      prepared(
+        "record-receipts",
+        `WITH r AS (
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[])
+           AS r(attempt_id, delivery, state, code, text, next_check_seconds)),
+       updated AS (
+         UPDATE attempts a SET
+           delivery = r.delivery,
+           delivered_at = CASE WHEN r.delivery = 'delivered' THEN now() ELSE a.delivered_at END,
+           receipt_code = COALESCE(r.code, a.receipt_code),
+           receipt_text = COALESCE(r.text, a.receipt_text),
+           receipt_at = CASE WHEN r.state IS NOT NULL THEN now() ELSE a.receipt_at END,
+           receipt_check_at = CASE WHEN r.delivery = 'accepted'
+             THEN now() + make_interval(secs => r.next_check_seconds) END,
+           receipt_checks = a.receipt_checks + 1,
+           receipt_log = CASE WHEN r.state IS NOT NULL AND r.code IS DISTINCT FROM a.receipt_code
+             THEN COALESCE(a.receipt_log, '[]'::jsonb)
+               || jsonb_build_array(jsonb_build_object('at', now(), 'state', r.state, 'code', r.code, 'text', r.text))
+             ELSE a.receipt_log END
+         FROM r WHERE a.id = r.attempt_id AND a.delivery = 'accepted'
+         RETURNING a.id, a.notification_id, a.delivery),
+       final AS (SELECT * FROM updated WHERE delivery <> 'accepted'),
+       made_due AS (
+         UPDATE notifications n SET next_attempt_at = now(), updated_at = now()
+         FROM final f
+         WHERE n.id = f.notification_id AND n.status = 'pending' AND n.next_attempt_at > now()
+         RETURNING n.id)
+       SELECT f.id, f.notification_id, f.delivery,
+         NOT EXISTS (SELECT 1 FROM attempts b
+           WHERE b.notification_id = f.notification_id AND b.status = 'sent' AND b.id > f.id) AS latest,
+         EXISTS (SELECT 1 FROM made_due m WHERE m.id = f.notification_id) AS made_due
+       FROM final f`,
+        [
+          updates.map((update) => update.attemptId),
+          updates.map((update) => update.delivery),
+          updates.map((update) => update.report?.state ?? null),
+          updates.map((update) => update.report?.code ?? null),
+          updates.map((update) => update.report?.text ?? null),
+          updates.map((update) => update.nextCheckSeconds),
+        ],
+      ),
+    );
+    return rows.map((row) => ({
+      attemptId: row.id,
+      notificationId: row.notification_id,
+      delivery: row.delivery,
+      latest: row.latest,
+      madeDue: row.made_due,
+    }));
+  }
+}
