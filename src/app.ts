@@ -6,6 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
+import { PreferencesRepository } from "./audiences/preferences-repository.js";
+import { SuppressionsRepository } from "./audiences/suppressions-repository.js";
+import { UnsubscribeLinks } from "./audiences/unsubscribe-token.js";
 import { buildProviders, channelAddressing, closeProviders } from "./channels/build-providers.js";
 import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
 import type { Config } from "./config.js";
@@ -80,6 +83,13 @@ export interface CoreDeps {
   channelOrder: readonly Channel[];
   /** The time now for scheduling decisions (send_at, quiet hours, expiry); tests set their own. */
   clock?: () => Date;
+  /** Users' preferences (per channel and category) and suppressed addresses. */
+  preferences: PreferencesRepository;
+  suppressions: SuppressionsRepository;
+  /** Signs and checks one-click unsubscribe links; null without PUBLIC_URL. */
+  unsubscribeLinks: UnsubscribeLinks | null;
+  /** CRITICAL_CATEGORIES: delivered whatever the recipient's preferences. */
+  criticalCategories: ReadonlySet<string>;
 }
 
 export interface Core extends CoreDeps {
@@ -158,6 +168,10 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
       withTransaction(pool, (client) => work(new TemplatesRepository(client))),
     templateCatalog: new TemplateCatalog(templates, { maxTextLength: config.maxMessageLength }),
     channelOrder: config.channelOrder,
+    preferences: new PreferencesRepository(pool),
+    suppressions: new SuppressionsRepository(pool),
+    unsubscribeLinks: unsubscribeLinksOf(config),
+    criticalCategories: new Set(config.audiences.criticalCategories),
     async close() {
       await sideChannels.close();
       await pool.end();
@@ -199,6 +213,8 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     logger,
     stopping: options.stopping,
     observer: core.deliveryLatency,
+    criticalCategories: core.criticalCategories,
+    unsubscribeLinks: core.unsubscribeLinks,
     ...receiptSettings(config, providers),
   };
   return {
@@ -207,6 +223,11 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
       await closeProviders(providers);
     },
   };
+}
+
+function unsubscribeLinksOf(config: Config): UnsubscribeLinks | null {
+  const { publicUrl, unsubscribeSecret } = config.audiences;
+  return publicUrl && unsubscribeSecret ? new UnsubscribeLinks(publicUrl, unsubscribeSecret) : null;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { config as loadDotenv } from "dotenv";
+import { CATEGORY_RULE, isCategory } from "./audiences/preferences.js";
 import { CHANNEL_DEFINITIONS } from "./channels/channels.js";
 import type { SmsRuConfig } from "./channels/sms-ru/sms-ru-channel.js";
 import type { SmtpConfig } from "./channels/smtp/smtp-channel.js";
@@ -25,8 +26,6 @@ export interface Config {
   nodeEnv: string;
   host: string;
   port: number;
-  /** Where clients reach the API (PUBLIC_URL), for the OpenAPI document's servers; null: the local address. */
-  publicUrl: string | null;
   logLevel: string;
   /**
    * The PostgreSQL server to use (DATABASE_URL, or built from POSTGRES_*). Null when neither is
@@ -90,7 +89,20 @@ export interface Config {
   /** Why each unconfigured channel is unconfigured, for the start-up report and skipped attempts. */
   missingChannels: Partial<Record<Channel, string>>;
   webhooks: WebhookConfig;
+  audiences: AudienceConfig;
   receipts: ReceiptConfig;
+}
+
+export interface AudienceConfig {
+  /**
+   * Where the service is reached from outside (PUBLIC_URL): unsubscribe links, and the server the
+   * OpenAPI document names; null: no links are made, and the document names the local address.
+   */
+  publicUrl: string | null;
+  /** Signs unsubscribe links (UNSUBSCRIBE_SECRET); set exactly when publicUrl is. Rotating it voids every link. */
+  unsubscribeSecret: string | null;
+  /** CRITICAL_CATEGORIES: delivered whatever the recipient's preferences (never to a suppressed address). */
+  criticalCategories: string[];
 }
 
 /** Delivery receipts of SMS (the only provider here that gives them). */
@@ -155,7 +167,6 @@ export function parseConfig(env: Env): Config {
     nodeEnv,
     host: read.string("HOST", "0.0.0.0"),
     port: read.integer("PORT", 8000, { min: 0, max: 65535 }),
-    publicUrl: read.optional("PUBLIC_URL") ? read.url("PUBLIC_URL", "", ["http:", "https:"]) : null,
     logLevel: read.oneOf("LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     ...database,
     // Not tied to WORKER_CONCURRENCY: a worker's deliveries share batched statements, so 128 in
@@ -218,6 +229,34 @@ export function parseConfig(env: Env): Config {
         max: 3600,
       }),
     },
+    audiences: audienceConfig(read),
+  };
+}
+
+const MIN_UNSUBSCRIBE_SECRET_LENGTH = 32;
+
+function audienceConfig(read: EnvReader): AudienceConfig {
+  const publicUrl = read.optional("PUBLIC_URL") ? read.url("PUBLIC_URL", "", ["http:", "https:"]) : null;
+  const unsubscribeSecret = read.optional("UNSUBSCRIBE_SECRET") ?? null;
+  if (publicUrl && !unsubscribeSecret) {
+    throw new ConfigError(
+      `PUBLIC_URL is set but UNSUBSCRIBE_SECRET is not: set it to a random string of at least ${MIN_UNSUBSCRIBE_SECRET_LENGTH} characters (it signs the unsubscribe links in emails)`,
+    );
+  }
+  if (unsubscribeSecret !== null && unsubscribeSecret.length < MIN_UNSUBSCRIBE_SECRET_LENGTH) {
+    throw new ConfigError(
+      `UNSUBSCRIBE_SECRET must be at least ${MIN_UNSUBSCRIBE_SECRET_LENGTH} characters long (a random string)`,
+    );
+  }
+  const criticalCategories = read.list("CRITICAL_CATEGORIES");
+  const invalid = criticalCategories.find((category) => !isCategory(category));
+  if (invalid !== undefined) {
+    throw new ConfigError(`CRITICAL_CATEGORIES: "${invalid}" is not a category. ${CATEGORY_RULE}`);
+  }
+  return {
+    publicUrl: publicUrl ? publicUrl.replace(/\/+$/, "") : null,
+    unsubscribeSecret,
+    criticalCategories,
   };
 }
 

@@ -19,6 +19,7 @@ export function secretsOf(config: Config): string[] {
   return [
     ...channelSecrets(config),
     ...config.apiKeys,
+    config.audiences.unsubscribeSecret,
     urlPassword(config.databaseUrl),
     urlPassword(config.redisUrl),
   ].filter((secret): secret is string => typeof secret === "string" && secret.length >= 4);

@@ -88,6 +88,7 @@ class Notification(TypedDict):
     failure_reason: Optional[str]
     history_from_round: int
     priority: str
+    category: Optional[str]
     expires_at: Optional[str]
     template: Optional[str]
     locale: Optional[str]
@@ -186,6 +187,13 @@ class NotificationServiceClient:
     def update_user(self, user_id: int, body: JsonObject) -> User:
         return self._call("PATCH", f"/api/users/{_int(user_id)}/", body=body)
 
+    def get_preferences(self, user_id: int) -> JsonObject:
+        """The channels the user turned off, everywhere and per category."""
+        return self._call("GET", f"/api/users/{_int(user_id)}/preferences/")
+
+    def replace_preferences(self, user_id: int, body: JsonObject) -> JsonObject:
+        return self._call("PUT", f"/api/users/{_int(user_id)}/preferences/", body=body)
+
     # notifications
 
     def create_notification(self, body: JsonObject, *, idempotency_key: Optional[str] = None) -> Notification:
@@ -238,6 +246,20 @@ class NotificationServiceClient:
 
     def get_channel_overview(self) -> JsonObject:
         return self._call("GET", "/api/channels/overview/")
+
+    # suppressions
+
+    def list_suppressions(self, **query: Any) -> JsonObject:
+        return self._call("GET", "/api/suppressions/", query=query)
+
+    def iterate_suppressions(self, **query: Any) -> Iterator[JsonObject]:
+        return self.paginate(lambda page: self.list_suppressions(**query, page=page))
+
+    def add_suppression(self, body: JsonObject) -> JsonObject:
+        return self._call("POST", "/api/suppressions/", body=body)
+
+    def remove_suppression(self, suppression_id: int) -> JsonObject:
+        return self._call("DELETE", f"/api/suppressions/{_int(suppression_id)}/")
 
     # templates
 

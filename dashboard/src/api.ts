@@ -48,6 +48,7 @@ export interface Notification {
   failure_reason: string | null;
   history_from_round: number;
   priority: "normal" | "critical";
+  category: string | null;
   expires_at: string | null;
   template: string | null;
   locale: string | null;
@@ -96,6 +97,22 @@ export interface User {
   locale: string | null;
   timezone: string | null;
   quiet_hours: { start: string; end: string } | null;
+}
+
+/** Channels a user turned off, everywhere or per category; what is not set is allowed. */
+export interface Preferences {
+  channels: Partial<Record<Channel, boolean>>;
+  categories: Record<string, Partial<Record<Channel, boolean>>>;
+}
+
+export interface Suppression {
+  id: number;
+  channel: Channel;
+  address: string;
+  reason: string;
+  source: "delivery" | "api" | "cli";
+  evidence: Record<string, unknown> | null;
+  created_at: string;
 }
 
 export interface Page<T> {
@@ -202,7 +219,7 @@ export class Api {
     return { authorization: `Bearer ${this.key}` };
   }
 
-  async request<T>(method: "GET" | "POST" | "PUT", path: string, payload?: unknown): Promise<T> {
+  async request<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, payload?: unknown): Promise<T> {
     let response: Response;
     try {
       response = await fetch(path, {
@@ -274,6 +291,25 @@ export class Api {
 
   replayWebhookDelivery(id: number, deliveryId: number): Promise<WebhookDelivery> {
     return this.request("POST", `/api/webhooks/${id}/deliveries/${deliveryId}/replay/`);
+  }
+
+  preferences(userId: number): Promise<Preferences> {
+    return this.request("GET", `/api/users/${userId}/preferences/`);
+  }
+
+  savePreferences(userId: number, preferences: Preferences): Promise<Preferences> {
+    return this.request("PUT", `/api/users/${userId}/preferences/`, preferences);
+  }
+
+  /** Newest first; `user` narrows them to that user's addresses. */
+  suppressions(filters: { user?: number; page?: number }): Promise<Page<Suppression>> {
+    const query = new URLSearchParams({ page_size: String(PAGE_SIZE), page: String(filters.page ?? 1) });
+    if (filters.user !== undefined) query.set("user", String(filters.user));
+    return this.request("GET", `/api/suppressions/?${query}`);
+  }
+
+  removeSuppression(id: number): Promise<Suppression> {
+    return this.request("DELETE", `/api/suppressions/${id}/`);
   }
 
   outbox(page: number): Promise<Page<OutboxEntry>> {

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { Api } from "./api.js";
 import { LiveFeed, type LiveState } from "./live.js";
 import { type Route, useRoute } from "./router.js";
+import { SuppressionsView, UserView } from "./views/audiences.js";
 import { ChannelsView } from "./views/channels.js";
 import { NotificationDetail } from "./views/notification-detail.js";
 import { NotificationList } from "./views/notification-list.js";
@@ -78,6 +79,9 @@ function Signedin(props: { apiKey: string; onSignOut: () => void; onRefused: () 
           <Tab href="#/webhooks" active={route.view === "webhooks"}>
             Webhooks
           </Tab>
+          <Tab href="#/suppressions" active={route.view === "suppressions" || route.view === "user"}>
+            Suppressions
+          </Tab>
           <Tab href="#/outbox" active={route.view === "outbox"}>
             Outbox
           </Tab>
@@ -110,6 +114,10 @@ function view(route: Route, api: Api, live: LiveFeed) {
       return <WebhooksView api={api} />;
     case "template":
       return <TemplateEditor key={route.key ?? "new"} api={api} templateKey={route.key} />;
+    case "user":
+      return <UserView key={route.id} api={api} id={route.id} />;
+    case "suppressions":
+      return <SuppressionsView api={api} query={route.query} />;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Hash routes, so the static server needs no fallback: #/, #/notifications/12, #/channels, #/outbox,
- * #/templates, #/templates/new, #/templates/otp, #/webhooks.
+ * #/templates, #/templates/new, #/templates/otp, #/webhooks, #/users/3, #/suppressions.
  */
 import { useEffect, useState } from "preact/hooks";
 
@@ -11,6 +11,8 @@ export type Route =
   | { view: "outbox"; query: URLSearchParams }
   | { view: "templates" }
   | { view: "webhooks" }
+  | { view: "user"; id: number }
+  | { view: "suppressions"; query: URLSearchParams }
   /** key null: a new template. */
   | { view: "template"; key: string | null };
 
@@ -23,6 +25,9 @@ export function parseRoute(hash: string): Route {
   if (path === "/outbox") return { view: "outbox", query };
   if (path === "/templates") return { view: "templates" };
   if (path === "/webhooks") return { view: "webhooks" };
+  if (path === "/suppressions") return { view: "suppressions", query };
+  const user = /^\/users\/(\d+)$/.exec(path);
+  if (user) return { view: "user", id: Number(user[1]) };
   if (path === "/templates/new") return { view: "template", key: null };
   const template = /^\/templates\/([^/]+)$/.exec(path);
   if (template) return { view: "template", key: decodeURIComponent(template[1]!) };

@@ -19,6 +19,11 @@ export interface OutgoingMessage {
    * split text that already went), so a retry does not send them twice.
    */
   previousAttempt?: Record<string, unknown> | null;
+  /**
+   * Email only: the recipient's one-click unsubscribe link for this message's category, sent as
+   * List-Unsubscribe with List-Unsubscribe-Post (RFC 8058); null or absent: no such headers.
+   */
+  unsubscribeUrl?: string | null;
 }
 
 /**

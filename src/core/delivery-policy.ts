@@ -6,7 +6,15 @@ import type { Channel, DeliveryState } from "./model.js";
 import type { FailureKind } from "./outcome.js";
 
 /** Why a channel was not even tried. */
-export type SkipCause = "no_contact" | "not_configured" | "circuit_open" | "no_template_body";
+export type SkipCause =
+  | "no_contact"
+  | "not_configured"
+  | "circuit_open"
+  | "no_template_body"
+  /** The recipient turned the channel off, everywhere or for the notification's category. */
+  | "preference"
+  /** The recipient's address on the channel is suppressed (proven dead, or by hand). */
+  | "suppressed";
 
 /** What the policy needs to know of one past attempt. */
 export type AttemptResult =
@@ -169,9 +177,23 @@ export function retryDelaySeconds(retryCount: number, settings: RetrySettings, r
 }
 
 function noChannelLeftReason(channels: readonly Channel[], history: readonly AttemptResult[]): string {
-  const allSkipped = channels.every((channel) =>
-    history.some((attempt) => attempt.channel === channel && attempt.result === "skipped"),
-  );
+  const skipCause = (channel: Channel) =>
+    history.find(
+      (attempt): attempt is Extract<AttemptResult, { result: "skipped" }> =>
+        attempt.channel === channel && attempt.result === "skipped",
+    );
+  const causes = channels.map((channel) => skipCause(channel)?.cause);
+  if (causes.every((cause) => cause === "preference")) {
+    return "the recipient turned off every channel of this notification in their preferences";
+  }
+  if (causes.every((cause) => cause === "suppressed")) {
+    return "the recipient's address on every channel of this notification is suppressed";
+  }
+  if (causes.every((cause) => cause === "preference" || cause === "suppressed")) {
+    const named = (wanted: SkipCause) => channels.filter((_, index) => causes[index] === wanted).join(", ");
+    return `no channel may deliver this notification: ${named("preference")} turned off in the recipient's preferences, ${named("suppressed")} suppressed`;
+  }
+  const allSkipped = causes.every((cause) => cause !== undefined);
   return allSkipped
     ? "no channel can deliver this notification: every channel was skipped"
     : "no channel left that could deliver this notification: the others failed permanently";

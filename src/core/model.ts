@@ -99,6 +99,8 @@ export interface Notification {
   /** Never delivered at or after this time; null: no expiry. */
   expiresAt: Date | null;
   priority: Priority;
+  /** What kind of message it is (a slug such as "marketing"), for preferences and unsubscribing. */
+  category: string | null;
 }
 
 export interface Attempt {
@@ -134,11 +136,38 @@ export type StoredAttempt = Attempt & {
   details: Record<string, unknown> | null;
 };
 
+/**
+ * Which channels a user turned off: everywhere (`channels`) or for one category (`categories`).
+ * Anything not set is allowed; `true` only says so explicitly.
+ */
+export interface Preferences {
+  channels: Partial<Record<Channel, boolean>>;
+  categories: Record<string, Partial<Record<Channel, boolean>>>;
+}
+
+/** Why an address stopped receiving: proven dead by a provider's reply, or suppressed by hand. */
+export const SUPPRESSION_REASONS = [
+  "bot_blocked",
+  "hard_bounce",
+  "invalid_number",
+  "unsubscribed",
+  "manual",
+] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** What the worker knows of a recipient beyond their contacts, read by the same claim. */
+export interface RecipientAudience {
+  preferences: Preferences | null;
+  /** The channels whose address of this recipient is suppressed. */
+  suppressedChannels: readonly Channel[];
+}
+
 /** A notification a worker holds under its lease, with what it needs to run the round. */
 export interface ClaimedDelivery {
   notification: StoredNotification;
   /** With their locale, time zone and quiet hours, read in the claim: the round needs no other read. */
   recipient: UserProfile | null;
+  audience: RecipientAudience;
   /** Every attempt so far; those left in progress by a dead worker count as interrupted. */
   attempts: StoredAttempt[];
   /** How many attempts a dead worker had left in progress, now recorded as interrupted. */
@@ -156,6 +185,7 @@ export interface NewNotification {
   rendered?: RenderedBodies | null;
   expiresAt?: Date | null;
   priority?: Priority;
+  category?: string | null;
   /** When the first round is due; null or absent: now, by the database's clock. */
   nextAttemptAt?: Date | null;
 }
@@ -170,6 +200,7 @@ export interface NotificationFilter {
   search?: string;
   /** true: only pending ones waiting for a later time (send_at, quiet hours, a retry); false: only those due now. */
   scheduled?: boolean;
+  category?: string;
 }
 
 export interface StoredApiKey {

@@ -48,7 +48,14 @@ export interface RateLimitedOutcome extends FailureBase {
 /** No retry on this channel will help this recipient (blocked bot, invalid number, mailbox rejected). */
 export interface PermanentOutcome extends FailureBase {
   kind: "permanent";
+  /**
+   * Set when the reply proves the address itself can never receive (the bot was blocked, the
+   * mailbox does not exist, the number is wrong): the address is then suppressed for everyone.
+   */
+  deadAddress?: DeadAddressReason;
 }
+
+export type DeadAddressReason = "bot_blocked" | "hard_bounce" | "invalid_number";
 
 /** Our account or settings are wrong (bad credentials, no money, sender not approved). */
 export interface MisconfiguredOutcome extends FailureBase {
@@ -63,11 +70,12 @@ export const transient = (reason: string, code: string | null = null): Transient
   code,
   reason,
 });
-export const permanent = (reason: string, code: string | null = null): PermanentOutcome => ({
-  kind: "permanent",
-  code,
-  reason,
-});
+export const permanent = (
+  reason: string,
+  code: string | null = null,
+  deadAddress?: DeadAddressReason,
+): PermanentOutcome =>
+  deadAddress ? { kind: "permanent", code, reason, deadAddress } : { kind: "permanent", code, reason };
 export const misconfigured = (reason: string, code: string | null = null): MisconfiguredOutcome => ({
   kind: "misconfigured",
   code,

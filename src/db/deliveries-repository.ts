@@ -4,6 +4,8 @@
  * later, or handed back). PostgreSQL is the queue: a pending notification whose next_attempt_at
  * has come and that no live worker holds is the job, and nothing else keeps a copy of that.
  */
+
+import { storedPreferences } from "../audiences/preferences.js";
 import type { Channel, ClaimedDelivery, StoredAttempt } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
 import { prepared, type Queryable } from "./database.js";
@@ -17,6 +19,7 @@ import {
   USER_PROFILE_COLUMNS,
   type UserProfileRow,
 } from "./rows.js";
+import { SUPPRESSED_CHANNELS_OF_USERS } from "./suppressed-addresses.js";
 import { runAsIfAlone, TickBatcher } from "./tick-batcher.js";
 
 /** What one claim took, and how long until the next notification not yet due becomes due. */
@@ -31,12 +34,22 @@ type AttemptJson = Omit<AttemptRow, "started_at" | "finished_at"> & {
   finished_at: string | null;
 };
 
+/** The claim's recipient: the contacts, the preferences and which of the addresses are suppressed. */
+type RecipientJson = UserProfileRow & { preferences: unknown; suppressed_channels: Channel[] | null };
+
 type ClaimedRow = (NotificationRow | { [K in keyof NotificationRow]: null }) & {
-  recipient: UserProfileRow | null;
+  recipient: RecipientJson | null;
   attempts: AttemptJson[] | null;
   interrupted: number | null;
   next_due_in_seconds: number | null;
 };
+
+/** The address an attempt was sent to, suppressed when its outcome proves it dead. */
+export interface DeadAddress {
+  channel: Channel;
+  /** As normalised for suppressions (see audiences/suppression-address.ts). */
+  address: string;
+}
 
 interface AttemptStart {
   notificationId: number;
@@ -99,7 +112,8 @@ export class DeliveriesRepository {
          RETURNING ${notificationColumnsOf("n")}),
        taken AS (
          SELECT claimed.*,
-           (SELECT row_to_json(u) FROM (SELECT ${USER_PROFILE_COLUMNS}
+           (SELECT row_to_json(u) FROM (SELECT ${USER_PROFILE_COLUMNS},
+                preferences, ${SUPPRESSED_CHANNELS_OF_USERS} AS suppressed_channels
               FROM users WHERE id = claimed.user_id) u) AS recipient,
            (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts
          FROM claimed)
@@ -311,22 +325,38 @@ export class DeliveriesRepository {
     return rowCount === 1;
   }
 
-  /** Records an attempt that did not deliver. */
-  async finishFailed(attemptId: number, outcome: FailureOutcome): Promise<void> {
+  /**
+   * Records an attempt that did not deliver. When its outcome proves the address dead, the
+   * address is suppressed in the same statement, with the provider's code and text as evidence
+   * (a rare path: a plain failure runs the statement it always did).
+   */
+  async finishFailed(attemptId: number, outcome: FailureOutcome, deadAddress?: DeadAddress): Promise<void> {
+    const values = [
+      attemptId,
+      outcome.kind,
+      outcome.code,
+      outcome.reason,
+      outcome.kind === "rate_limited" ? outcome.retryAfterSeconds : null,
+      outcome.details ? JSON.stringify(outcome.details) : null,
+    ];
+    const finish = `UPDATE attempts SET status = 'failed', error_kind = $2, provider_code = $3, error = $4,
+         retry_after_seconds = $5, details = $6, finished_at = now()
+       WHERE id = $1`;
+    if (outcome.kind !== "permanent" || !outcome.deadAddress || !deadAddress) {
+      await this.db.query(prepared("finish-attempt-failed", finish, values));
+      return;
+    }
     await this.db.query(
       prepared(
-        "finish-attempt-failed",
-        `UPDATE attempts SET status = 'failed', error_kind = $2, provider_code = $3, error = $4,
-         retry_after_seconds = $5, details = $6, finished_at = now()
-       WHERE id = $1`,
-        [
-          attemptId,
-          outcome.kind,
-          outcome.code,
-          outcome.reason,
-          outcome.kind === "rate_limited" ? outcome.retryAfterSeconds : null,
-          outcome.details ? JSON.stringify(outcome.details) : null,
-        ],
+        "finish-attempt-failed-suppressing",
+        `WITH finished AS (${finish} RETURNING notification_id)
+       INSERT INTO suppressions (channel, address, reason, source, evidence)
+       SELECT $7, $8, $9, 'delivery',
+              jsonb_build_object('provider_code', $3::text, 'text', $4::text,
+                                 'notification_id', f.notification_id, 'attempt_id', $1::bigint)
+       FROM finished f
+       ON CONFLICT (channel, address) DO NOTHING`,
+        [...values, deadAddress.channel, deadAddress.address, outcome.deadAddress],
       ),
     );
   }
@@ -459,7 +489,7 @@ function deliveryOf(outcome: SentOutcome): "delivered" | "accepted" {
 }
 
 type ClaimedRowTaken = NotificationRow & {
-  recipient: UserProfileRow | null;
+  recipient: RecipientJson | null;
   attempts: AttemptJson[] | null;
 };
 
@@ -467,6 +497,10 @@ function toClaimedDelivery(row: ClaimedRowTaken): ClaimedDelivery {
   return {
     notification: toNotification(row),
     recipient: row.recipient ? toUserProfile(row.recipient) : null,
+    audience: {
+      preferences: storedPreferences(row.recipient?.preferences),
+      suppressedChannels: row.recipient?.suppressed_channels ?? [],
+    },
     // An attempt still in progress on a notification just claimed was left so by a dead worker:
     // claimDue records it as interrupted straight after.
     attempts: (row.attempts ?? []).map((attempt) =>

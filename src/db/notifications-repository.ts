@@ -38,13 +38,13 @@ export class NotificationsRepository {
         prepared(
           "insert-notifications",
           `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
-                                     expires_at, priority, next_attempt_at)
+                                     expires_at, priority, next_attempt_at, category)
          SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ','), t.template, t.locale,
-                t.rendered::jsonb, t.expires_at, t.priority, COALESCE(t.next_attempt_at, now())
+                t.rendered::jsonb, t.expires_at, t.priority, COALESCE(t.next_attempt_at, now()), t.category
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::timestamptz[], $9::text[], $10::timestamptz[]) WITH ORDINALITY
+                     $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[]) WITH ORDINALITY
            AS t(user_id, message, subject, channels, template, locale, rendered, expires_at, priority,
-                next_attempt_at, position)
+                next_attempt_at, category, position)
          WHERE EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id)
          ORDER BY t.position
          RETURNING ${NOTIFICATION_COLUMNS}`,
@@ -88,8 +88,8 @@ export class NotificationsRepository {
         prepared(
           "insert-notification",
           `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
-                                     expires_at, priority, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, COALESCE($10::timestamptz, now()))
+                                     expires_at, priority, next_attempt_at, category)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, COALESCE($10::timestamptz, now()), $11)
          RETURNING ${NOTIFICATION_COLUMNS}`,
           [
             notification.userId,
@@ -133,6 +133,10 @@ export class NotificationsRepository {
     if (filter.lastChannel !== undefined) {
       values.push(filter.lastChannel);
       conditions.push(`last_channel = $${values.length}`);
+    }
+    if (filter.category !== undefined) {
+      values.push(filter.category);
+      conditions.push(`category = $${values.length}`);
     }
     if (filter.scheduled !== undefined) {
       conditions.push(
@@ -228,6 +232,7 @@ function extraColumns(items: NewNotification[]): unknown[][] {
     items.map((item) => item.expiresAt ?? null),
     items.map((item) => item.priority ?? "normal"),
     items.map((item) => item.nextAttemptAt ?? null),
+    items.map((item) => item.category ?? null),
   ];
 }
 
@@ -238,6 +243,7 @@ function sameScheduling(row: StoredNotification, item: NewNotification): boolean
     row.template === (item.template ?? null) &&
     row.locale === (item.locale ?? null) &&
     row.priority === (item.priority ?? "normal") &&
+    row.category === (item.category ?? null) &&
     time(row.expiresAt) === time(item.expiresAt) &&
     (item.nextAttemptAt ? time(row.nextAttemptAt) === time(item.nextAttemptAt) : true) &&
     canonicalJson(row.rendered) === canonicalJson(item.rendered ?? null)

@@ -96,10 +96,11 @@ export interface NotificationRow {
   /** A string when the row came through row_to_json (the claim statement). */
   expires_at: Date | string | null;
   priority: string;
+  category: string | null;
 }
 
 export const NOTIFICATION_COLUMNS =
-  "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at, history_from_round, template, locale, rendered, expires_at, priority";
+  "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at, history_from_round, template, locale, rendered, expires_at, priority, category";
 
 /** The notification columns of table alias `alias`, for statements that join. */
 export function notificationColumnsOf(alias: string): string {
@@ -127,6 +128,7 @@ export const toNotification = (row: NotificationRow): StoredNotification => ({
   rendered: row.rendered ? renderedFromJson(row.rendered) : null,
   expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
   priority: row.priority as Priority,
+  category: row.category,
 });
 
 export interface AttemptRow {

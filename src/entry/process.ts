@@ -70,6 +70,12 @@ export function onShutdownSignal(logger: Logger, graceSeconds: number, stop: () 
 
 /** Said once at start-up, so an operator sees at a glance which channels will be skipped. */
 export function reportChannels(logger: Logger, config: Config): void {
+  if (config.audiences.publicUrl === null) {
+    logger.info(
+      {},
+      "PUBLIC_URL is not set: emails carry no List-Unsubscribe header and templates' unsubscribe_url is empty",
+    );
+  }
   if (config.deliverySandbox) {
     logger.warn(
       { deliverySandbox: true, nodeEnv: config.nodeEnv },

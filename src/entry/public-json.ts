@@ -3,6 +3,7 @@
  * the HTTP API answers and what the CLI prints with --json. Shared by both entry points, so
  * neither imports the other.
  */
+import type { Suppression } from "../audiences/suppression.js";
 import type { StoredAttempt, StoredNotification, UserProfile } from "../core/model.js";
 import { renderedToJson } from "../db/rows.js";
 import type { Template } from "../templates/template.js";
@@ -75,10 +76,21 @@ export const serializeNotification = (notification: StoredNotification, attempts
   failure_reason: notification.failureReason,
   history_from_round: notification.historyFromRound,
   priority: notification.priority,
+  category: notification.category,
   expires_at: notification.expiresAt?.toISOString() ?? null,
   template: notification.template,
   locale: notification.locale,
   rendered: notification.rendered ? renderedToJson(notification.rendered) : null,
   ...deliverySummary(attempts),
   attempts: attempts.map(serializeAttempt),
+});
+
+export const serializeSuppression = (suppression: Suppression) => ({
+  id: suppression.id,
+  channel: suppression.channel,
+  address: suppression.address,
+  reason: suppression.reason,
+  source: suppression.source,
+  evidence: suppression.evidence,
+  created_at: suppression.createdAt.toISOString(),
 });

@@ -101,6 +101,8 @@ export interface RenderScope {
     telegram_id: string | null;
     locale: string | null;
   } | null;
+  /** The one-click unsubscribe link of the notification's category; null when there is none. */
+  unsubscribe_url?: string | null;
 }
 
 export interface RenderLimits {

@@ -29,6 +29,8 @@ export interface RenderRequest {
   /** The locale wanted; null falls back to the template's default. */
   locale: string | null;
   channels: readonly Channel[];
+  /** The recipient's one-click unsubscribe link for the notification's category, or null. */
+  unsubscribeUrl?: string | null;
 }
 
 export interface RenderedTemplate extends RenderResult {
@@ -53,7 +55,7 @@ export class TemplateCatalog {
       template,
       request.locale,
       request.channels,
-      { data, user: request.user },
+      { data, user: request.user, unsubscribe_url: request.unsubscribeUrl ?? null },
       this.limits,
     );
     return { template: template.key, ...result };
@@ -68,7 +70,7 @@ export class TemplateCatalog {
       compileTemplate(liquid, draft),
       request.locale,
       request.channels,
-      { data, user: request.user },
+      { data, user: request.user, unsubscribe_url: request.unsubscribeUrl ?? null },
       this.limits,
     );
     return { template: draft.key, ...result };

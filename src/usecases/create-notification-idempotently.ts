@@ -103,6 +103,8 @@ function requestHash(request: NotificationRequest, input: CreateNotificationInpu
   };
   if (Object.values(timing).some((value) => value !== null && value !== "normal"))
     parts.push(canonical(timing));
+  // Added on its own, so a request without a category hashes as it did before categories existed.
+  if (request.category !== null) parts.push({ category: request.category });
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 

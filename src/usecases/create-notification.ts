@@ -1,3 +1,5 @@
+import { offersUnsubscribe } from "../audiences/audience-gate.js";
+import { CATEGORY_RULE, isCategory } from "../audiences/preferences.js";
 import { ValidationError } from "../core/errors.js";
 import {
   type Channel,
@@ -25,6 +27,8 @@ export interface CreateNotificationInput {
   ttl_seconds?: number | null;
   /** "critical" ignores the recipient's quiet hours. */
   priority?: string | null;
+  /** What kind of message it is (a slug): the recipient's preferences for it apply. */
+  category?: string | null;
 }
 
 export interface CreateNotificationDeps {
@@ -38,6 +42,9 @@ export interface CreateNotificationDeps {
   channelOrder: readonly Channel[];
   /** The time now; tests pass their own. */
   clock?: () => Date;
+  /** For a template's `unsubscribe_url`: the link, and which categories may not be unsubscribed from. */
+  unsubscribeLinks?: { linkFor(userId: number, category: string): string } | null;
+  criticalCategories?: ReadonlySet<string>;
 }
 
 /**
@@ -124,6 +131,8 @@ export function validateNotification(input: CreateNotificationInput, maxMessageL
     if ((PRIORITIES as readonly string[]).includes(input.priority)) priority = input.priority as Priority;
     else problems.priority = [`Select a valid choice: ${PRIORITIES.join(", ")}.`];
   }
+  const category = input.category ?? null;
+  if (category !== null && !isCategory(category)) problems.category = [CATEGORY_RULE];
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   const subject = input.subject?.trim() ? input.subject.trim() : null;
   return {
@@ -136,6 +145,7 @@ export function validateNotification(input: CreateNotificationInput, maxMessageL
     sendAt,
     expiresAt,
     priority,
+    category,
   };
 }
 
@@ -174,6 +184,7 @@ export async function prepareNotification(
       user: userScope(user),
       locale: user.locale,
       channels,
+      unsubscribeUrl: unsubscribeUrlFor(deps, request),
     });
     // `message` and `subject` keep showing (and searching) a text: the first channel's.
     const first = channels.map((channel) => rendered[channel]).find((body) => body !== undefined)!;
@@ -194,7 +205,17 @@ export async function prepareNotification(
     ...content,
     expiresAt: request.expiresAt,
     priority: request.priority,
+    category: request.category,
     // Null: due now, by the database's clock, as before scheduling existed.
     nextAttemptAt: request.sendAt && request.sendAt > now ? request.sendAt : null,
   };
+}
+
+/** The `unsubscribe_url` a template may show: null without PUBLIC_URL or for a critical notification. */
+function unsubscribeUrlFor(deps: CreateNotificationDeps, request: NotificationRequest): string | null {
+  if (!deps.unsubscribeLinks) return null;
+  const notification = { priority: request.priority, category: request.category };
+  return offersUnsubscribe(notification, deps.criticalCategories ?? new Set())
+    ? deps.unsubscribeLinks.linkFor(request.userId, notification.category)
+    : null;
 }

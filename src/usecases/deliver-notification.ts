@@ -1,3 +1,5 @@
+import { audienceSkip, offersUnsubscribe } from "../audiences/audience-gate.js";
+import { suppressionAddressOf } from "../audiences/suppression-address.js";
 import type { ChannelAddressing, ChannelProvider, OutgoingMessage } from "../channels/channel.js";
 import { type AttemptResult, nextStep, type RetrySettings, type SkipCause } from "../core/delivery-policy.js";
 import type { Logger } from "../core/logger.js";
@@ -5,6 +7,7 @@ import type {
   Channel,
   ClaimedDelivery,
   Recipient,
+  RecipientAudience,
   StoredAttempt,
   StoredNotification,
   UserProfile,
@@ -43,6 +46,10 @@ export interface DeliverDeps {
   clock?: () => Date;
   /** Tells webhook subscribers of sends, failures and failed attempts; optional. */
   webhooks?: WebhookEvents;
+  /** CRITICAL_CATEGORIES: categories delivered whatever the recipient's preferences. */
+  criticalCategories?: ReadonlySet<string>;
+  /** Makes the one-click unsubscribe link of an email; absent without PUBLIC_URL. */
+  unsubscribeLinks?: { linkFor(userId: number, category: string): string } | null;
   /**
    * Per channel with a receipt deadline (SMS_RECEIPT_TIMEOUT_SECONDS): how long an accepted
    * message holds its notification for the final receipt before the next channel is tried.
@@ -240,6 +247,7 @@ export async function deliverNotification(
           deps,
           notification,
           recipient,
+          claimed.audience,
           step.channel,
           step.round,
           previousAttempt,
@@ -452,6 +460,7 @@ async function attemptChannel(
   deps: DeliverDeps,
   notification: StoredNotification,
   recipient: Recipient,
+  audience: RecipientAudience,
   channel: Channel,
   round: number,
   previousAttempt: Record<string, unknown> | null,
@@ -475,6 +484,9 @@ async function attemptChannel(
   }
   const address = deps.addressing.addressOf(channel, recipient);
   if (!address) return skip("no_contact", deps.addressing.noContactReason(channel));
+  const criticalCategories = deps.criticalCategories ?? NO_CATEGORIES;
+  const turnedAway = audienceSkip(channel, notification, audience, criticalCategories);
+  if (turnedAway) return skip(turnedAway.cause, turnedAway.reason);
   const openReason = await deps.circuit.openReason(channel);
   if (openReason)
     return skip("circuit_open", `${provider.vendor} is paused after a configuration error: ${openReason}`);
@@ -489,9 +501,13 @@ async function attemptChannel(
   if (attemptId === null) return "lease_lost";
   deps.events.publish({ type: "attempt", id: notification.id, channel, status: "in_progress" });
   const startedAt = performance.now();
+  const unsubscribeUrl =
+    channel === "email" && deps.unsubscribeLinks && offersUnsubscribe(notification, criticalCategories)
+      ? deps.unsubscribeLinks.linkFor(notification.userId, notification.category!)
+      : null;
   const outcome = await sendWithTimeout(
     provider,
-    { to: address, ...body, notificationId: notification.id, previousAttempt },
+    { to: address, ...body, notificationId: notification.id, previousAttempt, unsubscribeUrl },
     deps.providerTimeoutSeconds,
   );
   if (outcome.kind === "sent") {
@@ -502,7 +518,15 @@ async function attemptChannel(
     // Written by the caller once the policy says whether it ends the notification or holds it.
     return { accepted: { attemptId, outcome, channel, round } };
   }
-  await deps.deliveries.finishFailed(attemptId, outcome);
+  const provenDead = outcome.kind === "permanent" && outcome.deadAddress !== undefined;
+  await deps.deliveries.finishFailed(
+    attemptId,
+    outcome,
+    provenDead ? { channel, address: suppressionAddressOf(channel, address) } : undefined,
+  );
+  if (provenDead) {
+    deps.logger.info({ ...log, code: outcome.code, reason: outcome.reason }, "address suppressed");
+  }
   deps.events.publish({ type: "attempt", id: notification.id, channel, status: "failed" });
   deps.webhooks?.emit("attempt.failed", notification.id, attemptId);
   const durationMs = Math.round(performance.now() - startedAt);
@@ -513,6 +537,8 @@ async function attemptChannel(
   if (outcome.kind === "misconfigured") await deps.circuit.open(channel, outcome.reason);
   return toAttemptResultFromOutcome(channel, round, outcome);
 }
+
+const NO_CATEGORIES: ReadonlySet<string> = new Set();
 
 // After its timeout, how long a provider that honours the abort has to say what it got done.
 const ABORT_GRACE_MS = 250;

@@ -141,7 +141,12 @@ export interface DeliveryStore {
     receiptCheckSeconds: number | null;
     holdSeconds: number;
   }): Promise<boolean>;
-  finishFailed(attemptId: number, outcome: FailureOutcome): Promise<void>;
+  /** Records a failed attempt; with `deadAddress`, an outcome that proves it dead also suppresses it. */
+  finishFailed(
+    attemptId: number,
+    outcome: FailureOutcome,
+    deadAddress?: { channel: Channel; address: string },
+  ): Promise<void>;
   markSent(id: number, owner: string, channel: Channel): Promise<boolean>;
   markFailed(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean>;
   /** Ends it expired (its expires_at passed, or would before its next round); false when the lease was lost. */

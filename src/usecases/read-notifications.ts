@@ -31,6 +31,7 @@ export interface ListNotificationsQuery {
   search?: string;
   /** true: only those waiting for a later time; false: only those due now (both imply pending). */
   scheduled?: boolean;
+  category?: string;
   page: number;
   pageSize: number;
 }
@@ -46,6 +47,7 @@ export async function listNotifications(
       lastChannel: query.channel,
       search: query.search,
       scheduled: query.scheduled,
+      category: query.category,
     },
     { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   );

@@ -110,7 +110,14 @@ describe("SMS.ru provider: top-level errors are never sent", () => {
 describe("SMS.ru provider: per-number errors", () => {
   it.each([202, 203, 205, 207, 209, 212, 214, 215, 216, 217])("status_code %i is permanent", async (code) => {
     const outcome = await sendWith(smsRuReplies.numberError(NUMBER, code));
-    expect(outcome).toEqual({ kind: "permanent", code: String(code), reason: smsRuStatusText(code) });
+    // 202 and 207 say the number itself cannot be reached: it is then suppressed.
+    const dead = code === 202 || code === 207 ? { deadAddress: "invalid_number" } : {};
+    expect(outcome).toEqual({
+      kind: "permanent",
+      code: String(code),
+      reason: smsRuStatusText(code),
+      ...dead,
+    });
   });
 
   it.each([

@@ -108,12 +108,19 @@ describe("SMTP provider: delivery", () => {
 });
 
 describe("SMTP provider: refusals", () => {
-  it("a 5xx for the recipient is permanent with the server's reply", async () => {
+  it("a 5xx for the recipient is permanent with the server's reply, and 550 proves the mailbox dead", async () => {
     plain.rejectNextRecipient(550, "5.1.1 No such user here");
     expect(await send(config(plain))).toEqual({
       kind: "permanent",
       code: "550",
       reason: "550 5.1.1 No such user here",
+      deadAddress: "hard_bounce",
+    });
+    plain.rejectNextRecipient(552, "5.2.2 Mailbox full for good");
+    expect(await send(config(plain))).toEqual({
+      kind: "permanent",
+      code: "552",
+      reason: "552 5.2.2 Mailbox full for good",
     });
   });
 

@@ -106,7 +106,9 @@ describe("Telegram provider: replies", () => {
     ["404 Not Found", telegramReplies.notFound(), "misconfigured", "404", "Not Found"],
     ["500", telegramReplies.serverError(), "transient", "500", "Internal Server Error"],
   ] as const)("%s is %s", async (_name, reply, kind, code, reason) => {
-    expect(await sendWith(reply)).toEqual({ kind, code, reason });
+    // A blocked bot or a deactivated user proves the chat dead: the chat is then suppressed.
+    const dead = /blocked by the user|user is deactivated/.test(reason) ? { deadAddress: "bot_blocked" } : {};
+    expect(await sendWith(reply)).toEqual({ kind, code, reason, ...dead });
   });
 
   it("429 is rate limited for retry_after seconds", async () => {
@@ -198,6 +200,7 @@ describe("Telegram provider: long texts", () => {
       code: "403",
       reason: "part 2 of 3 failed (part 1 sent): Forbidden: bot was blocked by the user",
       details: { messageIds: ["10"], partCount: 3 },
+      deadAddress: "bot_blocked",
     });
   });
 

@@ -218,6 +218,30 @@ describe("TypeScript client", () => {
     abort.abort();
   });
 
+  it("covers preferences and suppressions", async () => {
+    const replaced = await direct.replacePreferences(userId, {
+      channels: { telegram: false },
+      categories: { marketing: { email: false } },
+    });
+    expect(replaced.channels).toEqual({ telegram: false });
+    expect(await direct.getPreferences(userId)).toEqual(replaced);
+
+    const suppression = await direct.addSuppression({
+      channel: "sms",
+      address: "+7 999 111-22-33",
+      note: "asked",
+    });
+    expect(suppression.address).toBe("+79991112233");
+    expect((await direct.listSuppressions({ channel: "sms" })).results.map((each) => each.id)).toContain(
+      suppression.id,
+    );
+    const all = [];
+    for await (const each of direct.iterateSuppressions({ page_size: 1 })) all.push(each.id);
+    expect(all).toContain(suppression.id);
+    expect((await direct.removeSuppression(suppression.id)).id).toBe(suppression.id);
+    expect((await direct.listSuppressions({ address: "+79991112233" })).count).toBe(0);
+  });
+
   it("verifies a real signed webhook delivery, before and after a secret rotation", async () => {
     const endpoint = await direct.createWebhook({
       url: `${receiver.url}/hooks`,

@@ -89,6 +89,7 @@ describe("the API contract", () => {
   it("names the server from PUBLIC_URL", async () => {
     const document = (await servedOpenApiDocument({
       PUBLIC_URL: "https://notify.example.org/",
+      UNSUBSCRIBE_SECRET: "a-test-secret-of-at-least-32-characters",
     })) as OpenApiDocument;
     expect(document.servers.map((server) => server.url)).toEqual(["https://notify.example.org"]);
   });

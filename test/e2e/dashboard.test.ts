@@ -105,7 +105,8 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
   });
 
   it("retries a failed notification with a click, and the provider receives it", async () => {
-    smsRu.replyNext(smsRuReplies.numberError(PHONE, 207));
+    // 209 (our stop list at SMS.ru): permanent, but unlike 202/207 it does not suppress the number.
+    smsRu.replyNext(smsRuReplies.numberError(PHONE, 209));
     const id = await createNotification("Your order has shipped");
     await row(id).locator('[data-status="failed"]').waitFor();
 

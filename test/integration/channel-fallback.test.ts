@@ -33,7 +33,12 @@ describe("delivery across channels, in fallback order", () => {
     await service?.close();
     await providers?.close();
   });
-  beforeEach(() => providers.reset());
+  beforeEach(async () => {
+    providers.reset();
+    // The tests share addresses, and a permanent failure of one may suppress an address
+    // (docs/audiences.md); each test starts with none suppressed.
+    await service.core.pool.query("DELETE FROM suppressions");
+  });
 
   const everyContact = (email: string) => ({
     email,

@@ -103,7 +103,8 @@ describe("a Telegram text that went in part", () => {
   it("a manual retry of a failed notification sends the whole text again", async () => {
     const { userId, chatId } = await newRecipient();
     const parts = paragraphs("first", "second");
-    telegram.replyNext(telegramReplies.sent(601, chatId, "part 1"), telegramReplies.botBlocked());
+    // A permanent failure that does not suppress the chat (a blocked bot would: docs/audiences.md).
+    telegram.replyNext(telegramReplies.sent(601, chatId, "part 1"), telegramReplies.botKicked());
     const created = await service.createNotification({ user: userId, message: parts.join("") });
     const failed = await service.waitForStatus(created.id);
     expect(failed.status).toBe("failed");

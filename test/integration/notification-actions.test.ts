@@ -72,7 +72,7 @@ describe("retrying and cancelling a notification by hand", () => {
       expect(response.json()).toEqual({ detail: expect.stringMatching(/already sent/) });
     }
 
-    smsRu.replyNext(smsRuReplies.numberError(PHONE, 207));
+    smsRu.replyNext(smsRuReplies.numberError(PHONE, 209));
     const failed = await send({});
     await service.waitForStatus(failed, "failed");
     expect((await post(failed, "cancel")).json()).toEqual({
@@ -97,7 +97,9 @@ describe("retrying and cancelling a notification by hand", () => {
   });
 
   it("gives a channel that failed permanently a fresh chance: the retry reaches the provider again", async () => {
-    smsRu.replyNext(smsRuReplies.numberError(PHONE, 207));
+    // 209: the number is on our stop list at SMS.ru, taken off there before the retry. (A 202 or
+    // 207 would suppress the number, and a retry would skip it until the suppression is removed.)
+    smsRu.replyNext(smsRuReplies.numberError(PHONE, 209));
     const id = await send({ message: "second chance" });
     const failed = await service.waitForStatus(id, "failed");
     expect(failed.failure_reason).toMatch(/failed permanently/);

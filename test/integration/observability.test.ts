@@ -57,7 +57,8 @@ describe("/healthz, /readyz and /metrics", () => {
 
     const sentId = await send(["sms"]);
     await service.waitForStatus(sentId, "sent");
-    smsRu.replyNext(smsRuReplies.numberError("79990001122", 207));
+    // 209: permanent without suppressing the number, which the next notification still uses.
+    smsRu.replyNext(smsRuReplies.numberError("79990001122", 209));
     await service.waitForStatus(await send(["sms"]), "failed");
     await service.waitForStatus(await send(["email"]), "failed");
     smsRu.replyNext(smsRuReplies.requestError(220));

@@ -27,7 +27,12 @@ describe("what the service does with each kind of provider outcome", () => {
     await service?.close();
     await providers?.close();
   });
-  beforeEach(() => providers.reset());
+  beforeEach(async () => {
+    providers.reset();
+    // The tests share addresses, and a permanent failure of one may suppress an address
+    // (docs/audiences.md); each test starts with none suppressed.
+    await service.core.pool.query("DELETE FROM suppressions");
+  });
 
   const userWithEverything = (email: string) =>
     service.createUser({

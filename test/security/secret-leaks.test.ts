@@ -12,6 +12,7 @@ const SECRETS = {
   botToken: "987654321:BOT-TOKEN-secret_zyx",
   smtpPassword: "SMTP-PASSWORD-7a8b9c",
   apiKey: "API-KEY-secret-0a1b2c3d",
+  unsubscribeSecret: "UNSUBSCRIBE-SECRET-0123456789-abcdef",
 };
 
 /** The service's real pino logger, writing JSON lines into memory. */
@@ -48,6 +49,8 @@ describe("secrets never leak", () => {
       EMAIL_HOST_USER: "mailer@example.com",
       EMAIL_HOST_PASSWORD: SECRETS.smtpPassword,
       API_KEYS: SECRETS.apiKey,
+      PUBLIC_URL: "https://notify.example.com",
+      UNSUBSCRIBE_SECRET: SECRETS.unsubscribeSecret,
       MAX_RETRIES: "1",
       PROVIDER_TIMEOUT_SECONDS: "2",
       CIRCUIT_COOLDOWN_SECONDS: "0",
@@ -153,7 +156,10 @@ describe("secrets never leak", () => {
       EMAIL_HOST: "x",
       EMAIL_FROM: "a@b.c",
       EMAIL_HOST_PASSWORD: SECRETS.smtpPassword,
+      PUBLIC_URL: "https://notify.example.com",
+      UNSUBSCRIBE_SECRET: SECRETS.unsubscribeSecret,
     });
+    logger.info({ signing: SECRETS.unsubscribeSecret }, "unsubscribe links");
     logger.error(
       { url: `https://api.telegram.org/bot${SECRETS.botToken}/sendMessage`, nested: { key: SECRETS.apiKey } },
       `failed with ${SECRETS.apiId}`,

@@ -25,6 +25,8 @@ export interface ReceivedMail {
   authUser: string | null;
   /** Whether the session was encrypted (implicit TLS or STARTTLS). */
   secure: boolean;
+  /** Each header as it arrived (unfolded), by lower-case name; the last one when repeated. */
+  headers: Record<string, string>;
 }
 
 export interface SmtpSinkOptions {
@@ -42,6 +44,8 @@ interface Rejection {
 
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
+  /** Every RCPT TO address the server was asked for, accepted or refused. */
+  readonly recipientsAsked: string[] = [];
   readonly host = "127.0.0.1";
   private nextRecipientRejection: Rejection | null = null;
   private nextDataRejection: Rejection | null = null;
@@ -69,7 +73,8 @@ export class SmtpSink {
         }
         callback(null, { user: auth.username });
       },
-      onRcptTo: (_address, _session, callback) => {
+      onRcptTo: (address, _session, callback) => {
+        sink?.recipientsAsked.push(address.address);
         const rejection = sink?.takeRecipientRejection() ?? null;
         callback(rejection ? smtpError(rejection) : null);
       },
@@ -102,6 +107,7 @@ export class SmtpSink {
 
   reset(): void {
     this.mails.length = 0;
+    this.recipientsAsked.length = 0;
     this.nextRecipientRejection = this.nextDataRejection = this.nextAuthRejection = null;
   }
 
@@ -126,6 +132,15 @@ export class SmtpSink {
       messageId: parsed.messageId ?? "",
       authUser: typeof session.user === "string" ? session.user : null,
       secure: session.secure,
+      headers: Object.fromEntries(
+        parsed.headerLines.map(({ key, line }) => [
+          key,
+          line
+            .slice(line.indexOf(":") + 1)
+            .replace(/\r?\n[ \t]+/g, " ")
+            .trim(),
+        ]),
+      ),
     });
   }
 

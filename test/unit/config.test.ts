@@ -59,6 +59,32 @@ describe("configuration", () => {
     );
   });
 
+  it("makes unsubscribe links only with PUBLIC_URL and a long UNSUBSCRIBE_SECRET, and checks CRITICAL_CATEGORIES", () => {
+    expect(parseConfig({}).audiences).toEqual({
+      publicUrl: null,
+      unsubscribeSecret: null,
+      criticalCategories: [],
+    });
+    const secret = "s".repeat(32);
+    expect(
+      parseConfig({
+        PUBLIC_URL: "https://n.example.com/",
+        UNSUBSCRIBE_SECRET: secret,
+        CRITICAL_CATEGORIES: "security, billing",
+      }).audiences,
+    ).toEqual({
+      publicUrl: "https://n.example.com",
+      unsubscribeSecret: secret,
+      criticalCategories: ["security", "billing"],
+    });
+    expect(() => parseConfig({ PUBLIC_URL: "https://n.example.com" })).toThrow(/UNSUBSCRIBE_SECRET is not/);
+    expect(() => parseConfig({ UNSUBSCRIBE_SECRET: "short" })).toThrow(
+      /UNSUBSCRIBE_SECRET must be at least 32/,
+    );
+    expect(() => parseConfig({ PUBLIC_URL: "ftp://x", UNSUBSCRIBE_SECRET: secret })).toThrow(/PUBLIC_URL/);
+    expect(() => parseConfig({ CRITICAL_CATEGORIES: "Security!" })).toThrow(/CRITICAL_CATEGORIES/);
+  });
+
   it("builds the database URL from the original's POSTGRES_* names, and lets DATABASE_URL win", () => {
     const env = {
       POSTGRES_HOST: "db",

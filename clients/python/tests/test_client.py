@@ -238,6 +238,19 @@ class AgainstTheServiceTest(unittest.TestCase):
         self.assertEqual(next(events), {"type": "ready"})
         events.close()
 
+    def test_preferences_and_suppressions(self):
+        body = {"channels": {"telegram": False}, "categories": {"marketing": {"email": False}}}
+        replaced = self.client.replace_preferences(self.user["id"], body)
+        self.assertEqual(replaced["channels"], {"telegram": False})
+        self.assertEqual(self.client.get_preferences(self.user["id"]), replaced)
+
+        suppression = self.client.add_suppression({"channel": "sms", "address": "+7 999 333-44-55"})
+        self.assertEqual(suppression["address"], "+79993334455")
+        self.assertIn(suppression["id"], [s["id"] for s in self.client.list_suppressions(channel="sms")["results"]])
+        self.assertIn(suppression["id"], [s["id"] for s in self.client.iterate_suppressions(page_size=1)])
+        self.assertEqual(self.client.remove_suppression(suppression["id"])["id"], suppression["id"])
+        self.assertEqual(self.client.list_suppressions(address="+79993334455")["count"], 0)
+
     def test_verifies_a_real_signed_delivery_before_and_after_a_rotation(self):
         server = HTTPServer(("127.0.0.1", 0), Receiver)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -52,6 +52,12 @@ export type UpdateWebhookRequest = BodyOf<"updateWebhook">;
 export type WebhookDelivery = Ok<"replayWebhookDelivery", 202>;
 export type WebhookDeliveryPage = Ok<"listWebhookDeliveries", 200>;
 export type PageQuery = QueryOf<"listWebhooks">;
+export type Preferences = Ok<"getPreferences", 200>;
+export type ReplacePreferencesRequest = BodyOf<"replacePreferences">;
+export type Suppression = Ok<"removeSuppression", 200>;
+export type SuppressionPage = Ok<"listSuppressions", 200>;
+export type ListSuppressionsQuery = QueryOf<"listSuppressions">;
+export type AddSuppressionRequest = BodyOf<"addSuppression">;
 
 /** A DRF-style page: `{count, next, previous, results}`. */
 export interface Page<T> {
@@ -112,6 +118,23 @@ export class NotificationServiceClient {
 
   updateUser(id: number, body: UpdateUserRequest, options: CallOptions = {}): Promise<User> {
     return this.call(this.http.PATCH("/api/users/{id}/", { params: { path: { id } }, body, ...options }));
+  }
+
+  /** The channels the user turned off, everywhere and per category. */
+  getPreferences(userId: number, options: CallOptions = {}): Promise<Preferences> {
+    return this.call(
+      this.http.GET("/api/users/{id}/preferences/", { params: { path: { id: userId } }, ...options }),
+    );
+  }
+
+  replacePreferences(
+    userId: number,
+    body: ReplacePreferencesRequest,
+    options: CallOptions = {},
+  ): Promise<Preferences> {
+    return this.call(
+      this.http.PUT("/api/users/{id}/preferences/", { params: { path: { id: userId } }, body, ...options }),
+    );
   }
 
   // notifications
@@ -183,6 +206,24 @@ export class NotificationServiceClient {
 
   getChannelOverview(options: CallOptions = {}): Promise<ChannelOverview> {
     return this.call(this.http.GET("/api/channels/overview/", { ...options }));
+  }
+
+  // suppressions
+
+  listSuppressions(query: ListSuppressionsQuery = {}, options: CallOptions = {}): Promise<SuppressionPage> {
+    return this.call(this.http.GET("/api/suppressions/", { params: { query: strings(query) }, ...options }));
+  }
+
+  iterateSuppressions(query: ListSuppressionsQuery = {}, options: CallOptions = {}) {
+    return this.paginate((page) => this.listSuppressions({ ...query, page }, options));
+  }
+
+  addSuppression(body: AddSuppressionRequest, options: CallOptions = {}): Promise<Suppression> {
+    return this.call(this.http.POST("/api/suppressions/", { body, ...options }));
+  }
+
+  removeSuppression(id: number, options: CallOptions = {}): Promise<Suppression> {
+    return this.call(this.http.DELETE("/api/suppressions/{id}/", { params: { path: { id } }, ...options }));
   }
 
   // templates

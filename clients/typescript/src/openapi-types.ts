@@ -379,6 +379,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{id}/preferences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a user's channel preferences */
+        get: operations["getPreferences"];
+        /**
+         * Replace a user's channel preferences
+         * @description Replaces the whole document: what is left out is allowed again. Applies to notifications delivered from now on, including those already pending.
+         */
+        put: operations["replacePreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/suppressions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List suppressed addresses, newest first */
+        get: operations["listSuppressions"];
+        put?: never;
+        /**
+         * Suppress an address by hand
+         * @description Nothing is sent to the address on that channel, for any user who has it, until the suppression is removed. 409 when it is suppressed already.
+         */
+        post: operations["addSuppression"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/suppressions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a suppression
+         * @description For an address that works again (the user unblocked the bot, fixed the mailbox): deliveries to it resume. Answers the removed suppression.
+         */
+        delete: operations["removeSuppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/u/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The unsubscribe page of an email's link (changes nothing)
+         * @description Shows a button that POSTs to the same address. A GET never unsubscribes: link scanners follow links in mail. No API key.
+         */
+        get: operations["unsubscribePage"];
+        put?: never;
+        /**
+         * One-click unsubscribe (RFC 8058)
+         * @description Turns the link's category off for email, for the link's user (a preference, which they can turn on again). Sent by mail providers with the body List-Unsubscribe=One-Click, and by the page's button. No API key, no cookie.
+         */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -806,6 +892,11 @@ export interface operations {
                  * @example true
                  */
                 scheduled?: string;
+                /**
+                 * @description Only those of this category
+                 * @example marketing
+                 */
+                category?: string;
                 /** @description 1-based page number */
                 page?: string;
                 /** @description Default 50, at most 200 */
@@ -844,6 +935,7 @@ export interface operations {
                      *           "failure_reason": null,
                      *           "history_from_round": 1,
                      *           "priority": "normal",
+                     *           "category": null,
                      *           "expires_at": null,
                      *           "template": null,
                      *           "locale": null,
@@ -911,6 +1003,7 @@ export interface operations {
                             history_from_round: number;
                             /** @enum {unknown} */
                             priority: "normal" | "critical";
+                            category: string | null;
                             expires_at: string | null;
                             template: string | null;
                             locale: string | null;
@@ -1072,6 +1165,11 @@ export interface operations {
                     priority?: ("normal" | "critical") | null;
                     /** @description Email subject */
                     subject?: string | null;
+                    /**
+                     * @description What kind of message it is: a slug of lower-case letters, digits, "-" and "_" (e.g. security, marketing, billing). The user's preferences for the category apply (unless priority is critical or the category is in CRITICAL_CATEGORIES), and its emails carry a one-click unsubscribe link when PUBLIC_URL is set.
+                     * @example marketing
+                     */
+                    category?: string | null;
                     /** @description Ordered channels to try instead of CHANNEL_ORDER: a subset of sms, email, telegram */
                     channels?: string[] | null;
                 };
@@ -1100,6 +1198,7 @@ export interface operations {
                      *       "failure_reason": null,
                      *       "history_from_round": 1,
                      *       "priority": "normal",
+                     *       "category": null,
                      *       "expires_at": null,
                      *       "template": null,
                      *       "locale": null,
@@ -1161,6 +1260,7 @@ export interface operations {
                         history_from_round: number;
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
+                        category: string | null;
                         expires_at: string | null;
                         template: string | null;
                         locale: string | null;
@@ -1312,6 +1412,7 @@ export interface operations {
                      *       "failure_reason": null,
                      *       "history_from_round": 1,
                      *       "priority": "normal",
+                     *       "category": null,
                      *       "expires_at": null,
                      *       "template": null,
                      *       "locale": null,
@@ -1373,6 +1474,7 @@ export interface operations {
                         history_from_round: number;
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
+                        category: string | null;
                         expires_at: string | null;
                         template: string | null;
                         locale: string | null;
@@ -1637,6 +1739,7 @@ export interface operations {
                      *       "failure_reason": null,
                      *       "history_from_round": 1,
                      *       "priority": "normal",
+                     *       "category": null,
                      *       "expires_at": null,
                      *       "template": null,
                      *       "locale": null,
@@ -1698,6 +1801,7 @@ export interface operations {
                         history_from_round: number;
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
+                        category: string | null;
                         expires_at: string | null;
                         template: string | null;
                         locale: string | null;
@@ -1849,6 +1953,7 @@ export interface operations {
                      *       "failure_reason": null,
                      *       "history_from_round": 1,
                      *       "priority": "normal",
+                     *       "category": null,
                      *       "expires_at": null,
                      *       "template": null,
                      *       "locale": null,
@@ -1910,6 +2015,7 @@ export interface operations {
                         history_from_round: number;
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
+                        category: string | null;
                         expires_at: string | null;
                         template: string | null;
                         locale: string | null;
@@ -4379,6 +4485,727 @@ export interface operations {
                     } & {
                         [key: string]: string[];
                     };
+                };
+            };
+        };
+    };
+    getPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "channels": {
+                     *         "sms": false
+                     *       },
+                     *       "categories": {
+                     *         "marketing": {
+                     *           "email": false,
+                     *           "telegram": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description false turns a channel off; a channel left out is allowed */
+                        channels: {
+                            sms?: boolean;
+                            email?: boolean;
+                            telegram?: boolean;
+                        };
+                        categories: {
+                            [key: string]: {
+                                sms?: boolean;
+                                email?: boolean;
+                                telegram?: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid API key: it is unknown or has been revoked."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Over API_RATE_LIMIT_PER_MINUTE for this API key; the Retry-After header says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+    };
+    replacePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The channels the user turned off, everywhere (channels) or for one category (categories). Anything not set is allowed. A channel turned off is skipped with reason preference, except for critical notifications (priority critical, or a category in CRITICAL_CATEGORIES). */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channels": {
+                 *         "sms": false
+                 *       },
+                 *       "categories": {
+                 *         "marketing": {
+                 *           "email": false,
+                 *           "telegram": false
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description false turns a channel off; a channel left out is allowed */
+                    channels?: {
+                        sms?: boolean;
+                        email?: boolean;
+                        telegram?: boolean;
+                    };
+                    /** @description Per category (a notification's category slug): the channels turned off for it */
+                    categories?: {
+                        [key: string]: {
+                            sms?: boolean;
+                            email?: boolean;
+                            telegram?: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "channels": {
+                     *         "sms": false
+                     *       },
+                     *       "categories": {
+                     *         "marketing": {
+                     *           "email": false,
+                     *           "telegram": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description false turns a channel off; a channel left out is allowed */
+                        channels: {
+                            sms?: boolean;
+                            email?: boolean;
+                            telegram?: boolean;
+                        };
+                        categories: {
+                            [key: string]: {
+                                sms?: boolean;
+                                email?: boolean;
+                                telegram?: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid API key: it is unknown or has been revoked."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Over API_RATE_LIMIT_PER_MINUTE for this API key; the Retry-After header says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+    };
+    listSuppressions: {
+        parameters: {
+            query?: {
+                /** @description Only this channel: sms, email, telegram */
+                channel?: string;
+                /**
+                 * @description Only this address, however it is spelled (it is normalised as contacts are)
+                 * @example +7 999 000-11-22
+                 */
+                address?: string;
+                /** @description Only the addresses this user has */
+                user?: string;
+                /** @description 1-based page number */
+                page?: string;
+                /** @description Default 50, at most 200 */
+                page_size?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 3,
+                     *           "channel": "telegram",
+                     *           "address": "123456789",
+                     *           "reason": "bot_blocked",
+                     *           "source": "delivery",
+                     *           "evidence": {
+                     *             "provider_code": "403",
+                     *             "text": "Forbidden: bot was blocked by the user",
+                     *             "notification_id": 41,
+                     *             "attempt_id": 77
+                     *           },
+                     *           "created_at": "2026-12-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: {
+                            id: number;
+                            /** @enum {unknown} */
+                            channel: "sms" | "email" | "telegram";
+                            /** @description As normalised: E.164 for sms, lower case for email, the chat id for telegram */
+                            address: string;
+                            /**
+                             * @description bot_blocked (Telegram 403: bot blocked, user deactivated), hard_bounce (SMTP 550/551/553 to RCPT TO), invalid_number (SMS.ru 202/207), unsubscribed, manual
+                             * @enum {unknown}
+                             */
+                            reason: "bot_blocked" | "hard_bounce" | "invalid_number" | "unsubscribed" | "manual";
+                            /**
+                             * @description delivery: added by the worker on the provider's reply; api, cli: by hand
+                             * @enum {unknown}
+                             */
+                            source: "delivery" | "api" | "cli";
+                            /** @description From a delivery: provider_code, text (the provider's reply), notification_id, attempt_id. By hand: the note given. */
+                            evidence: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            created_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid API key: it is unknown or has been revoked."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Over API_RATE_LIMIT_PER_MINUTE for this API key; the Retry-After header says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+    };
+    addSuppression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel": "email",
+                 *       "address": "bob@example.com",
+                 *       "reason": "manual",
+                 *       "note": "asked by phone"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description sms, email, telegram */
+                    channel: string;
+                    /** @description A phone number, an email address or a chat id */
+                    address: string;
+                    /** @description One of bot_blocked, hard_bounce, invalid_number, unsubscribed, manual; default manual */
+                    reason?: string | null;
+                    /** @description Why, for the people reading the list */
+                    note?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 3,
+                     *       "channel": "telegram",
+                     *       "address": "123456789",
+                     *       "reason": "bot_blocked",
+                     *       "source": "delivery",
+                     *       "evidence": {
+                     *         "provider_code": "403",
+                     *         "text": "Forbidden: bot was blocked by the user",
+                     *         "notification_id": 41,
+                     *         "attempt_id": 77
+                     *       },
+                     *       "created_at": "2026-12-01T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        id: number;
+                        /** @enum {unknown} */
+                        channel: "sms" | "email" | "telegram";
+                        /** @description As normalised: E.164 for sms, lower case for email, the chat id for telegram */
+                        address: string;
+                        /**
+                         * @description bot_blocked (Telegram 403: bot blocked, user deactivated), hard_bounce (SMTP 550/551/553 to RCPT TO), invalid_number (SMS.ru 202/207), unsubscribed, manual
+                         * @enum {unknown}
+                         */
+                        reason: "bot_blocked" | "hard_bounce" | "invalid_number" | "unsubscribed" | "manual";
+                        /**
+                         * @description delivery: added by the worker on the provider's reply; api, cli: by hand
+                         * @enum {unknown}
+                         */
+                        source: "delivery" | "api" | "cli";
+                        /** @description From a delivery: provider_code, text (the provider's reply), notification_id, attempt_id. By hand: the note given. */
+                        evidence: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** Format: date-time */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid API key: it is unknown or has been revoked."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Over API_RATE_LIMIT_PER_MINUTE for this API key; the Retry-After header says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+    };
+    removeSuppression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 3,
+                     *       "channel": "telegram",
+                     *       "address": "123456789",
+                     *       "reason": "bot_blocked",
+                     *       "source": "delivery",
+                     *       "evidence": {
+                     *         "provider_code": "403",
+                     *         "text": "Forbidden: bot was blocked by the user",
+                     *         "notification_id": 41,
+                     *         "attempt_id": 77
+                     *       },
+                     *       "created_at": "2026-12-01T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        id: number;
+                        /** @enum {unknown} */
+                        channel: "sms" | "email" | "telegram";
+                        /** @description As normalised: E.164 for sms, lower case for email, the chat id for telegram */
+                        address: string;
+                        /**
+                         * @description bot_blocked (Telegram 403: bot blocked, user deactivated), hard_bounce (SMTP 550/551/553 to RCPT TO), invalid_number (SMS.ru 202/207), unsubscribed, manual
+                         * @enum {unknown}
+                         */
+                        reason: "bot_blocked" | "hard_bounce" | "invalid_number" | "unsubscribed" | "manual";
+                        /**
+                         * @description delivery: added by the worker on the provider's reply; api, cli: by hand
+                         * @enum {unknown}
+                         */
+                        source: "delivery" | "api" | "cli";
+                        /** @description From a delivery: provider_code, text (the provider's reply), notification_id, attempt_id. By hand: the note given. */
+                        evidence: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** Format: date-time */
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid API key: it is unknown or has been revoked."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Over API_RATE_LIMIT_PER_MINUTE for this API key; the Retry-After header says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+    };
+    unsubscribePage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the List-Unsubscribe link */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page with the button */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en"><head><title>The page with the button</title></head><body>...</body></html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description The link is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en"><head><title>The link is not valid</title></head><body>...</body></html>
+                     */
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the List-Unsubscribe link */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unsubscribed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en"><head><title>Unsubscribed</title></head><body>...</body></html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description The link is not valid; nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="en"><head><title>The link is not valid; nothing changed</title></head><body>...</body></html>
+                     */
+                    "text/html": string;
                 };
             };
         };

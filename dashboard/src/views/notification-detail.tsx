@@ -102,7 +102,7 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
           <dl class="facts">
             <dt>User</dt>
             <dd>
-              <a href={`#/?user=${notification.user}`}>#{notification.user}</a>
+              <a href={`#/users/${notification.user}`}>#{notification.user}</a>
               {user && (user.first_name || user.last_name) ? ` ${user.first_name} ${user.last_name}` : ""}
             </dd>
             <dt>Email</dt>
@@ -149,6 +149,12 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
             ) : null}
             <dt>Retries</dt>
             <dd>{notification.retry_count}</dd>
+            {notification.category ? (
+              <>
+                <dt>Category</dt>
+                <dd>{notification.category}</dd>
+              </>
+            ) : null}
             {notification.priority === "critical" ? (
               <>
                 <dt>Priority</dt>

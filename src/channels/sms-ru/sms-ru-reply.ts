@@ -78,7 +78,7 @@ function failureOf(part: StatusPart): FailureOutcome {
     case "misconfigured":
       return misconfigured(reason, codeText);
     case "permanent":
-      return permanent(reason, codeText);
+      return permanent(reason, codeText, meaning.deadNumber ? "invalid_number" : undefined);
     case "rate_limited":
       return rateLimited(reason, meaning.retryAfterSeconds ?? 60, codeText);
     case "transient":

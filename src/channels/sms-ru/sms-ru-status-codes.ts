@@ -22,6 +22,8 @@ export interface SmsRuCodeMeaning {
   kind: FailureKind;
   /** Only for rate_limited. */
   retryAfterSeconds?: number;
+  /** Only for permanent: the number itself can never be reached, so it is suppressed. */
+  deadNumber?: boolean;
 }
 
 const MEANINGS: Record<number, SmsRuCodeMeaning> = {
@@ -38,10 +40,14 @@ const MEANINGS: Record<number, SmsRuCodeMeaning> = {
 
   // This recipient or this text can't be sent: wrong number, no route, stop lists, forbidden
   // words, text too long or not UTF-8. Retrying the same message to the same number won't help.
-  202: { kind: "permanent" },
+  // 202 "the recipient's number is wrong, or there is no route to it" and 207 "there is no route
+  // to this number" are about the number itself: no message will ever reach it. The others are
+  // about this text (203, 205, 212), our own settings (214) or stop lists kept at SMS.ru (209 ours,
+  // 215 theirs), which are managed there.
+  202: { kind: "permanent", deadNumber: true },
   203: { kind: "permanent" },
   205: { kind: "permanent" },
-  207: { kind: "permanent" },
+  207: { kind: "permanent", deadNumber: true },
   209: { kind: "permanent" },
   212: { kind: "permanent" },
   214: { kind: "permanent" },

@@ -14,6 +14,9 @@ export interface SmtpError {
   message?: string | undefined;
 }
 
+/** RCPT TO replies that say the mailbox is dead: 550 unavailable, 551 not local, 553 name not allowed. */
+const MAILBOX_DEAD_CODES = new Set([550, 551, 553]);
+
 /** Credentials missing or refused: 530 auth required, 534 mechanism too weak, 535 bad login. */
 const AUTH_REPLY_CODES = new Set([530, 534, 535]);
 const AUTH_ERROR_CODES = new Set(["EAUTH", "ENOAUTH"]);
@@ -57,6 +60,11 @@ function outcomeOf5xx(error: SmtpError, reason: string, code: string | null): Fa
   if (error.responseCode === 503) return transient(reason, code);
   // Refusing our MAIL FROM means EMAIL_FROM isn't ours to send from (or relaying is denied).
   if (error.command?.toUpperCase().startsWith("MAIL FROM")) return misconfigured(reason, code);
+  // The server refused the recipient's mailbox itself (no such user, mailbox not allowed): a hard bounce.
+  const recipientRefused = error.command?.toUpperCase().startsWith("RCPT TO") ?? false;
+  if (recipientRefused && MAILBOX_DEAD_CODES.has(error.responseCode ?? 0)) {
+    return permanent(reason, code, "hard_bounce");
+  }
   return permanent(reason, code);
 }
 

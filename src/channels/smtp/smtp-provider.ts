@@ -51,6 +51,7 @@ export class SmtpProvider implements ChannelProvider {
         subject: message.subject ?? "Notification",
         text: message.text,
         ...(message.html ? { html: message.html } : {}),
+        ...(message.unsubscribeUrl ? { headers: oneClickUnsubscribeHeaders(message.unsubscribeUrl) } : {}),
         signal,
       });
       const info = await Promise.race([sending, abort.aborted.then(() => null)]);
@@ -87,6 +88,11 @@ function tlsMode(config: SmtpConfig): { secure: boolean; requireTLS?: boolean; i
   if (config.useSsl) return { secure: true };
   if (config.useTls) return { secure: false, requireTLS: true };
   return { secure: false, ignoreTLS: true };
+}
+
+/** RFC 8058: the link in List-Unsubscribe, and the POST body a mail provider must send to it. */
+function oneClickUnsubscribeHeaders(url: string): Record<string, string> {
+  return { "List-Unsubscribe": `<${url}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
 }
 
 function sameAddress(a: string, b: string): boolean {

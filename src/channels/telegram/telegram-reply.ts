@@ -22,6 +22,9 @@ interface BotApiReply {
   parameters?: { retry_after?: unknown; migrate_to_chat_id?: unknown };
 }
 
+/** 403s that say this user will never get a message from the bot until they act (unblock, come back). */
+const DEAD_CHAT = /bot was blocked by the user|user is deactivated/i;
+
 /** Used when a 429 comes without retry_after (a proxy's, not Telegram's). */
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
@@ -44,7 +47,11 @@ function failureOf(reply: ApiReply, body: BotApiReply | null): FailureOutcome {
   // A bad token: 401 for a well-formed but unknown one, 404 for a malformed one.
   if (errorCode === 401 || errorCode === 404) return misconfigured(description, code);
   // 403: blocked by the user, kicked from the group, user deactivated, can't initiate a chat.
-  if (errorCode === 403) return permanent(description, code);
+  if (errorCode === 403) {
+    return DEAD_CHAT.test(description)
+      ? permanent(description, code, "bot_blocked")
+      : permanent(description, code);
+  }
   // 400: chat not found, user deactivated, and requests Telegram will refuse again as they are.
   if (errorCode === 400) return permanent(withMigration(description, body), code);
   // 5xx and anything new (409, 420...): worth another try later.

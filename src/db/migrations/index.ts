@@ -9,6 +9,7 @@ import { maintenanceSchedule } from "./008-maintenance-schedule.js";
 import { templatesAndScheduling } from "./009-templates-and-scheduling.js";
 import { webhooks } from "./010-webhooks.js";
 import { receipts } from "./011-receipts.js";
+import { audiences } from "./012-audiences.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -23,4 +24,5 @@ export const migrations: { name: string; sql: string }[] = [
   templatesAndScheduling,
   webhooks,
   receipts,
+  audiences,
 ];

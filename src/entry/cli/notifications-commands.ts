@@ -15,6 +15,10 @@ export function addNotificationCommands(program: Command, io: Io): void {
     .requiredOption("--message <text>", "the text to deliver")
     .option("--subject <subject>", 'email subject (default "Notification")')
     .option("--channels <list>", "channels to try in order instead of CHANNEL_ORDER, e.g. sms,email")
+    .option(
+      "--category <slug>",
+      "what kind of message it is, e.g. marketing: the user's preferences for it apply",
+    )
     .option("--json", "print the notification as JSON")
     .action(async (options) => {
       const notification = await withCore(async (core) => {
@@ -26,6 +30,7 @@ export function addNotificationCommands(program: Command, io: Io): void {
           message: options.message,
           subject: options.subject ?? null,
           channels: options.channels === undefined ? null : splitList(options.channels),
+          category: options.category ?? null,
         });
       });
       if (options.json) return printJson(io, serializeNotification(notification, []));

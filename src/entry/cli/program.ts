@@ -5,6 +5,7 @@ import { addKeysCommands } from "./keys-commands.js";
 import { addNotificationCommands } from "./notifications-commands.js";
 import { type Io, processIo, reportError } from "./output.js";
 import { addServiceCommands, type LongRunning } from "./service-commands.js";
+import { addSuppressionsCommands } from "./suppressions-commands.js";
 import { addTemplatesCommands } from "./templates-commands.js";
 import { addUsersCommands } from "./users-command.js";
 import { addWebhooksCommands } from "./webhooks-commands.js";
@@ -43,6 +44,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   addKeysCommands(program, io);
   addTemplatesCommands(program, io);
   addWebhooksCommands(program, io);
+  addSuppressionsCommands(program, io);
 
   try {
     await program.parseAsync(argv);

@@ -6,6 +6,7 @@ import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { registerApiDocs } from "./api-docs.js";
+import { audiencesRoutes } from "./audiences-routes.js";
 import { registerAuthentication } from "./authentication.js";
 import { channelsRoutes } from "./channels-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
@@ -20,6 +21,7 @@ import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
 import { templatesRoutes } from "./templates-routes.js";
+import { unsubscribeRoutes } from "./unsubscribe-routes.js";
 import { usersRoutes } from "./users-routes.js";
 import { webhooksRoutes } from "./webhooks-routes.js";
 
@@ -52,7 +54,8 @@ export async function buildHttpApp(
   await registerProtection(app, deps.config, deps.core.sideChannels.apiRateLimitStore);
   registerAuthentication(app, deps.core.authenticator, deps.config.authDisabled);
   registerNullCharacterCheck(app);
-  await app.register(swagger, openApiOptions(deps.config));
+  const { host, port, audiences } = deps.config;
+  await app.register(swagger, openApiOptions({ publicUrl: audiences.publicUrl, host, port }));
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   registerApiDocs(app, "Notification Service API");
 
@@ -65,6 +68,8 @@ export async function buildHttpApp(
   await app.register(channelsRoutes, deps);
   await app.register(templatesRoutes, deps);
   await app.register(webhooksRoutes, deps);
+  await app.register(audiencesRoutes, deps);
+  await app.register(unsubscribeRoutes, deps);
   await app.register(dashboardRoutes);
   return app;
 }

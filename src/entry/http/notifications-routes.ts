@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import type { Static } from "typebox";
+import { CATEGORY_RULE, isCategory } from "../../audiences/preferences.js";
 import { ValidationError } from "../../core/errors.js";
 import {
   CHANNELS,
@@ -122,8 +123,13 @@ function parseListQuery(query: Static<typeof NotificationListQuery>) {
       ];
     }
   }
+  let category: string | undefined;
+  if (query.category !== undefined && query.category !== "") {
+    if (isCategory(query.category)) category = query.category;
+    else problems.category = [CATEGORY_RULE];
+  }
   const page = positive("page", query.page, 1);
   const pageSize = positive("page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  return { userId, status, channel, search, scheduled, page, pageSize };
+  return { userId, status, channel, search, scheduled, category, page, pageSize };
 }

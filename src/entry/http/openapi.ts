@@ -21,9 +21,14 @@ const RATE_LIMITED = {
   ],
 };
 
-export function openApiOptions(
-  config: Pick<Config, "publicUrl" | "host" | "port">,
-): FastifyDynamicSwaggerOptions {
+/** Where the document says the API is: PUBLIC_URL, else the address it listens on. */
+export interface ServedAt {
+  publicUrl: string | null;
+  host: Config["host"];
+  port: Config["port"];
+}
+
+export function openApiOptions(servedAt: ServedAt): FastifyDynamicSwaggerOptions {
   return {
     openapi: {
       openapi: "3.1.0",
@@ -34,7 +39,7 @@ export function openApiOptions(
           'Send a notification to a user by SMS (SMS.ru), email (SMTP) or Telegram: the first channel that works wins, failed rounds are retried, and every attempt is recorded. Errors have the shape Django REST Framework clients parse: {"field": ["what is wrong"]} or {"detail": "..."}. Typed clients: clients/typescript and clients/python in the repository.',
         license: { name: "MIT", identifier: "MIT" },
       },
-      servers: [serverOf(config)],
+      servers: [serverOf(servedAt)],
       components: {
         securitySchemes: {
           apiKey: { type: "http", scheme: "bearer", description: "An API key: API_KEYS or `keys create`" },
@@ -48,6 +53,10 @@ export function openApiOptions(
         { name: "channels", description: "The delivery channels at a glance" },
         { name: "templates", description: "Message templates per locale and channel (Liquid)" },
         { name: "webhooks", description: "Signed status webhooks (Standard Webhooks) and their deliveries" },
+        {
+          name: "audiences",
+          description: "Users' channel preferences, suppressed addresses and one-click unsubscribe",
+        },
       ],
     },
     transform: ({ schema, url }) => {
@@ -78,7 +87,7 @@ function withPageExample(body: JsonSchema): JsonSchema {
   return { ...body, examples: [{ count: 1, next: null, previous: null, results: [item] }] };
 }
 
-function serverOf(config: Pick<Config, "publicUrl" | "host" | "port">) {
+function serverOf(config: ServedAt) {
   if (config.publicUrl) return { url: config.publicUrl, description: "This deployment (PUBLIC_URL)" };
   const host = ["0.0.0.0", "::", ""].includes(config.host) ? "127.0.0.1" : config.host;
   const name = host.includes(":") ? `[${host}]` : host;

@@ -180,6 +180,13 @@ export const CreateNotificationBody = Type.Object(
     subject: Type.Optional(
       Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description: "Email subject" }),
     ),
+    category: Type.Optional(
+      Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+        description:
+          'What kind of message it is: a slug of lower-case letters, digits, "-" and "_" (e.g. security, marketing, billing). The user\'s preferences for the category apply (unless priority is critical or the category is in CRITICAL_CATEGORIES), and its emails carry a one-click unsubscribe link when PUBLIC_URL is set.',
+        examples: ["marketing"],
+      }),
+    ),
     channels: Type.Optional(
       Type.Union([Type.Array(Type.String(), { maxItems: CHANNELS.length }), Type.Null()], {
         description: "Ordered channels to try instead of CHANNEL_ORDER: a subset of sms, email, telegram",
@@ -192,6 +199,7 @@ export const CreateNotificationBody = Type.Object(
       { user: 1, message: "Your order has shipped", channels: ["telegram", "email"] },
       { user: 1, template: "otp", data: { code: "123456" }, ttl_seconds: 300, priority: "critical" },
       { user: 1, template: "reminder", data: { event: "Standup" }, send_at: "2026-12-01T09:00:00+03:00" },
+      { user: 1, message: "20% off this week", category: "marketing" },
     ],
   },
 );
@@ -238,7 +246,7 @@ export const AttemptSchema = Type.Object({
   error_kind: Nullable(
     Type.String({
       description:
-        "failed: transient, rate_limited, permanent or misconfigured; skipped: no_contact, not_configured, circuit_open or no_template_body",
+        "failed: transient, rate_limited, permanent or misconfigured; skipped: no_contact, not_configured, circuit_open, no_template_body, preference (the user turned the channel off) or suppressed (the address is suppressed)",
     }),
   ),
   provider_code: Nullable(Type.String({ description: "The provider's own code" })),
@@ -311,6 +319,7 @@ const notificationExample = {
   failure_reason: null,
   history_from_round: 1,
   priority: "normal",
+  category: null,
   expires_at: null,
   template: null,
   locale: null,
@@ -378,6 +387,7 @@ export const NotificationSchema = Type.Object(
         "The round a manual retry started (1 if never retried by hand); earlier attempts no longer count against delivery",
     }),
     priority: Type.Enum(PRIORITIES),
+    category: Nullable(Type.String({ description: "What kind of message it is, e.g. marketing" })),
     expires_at: Nullable(
       Type.String({ format: "date-time", description: "Never delivered at or after this time" }),
     ),
@@ -417,6 +427,9 @@ export const NotificationListQuery = Type.Object({
         "true: only pending notifications waiting for a later time (send_at, quiet hours, a retry); false: only pending ones due now",
       examples: ["true"],
     }),
+  ),
+  category: Type.Optional(
+    Type.String({ description: "Only those of this category", examples: ["marketing"] }),
   ),
   page: Type.Optional(Type.String({ description: "1-based page number" })),
   page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),

@@ -1,0 +1,307 @@
+import { useCallback, useEffect, useState } from "preact/hooks";
+import {
+  type Api,
+  CHANNELS,
+  type Channel,
+  type Page,
+  type Preferences,
+  type Suppression,
+  type User,
+} from "../api.js";
+import { Empty, ErrorNote } from "../components.js";
+import { channelName, fullTime, shortTime } from "../format.js";
+import { replaceQuery } from "../router.js";
+
+/** One user: contacts, the channels they turned off, and the suppressions of their addresses. */
+export function UserView(props: { api: Api; id: number }) {
+  const { api, id } = props;
+  const [user, setUser] = useState<User | null>(null);
+  const [preferences, setPreferences] = useState<Preferences | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const fail = (failure: unknown) => setError((failure as Error).message);
+    api.user(id).then(setUser, fail);
+    api.preferences(id).then(setPreferences, fail);
+  }, [api, id]);
+
+  const name = user ? `${user.first_name} ${user.last_name}`.trim() : "";
+  return (
+    <section aria-labelledby="user-title">
+      <div class="section-head">
+        <h1 id="user-title">
+          User #{id}
+          {name ? ` · ${name}` : ""}
+        </h1>
+        <a href={`#/?user=${id}`}>Their notifications</a>
+      </div>
+      <ErrorNote error={error} />
+      <div class="user-grid">
+        <div class="card">
+          <h2>Contacts</h2>
+          <dl class="facts">
+            <dt>Email</dt>
+            <dd>{user?.email ?? "—"}</dd>
+            <dt>Phone</dt>
+            <dd>{user?.phone_number ?? "—"}</dd>
+            <dt>Telegram</dt>
+            <dd>{user?.telegram_id ?? "—"}</dd>
+          </dl>
+        </div>
+        <section class="card" aria-labelledby="preferences-title">
+          <h2 id="preferences-title">Preferences</h2>
+          {preferences === null ? null : (
+            <PreferencesEditor
+              preferences={preferences}
+              onSave={(changed) =>
+                api.savePreferences(id, changed).then((saved) => {
+                  setPreferences(saved);
+                  setError(null);
+                })
+              }
+            />
+          )}
+        </section>
+      </div>
+      <h2>Suppressed addresses</h2>
+      <SuppressionTable api={api} user={id} />
+    </section>
+  );
+}
+
+/** The channels turned off, everywhere and per category, as checkboxes saved together (PUT). */
+function PreferencesEditor(props: {
+  preferences: Preferences;
+  onSave: (changed: Preferences) => Promise<void>;
+}) {
+  const [draft, setDraft] = useState<Preferences>(props.preferences);
+  const [newCategory, setNewCategory] = useState("");
+  const [status, setStatus] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => setDraft(props.preferences), [props.preferences]);
+
+  const categories = Object.keys(draft.categories).sort();
+  const rows: [string | null, Preferences["channels"]][] = [
+    [null, draft.channels],
+    ...categories.map((category): [string, Preferences["channels"]] => [
+      category,
+      draft.categories[category]!,
+    ]),
+  ];
+  const toggle = (category: string | null, channel: Channel, allowed: boolean) => {
+    setStatus(null);
+    setDraft((current) => {
+      const switches = { ...(category === null ? current.channels : current.categories[category]) };
+      if (allowed) delete switches[channel];
+      else switches[channel] = false;
+      return category === null
+        ? { ...current, channels: switches }
+        : { ...current, categories: { ...current.categories, [category]: switches } };
+    });
+  };
+  const addCategory = (event: Event) => {
+    event.preventDefault();
+    const name = newCategory.trim();
+    if (!name || draft.categories[name]) return;
+    setDraft((current) => ({ ...current, categories: { ...current.categories, [name]: {} } }));
+    setNewCategory("");
+  };
+  const save = () =>
+    props.onSave(draft).then(
+      () => {
+        setProblem(null);
+        setStatus("Preferences saved.");
+      },
+      (failure: unknown) => setProblem((failure as Error).message),
+    );
+
+  return (
+    <>
+      <table class="table preferences">
+        <thead>
+          <tr>
+            <th scope="col">Category</th>
+            {CHANNELS.map((channel) => (
+              <th scope="col" key={channel}>
+                {channelName(channel)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([category, switches]) => {
+            const label = category ?? "All notifications";
+            return (
+              <tr key={label} data-category={label}>
+                <th scope="row">{label}</th>
+                {CHANNELS.map((channel) => (
+                  <td key={channel} data-channel={channel}>
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={switches[channel] !== false}
+                        aria-label={`${channelName(channel)} for ${label}`}
+                        onChange={(event) => toggle(category, channel, event.currentTarget.checked)}
+                      />{" "}
+                      {switches[channel] === false ? "Off" : "On"}
+                    </label>
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <form class="actions" onSubmit={addCategory}>
+        <input
+          type="text"
+          placeholder="category, e.g. marketing"
+          aria-label="New category"
+          value={newCategory}
+          onInput={(event) => setNewCategory(event.currentTarget.value)}
+        />
+        <button type="submit">Add category</button>
+        <button type="button" onClick={save}>
+          Save preferences
+        </button>
+      </form>
+      <ErrorNote error={problem} />
+      {status ? <p role="status">{status}</p> : null}
+    </>
+  );
+}
+
+/** Every suppressed address, newest first, with why and what proved it. */
+export function SuppressionsView(props: { api: Api; query: URLSearchParams }) {
+  const pageNumber = Math.max(1, Number(props.query.get("page")) || 1);
+  return (
+    <section aria-labelledby="suppressions-title">
+      <div class="section-head">
+        <h1 id="suppressions-title">Suppressions</h1>
+        <span class="muted">Addresses nothing is sent to, for any user who has them</span>
+      </div>
+      <SuppressionTable api={props.api} page={pageNumber} />
+    </section>
+  );
+}
+
+function SuppressionTable(props: { api: Api; user?: number; page?: number }) {
+  const { api, user, page: pageNumber = 1 } = props;
+  const [page, setPage] = useState<Page<Suppression> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    api.suppressions({ ...(user === undefined ? {} : { user }), page: pageNumber }).then(
+      (result) => {
+        setPage(result);
+        setError(null);
+      },
+      (failure: unknown) => setError((failure as Error).message),
+    );
+  }, [api, user, pageNumber]);
+  useEffect(load, [load]);
+
+  const remove = (suppression: Suppression) =>
+    api.removeSuppression(suppression.id).then(
+      () => {
+        setNote(`${channelName(suppression.channel)} ${suppression.address} receives again.`);
+        load();
+      },
+      (failure: unknown) => setError((failure as Error).message),
+    );
+  const go = (next: number) => replaceQuery("/suppressions", new URLSearchParams({ page: String(next) }));
+
+  return (
+    <>
+      <ErrorNote error={error} />
+      {note ? <p role="status">{note}</p> : null}
+      {page === null ? (
+        error ? null : (
+          <div class="placeholder">Loading suppressions…</div>
+        )
+      ) : page.results.length === 0 ? (
+        <Empty title="No suppressed addresses">
+          An address is suppressed when a provider proves it dead (a blocked bot, a mailbox that does not
+          exist, a wrong number), or by hand with <code>POST /api/suppressions/</code>.
+        </Empty>
+      ) : (
+        <>
+          <table class="table suppressions">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Channel</th>
+                <th scope="col">Address</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Evidence</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.results.map((suppression) => (
+                <tr key={suppression.id} class="row" data-suppression={suppression.id}>
+                  <td data-label="When">
+                    <time dateTime={suppression.created_at} title={fullTime(suppression.created_at)}>
+                      {shortTime(suppression.created_at)}
+                    </time>
+                  </td>
+                  <td data-label="Channel">{channelName(suppression.channel)}</td>
+                  <td data-label="Address">{suppression.address}</td>
+                  <td data-label="Reason">
+                    {suppression.reason}
+                    <span class="muted"> · {suppression.source}</span>
+                  </td>
+                  <td data-label="Evidence">
+                    <Evidence evidence={suppression.evidence} />
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      aria-label={`Remove the suppression of ${suppression.address}`}
+                      onClick={() => remove(suppression)}
+                    >
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {user === undefined ? (
+            <nav class="pagination" aria-label="Pages">
+              <span class="muted">{page.count} in all</span>
+              <div class="pagination-buttons">
+                <button type="button" disabled={!page.previous} onClick={() => go(pageNumber - 1)}>
+                  ← Newer
+                </button>
+                <span aria-current="page">Page {pageNumber}</span>
+                <button type="button" disabled={!page.next} onClick={() => go(pageNumber + 1)}>
+                  Older →
+                </button>
+              </div>
+            </nav>
+          ) : null}
+        </>
+      )}
+    </>
+  );
+}
+
+function Evidence({ evidence }: { evidence: Record<string, unknown> | null }) {
+  if (!evidence) return <span class="muted">—</span>;
+  if (typeof evidence.note === "string") return <span>{evidence.note}</span>;
+  const notification = typeof evidence.notification_id === "number" ? evidence.notification_id : null;
+  return (
+    <span>
+      {evidence.provider_code ? <code>{String(evidence.provider_code)}</code> : null}{" "}
+      {typeof evidence.text === "string" ? evidence.text : ""}
+      {notification !== null ? (
+        <>
+          {" "}
+          (<a href={`#/notifications/${notification}`}>notification {notification}</a>)
+        </>
+      ) : null}
+    </span>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * Whether the recipient's preferences or a suppression keep a channel from carrying a
+ * notification, decided in memory from what the claim read (no query of its own). Suppressions
+ * always hold; preferences give way to critical notifications.
+ */
+import type { Channel, Priority, RecipientAudience } from "../core/model.js";
+import { bypassesPreferences, turnedOffBy } from "./preferences.js";
+
+export interface AudienceSkip {
+  cause: "suppressed" | "preference";
+  reason: string;
+}
+
+export function audienceSkip(
+  channel: Channel,
+  notification: { priority: Priority; category: string | null },
+  audience: RecipientAudience,
+  criticalCategories: ReadonlySet<string>,
+): AudienceSkip | null {
+  if (audience.suppressedChannels.includes(channel)) {
+    return { cause: "suppressed", reason: `the user's ${channel} address is suppressed` };
+  }
+  if (bypassesPreferences(notification, criticalCategories)) return null;
+  const turnedOff = turnedOffBy(audience.preferences, channel, notification.category);
+  if (turnedOff === "channel") {
+    return { cause: "preference", reason: `the user turned ${channel} off in their preferences` };
+  }
+  if (turnedOff === "category") {
+    return {
+      cause: "preference",
+      reason: `the user turned ${channel} off for ${JSON.stringify(notification.category)} in their preferences`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Whether an email of this notification carries an unsubscribe link: only for a category the
+ * user can turn off (a critical one bypasses preferences, so unsubscribing would change nothing).
+ */
+export function offersUnsubscribe(
+  notification: { priority: Priority; category: string | null },
+  criticalCategories: ReadonlySet<string>,
+): notification is { priority: Priority; category: string } {
+  return notification.category !== null && !bypassesPreferences(notification, criticalCategories);
+}

@@ -1,0 +1,103 @@
+/** Suppressed addresses as stored: listed, added by hand, removed. The worker adds its own in the attempt's statement. */
+
+import type { Channel, SuppressionReason } from "../core/model.js";
+import { prepared, type Queryable } from "../db/database.js";
+import type { NewSuppression, Suppression, SuppressionFilter } from "./suppression.js";
+
+interface SuppressionRow {
+  id: number;
+  channel: string;
+  address: string;
+  reason: string;
+  source: string;
+  evidence: Record<string, unknown> | null;
+  created_at: Date;
+}
+
+const COLUMNS = "id, channel, address, reason, source, evidence, created_at";
+
+const toSuppression = (row: SuppressionRow): Suppression => ({
+  id: Number(row.id),
+  channel: row.channel as Channel,
+  address: row.address,
+  reason: row.reason as SuppressionReason,
+  source: row.source as Suppression["source"],
+  evidence: row.evidence,
+  createdAt: row.created_at,
+});
+
+export class SuppressionsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async list(
+    filter: SuppressionFilter,
+    page: { limit: number; offset: number },
+  ): Promise<{ count: number; results: Suppression[] }> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    if (filter.channel !== undefined) {
+      values.push(filter.channel);
+      conditions.push(`channel = $${values.length}`);
+    }
+    if (filter.address !== undefined) {
+      values.push(filter.address);
+      conditions.push(`address = $${values.length}`);
+    }
+    if (filter.addresses !== undefined) {
+      values.push(filter.addresses.map((entry) => entry.channel));
+      values.push(filter.addresses.map((entry) => entry.address));
+      conditions.push(
+        `(channel, address) IN (SELECT * FROM unnest($${values.length - 1}::text[], $${values.length}::text[]))`,
+      );
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
+    const { rows: countRows } = await this.db.query<{ count: number }>(
+      `SELECT count(*)::integer AS count FROM suppressions ${where}`,
+      values,
+    );
+    const { rows } = await this.db.query<SuppressionRow>(
+      `SELECT ${COLUMNS} FROM suppressions ${where}
+       ORDER BY id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      [...values, page.limit, page.offset],
+    );
+    return { count: countRows[0]?.count ?? 0, results: rows.map(toSuppression) };
+  }
+
+  /** The new suppression, or null when the address is suppressed already. */
+  async add(suppression: NewSuppression): Promise<Suppression | null> {
+    const { rows } = await this.db.query<SuppressionRow>(
+      prepared(
+        "add-suppression",
+        `INSERT INTO suppressions (channel, address, reason, source, evidence)
+         VALUES ($1, $2, $3, $4, $5::jsonb)
+         ON CONFLICT (channel, address) DO NOTHING
+         RETURNING ${COLUMNS}`,
+        [
+          suppression.channel,
+          suppression.address,
+          suppression.reason,
+          suppression.source,
+          suppression.evidence ? JSON.stringify(suppression.evidence) : null,
+        ],
+      ),
+    );
+    return rows[0] ? toSuppression(rows[0]) : null;
+  }
+
+  async findByAddress(channel: Channel, address: string): Promise<Suppression | null> {
+    const { rows } = await this.db.query<SuppressionRow>(
+      `SELECT ${COLUMNS} FROM suppressions WHERE channel = $1 AND address = $2`,
+      [channel, address],
+    );
+    return rows[0] ? toSuppression(rows[0]) : null;
+  }
+
+  /** The removed suppression, or null when there was none with that id. */
+  async remove(id: number): Promise<Suppression | null> {
+    const { rows } = await this.db.query<SuppressionRow>(
+      `DELETE FROM suppressions WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id],
+    );
+    return rows[0] ? toSuppression(rows[0]) : null;
+  }
+}

@@ -1,0 +1,60 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "../support/databases.js";
+import { deleteRedisKeys } from "../support/redis-keys.js";
+import { runCli } from "../support/run-cli.js";
+
+describe("notification-service suppressions", { timeout: 90_000 }, () => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  let db: pg.Pool;
+
+  beforeAll(async () => {
+    database = newTestDatabase();
+    env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: uniqueName("ns-cli-supp") };
+    expect((await runCli(["migrate"], env)).code).toBe(0);
+    db = new pg.Pool({ connectionString: database.url, max: 2 });
+  });
+  afterAll(async () => {
+    await db?.end();
+    await deleteRedisKeys(env.REDIS_PREFIX!);
+    await database?.drop();
+  });
+
+  it("adds an address normalised, refuses a duplicate and a bad one, lists and removes it", async () => {
+    const added = await runCli(
+      ["suppressions", "add", "sms", "8 (999) 000-11-22", "--note", "asked by phone", "--json"],
+      env,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const suppression = JSON.parse(added.stdout);
+    expect(suppression).toMatchObject({
+      channel: "sms",
+      address: "+79990001122",
+      reason: "manual",
+      source: "cli",
+      evidence: { note: "asked by phone" },
+    });
+    const { rows } = await db.query("SELECT channel, address, reason, source FROM suppressions");
+    expect(rows).toEqual([{ channel: "sms", address: "+79990001122", reason: "manual", source: "cli" }]);
+
+    const duplicate = await runCli(["suppressions", "add", "sms", "+79990001122"], env);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toMatch(/already suppressed/);
+    const invalid = await runCli(["suppressions", "add", "email", "nobody", "--reason", "bored"], env);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/address: .*\n.*reason: /);
+
+    const listed = await runCli(["suppressions", "list", "--address", "+7 999 000 11 22"], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/\+79990001122\s+manual\s+cli\s+.*asked by phone/);
+
+    const removed = await runCli(["suppressions", "remove", String(suppression.id)], env);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toMatch(/receives again/);
+    expect((await db.query("SELECT 1 FROM suppressions")).rowCount).toBe(0);
+    const again = await runCli(["suppressions", "remove", String(suppression.id)], env);
+    expect(again.code).toBe(1);
+    expect((await runCli(["suppressions", "list"], env)).stdout).toMatch(/No suppressed addresses/);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The dashboard's user page (preferences, suppressed addresses) and its Suppressions view, in
+ * headless Chromium against the real service, a worker and the loopback Telegram.
+ */
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, ensureChromium, launchBrowser } from "../support/browser.js";
+import { telegramReplies } from "../support/fake-telegram.js";
+import { LoopbackProviders } from "../support/loopback-providers.js";
+import { startTestService, type TestService } from "../support/test-service.js";
+
+const SCREENSHOTS = "test-results/dashboard";
+
+describe("the dashboard's users and suppressions", { timeout: 90_000 }, () => {
+  let providers: LoopbackProviders;
+  let service: TestService;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    ensureChromium();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    providers = await LoopbackProviders.start();
+    service = await startTestService({ env: providers.env({ MAX_RETRIES: "0" }) });
+    baseUrl = await service.app.listen({ host: "127.0.0.1", port: 0 });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on("console", (message) => {
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+        problems.push(message.text());
+      }
+    });
+    page.on("pageerror", (error) => problems.push(error.message));
+    await page.goto(`${baseUrl}/dashboard/`);
+    await page.getByLabel("API key").fill(service.apiKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Notifications" }).waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+    await providers?.close();
+  });
+
+  it("shows a user's preferences and suppressions with their evidence, and removes one", async () => {
+    const user = await service.createUser({
+      email: "grace@example.com",
+      password: "long enough password",
+      first_name: "Grace",
+      last_name: "Hopper",
+      phone_number: "+79995550011",
+      telegram_id: "424242",
+    });
+    const put = await service.inject({
+      method: "PUT",
+      url: `/api/users/${user.id}/preferences/`,
+      payload: { channels: { sms: false }, categories: { marketing: { email: false } } },
+    });
+    expect(put.statusCode).toBe(200);
+    providers.telegram.replyNext(telegramReplies.botBlocked());
+    const blocked = await service.createNotification({
+      user: user.id,
+      message: "hi",
+      channels: ["telegram"],
+    });
+    await service.waitForStatus(blocked.id, "failed");
+    const manual = await service.inject({
+      method: "POST",
+      url: "/api/suppressions/",
+      payload: { channel: "email", address: "Grace@Example.com", note: "asked by phone" },
+    });
+    expect(manual.statusCode).toBe(201);
+
+    await page.goto(`${baseUrl}/dashboard/#/users/${user.id}`);
+    await page.getByRole("heading", { name: `User #${user.id} · Grace Hopper` }).waitFor();
+    const row = (category: string) => page.locator(`tr[data-category="${category}"]`);
+    await row("marketing").waitFor();
+    const cell = async (category: string, channel: string) =>
+      (await row(category).locator(`[data-channel="${channel}"]`).textContent())?.trim();
+    expect(await cell("All notifications", "sms")).toBe("Off");
+    expect(await cell("All notifications", "email")).toBe("On");
+    expect(await cell("marketing", "email")).toBe("Off");
+    const suppressions = page.locator("tr[data-suppression]");
+    await expect.poll(() => suppressions.count()).toBe(2);
+    await page.getByText("Forbidden: bot was blocked by the user").waitFor();
+    await page.getByText("asked by phone").waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/user.png`, fullPage: true });
+
+    // Turning Telegram off for marketing and SMS back on everywhere, then saving, stores exactly that.
+    await page.getByLabel("Telegram for marketing").uncheck();
+    await page.getByLabel("SMS for All notifications").check();
+    await page.getByRole("button", { name: "Save preferences" }).click();
+    await page.getByText("Preferences saved.").waitFor();
+    const saved = await service.inject({ method: "GET", url: `/api/users/${user.id}/preferences/` });
+    expect(saved.json()).toEqual({
+      channels: {},
+      categories: { marketing: { email: false, telegram: false } },
+    });
+
+    await page.getByRole("button", { name: "Remove the suppression of 424242" }).click();
+    await page.getByText("Telegram 424242 receives again.").waitFor();
+    await expect.poll(() => suppressions.count()).toBe(1);
+    const left = await service.inject({ method: "GET", url: "/api/suppressions/" });
+    expect(left.json().results.map((s: { address: string }) => s.address)).toEqual(["grace@example.com"]);
+
+    await page.getByRole("link", { name: "Suppressions" }).click();
+    await page.getByRole("heading", { name: "Suppressions" }).waitFor();
+    await page.locator("tr[data-suppression]").getByText("grace@example.com").waitFor();
+    await page.getByText("manual").waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/suppressions.png`, fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
