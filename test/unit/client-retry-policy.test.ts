@@ -22,9 +22,11 @@ function scripted(replies: (Response | Error | "hang")[], timeoutMs?: number) {
       });
       const reply = replies.shift() ?? answer(200);
       if (reply === "hang") {
-        return new Promise<Response>((_resolve, reject) =>
-          request.signal.addEventListener("abort", () => reject(request.signal.reason)),
-        );
+        // Never answers; only the client's timeout ends it (it may have fired already, under load).
+        return new Promise<Response>((_resolve, reject) => {
+          if (request.signal.aborted) reject(request.signal.reason);
+          request.signal.addEventListener("abort", () => reject(request.signal.reason));
+        });
       }
       if (reply instanceof Error) throw reply;
       return reply;
