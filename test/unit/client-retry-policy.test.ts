@@ -13,6 +13,7 @@ const answer = (status: number, headers: Record<string, string> = {}) =>
 function scripted(replies: (Response | Error | "hang")[], timeoutMs?: number) {
   const seen: { method: string; key: string | null; body: string }[] = [];
   const waits: number[] = [];
+  const inFlight: Request[] = [];
   const fetch = retryingFetch(
     async (request) => {
       seen.push({
@@ -23,6 +24,8 @@ function scripted(replies: (Response | Error | "hang")[], timeoutMs?: number) {
       const reply = replies.shift() ?? answer(200);
       if (reply === "hang") {
         // Never answers; only the client's timeout ends it (it may have fired already, under load).
+        // Held, as a real fetch holds its request: nothing else keeps its signal alive until then.
+        inFlight.push(request);
         return new Promise<Response>((_resolve, reject) => {
           if (request.signal.aborted) reject(request.signal.reason);
           request.signal.addEventListener("abort", () => reject(request.signal.reason));

@@ -91,15 +91,23 @@ async function withHeadersTimeout(
   request: Request,
   timeoutMs: number,
 ): Promise<Response> {
-  const timeout = new AbortController();
-  const timer = setTimeout(
-    () => timeout.abort(new DOMException(`No answer within ${timeoutMs} ms`, "TimeoutError")),
-    timeoutMs,
-  );
+  // One controller per try, fed by the caller's signal and the timer. Not AbortSignal.any: on
+  // Node 20 a composite signal nothing else references can be collected, and then never fires.
+  const controller = new AbortController();
+  const forward = () => controller.abort(request.signal.reason);
+  if (request.signal.aborted) forward();
+  else request.signal.addEventListener("abort", forward, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The race, not only the abort, ends the wait: a fetch that ignores its signal still times out.
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = new DOMException(`No answer within ${timeoutMs} ms`, "TimeoutError");
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
   try {
-    return await fetchOnce(
-      new Request(request, { signal: AbortSignal.any([request.signal, timeout.signal]) }),
-    );
+    return await Promise.race([fetchOnce(new Request(request, { signal: controller.signal })), timedOut]);
   } finally {
     clearTimeout(timer);
   }
