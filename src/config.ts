@@ -105,7 +105,10 @@ export interface BroadcastConfig {
 }
 
 export interface AudienceConfig {
-  /** Where the service is reached from outside (PUBLIC_URL), for unsubscribe links; null: none are made. */
+  /**
+   * Where the service is reached from outside (PUBLIC_URL): unsubscribe links, and the server the
+   * OpenAPI document names; null: no links are made, and the document names the local address.
+   */
   publicUrl: string | null;
   /** Signs unsubscribe links (UNSUBSCRIBE_SECRET); set exactly when publicUrl is. Rotating it voids every link. */
   unsubscribeSecret: string | null;

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { probePython } from "./python.js";
 
 const ADMIN_DATABASE_URL =
   process.env.TEST_ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -18,6 +19,8 @@ const NEEDS_POSTGRES =
   /from "pg"|support\/(databases|test-service|fault-fixture|private-postgres|run-cli)\.js"/;
 const NEEDS_REDIS =
   /from "ioredis"|support\/(databases|test-service|fault-fixture|private-redis|redis-keys|run-cli)\.js"/;
+// The Python client's tests need a Python 3.9+.
+const NEEDS_PYTHON = /support\/python\.js"/;
 
 export interface TestSelection {
   /** Files left out, relative to the repository, with the reason. */
@@ -28,9 +31,12 @@ export interface TestSelection {
 
 export async function selectTestFiles(root: string): Promise<TestSelection> {
   const [postgresProblem, redisProblem] = await Promise.all([probePostgres(), probeRedis()]);
+  const pythonProblem = probePython();
+  const pythonMissing = pythonProblem && `no Python 3.9+ as TEST_PYTHON or python3 (${pythonProblem})`;
   const missing = [
     postgresProblem && `no PostgreSQL at TEST_ADMIN_DATABASE_URL (${postgresProblem})`,
     redisProblem && `no Redis at TEST_REDIS_URL (${redisProblem})`,
+    pythonMissing,
   ].filter((problem): problem is string => Boolean(problem));
   if (missing.length > 0 && process.env.TEST_REQUIRE_SERVICES === "1") {
     throw new Error(`TEST_REQUIRE_SERVICES=1 and ${missing.join("; ")}: every suite must run here`);
@@ -40,7 +46,8 @@ export async function selectTestFiles(root: string): Promise<TestSelection> {
     const source = readFileSync(file, "utf8");
     const reasons = [
       postgresProblem && NEEDS_POSTGRES.test(source) ? missing[0] : null,
-      redisProblem && NEEDS_REDIS.test(source) ? missing.at(-1) : null,
+      redisProblem && NEEDS_REDIS.test(source) ? `no Redis at TEST_REDIS_URL (${redisProblem})` : null,
+      pythonMissing && NEEDS_PYTHON.test(source) ? pythonMissing : null,
     ].filter((reason): reason is string => Boolean(reason));
     if (reasons.length > 0)
       skipped.push({ file: relative(root, file), reason: [...new Set(reasons)].join("; ") });

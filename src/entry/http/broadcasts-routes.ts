@@ -28,17 +28,11 @@ const { user: _user, ...contentFields } = CreateNotificationBody.properties;
 const CreateBroadcastBody = Type.Object(
   {
     users: Type.Optional(
-      Type.Union(
-        [
-          Type.Array(Type.Integer({ minimum: 1, maximum: MAX_ID }), {
-            minItems: 1,
-            maxItems: MAX_BROADCAST_USERS,
-          }),
-        ],
-        {
-          description: `The recipients' user ids (at most ${MAX_BROADCAST_USERS}; duplicates are removed, unknown ids are reported in unknown_users and skipped). Not with all_users.`,
-        },
-      ),
+      Type.Array(Type.Integer({ minimum: 1, maximum: MAX_ID }), {
+        minItems: 1,
+        maxItems: MAX_BROADCAST_USERS,
+        description: `The recipients' user ids (at most ${MAX_BROADCAST_USERS}; duplicates are removed, unknown ids are reported in unknown_users and skipped). Not with all_users.`,
+      }),
     ),
     all_users: Type.Optional(
       Type.Boolean({

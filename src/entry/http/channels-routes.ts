@@ -9,6 +9,7 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, d
     {
       schema: {
         tags: ["channels"],
+        operationId: "getChannelOverview",
         summary:
           "Per channel: configured or not, sent and failed in the last hour, last success, common failures",
         description:

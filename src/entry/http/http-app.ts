@@ -17,6 +17,7 @@ import { notificationActionsRoutes } from "./notification-actions-routes.js";
 import { notificationEventsRoute } from "./notification-events-route.js";
 import { notificationsRoutes } from "./notifications-routes.js";
 import { observabilityRoutes } from "./observability-routes.js";
+import { openApiOptions } from "./openapi.js";
 import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
@@ -54,35 +55,8 @@ export async function buildHttpApp(
   await registerProtection(app, deps.config, deps.core.sideChannels.apiRateLimitStore);
   registerAuthentication(app, deps.core.authenticator, deps.config.authDisabled);
   registerNullCharacterCheck(app);
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "Notification Service",
-        version: "0.1.0",
-        description:
-          "Send a notification to a user by SMS (SMS.ru), email (SMTP) or Telegram: the first channel that works wins, failed rounds are retried, and every attempt is recorded.",
-      },
-      components: {
-        securitySchemes: {
-          apiKey: { type: "http", scheme: "bearer", description: "An API key: API_KEYS or `keys create`" },
-        },
-      },
-      security: [{ apiKey: [] }],
-      tags: [
-        { name: "users", description: "Recipients and their contacts" },
-        { name: "notifications", description: "Messages and their delivery" },
-        { name: "channels", description: "The delivery channels at a glance" },
-        { name: "templates", description: "Message templates per locale and channel (Liquid)" },
-        { name: "webhooks", description: "Signed status webhooks (Standard Webhooks) and their deliveries" },
-        { name: "broadcasts", description: "One message to many users, fanned out by the workers" },
-        {
-          name: "audiences",
-          description: "Users' channel preferences, suppressed addresses and one-click unsubscribe",
-        },
-      ],
-    },
-  });
+  const { host, port, audiences } = deps.config;
+  await app.register(swagger, openApiOptions({ publicUrl: audiences.publicUrl, host, port }));
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   registerApiDocs(app, "Notification Service API");
 

@@ -25,6 +25,7 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
     {
       schema: {
         tags: ["notifications"],
+        operationId: "streamNotificationEvents",
         summary: "Live changes, as server-sent events",
         description: [
           "A text/event-stream that stays open. Each event's data is JSON:",
@@ -36,7 +37,13 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
         response: {
           200: {
             description: "The event stream",
-            content: { "text/event-stream": { schema: { type: "string" } } },
+            content: {
+              "text/event-stream": {
+                schema: { type: "string" },
+                example:
+                  'event: ready\ndata: {"type":"ready"}\n\nevent: created\ndata: {"type":"created","id":41,"status":"pending"}\n\nevent: attempt\ndata: {"type":"attempt","id":41,"channel":"sms","status":"sent"}\n\n',
+              },
+            },
           },
           503: ErrorBody,
         },

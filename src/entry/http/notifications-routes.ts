@@ -29,6 +29,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
   const create = {
     schema: {
       tags: ["notifications"],
+      operationId: "createNotification",
       summary: "Create a notification",
       description:
         "Stores the notification and answers at once with status pending; a worker delivers it through the first channel that works. With an Idempotency-Key, a repeated request returns the first notification as it stands now instead of creating another. With `template` instead of `message` it is rendered now, per channel, in the user's locale. `send_at` and the user's quiet hours (unless `priority` is critical) make it wait: status stays pending and next_attempt_at says when. With `expires_at` or `ttl_seconds` it is never delivered after that time and ends with status expired instead (already at creation when it could only go after it).",
@@ -61,6 +62,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
     {
       schema: {
         tags: ["notifications"],
+        operationId: "getNotification",
         summary: "Get a notification with every delivery attempt",
         params: IdParams,
         response: { 200: NotificationSchema, 404: ErrorBody },
@@ -77,6 +79,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
     {
       schema: {
         tags: ["notifications"],
+        operationId: "listNotifications",
         summary: "List notifications, newest first",
         querystring: NotificationListQuery,
         response: { 200: NotificationPage, 400: ErrorBody, 404: ErrorBody },

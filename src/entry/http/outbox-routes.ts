@@ -15,15 +15,30 @@ const OutboxQuery = Type.Object({
   page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),
 });
 
-const OutboxMessage = Type.Object({
-  id: Type.Integer(),
-  notification: Type.Integer(),
-  channel: Type.Enum(CHANNELS),
-  to: Type.String({ description: "The address the real provider would have used" }),
-  subject: Type.Union([Type.String(), Type.Null()], { description: "Email only" }),
-  text: Type.String(),
-  created_at: Type.String({ format: "date-time" }),
-});
+const OutboxMessage = Type.Object(
+  {
+    id: Type.Integer(),
+    notification: Type.Integer(),
+    channel: Type.Enum(CHANNELS),
+    to: Type.String({ description: "The address the real provider would have used" }),
+    subject: Type.Union([Type.String(), Type.Null()], { description: "Email only" }),
+    text: Type.String(),
+    created_at: Type.String({ format: "date-time" }),
+  },
+  {
+    examples: [
+      {
+        id: 3,
+        notification: 41,
+        channel: "sms",
+        to: "+79990001122",
+        subject: null,
+        text: "Your code is 1234",
+        created_at: "2026-11-19T08:29:23.100Z",
+      },
+    ],
+  },
+);
 
 const OutboxPage = Type.Object({
   count: Type.Integer(),
@@ -48,6 +63,7 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, dep
     {
       schema: {
         tags: ["outbox"],
+        operationId: "listOutbox",
         summary: "What the delivery sandbox sent instead of the real providers, newest first",
         querystring: OutboxQuery,
         response: { 200: OutboxPage, 400: ErrorBody, 404: ErrorBody },

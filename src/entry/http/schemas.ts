@@ -85,20 +85,46 @@ export const CreateUserBody = Type.Object(
     }),
     ...profileFields,
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        email: "bob@example.com",
+        password: "correct horse",
+        first_name: "Bob",
+        phone_number: "+7 999 000-11-22",
+        telegram_id: "123456789",
+      },
+    ],
+  },
 );
 
-export const User = Type.Object({
-  id: Type.Integer(),
-  email: Type.String(),
-  first_name: Type.String(),
-  last_name: Type.String(),
-  phone_number: Nullable(Type.String()),
-  telegram_id: Nullable(Type.String()),
-  locale: Nullable(Type.String({ description: "BCP 47 tag templates render in" })),
-  timezone: Nullable(Type.String({ description: "IANA time zone" })),
-  quiet_hours: Type.Union([QuietHoursSchema, Type.Null()]),
-});
+const userExample = {
+  id: 1,
+  email: "bob@example.com",
+  first_name: "Bob",
+  last_name: "",
+  phone_number: "+79990001122",
+  telegram_id: "123456789",
+  locale: null,
+  timezone: "Europe/Berlin",
+  quiet_hours: { start: "22:00", end: "08:00" },
+};
+
+export const User = Type.Object(
+  {
+    id: Type.Integer(),
+    email: Type.String(),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    phone_number: Nullable(Type.String()),
+    telegram_id: Nullable(Type.String()),
+    locale: Nullable(Type.String({ description: "BCP 47 tag templates render in" })),
+    timezone: Nullable(Type.String({ description: "IANA time zone" })),
+    quiet_hours: Type.Union([QuietHoursSchema, Type.Null()]),
+  },
+  { examples: [userExample] },
+);
 
 const ChannelName = Type.Enum(CHANNELS, { description: "A delivery channel" });
 
@@ -278,50 +304,112 @@ const RenderedBodiesSchema = Type.Object(
   },
 );
 
-export const NotificationSchema = Type.Object({
-  id: Type.Integer(),
-  user: Type.Integer(),
-  message: Type.String(),
-  subject: Nullable(Type.String()),
-  channels: Type.Union([Type.Array(ChannelName), Type.Null()]),
-  status: Type.Enum(NOTIFICATION_STATUSES),
-  retry_count: Type.Integer(),
-  last_channel: Type.Union([ChannelName, Type.Null()]),
-  sent_at: Nullable(Type.String({ format: "date-time" })),
-  created_at: Type.String({ format: "date-time" }),
-  next_attempt_at: Nullable(
-    Type.String({
-      format: "date-time",
+const notificationExample = {
+  id: 41,
+  user: 1,
+  message: "Your code is 1234",
+  subject: null,
+  channels: null,
+  status: "sent",
+  retry_count: 0,
+  last_channel: "email",
+  sent_at: "2026-11-19T08:29:23.718Z",
+  created_at: "2026-11-19T08:29:22.896Z",
+  next_attempt_at: null,
+  failure_reason: null,
+  history_from_round: 1,
+  priority: "normal",
+  category: null,
+  expires_at: null,
+  template: null,
+  locale: null,
+  rendered: null,
+  broadcast: null,
+  delivery: "accepted",
+  delivered_at: null,
+  attempts: [
+    {
+      channel: "sms",
+      status: "failed",
+      round: 1,
+      error: "На этот номер нельзя отправлять сообщения",
+      error_kind: "permanent",
+      provider_code: "207",
+      provider_message_id: null,
+      started_at: "2026-11-19T08:29:22.950Z",
+      finished_at: "2026-11-19T08:29:23.101Z",
+      delivery: null,
+      delivered_at: null,
+      receipt_code: null,
+      receipt_text: null,
+      receipts: [],
+    },
+    {
+      channel: "email",
+      status: "sent",
+      round: 1,
+      error: null,
+      error_kind: null,
+      provider_code: null,
+      provider_message_id: "<a1b2c3@example.com>",
+      started_at: "2026-11-19T08:29:23.102Z",
+      finished_at: "2026-11-19T08:29:23.718Z",
+      delivery: "accepted",
+      delivered_at: null,
+      receipt_code: null,
+      receipt_text: null,
+      receipts: [],
+    },
+  ],
+};
+
+export const NotificationSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    user: Type.Integer(),
+    message: Type.String(),
+    subject: Nullable(Type.String()),
+    channels: Type.Union([Type.Array(ChannelName), Type.Null()]),
+    status: Type.Enum(NOTIFICATION_STATUSES),
+    retry_count: Type.Integer(),
+    last_channel: Type.Union([ChannelName, Type.Null()]),
+    sent_at: Nullable(Type.String({ format: "date-time" })),
+    created_at: Type.String({ format: "date-time" }),
+    next_attempt_at: Nullable(
+      Type.String({
+        format: "date-time",
+        description:
+          "While pending: when the next round may start (send_at, the end of the user's quiet hours, or a retry's time)",
+      }),
+    ),
+    failure_reason: Nullable(Type.String()),
+    history_from_round: Type.Integer({
       description:
-        "While pending: when the next round may start (send_at, the end of the user's quiet hours, or a retry's time)",
+        "The round a manual retry started (1 if never retried by hand); earlier attempts no longer count against delivery",
     }),
-  ),
-  failure_reason: Nullable(Type.String()),
-  history_from_round: Type.Integer({
-    description:
-      "The round a manual retry started (1 if never retried by hand); earlier attempts no longer count against delivery",
-  }),
-  priority: Type.Enum(PRIORITIES),
-  category: Nullable(Type.String({ description: "What kind of message it is, e.g. marketing" })),
-  expires_at: Nullable(
-    Type.String({ format: "date-time", description: "Never delivered at or after this time" }),
-  ),
-  template: Nullable(Type.String({ description: "The template it was rendered from" })),
-  locale: Nullable(Type.String({ description: "The locale the template was rendered in" })),
-  rendered: Type.Union([RenderedBodiesSchema, Type.Null()]),
-  broadcast: Type.Union([
-    Type.Integer({ description: "The broadcast it was fanned out from, if any" }),
-    Type.Null(),
-  ]),
-  delivery: Type.Union([DeliveryStateSchema, Type.Null()], {
-    description:
-      "The delivery state of the latest attempt a provider accepted (null when none was). status stays sent on undelivered: sent means a provider accepted it",
-  }),
-  delivered_at: Nullable(
-    Type.String({ format: "date-time", description: "When that attempt's message reached the recipient" }),
-  ),
-  attempts: Type.Array(AttemptSchema),
-});
+    priority: Type.Enum(PRIORITIES),
+    category: Nullable(Type.String({ description: "What kind of message it is, e.g. marketing" })),
+    expires_at: Nullable(
+      Type.String({ format: "date-time", description: "Never delivered at or after this time" }),
+    ),
+    template: Nullable(Type.String({ description: "The template it was rendered from" })),
+    locale: Nullable(Type.String({ description: "The locale the template was rendered in" })),
+    rendered: Type.Union([RenderedBodiesSchema, Type.Null()]),
+    broadcast: Type.Union([
+      Type.Integer({ description: "The broadcast it was fanned out from, if any" }),
+      Type.Null(),
+    ]),
+    delivery: Type.Union([DeliveryStateSchema, Type.Null()], {
+      description:
+        "The delivery state of the latest attempt a provider accepted (null when none was). status stays sent on undelivered: sent means a provider accepted it",
+    }),
+    delivered_at: Nullable(
+      Type.String({ format: "date-time", description: "When that attempt's message reached the recipient" }),
+    ),
+    attempts: Type.Array(AttemptSchema),
+  },
+  { examples: [notificationExample] },
+);
 
 export const NotificationListQuery = Type.Object({
   user: Type.Optional(Type.String({ description: "Only this user's notifications" })),
@@ -355,54 +443,97 @@ export const NotificationListQuery = Type.Object({
   page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),
 });
 
-export const NotificationPage = Type.Object({
-  count: Type.Integer(),
-  next: Nullable(Type.String()),
-  previous: Nullable(Type.String()),
-  results: Type.Array(NotificationSchema),
-});
+export const NotificationPage = Type.Object(
+  {
+    count: Type.Integer(),
+    next: Nullable(Type.String()),
+    previous: Nullable(Type.String()),
+    results: Type.Array(NotificationSchema),
+  },
+  {
+    examples: [
+      {
+        count: 120,
+        next: "http://127.0.0.1:8000/api/notifications/?page=2&page_size=50",
+        previous: null,
+        results: [notificationExample],
+      },
+    ],
+  },
+);
 
 export const ErrorBody = Type.Object(
   { detail: Type.Optional(Type.String()) },
   {
     additionalProperties: Type.Array(Type.String()),
     description: 'Either {"detail": "..."} or {"field": ["what is wrong", ...]}',
+    examples: [{ message: ["This field may not be blank."] }, { detail: "Not found." }],
   },
 );
 
 const Timestamp = Type.String({ format: "date-time" });
 
-export const ChannelOverview = Type.Object({
-  window_seconds: Type.Integer({ description: "The span of the last_hour counts" }),
-  failure_sample: Type.Integer({
-    description: "How many of each channel's most recent failures common_failures is counted over",
-  }),
-  channels: Type.Array(
-    Type.Object({
-      channel: ChannelName,
-      configured: Type.Boolean(),
-      not_configured_reason: Nullable(Type.String({ description: "Why the channel has no provider" })),
-      paused_reason: Nullable(
-        Type.String({ description: "Why the channel is paused after a configuration error" }),
-      ),
-      order_position: Type.Union([Type.Integer(), Type.Null()], {
-        description: "Its place in CHANNEL_ORDER (1 first), or null when CHANNEL_ORDER leaves it out",
-      }),
-      last_hour: Type.Object({ sent: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer() }),
-      last_success_at: Type.Union([Timestamp, Type.Null()]),
-      common_failures: Type.Array(
-        Type.Object({
-          reason: Type.String(),
-          error_kind: Nullable(Type.String()),
-          provider_code: Nullable(Type.String()),
-          count: Type.Integer(),
-          last_seen_at: Timestamp,
-        }),
-        { description: "At most 3, most common first" },
-      ),
+export const ChannelOverview = Type.Object(
+  {
+    window_seconds: Type.Integer({ description: "The span of the last_hour counts" }),
+    failure_sample: Type.Integer({
+      description: "How many of each channel's most recent failures common_failures is counted over",
     }),
-  ),
-});
+    channels: Type.Array(
+      Type.Object({
+        channel: ChannelName,
+        configured: Type.Boolean(),
+        not_configured_reason: Nullable(Type.String({ description: "Why the channel has no provider" })),
+        paused_reason: Nullable(
+          Type.String({ description: "Why the channel is paused after a configuration error" }),
+        ),
+        order_position: Type.Union([Type.Integer(), Type.Null()], {
+          description: "Its place in CHANNEL_ORDER (1 first), or null when CHANNEL_ORDER leaves it out",
+        }),
+        last_hour: Type.Object({ sent: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer() }),
+        last_success_at: Type.Union([Timestamp, Type.Null()]),
+        common_failures: Type.Array(
+          Type.Object({
+            reason: Type.String(),
+            error_kind: Nullable(Type.String()),
+            provider_code: Nullable(Type.String()),
+            count: Type.Integer(),
+            last_seen_at: Timestamp,
+          }),
+          { description: "At most 3, most common first" },
+        ),
+      }),
+    ),
+  },
+  {
+    examples: [
+      {
+        window_seconds: 3600,
+        failure_sample: 100,
+        channels: [
+          {
+            channel: "sms",
+            configured: true,
+            not_configured_reason: null,
+            paused_reason: null,
+            order_position: 1,
+            last_hour: { sent: 412, failed: 3, skipped: 0 },
+            last_success_at: "2026-11-30T10:00:00.000Z",
+            common_failures: [
+              {
+                reason: "На этот номер нельзя отправлять сообщения",
+                error_kind: "permanent",
+                provider_code: "207",
+                count: 3,
+                last_seen_at: "2026-11-30T09:58:12.000Z",
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+);
 
 const LiquidSource = (description: string) => Type.String({ minLength: 1, maxLength: 20_000, description });
 

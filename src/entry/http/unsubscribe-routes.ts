@@ -16,7 +16,12 @@ const TokenParams = Type.Object({
 
 const HtmlPage = (description: string) => ({
   description,
-  content: { "text/html": { schema: Type.String() } },
+  content: {
+    "text/html": {
+      schema: Type.String(),
+      example: `<!doctype html>\n<html lang="en"><head><title>${description}</title></head><body>...</body></html>\n`,
+    },
+  },
 });
 
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";

@@ -11,6 +11,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps
   const create = {
     schema: {
       tags: ["users"],
+      operationId: "createUser",
       summary: "Create a recipient",
       body: CreateUserBody,
       response: { 201: User, 400: ErrorBody },
@@ -33,6 +34,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps
     {
       schema: {
         tags: ["users"],
+        operationId: "getUser",
         summary: "Get a recipient",
         params: IdParams,
         response: { 200: User, 404: ErrorBody },

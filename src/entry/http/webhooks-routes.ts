@@ -89,7 +89,19 @@ const endpointFields = {
   updated_at: Timestamp,
 };
 
-const WebhookSchema = Type.Object(endpointFields);
+const webhookExample = {
+  id: 1,
+  url: "https://example.com/hooks/notifications",
+  description: "",
+  events: ["notification.sent", "notification.failed"],
+  enabled: true,
+  disabled_reason: null,
+  failing_since: null,
+  created_at: "2026-11-30T10:00:00.000Z",
+  updated_at: "2026-11-30T10:00:00.000Z",
+};
+
+const WebhookSchema = Type.Object(endpointFields, { examples: [webhookExample] });
 
 const WebhookWithSecret = Type.Object(
   {
@@ -100,20 +112,7 @@ const WebhookWithSecret = Type.Object(
     }),
   },
   {
-    examples: [
-      {
-        id: 1,
-        url: "https://example.com/hooks/notifications",
-        description: "",
-        events: ["notification.sent", "notification.failed"],
-        enabled: true,
-        disabled_reason: null,
-        failing_since: null,
-        created_at: "2026-11-30T10:00:00.000Z",
-        updated_at: "2026-11-30T10:00:00.000Z",
-        secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-      },
-    ],
+    examples: [{ ...webhookExample, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }],
   },
 );
 
@@ -125,32 +124,57 @@ const Page = <T extends ReturnType<typeof Type.Object>>(item: T) =>
     results: Type.Array(item),
   });
 
-const DeliverySchema = Type.Object({
-  id: Type.Integer(),
-  event_id: Type.String({ description: "The webhook-id header: the same on every attempt and replay" }),
-  event_type: Type.String(),
-  status: Type.Enum(WEBHOOK_DELIVERY_STATUSES),
-  attempt_count: Type.Integer({ description: "Attempts since it was created or last replayed" }),
-  next_attempt_at: Type.Union([Timestamp, Type.Null()], {
-    description: "While pending: when it is sent next",
-  }),
-  created_at: Timestamp,
-  finished_at: NullableTimestamp,
-  attempts: Type.Array(
-    Type.Object({
-      attempted_at: Timestamp,
-      response_status: Type.Union([Type.Integer(), Type.Null()], {
-        description: "The endpoint's HTTP status; null when it gave none",
-      }),
-      response_body: Type.Union([Type.String(), Type.Null()], {
-        description: "The first 1 KB of its answer",
-      }),
-      error: Type.Union([Type.String(), Type.Null()]),
-      duration_ms: Type.Integer(),
+const DeliverySchema = Type.Object(
+  {
+    id: Type.Integer(),
+    event_id: Type.String({ description: "The webhook-id header: the same on every attempt and replay" }),
+    event_type: Type.String(),
+    status: Type.Enum(WEBHOOK_DELIVERY_STATUSES),
+    attempt_count: Type.Integer({ description: "Attempts since it was created or last replayed" }),
+    next_attempt_at: Type.Union([Timestamp, Type.Null()], {
+      description: "While pending: when it is sent next",
     }),
-    { description: "Every attempt, oldest first" },
-  ),
-});
+    created_at: Timestamp,
+    finished_at: NullableTimestamp,
+    attempts: Type.Array(
+      Type.Object({
+        attempted_at: Timestamp,
+        response_status: Type.Union([Type.Integer(), Type.Null()], {
+          description: "The endpoint's HTTP status; null when it gave none",
+        }),
+        response_body: Type.Union([Type.String(), Type.Null()], {
+          description: "The first 1 KB of its answer",
+        }),
+        error: Type.Union([Type.String(), Type.Null()]),
+        duration_ms: Type.Integer(),
+      }),
+      { description: "Every attempt, oldest first" },
+    ),
+  },
+  {
+    examples: [
+      {
+        id: 7,
+        event_id: "msg_2Yf8kQ1nZr4tXo0bL3cV9a",
+        event_type: "notification.sent",
+        status: "succeeded",
+        attempt_count: 1,
+        next_attempt_at: null,
+        created_at: "2026-11-30T10:00:01.000Z",
+        finished_at: "2026-11-30T10:00:01.210Z",
+        attempts: [
+          {
+            attempted_at: "2026-11-30T10:00:01.020Z",
+            response_status: 200,
+            response_body: "ok",
+            error: null,
+            duration_ms: 190,
+          },
+        ],
+      },
+    ],
+  },
+);
 
 const PageQuery = Type.Object({
   page: Type.Optional(Type.String({ description: "1-based page number" })),
