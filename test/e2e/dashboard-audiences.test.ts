@@ -2,46 +2,30 @@
  * The dashboard's user page (preferences, suppressed addresses) and its Suppressions view, in
  * headless Chromium against the real service, a worker and the loopback Telegram.
  */
-import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, ensureChromium, launchBrowser } from "../support/browser.js";
+import { type DashboardPage, openDashboard, SCREENSHOTS } from "../support/dashboard-page.js";
 import { telegramReplies } from "../support/fake-telegram.js";
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
-const SCREENSHOTS = "test-results/dashboard";
-
 describe("the dashboard's users and suppressions", { timeout: 90_000 }, () => {
   let providers: LoopbackProviders;
   let service: TestService;
-  let browser: Browser;
+  let dashboard: DashboardPage;
   let page: Page;
   let baseUrl: string;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    ensureChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     providers = await LoopbackProviders.start();
     service = await startTestService({ env: providers.env({ MAX_RETRIES: "0" }) });
-    baseUrl = await service.app.listen({ host: "127.0.0.1", port: 0 });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-        problems.push(message.text());
-      }
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
-    await page.goto(`${baseUrl}/dashboard/`);
-    await page.getByLabel("API key").fill(service.apiKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Notifications" }).waitFor();
+    dashboard = await openDashboard(service);
+    ({ page, baseUrl, problems } = dashboard);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await dashboard?.close();
     await service?.close();
     await providers?.close();
   });

@@ -2,47 +2,32 @@
  * The dashboard's Broadcasts page in headless Chromium against the real service (HTTP app on
  * loopback, a worker delivering into the sandbox, its own database and Redis prefix).
  */
-import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, ensureChromium, launchBrowser } from "../support/browser.js";
+import { type DashboardPage, openDashboard, SCREENSHOTS } from "../support/dashboard-page.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
-const SCREENSHOTS = "test-results/dashboard";
 const WAIT = { timeout: 25_000 };
 
 describe("the dashboard's broadcasts page", { timeout: 90_000 }, () => {
   let service: TestService;
-  let browser: Browser;
+  let dashboard: DashboardPage;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    ensureChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     service = await startTestService({ env: { DELIVERY_SANDBOX: "true", CHANNEL_ORDER: "sms" } });
     await service.core.pool.query(
       `INSERT INTO users (email, password_hash, phone_number)
        SELECT 'page' || g || '@example.com', 'not-a-login', '+79990001122' FROM generate_series(1, 12) g`,
     );
-    const baseUrl = await service.app.listen({ host: "127.0.0.1", port: 0 });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-        problems.push(message.text());
-      }
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
+    dashboard = await openDashboard(service);
+    ({ page, problems } = dashboard);
     page.on("dialog", (dialog) => void dialog.accept());
-    await page.goto(`${baseUrl}/dashboard/`);
-    await page.getByLabel("API key").fill(service.apiKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Notifications" }).waitFor();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await dashboard?.close();
     await service?.close();
   });
 

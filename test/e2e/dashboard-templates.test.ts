@@ -3,44 +3,28 @@
  * real service (HTTP app on loopback, its own database and Redis prefix, no worker: nothing here
  * needs delivering). Screenshots go to test-results/dashboard/.
  */
-import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, ensureChromium, launchBrowser } from "../support/browser.js";
+import { type DashboardPage, openDashboard, SCREENSHOTS } from "../support/dashboard-page.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
-const SCREENSHOTS = "test-results/dashboard";
 const POLL = { timeout: 25_000, interval: 100 };
 
 describe("the dashboard's templates and scheduled notifications", { timeout: 90_000 }, () => {
   let service: TestService;
-  let browser: Browser;
+  let dashboard: DashboardPage;
   let page: Page;
-  let baseUrl: string;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    ensureChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     service = await startTestService({ worker: false, env: { CHANNEL_ORDER: "sms,email" } });
-    baseUrl = await service.app.listen({ host: "127.0.0.1", port: 0 });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on("console", (message) => {
-      // 400s of the live preview while a template is broken are expected answers.
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-        problems.push(message.text());
-      }
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
-    await page.goto(`${baseUrl}/dashboard/`);
-    await page.getByLabel("API key").fill(service.apiKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Notifications" }).waitFor();
+    // 400s of the live preview while a template is broken are expected answers (not problems).
+    dashboard = await openDashboard(service);
+    ({ page, problems } = dashboard);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await dashboard?.close();
     await service?.close();
   });
 

@@ -2,28 +2,23 @@
  * The dashboard's Webhooks page in headless Chromium against the real service (HTTP app on
  * loopback, a worker, its own database and Redis prefix) and a loopback webhook receiver.
  */
-import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, ensureChromium, launchBrowser } from "../support/browser.js";
+import { type DashboardPage, openDashboard, SCREENSHOTS } from "../support/dashboard-page.js";
 import { ScriptedHttpServer } from "../support/scripted-http-server.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
-const SCREENSHOTS = "test-results/dashboard";
 const POLL = { timeout: 25_000, interval: 100 };
 
 describe("the dashboard's webhooks page", { timeout: 90_000 }, () => {
   let service: TestService;
   let receiver: ScriptedHttpServer;
-  let browser: Browser;
+  let dashboard: DashboardPage;
   let page: Page;
-  let baseUrl: string;
+  let problems: string[];
   const received: string[] = [];
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    ensureChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     receiver = await ScriptedHttpServer.start((_req, body) => {
       received.push(body);
       const answer = { status: received.length === 1 ? 500 : 200, body: {} };
@@ -32,23 +27,12 @@ describe("the dashboard's webhooks page", { timeout: 90_000 }, () => {
     service = await startTestService({
       env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true", WEBHOOK_RETRY_SCHEDULE_SECONDS: "600" },
     });
-    baseUrl = await service.app.listen({ host: "127.0.0.1", port: 0 });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-        problems.push(message.text());
-      }
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
-    await page.goto(`${baseUrl}/dashboard/`);
-    await page.getByLabel("API key").fill(service.apiKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Notifications" }).waitFor();
+    dashboard = await openDashboard(service);
+    ({ page, problems } = dashboard);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await dashboard?.close();
     await service?.close();
     await receiver?.close();
   });

@@ -3,14 +3,12 @@
  * listening on loopback, an in-process worker, its own database and Redis prefix, and the
  * loopback SMS.ru. Screenshots go to test-results/dashboard/ (git-ignored).
  */
-import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, ensureChromium, launchBrowser } from "../support/browser.js";
+import { type DashboardPage, openDashboard, SCREENSHOTS } from "../support/dashboard-page.js";
 import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
-const SCREENSHOTS = "test-results/dashboard";
 const PHONE = "79990001122";
 // Generous: the suite runs this beside three other test files on two cores.
 const POLL = { timeout: 25_000, interval: 100 };
@@ -18,15 +16,13 @@ const POLL = { timeout: 25_000, interval: 100 };
 describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
   let smsRu: FakeSmsRu;
   let service: TestService;
-  let browser: Browser;
+  let dashboard: DashboardPage;
   let page: Page;
   let baseUrl: string;
   let userId: number;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    ensureChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     smsRu = await FakeSmsRu.start();
     service = await startTestService({
       env: {
@@ -37,7 +33,6 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
         SMS_RECEIPT_POLL_MAX_SECONDS: "0.5",
       },
     });
-    baseUrl = await service.app.listen({ host: "127.0.0.1", port: 0 });
     userId = (
       await service.createUser({
         email: "ada@example.com",
@@ -47,20 +42,14 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
         phone_number: `+${PHONE}`,
       })
     ).id;
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    // A CSP violation or a script error shows up here.
-    page.on("console", (message) => {
-      // The 401 of the wrong key and the 404 of the missing outbox are expected answers.
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-        problems.push(message.text());
-      }
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
+    // Not signed in: the first test signs in, after trying a wrong key. The 401 of the wrong key and
+    // the 404 of the missing outbox are expected answers (not problems).
+    dashboard = await openDashboard(service, { signIn: false });
+    ({ page, baseUrl, problems } = dashboard);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await dashboard?.close();
     await service?.close();
     await smsRu?.close();
   });
