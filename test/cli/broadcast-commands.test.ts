@@ -1,28 +1,21 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "../support/databases.js";
-import { deleteRedisKeys } from "../support/redis-keys.js";
+import { type CliDatabase, migratedCliDatabase } from "../support/cli-database.js";
 import { runCli } from "../support/run-cli.js";
 
 describe("notification-service broadcast", { timeout: 90_000 }, () => {
-  let database: TestDatabase;
+  let cliDatabase: CliDatabase;
   let env: Record<string, string>;
   let db: pg.Pool;
 
   beforeAll(async () => {
-    database = newTestDatabase();
-    env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: uniqueName("ns-cli-bc") };
-    expect((await runCli(["migrate"], env)).code).toBe(0);
-    db = new pg.Pool({ connectionString: database.url, max: 2 });
+    cliDatabase = await migratedCliDatabase("ns-cli-bc");
+    ({ env, db } = cliDatabase);
     await db.query(
       `INSERT INTO users (email, password_hash) SELECT 'cli' || g || '@example.com', 'x' FROM generate_series(1, 3) g`,
     );
   });
-  afterAll(async () => {
-    await db?.end();
-    await deleteRedisKeys(env.REDIS_PREFIX!);
-    await database?.drop();
-  });
+  afterAll(() => cliDatabase?.close());
 
   it("sends a broadcast, reporting unknown ids, and shows its status", async () => {
     const sent = await runCli(

@@ -1,38 +1,27 @@
 import { Redis } from "ioredis";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../src/core/passwords.js";
-import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "../support/databases.js";
-import { deleteRedisKeys } from "../support/redis-keys.js";
+import { type CliDatabase, migratedCliDatabase } from "../support/cli-database.js";
+import { TEST_REDIS_URL } from "../support/databases.js";
 import { runCli } from "../support/run-cli.js";
 
 // Each command is a fresh node process compiling TypeScript through tsx, about a second apiece
 // on a quiet machine; several in a row need more than the default timeout on a loaded one.
 describe("the notification-service command", { timeout: 90_000 }, () => {
-  let database: TestDatabase;
+  let cliDatabase: CliDatabase;
   let env: Record<string, string>;
   let db: pg.Pool;
 
   beforeAll(async () => {
-    database = newTestDatabase();
-    env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: uniqueName("ns-cli"),
-      DELIVERY_SANDBOX: "false",
-    };
-    const migrated = await runCli(["migrate"], env);
-    expect(migrated).toMatchObject({ code: 0, stderr: "" });
-    expect(migrated.stdout).toMatch(
+    cliDatabase = await migratedCliDatabase("ns-cli", { DELIVERY_SANDBOX: "false" });
+    ({ env, db } = cliDatabase);
+    expect(cliDatabase.migrated).toMatchObject({ code: 0, stderr: "" });
+    expect(cliDatabase.migrated.stdout).toMatch(
       /^Applied \d+ migration\(s\): 001-initial-schema, 002-api-keys, .*004-outbox/,
     );
-    db = new pg.Pool({ connectionString: database.url, max: 2 });
   });
-  afterAll(async () => {
-    await db?.end();
-    await deleteRedisKeys(env.REDIS_PREFIX!);
-    await database?.drop();
-  });
+  afterAll(() => cliDatabase?.close());
 
   const cli = (...args: string[]) => runCli(args, env);
 

@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "../support/databases.js";
-import { deleteRedisKeys } from "../support/redis-keys.js";
+import { type CliDatabase, migratedCliDatabase } from "../support/cli-database.js";
 import { runCli } from "../support/run-cli.js";
 
 const otp = {
@@ -24,7 +23,7 @@ const welcome = {
 
 // Each command is a fresh node process compiling TypeScript through tsx: allow for a loaded machine.
 describe("notification-service templates", { timeout: 90_000 }, () => {
-  let database: TestDatabase;
+  let cliDatabase: CliDatabase;
   let env: Record<string, string>;
   let db: pg.Pool;
   const dir = mkdtempSync(join(tmpdir(), "ns-templates-"));
@@ -38,16 +37,10 @@ describe("notification-service templates", { timeout: 90_000 }, () => {
     (await db.query("SELECT key FROM templates ORDER BY key")).rows.map((row) => row.key);
 
   beforeAll(async () => {
-    database = newTestDatabase();
-    env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: uniqueName("ns-cli") };
-    expect((await runCli(["migrate"], env)).code).toBe(0);
-    db = new pg.Pool({ connectionString: database.url, max: 2 });
+    cliDatabase = await migratedCliDatabase("ns-cli");
+    ({ env, db } = cliDatabase);
   });
-  afterAll(async () => {
-    await db?.end();
-    await deleteRedisKeys(env.REDIS_PREFIX!);
-    await database?.drop();
-  });
+  afterAll(() => cliDatabase?.close());
 
   it("applies a file of templates, lists them and shows one in the shape apply takes", async () => {
     const applied = await cli("templates", "apply", "-f", file("both.json", [otp, welcome]));

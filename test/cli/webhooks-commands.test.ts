@@ -1,25 +1,18 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueName } from "../support/databases.js";
-import { deleteRedisKeys } from "../support/redis-keys.js";
+import { type CliDatabase, migratedCliDatabase } from "../support/cli-database.js";
 import { runCli } from "../support/run-cli.js";
 
 describe("notification-service webhooks", { timeout: 90_000 }, () => {
-  let database: TestDatabase;
+  let cliDatabase: CliDatabase;
   let env: Record<string, string>;
   let db: pg.Pool;
 
   beforeAll(async () => {
-    database = newTestDatabase();
-    env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: uniqueName("ns-cli-hooks") };
-    expect((await runCli(["migrate"], env)).code).toBe(0);
-    db = new pg.Pool({ connectionString: database.url, max: 2 });
+    cliDatabase = await migratedCliDatabase("ns-cli-hooks");
+    ({ env, db } = cliDatabase);
   });
-  afterAll(async () => {
-    await db?.end();
-    await deleteRedisKeys(env.REDIS_PREFIX!);
-    await database?.drop();
-  });
+  afterAll(() => cliDatabase?.close());
 
   it("creates, lists, rotates and tests endpoints, refusing private addresses unless allowed", async () => {
     const refused = await runCli(
