@@ -10,7 +10,7 @@
  * another API process then gets exactly one notification per key.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultFixture } from "../support/fault-fixture.js";
+import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import type { ServiceProcess } from "../support/service-processes.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -26,7 +26,7 @@ interface Sent {
 describe("the API process killed mid-request under load", () => {
   let fixture: FaultFixture;
   let victim: ServiceProcess;
-  let api: ReturnType<FaultFixture["api"]>;
+  let api: FaultApi;
   let user: number;
 
   beforeAll(async () => {

@@ -4,7 +4,7 @@
  * every recipient must end with exactly one notification.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultFixture } from "../support/fault-fixture.js";
+import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import type { ServiceProcess } from "../support/service-processes.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -13,7 +13,7 @@ const LEASE_SECONDS = 6;
 
 describe("a worker killed mid-fan-out", () => {
   let fixture: FaultFixture;
-  let api: ReturnType<FaultFixture["api"]>;
+  let api: FaultApi;
   const workers: ServiceProcess[] = [];
 
   beforeAll(async () => {

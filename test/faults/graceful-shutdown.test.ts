@@ -4,7 +4,7 @@
  */
 import { getPriority } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultFixture } from "../support/fault-fixture.js";
+import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import { waitFor } from "../support/wait-for.js";
 
 const arrived = (fixture: FaultFixture, message: string, count = 1) =>
@@ -23,7 +23,7 @@ const isAlive = (pid: number) => {
 
 describe("SIGTERM", () => {
   let fixture: FaultFixture;
-  let api: ReturnType<FaultFixture["api"]>;
+  let api: FaultApi;
   let user: number;
 
   beforeAll(async () => {

@@ -3,11 +3,11 @@
  * processes: one notification and one delivery per key.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultFixture } from "../support/fault-fixture.js";
+import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 
 describe("duplicate idempotent requests racing through two API processes", () => {
   let fixture: FaultFixture;
-  let apis: ReturnType<FaultFixture["api"]>[];
+  let apis: FaultApi[];
   let user: number;
 
   beforeAll(async () => {

@@ -7,7 +7,7 @@
  * A private cluster, because the machine's PostgreSQL serves every other test file.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultFixture } from "../support/fault-fixture.js";
+import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import { PrivatePostgres } from "../support/private-postgres.js";
 import type { ServiceProcess } from "../support/service-processes.js";
 import { waitFor } from "../support/wait-for.js";
@@ -22,7 +22,7 @@ interface Sent {
 describe("PostgreSQL crashing", () => {
   let postgres: PrivatePostgres;
   let fixture: FaultFixture;
-  let api: ReturnType<FaultFixture["api"]>;
+  let api: FaultApi;
   let apiProcess: ServiceProcess;
   let worker: ServiceProcess;
   let user: number;
@@ -33,13 +33,7 @@ describe("PostgreSQL crashing", () => {
       postgresUrl: (database) => postgres.url(database),
       env: { LEASE_SECONDS: "5", PROVIDER_TIMEOUT_SECONDS: "4" },
     });
-    const [started, startedWorker] = await Promise.all([
-      fixture.processes.startApi(),
-      fixture.processes.startWorker(),
-    ]);
-    apiProcess = started.process;
-    worker = startedWorker;
-    api = fixture.api(started.url);
+    ({ api, apiProcess, worker } = await fixture.startApiAndWorker());
     user = await api.createUser("crash@example.com");
   });
   afterAll(async () => {

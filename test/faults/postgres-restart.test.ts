@@ -5,7 +5,7 @@
  * PostgreSQL serves every other test file.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultFixture } from "../support/fault-fixture.js";
+import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import { PrivatePostgres } from "../support/private-postgres.js";
 import type { ServiceProcess } from "../support/service-processes.js";
 import { waitFor } from "../support/wait-for.js";
@@ -13,7 +13,7 @@ import { waitFor } from "../support/wait-for.js";
 describe("PostgreSQL restarting", () => {
   let postgres: PrivatePostgres;
   let fixture: FaultFixture;
-  let api: ReturnType<FaultFixture["api"]>;
+  let api: FaultApi;
   let apiProcess: ServiceProcess;
   let worker: ServiceProcess;
 
@@ -23,13 +23,7 @@ describe("PostgreSQL restarting", () => {
       postgresUrl: (database) => postgres.url(database),
       env: { LEASE_SECONDS: "5", PROVIDER_TIMEOUT_SECONDS: "4" },
     });
-    const [started, startedWorker] = await Promise.all([
-      fixture.processes.startApi(),
-      fixture.processes.startWorker(),
-    ]);
-    apiProcess = started.process;
-    worker = startedWorker;
-    api = fixture.api(started.url);
+    ({ api, apiProcess, worker } = await fixture.startApiAndWorker());
   });
   afterAll(async () => {
     await fixture?.close();

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsRuReplies } from "../support/fake-sms-ru.js";
-import { FaultFixture } from "../support/fault-fixture.js";
+import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import { PrivateRedis } from "../support/private-redis.js";
 import type { ServiceProcess } from "../support/service-processes.js";
 import { waitFor } from "../support/wait-for.js";
@@ -17,7 +17,7 @@ const RETRY_DELAY_SECONDS = 4;
 describe("Redis killed", () => {
   let redis: PrivateRedis;
   let fixture: FaultFixture;
-  let api: ReturnType<FaultFixture["api"]>;
+  let api: FaultApi;
   let apiProcess: ServiceProcess;
   let worker: ServiceProcess;
   let user: number;
@@ -28,13 +28,7 @@ describe("Redis killed", () => {
       redisUrl: redis.url,
       env: { RETRY_DELAY_SECONDS: String(RETRY_DELAY_SECONDS) },
     });
-    const [started, startedWorker] = await Promise.all([
-      fixture.processes.startApi(),
-      fixture.processes.startWorker(),
-    ]);
-    apiProcess = started.process;
-    worker = startedWorker;
-    api = fixture.api(started.url);
+    ({ api, apiProcess, worker } = await fixture.startApiAndWorker());
     user = await api.createUser("redis-killed@example.com");
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsRuReplies } from "../support/fake-sms-ru.js";
-import { FaultFixture } from "../support/fault-fixture.js";
+import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import { PrivateRedis } from "../support/private-redis.js";
 import type { ServiceProcess } from "../support/service-processes.js";
 import { waitFor } from "../support/wait-for.js";
@@ -16,7 +16,7 @@ const RETRY_DELAY_SECONDS = 4;
 describe("Redis lost", () => {
   let redis: PrivateRedis;
   let fixture: FaultFixture;
-  let api: ReturnType<FaultFixture["api"]>;
+  let api: FaultApi;
   let apiProcess: ServiceProcess;
   let worker: ServiceProcess;
   let user: number;
@@ -28,13 +28,7 @@ describe("Redis lost", () => {
       // One delivery at a time, so a slow one keeps the others waiting in the queue.
       env: { RETRY_DELAY_SECONDS: String(RETRY_DELAY_SECONDS), WORKER_CONCURRENCY: "1" },
     });
-    const [started, startedWorker] = await Promise.all([
-      fixture.processes.startApi(),
-      fixture.processes.startWorker(),
-    ]);
-    apiProcess = started.process;
-    worker = startedWorker;
-    api = fixture.api(started.url);
+    ({ api, apiProcess, worker } = await fixture.startApiAndWorker());
     user = await api.createUser("redis@example.com");
   });
   afterAll(async () => {

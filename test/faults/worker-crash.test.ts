@@ -4,7 +4,7 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FaultFixture } from "../support/fault-fixture.js";
+import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import type { ServiceProcess } from "../support/service-processes.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -15,7 +15,7 @@ const TAKEOVER_BOUND_MS = (LEASE_SECONDS + 2 + 6) * 1000;
 
 describe("a worker killed mid-delivery", () => {
   let fixture: FaultFixture;
-  let api: ReturnType<FaultFixture["api"]>;
+  let api: FaultApi;
   let user: number;
   const workers: ServiceProcess[] = [];
 

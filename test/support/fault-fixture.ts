@@ -9,7 +9,7 @@ import { ADMIN_DATABASE_URL, TEST_REDIS_URL, uniqueName } from "./databases.js";
 import { FakeSmsRu } from "./fake-sms-ru.js";
 import { FakeTelegram } from "./fake-telegram.js";
 import { deleteRedisKeys } from "./redis-keys.js";
-import { request, ServiceProcesses } from "./service-processes.js";
+import { request, type ServiceProcess, ServiceProcesses } from "./service-processes.js";
 import { waitFor } from "./wait-for.js";
 
 export const API_KEY = "fault-test-api-key-0123456789";
@@ -38,6 +38,15 @@ export interface StoredState {
   retry_count: number;
   next_attempt_at: Date | null;
   attempts: StoredAttemptRow[];
+}
+
+/** A client of one API process, authenticated with the fixture's key. */
+export type FaultApi = ReturnType<FaultFixture["api"]>;
+
+export interface RunningService {
+  api: FaultApi;
+  apiProcess: ServiceProcess;
+  worker: ServiceProcess;
 }
 
 export class FaultFixture {
@@ -123,6 +132,12 @@ export class FaultFixture {
         request(`${url}${path}`, { body, headers: { ...auth, ...headers }, timeoutMs }),
       get: (path: string, timeoutMs?: number) => request(`${url}${path}`, { headers: auth, timeoutMs }),
     };
+  }
+
+  /** An API process and a worker process, started side by side, and a client of that API. */
+  async startApiAndWorker(): Promise<RunningService> {
+    const [started, worker] = await Promise.all([this.processes.startApi(), this.processes.startWorker()]);
+    return { api: this.api(started.url), apiProcess: started.process, worker };
   }
 
   /** How many times a loopback provider (SMS.ru, or Telegram when there is one) was asked to send this text. */
