@@ -1,24 +1,27 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
 import { type FakeTelegram, telegramReplies } from "../support/fake-telegram.js";
-import { LoopbackProviders } from "../support/loopback-providers.js";
+import {
+  reachableEverywhere,
+  type ServiceWithLoopbackProviders,
+  startServiceWithLoopbackProviders,
+} from "../support/service-with-loopback-providers.js";
 import type { SmtpSink } from "../support/smtp-sink.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
 const TOKEN = "123456:TEST-token_abc";
 
 describe("delivery across channels, in fallback order", () => {
-  let providers: LoopbackProviders;
+  let setup: ServiceWithLoopbackProviders;
   let smsRu: FakeSmsRu;
   let telegram: FakeTelegram;
   let smtp: SmtpSink;
   let service: TestService;
 
   beforeAll(async () => {
-    providers = await LoopbackProviders.start({ user: "mailer@example.com", password: "smtp-secret-pw" });
-    ({ smsRu, telegram, smtp } = providers);
-    service = await startTestService({
-      env: providers.env({
+    setup = await startServiceWithLoopbackProviders({
+      smtp: { user: "mailer@example.com", password: "smtp-secret-pw" },
+      env: {
         SMS_RU_API_ID: "api-id-secret",
         TELEGRAM_BOT_TOKEN: TOKEN,
         TELEGRAM_CHAT_ID: "-100200300",
@@ -26,26 +29,15 @@ describe("delivery across channels, in fallback order", () => {
         EMAIL_HOST_PASSWORD: "smtp-secret-pw",
         EMAIL_FROM: "Notifier <noreply@example.com>",
         MAX_RETRIES: "2",
-      }),
+      },
     });
+    ({ service } = setup);
+    ({ smsRu, telegram, smtp } = setup.providers);
   });
-  afterAll(async () => {
-    await service?.close();
-    await providers?.close();
-  });
-  beforeEach(async () => {
-    providers.reset();
-    // The tests share addresses, and a permanent failure of one may suppress an address
-    // (docs/audiences.md); each test starts with none suppressed.
-    await service.core.pool.query("DELETE FROM suppressions");
-  });
+  afterAll(() => setup?.close());
+  beforeEach(() => setup.startAfresh());
 
-  const everyContact = (email: string) => ({
-    email,
-    password: "long enough password",
-    phone_number: "+79990001122",
-    telegram_id: "555000111",
-  });
+  const everyContact = (email: string) => reachableEverywhere(email, "555000111");
 
   it("falls back from a failing SMS to email, and never reaches Telegram", async () => {
     const user = await service.createUser(everyContact("fallback@example.com"));

@@ -2,13 +2,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { captureLogs } from "../support/captured-logs.js";
 import { type FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
 import { type FakeTelegram, telegramReplies } from "../support/fake-telegram.js";
-import { LoopbackProviders } from "../support/loopback-providers.js";
+import {
+  reachableEverywhere,
+  type ServiceWithLoopbackProviders,
+  startServiceWithLoopbackProviders,
+} from "../support/service-with-loopback-providers.js";
 import type { SmtpSink } from "../support/smtp-sink.js";
-import { startTestService, type TestService } from "../support/test-service.js";
+import type { TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
 
 describe("what the service does with each kind of provider outcome", () => {
-  let providers: LoopbackProviders;
+  let setup: ServiceWithLoopbackProviders;
   let smsRu: FakeSmsRu;
   let telegram: FakeTelegram;
   let smtp: SmtpSink;
@@ -16,31 +20,17 @@ describe("what the service does with each kind of provider outcome", () => {
   const logs = captureLogs();
 
   beforeAll(async () => {
-    providers = await LoopbackProviders.start();
-    ({ smsRu, telegram, smtp } = providers);
-    service = await startTestService({
+    setup = await startServiceWithLoopbackProviders({
       logger: logs.logger,
-      env: providers.env({ MAX_RETRIES: "1", PROVIDER_TIMEOUT_SECONDS: "1", CIRCUIT_COOLDOWN_SECONDS: "2" }),
+      env: { MAX_RETRIES: "1", PROVIDER_TIMEOUT_SECONDS: "1", CIRCUIT_COOLDOWN_SECONDS: "2" },
     });
+    ({ service } = setup);
+    ({ smsRu, telegram, smtp } = setup.providers);
   });
-  afterAll(async () => {
-    await service?.close();
-    await providers?.close();
-  });
-  beforeEach(async () => {
-    providers.reset();
-    // The tests share addresses, and a permanent failure of one may suppress an address
-    // (docs/audiences.md); each test starts with none suppressed.
-    await service.core.pool.query("DELETE FROM suppressions");
-  });
+  afterAll(() => setup?.close());
+  beforeEach(() => setup.startAfresh());
 
-  const userWithEverything = (email: string) =>
-    service.createUser({
-      email,
-      password: "long enough password",
-      phone_number: "+79990001122",
-      telegram_id: "777",
-    });
+  const userWithEverything = (email: string) => service.createUser(reachableEverywhere(email, "777"));
 
   it("never tries a channel again after a permanent failure, and fails once nothing retryable is left", async () => {
     const user = await userWithEverything("permanent@example.com");
