@@ -4,7 +4,6 @@
  * breaks chosen replies, and a loopback receiver for webhooks.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   NotificationServiceClient,
@@ -12,9 +11,9 @@ import {
   verifyWebhook,
   WebhookVerificationError,
 } from "../../clients/typescript/src/index.js";
-import { FlakyProxy } from "../support/flaky-proxy.js";
+import { type ClientTestService, startClientTestService } from "../support/client-test-service.js";
+import type { FlakyProxy } from "../support/flaky-proxy.js";
 import { ScriptedHttpServer } from "../support/scripted-http-server.js";
-import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
 
 interface Received {
@@ -23,7 +22,7 @@ interface Received {
 }
 
 describe("TypeScript client", () => {
-  let service: TestService;
+  let setup: ClientTestService;
   let proxy: FlakyProxy;
   let receiver: ScriptedHttpServer;
   const received: Received[] = [];
@@ -32,32 +31,23 @@ describe("TypeScript client", () => {
   let userId: number;
 
   beforeAll(async () => {
-    service = await startTestService({
-      env: {
-        DELIVERY_SANDBOX: "true",
-        WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
-        WEBHOOK_SUBSCRIPTION_REFRESH_SECONDS: "0",
-      },
-    });
-    await service.app.listen({ port: 0, host: "127.0.0.1" });
-    const url = `http://127.0.0.1:${(service.app.server.address() as AddressInfo).port}`;
-    proxy = await FlakyProxy.start(url);
+    setup = await startClientTestService();
+    ({ proxy } = setup);
     receiver = await ScriptedHttpServer.start((req, body) => {
       received.push({ headers: req.headers, body });
       return { reply: { body: { ok: true } }, fallback: () => ({ body: { ok: true } }) };
     });
-    direct = new NotificationServiceClient({ baseUrl: url, apiKey: service.apiKey });
+    direct = new NotificationServiceClient({ baseUrl: setup.url, apiKey: setup.service.apiKey });
     flaky = new NotificationServiceClient({
       baseUrl: proxy.url,
-      apiKey: service.apiKey,
+      apiKey: setup.service.apiKey,
       retry: { baseDelayMs: 10, maxDelayMs: 50 },
     });
     userId = (await direct.createUser({ email: "ts-client@example.com", password: "long enough" })).id;
   });
   afterAll(async () => {
-    await proxy?.close();
     await receiver?.close();
-    await service?.close();
+    await setup?.close();
   });
 
   it("creates a user and a notification, and reads it until it is sent", async () => {
