@@ -13,7 +13,7 @@ import { CHANNELS, SUPPRESSION_REASONS } from "../../core/model.js";
 import { serializeSuppression } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
-import { ErrorBody, IdParams } from "./schemas.js";
+import { ErrorBody, IdParams, Page } from "./schemas.js";
 
 const ChannelSwitches = Type.Object(
   {
@@ -86,12 +86,7 @@ const SuppressionSchema = Type.Object(
   },
 );
 
-const SuppressionPage = Type.Object({
-  count: Type.Integer(),
-  next: Type.Union([Type.String(), Type.Null()]),
-  previous: Type.Union([Type.String(), Type.Null()]),
-  results: Type.Array(SuppressionSchema),
-});
+const SuppressionPage = Page(SuppressionSchema);
 
 const SuppressionQuery = Type.Object({
   channel: Type.Optional(Type.String({ description: `Only this channel: ${CHANNELS.join(", ")}` })),

@@ -10,12 +10,18 @@ import {
   listBroadcasts,
   MAX_BROADCAST_USERS,
 } from "../../broadcasts/manage-broadcasts.js";
-import { ValidationError } from "../../core/errors.js";
 import { NOTIFICATION_STATUSES, PRIORITIES } from "../../core/model.js";
 import { serializeBroadcast } from "../broadcasts-json.js";
 import type { HttpDeps } from "./http-deps.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
-import { CreateNotificationBody, CreateNotificationHeaders, ErrorBody, IdParams } from "./schemas.js";
+import { pageParams, paginate } from "./pagination.js";
+import {
+  CreateNotificationBody,
+  CreateNotificationHeaders,
+  ErrorBody,
+  IdParams,
+  Page,
+  PageQuery,
+} from "./schemas.js";
 
 /** 100,000 ids of up to 15 digits, with room for the rest of the body. */
 const BROADCAST_BODY_LIMIT = 2 * 1024 * 1024;
@@ -112,20 +118,6 @@ const BroadcastSchema = Type.Object(
   },
 );
 
-const BroadcastPage = Type.Object({
-  count: Type.Integer(),
-  next: Type.Union([Type.String(), Type.Null()]),
-  previous: Type.Union([Type.String(), Type.Null()]),
-  results: Type.Array(BroadcastSchema),
-});
-
-const PageQuery = Type.Object({
-  page: Type.Optional(Type.String({ description: "1-based page number" })),
-  page_size: Type.Optional(
-    Type.String({ description: `Default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}` }),
-  ),
-});
-
 export const broadcastsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   const broadcastDeps: BroadcastDeps = { ...deps.core, broadcastBatchSize: deps.config.broadcasts.batchSize };
   const tags = ["broadcasts"];
@@ -164,20 +156,11 @@ export const broadcastsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app,
         operationId: "listBroadcasts",
         summary: "List broadcasts, newest first",
         querystring: PageQuery,
-        response: { 200: BroadcastPage, 400: ErrorBody, 404: ErrorBody },
+        response: { 200: Page(BroadcastSchema), 400: ErrorBody, 404: ErrorBody },
       },
     },
     async (request) => {
-      const problems: Record<string, string[]> = {};
-      const page = positiveInteger(problems, "page", request.query.page, 1);
-      const pageSize = positiveInteger(
-        problems,
-        "page_size",
-        request.query.page_size,
-        DEFAULT_PAGE_SIZE,
-        MAX_PAGE_SIZE,
-      );
-      if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+      const { page, pageSize } = pageParams(request.query);
       const found = await listBroadcasts(broadcastDeps, { page, pageSize });
       return paginate(request, page, pageSize, {
         count: found.count,

@@ -6,7 +6,7 @@ import { CHANNELS, type Channel, isChannel } from "../../core/model.js";
 import { listOutbox } from "../../usecases/read-outbox.js";
 import type { HttpDeps } from "./http-deps.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
-import { ErrorBody } from "./schemas.js";
+import { ErrorBody, Page } from "./schemas.js";
 
 const OutboxQuery = Type.Object({
   channel: Type.Optional(Type.String({ description: `Only this channel: ${CHANNELS.join(", ")}` })),
@@ -40,12 +40,7 @@ const OutboxMessage = Type.Object(
   },
 );
 
-const OutboxPage = Type.Object({
-  count: Type.Integer(),
-  next: Type.Union([Type.String(), Type.Null()]),
-  previous: Type.Union([Type.String(), Type.Null()]),
-  results: Type.Array(OutboxMessage),
-});
+const OutboxPage = Page(OutboxMessage);
 
 const serializeOutboxEntry = (entry: OutboxEntry) => ({
   id: entry.id,

@@ -1,5 +1,6 @@
 /** Django REST Framework's page-number pagination: `?page=&page_size=`, `{count, next, previous, results}`. */
 import type { FastifyRequest } from "fastify";
+import { ValidationError } from "../../core/errors.js";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -28,6 +29,15 @@ export function positiveInteger(
     return fallback;
   }
   return value;
+}
+
+/** `?page=&page_size=` read and checked: a 400 naming each field that is not a whole number in range. */
+export function pageParams(query: { page?: string; page_size?: string }): { page: number; pageSize: number } {
+  const problems: Record<string, string[]> = {};
+  const page = positiveInteger(problems, "page", query.page, 1);
+  const pageSize = positiveInteger(problems, "page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  return { page, pageSize };
 }
 
 export function paginate<T>(

@@ -10,9 +10,27 @@ import {
   NOTIFICATION_STATUSES,
   PRIORITIES,
 } from "../../core/model.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.js";
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** `?page=&page_size=`, read by pageParams (pagination.ts). */
+export const PageQuery = Type.Object({
+  page: Type.Optional(Type.String({ description: "1-based page number" })),
+  page_size: Type.Optional(
+    Type.String({ description: `Default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}` }),
+  ),
+});
+
+/** One page of a list, as paginate (pagination.ts) answers it. */
+export const Page = <T extends ReturnType<typeof Type.Object>>(item: T) =>
+  Type.Object({
+    count: Type.Integer(),
+    next: Nullable(Type.String()),
+    previous: Nullable(Type.String()),
+    results: Type.Array(item),
+  });
 
 export const IdParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The id" }),
@@ -650,18 +668,6 @@ export const TemplateSchema = Type.Object(
     ],
   },
 );
-
-export const TemplatePage = Type.Object({
-  count: Type.Integer(),
-  next: Nullable(Type.String()),
-  previous: Nullable(Type.String()),
-  results: Type.Array(TemplateSchema),
-});
-
-export const TemplateListQuery = Type.Object({
-  page: Type.Optional(Type.String({ description: "1-based page number" })),
-  page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),
-});
 
 export const RenderTemplateBody = Type.Object(
   {

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { ValidationError } from "../../core/errors.js";
 import { renderedToJson } from "../../db/rows.js";
 import {
   createTemplate,
@@ -13,16 +12,16 @@ import {
 } from "../../templates/template-usecases.js";
 import { serializeTemplate } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
+import { pageParams, paginate } from "./pagination.js";
 import {
   CreateTemplateBody,
   ErrorBody,
+  Page,
+  PageQuery,
   RenderDraftBody,
   RenderedTemplateSchema,
   RenderTemplateBody,
   TemplateKeyParams,
-  TemplateListQuery,
-  TemplatePage,
   TemplateSchema,
   UpdateTemplateBody,
 } from "./schemas.js";
@@ -56,21 +55,12 @@ export const templatesRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, 
         tags,
         operationId: "listTemplates",
         summary: "List templates by key",
-        querystring: TemplateListQuery,
-        response: { 200: TemplatePage, 400: ErrorBody, 404: ErrorBody },
+        querystring: PageQuery,
+        response: { 200: Page(TemplateSchema), 400: ErrorBody, 404: ErrorBody },
       },
     },
     async (request) => {
-      const problems: Record<string, string[]> = {};
-      const page = positiveInteger(problems, "page", request.query.page, 1);
-      const pageSize = positiveInteger(
-        problems,
-        "page_size",
-        request.query.page_size,
-        DEFAULT_PAGE_SIZE,
-        MAX_PAGE_SIZE,
-      );
-      if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+      const { page, pageSize } = pageParams(request.query);
       const { count, results } = await listTemplates(deps.core, { page, pageSize });
       return paginate(request, page, pageSize, { count, results: results.map(serializeTemplate) });
     },

@@ -1,7 +1,6 @@
 /** /api/webhooks/: signed status webhooks (Standard Webhooks), their deliveries, replay and test. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { ValidationError } from "../../core/errors.js";
 import {
   createWebhook,
   deleteWebhook,
@@ -18,8 +17,8 @@ import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from "../../webhooks/webhook-event-ty
 import { WEBHOOK_DELIVERY_STATUSES } from "../../webhooks/webhook-model.js";
 import { serializeDelivery, serializeEndpoint, serializeWithSecret } from "../webhooks-json.js";
 import type { HttpDeps } from "./http-deps.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
-import { ErrorBody, IdParams } from "./schemas.js";
+import { pageParams, paginate } from "./pagination.js";
+import { ErrorBody, IdParams, Page, PageQuery } from "./schemas.js";
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const Timestamp = Type.String({ format: "date-time" });
@@ -116,14 +115,6 @@ const WebhookWithSecret = Type.Object(
   },
 );
 
-const Page = <T extends ReturnType<typeof Type.Object>>(item: T) =>
-  Type.Object({
-    count: Type.Integer(),
-    next: Type.Union([Type.String(), Type.Null()]),
-    previous: Type.Union([Type.String(), Type.Null()]),
-    results: Type.Array(item),
-  });
-
 const DeliverySchema = Type.Object(
   {
     id: Type.Integer(),
@@ -176,23 +167,13 @@ const DeliverySchema = Type.Object(
   },
 );
 
-const PageQuery = Type.Object({
-  page: Type.Optional(Type.String({ description: "1-based page number" })),
-  page_size: Type.Optional(
-    Type.String({ description: `Default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}` }),
-  ),
-});
-
 const DeliveryParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The webhook's id" }),
   delivery_id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The delivery's id" }),
 });
 
 function pageOf(query: { page?: string; page_size?: string }) {
-  const problems: Record<string, string[]> = {};
-  const page = positiveInteger(problems, "page", query.page, 1);
-  const pageSize = positiveInteger(problems, "page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  const { page, pageSize } = pageParams(query);
   return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
 }
 
