@@ -67,6 +67,28 @@ export function Pagination(props: {
   );
 }
 
+/** For a list whose size the page does not know: moves along the answer's next and previous links. */
+export function PageLinks(props: {
+  page: number;
+  answer: { count: number; next: string | null; previous: string | null };
+  onPage: (page: number) => void;
+}) {
+  return (
+    <nav class="pagination" aria-label="Pages">
+      <span class="muted">{props.answer.count} in all</span>
+      <div class="pagination-buttons">
+        <button type="button" disabled={!props.answer.previous} onClick={() => props.onPage(props.page - 1)}>
+          ← Newer
+        </button>
+        <span aria-current="page">Page {props.page}</span>
+        <button type="button" disabled={!props.answer.next} onClick={() => props.onPage(props.page + 1)}>
+          Older →
+        </button>
+      </div>
+    </nav>
+  );
+}
+
 export function ErrorNote({ error }: { error: string | null }) {
   return error ? (
     <p class="note note-error" role="alert">

@@ -8,7 +8,7 @@ import {
   type Suppression,
   type User,
 } from "../api.js";
-import { Empty, ErrorNote } from "../components.js";
+import { Empty, ErrorNote, PageLinks } from "../components.js";
 import { channelName, fullTime, shortTime } from "../format.js";
 import { replaceQuery } from "../router.js";
 
@@ -268,20 +268,7 @@ function SuppressionTable(props: { api: Api; user?: number; page?: number }) {
               ))}
             </tbody>
           </table>
-          {user === undefined ? (
-            <nav class="pagination" aria-label="Pages">
-              <span class="muted">{page.count} in all</span>
-              <div class="pagination-buttons">
-                <button type="button" disabled={!page.previous} onClick={() => go(pageNumber - 1)}>
-                  ← Newer
-                </button>
-                <span aria-current="page">Page {pageNumber}</span>
-                <button type="button" disabled={!page.next} onClick={() => go(pageNumber + 1)}>
-                  Older →
-                </button>
-              </div>
-            </nav>
-          ) : null}
+          {user === undefined ? <PageLinks page={pageNumber} answer={page} onPage={go} /> : null}
         </>
       )}
     </>

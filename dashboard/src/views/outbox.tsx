@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { type Api, ApiError, type OutboxEntry, type Page } from "../api.js";
-import { Empty, ErrorNote } from "../components.js";
+import { Empty, ErrorNote, PageLinks } from "../components.js";
 import { channelName, fullTime, shortTime } from "../format.js";
 import { replaceQuery } from "../router.js";
 
@@ -92,18 +92,7 @@ export function OutboxView(props: { api: Api; query: URLSearchParams }) {
               ))}
             </tbody>
           </table>
-          <nav class="pagination" aria-label="Pages">
-            <span class="muted">{page.count} in all</span>
-            <div class="pagination-buttons">
-              <button type="button" disabled={!page.previous} onClick={() => go(pageNumber - 1)}>
-                ← Newer
-              </button>
-              <span aria-current="page">Page {pageNumber}</span>
-              <button type="button" disabled={!page.next} onClick={() => go(pageNumber + 1)}>
-                Older →
-              </button>
-            </div>
-          </nav>
+          <PageLinks page={pageNumber} answer={page} onPage={go} />
         </>
       )}
     </section>

@@ -104,6 +104,27 @@ const EMPTY_LOCALE: LocaleFields = {
   telegramHtml: false,
 };
 
+/** The editor's text boxes, in order: the field each edits, and the API field its problems are named after. */
+const SOURCES: {
+  id: string;
+  label: string;
+  field: Exclude<keyof LocaleFields, "telegramHtml">;
+  channel: string;
+  part: string;
+}[] = [
+  { id: "sms", label: "SMS text", field: "sms", channel: "sms", part: "text" },
+  { id: "email-subject", label: "Email subject", field: "emailSubject", channel: "email", part: "subject" },
+  { id: "email-text", label: "Email text", field: "emailText", channel: "email", part: "text" },
+  {
+    id: "email-html",
+    label: "Email HTML (values are HTML-escaped)",
+    field: "emailHtml",
+    channel: "email",
+    part: "html",
+  },
+  { id: "telegram", label: "Telegram text", field: "telegram", channel: "telegram", part: "text" },
+];
+
 function fieldsOf(bodies: TemplateBodies): LocaleFields {
   return {
     sms: bodies.sms?.text ?? "",
@@ -360,41 +381,16 @@ export function TemplateEditor(props: { api: Api; templateKey: string | null }) 
               {problem}
             </p>
           ))}
-          <Source
-            id="sms"
-            label="SMS text"
-            value={fields.sms}
-            problems={problems[fieldKey(selected, "sms", "text")]}
-            onInput={(sms) => change({ sms })}
-          />
-          <Source
-            id="email-subject"
-            label="Email subject"
-            value={fields.emailSubject}
-            problems={problems[fieldKey(selected, "email", "subject")]}
-            onInput={(emailSubject) => change({ emailSubject })}
-          />
-          <Source
-            id="email-text"
-            label="Email text"
-            value={fields.emailText}
-            problems={problems[fieldKey(selected, "email", "text")]}
-            onInput={(emailText) => change({ emailText })}
-          />
-          <Source
-            id="email-html"
-            label="Email HTML (values are HTML-escaped)"
-            value={fields.emailHtml}
-            problems={problems[fieldKey(selected, "email", "html")]}
-            onInput={(emailHtml) => change({ emailHtml })}
-          />
-          <Source
-            id="telegram"
-            label="Telegram text"
-            value={fields.telegram}
-            problems={problems[fieldKey(selected, "telegram", "text")]}
-            onInput={(telegram) => change({ telegram })}
-          />
+          {SOURCES.map((source) => (
+            <Source
+              key={source.id}
+              id={source.id}
+              label={source.label}
+              value={fields[source.field]}
+              problems={problems[fieldKey(selected, source.channel, source.part)]}
+              onInput={(value) => change({ [source.field]: value })}
+            />
+          ))}
           <label class="checkbox">
             <input
               type="checkbox"
