@@ -16,6 +16,9 @@ export interface PoolOptions {
   embedded?: boolean;
 }
 
+/** PostgreSQL's advice for data in memory or on SSD: random reads cost about what sequential ones do. */
+const RANDOM_PAGE_COST = 1.1;
+
 export function createPool(databaseUrl: string, logger: Logger, max = 10, options: PoolOptions = {}): Pool {
   const embedded = options.embedded === true;
   const pool = new pg.Pool({
@@ -29,14 +32,19 @@ export function createPool(databaseUrl: string, logger: Logger, max = 10, option
     application_name: "notification-service",
     // Named statements are parsed once, but planned for each call's values: a generic plan cached
     // while a table was still empty would scan it forever after (seen here: thousands of rows read
-    // per delivery).
-    options: "-c plan_cache_mode=force_custom_plan",
+    // per delivery). And random index reads are priced as the cached pages they are: at the
+    // default random_page_cost of 4 (a spinning disk) the planner scans a table of a few thousand
+    // rows whole to find the 30 rows of a batch by id (seen with auto_explain in the bench: every
+    // start and finish statement read the whole notifications table).
+    options: `-c plan_cache_mode=force_custom_plan -c random_page_cost=${RANDOM_PAGE_COST}`,
     // The embedded session outlives its connections, and with it the statements prepared on them:
     // a new connection starts from none, as `pg` expects of a fresh session. PGlite ignores the
     // startup options, so the plan cache setting is applied here too.
     onConnect: embedded
       ? async (client: pg.ClientBase) => {
-          await client.query("DEALLOCATE ALL; SET plan_cache_mode = force_custom_plan");
+          await client.query(
+            `DEALLOCATE ALL; SET plan_cache_mode = force_custom_plan; SET random_page_cost = ${RANDOM_PAGE_COST}`,
+          );
         }
       : undefined,
   });
