@@ -4,12 +4,15 @@
  * already is skipped by the unique key) and moves the cursor. A worker killed mid-batch leaves
  * nothing of that batch; the next one to claim the broadcast starts from the cursor.
  */
+import { type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audience-gate.js";
 import type { Logger } from "../core/logger.js";
 import type { Channel } from "../core/model.js";
 import type { TemplateCatalog } from "../templates/template-catalog.js";
 import type { WorkWakeUps } from "../usecases/ports.js";
 import type { BroadcastStore, ClaimedBroadcast } from "./broadcast-model.js";
 import { broadcastNotification, type TemplateRenderer } from "./broadcast-notifications.js";
+
+const NO_CATEGORIES: ReadonlySet<string> = new Set();
 
 /** Pending notifications a cancellation's sweep cancels per statement. */
 export const CANCEL_CHUNK = 5000;
@@ -33,6 +36,10 @@ export interface FanOutDeps {
   /** True once the worker is shutting down: the broadcast is handed back between batches. */
   stopping?: () => boolean;
   clock?: () => Date;
+  /** Makes each recipient's `unsubscribe_url`, as for a single notification; absent without PUBLIC_URL. */
+  unsubscribeLinks?: UnsubscribeLinkMaker | null;
+  /** CRITICAL_CATEGORIES: a broadcast of one has no unsubscribe link. */
+  criticalCategories?: ReadonlySet<string>;
 }
 
 export type FanOutResult = "done" | "cancelled" | "waiting" | "stopped" | "lease_lost";
@@ -60,8 +67,11 @@ export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcas
       }
       const { users, lastUserId, exhausted } = await batch.nextRecipients(deps.batchSize);
       const now = deps.clock?.() ?? new Date();
+      // Only a template shows the link; an email's List-Unsubscribe header is made at delivery.
+      const unsubscribeUrlFor = (userId: number) =>
+        unsubscribeUrlOf(deps.unsubscribeLinks, deps.criticalCategories ?? NO_CATEGORIES, userId, broadcast);
       const notifications = users.map((user) =>
-        broadcastNotification(broadcast, user, renderer, deps.channelOrder, now),
+        broadcastNotification(broadcast, user, renderer, deps.channelOrder, now, unsubscribeUrlFor),
       );
       const created = await batch.insertNotifications(notifications);
       await batch.advance(lastUserId, users.length, exhausted);

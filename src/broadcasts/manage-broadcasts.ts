@@ -3,6 +3,7 @@
  * cancel. Creating only stores the broadcast and its audience; the workers fan it out.
  */
 import { createHash } from "node:crypto";
+import { type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audience-gate.js";
 import { ConflictError, NotFoundError, ValidationError } from "../core/errors.js";
 import { type Channel, NOTIFICATION_STATUSES } from "../core/model.js";
 import type { TemplateCatalog } from "../templates/template-catalog.js";
@@ -43,6 +44,9 @@ export interface BroadcastDeps {
   /** BROADCAST_BATCH_SIZE: an explicit audience is stored in chunks of this many ids, one per batch. */
   broadcastBatchSize: number;
   clock?: () => Date;
+  /** For the sample's `unsubscribe_url`, rendered as the fan-out will render it. */
+  unsubscribeLinks?: UnsubscribeLinkMaker | null;
+  criticalCategories?: ReadonlySet<string>;
 }
 
 export interface CreatedBroadcast {
@@ -142,8 +146,14 @@ async function checkAudienceAndTemplate(deps: BroadcastDeps, broadcast: NewBroad
   const renderer = await deps.templateCatalog.renderer(broadcast.template);
   if (sample === null) return;
   const channels = broadcast.channels ?? deps.channelOrder;
+  const unsubscribeUrl = unsubscribeUrlOf(
+    deps.unsubscribeLinks,
+    deps.criticalCategories ?? new Set(),
+    sample.id,
+    broadcast,
+  );
   for (const locale of [sample.locale, ...renderer.locales]) {
-    renderer.render({ data: broadcast.data, user: userScope(sample), locale, channels });
+    renderer.render({ data: broadcast.data, user: userScope(sample), locale, channels, unsubscribeUrl });
   }
 }
 

@@ -5,6 +5,7 @@ import { type FakeTelegram, telegramReplies } from "../support/fake-telegram.js"
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import type { SmtpSink } from "../support/smtp-sink.js";
 import { startTestService, type TestService } from "../support/test-service.js";
+import { waitFor } from "../support/wait-for.js";
 
 const PUBLIC_URL = "https://notify.example.com";
 const SECRET = "unsubscribe-secret-for-tests-0123456789";
@@ -365,6 +366,70 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
       const link = links.linkFor(user.id, "digest");
       expect(smtp.mails[0]!.text).toContain(link);
       expect(smtp.mails[0]!.html).toContain(link);
+    });
+
+    it("gives each recipient of a broadcast their own link, in the template and the headers, as a single notification gets", async () => {
+      const saved = await service.inject({
+        method: "POST",
+        url: "/api/templates/",
+        payload: {
+          key: "broadcast-digest",
+          default_locale: "en",
+          locales: {
+            en: {
+              email: {
+                subject: "Digest",
+                text: "News for {{ user.first_name }}. Unsubscribe: {{ unsubscribe_url }}",
+              },
+            },
+          },
+        },
+      });
+      expect(saved.statusCode, saved.body).toBeLessThan(300);
+      const recipients = [await newUser({ first_name: "Ann" }), await newUser({ first_name: "Bob" })];
+      const broadcast = async (category: string) => {
+        const response = await service.inject({
+          method: "POST",
+          url: "/api/broadcasts/",
+          payload: {
+            users: recipients.map((user) => user.id),
+            template: "broadcast-digest",
+            channels: ["email"],
+            category,
+          },
+        });
+        expect(response.statusCode, response.body).toBe(202);
+        return waitFor("both emails", () => (smtp.mails.length === 2 ? [...smtp.mails] : undefined));
+      };
+      const byRecipient = (mails: typeof smtp.mails) =>
+        recipients.map(
+          (user) => mails.find((mail) => mail.rcptTo[0]?.toLowerCase() === String(user.email).toLowerCase())!,
+        );
+
+      const digest = byRecipient(await broadcast("digest"));
+      for (const [i, user] of recipients.entries()) {
+        const link = links.linkFor(user.id, "digest");
+        expect(digest[i]!.text.trim()).toBe(`News for ${user.first_name}. Unsubscribe: ${link}`);
+        expect(digest[i]!.headers["list-unsubscribe"]).toBe(`<${link}>`);
+        expect(digest[i]!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+      }
+      // The broadcast's link is the single notification's: one unsubscribes from both.
+      smtp.reset();
+      await send({
+        user: recipients[0]!.id,
+        template: "broadcast-digest",
+        channels: ["email"],
+        category: "digest",
+      });
+      expect(smtp.mails[0]!.text).toBe(digest[0]!.text);
+
+      // A critical category has none, as for a single notification.
+      smtp.reset();
+      const security = byRecipient(await broadcast("security"));
+      for (const [i, user] of recipients.entries()) {
+        expect(security[i]!.text.trim()).toBe(`News for ${user.first_name}. Unsubscribe:`);
+        expect(security[i]!.headers["list-unsubscribe"]).toBeUndefined();
+      }
     });
 
     it("unsubscribes on a POST with no API key, as a mail provider sends it, and the next email is skipped", async () => {

@@ -122,6 +122,8 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
           wakeIn: (seconds) => broadcastRunner.wakeIn(seconds),
           stopping: () => stopping,
           clock: core.clock,
+          unsubscribeLinks: core.unsubscribeLinks,
+          criticalCategories: core.criticalCategories,
         },
         claimed,
       ),
