@@ -6,9 +6,9 @@
  */
 import { type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audience-gate.js";
 import type { Logger } from "../core/logger.js";
-import type { Channel } from "../core/model.js";
+import type { Channel, StoredNotification } from "../core/model.js";
 import type { TemplateCatalog } from "../templates/template-catalog.js";
-import type { WorkWakeUps } from "../usecases/ports.js";
+import type { BulkWebhookEvents, WebhookEventWriter, WorkWakeUps } from "../usecases/ports.js";
 import type { BroadcastStore, ClaimedBroadcast } from "./broadcast-model.js";
 import { broadcastNotification, type TemplateRenderer } from "./broadcast-notifications.js";
 
@@ -40,13 +40,15 @@ export interface FanOutDeps {
   unsubscribeLinks?: UnsubscribeLinkMaker | null;
   /** CRITICAL_CATEGORIES: a broadcast of one has no unsubscribe link. */
   criticalCategories?: ReadonlySet<string>;
+  /** Tells webhook subscribers of each notification a cancellation's sweep cancels. */
+  webhooks?: BulkWebhookEvents;
 }
 
 export type FanOutResult = "done" | "cancelled" | "waiting" | "stopped" | "lease_lost";
 
 export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcast): Promise<FanOutResult> {
   if (claimed.status === "cancelled") {
-    await sweepCancelled(deps.store, claimed.id);
+    await sweepCancelled(deps.store, claimed.id, deps.webhooks);
     return "cancelled";
   }
   let renderer: TemplateRenderer | null = null;
@@ -93,11 +95,25 @@ export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcas
   }
 }
 
-/** Cancels a cancelled broadcast's pending notifications, a chunk at a time, then ends its sweep. */
-export async function sweepCancelled(store: BroadcastStore, id: number): Promise<number> {
+/**
+ * Cancels a cancelled broadcast's pending notifications, a chunk at a time, then ends its sweep.
+ * Each chunk's `notification.cancelled` webhook events are stored with it, in one statement.
+ */
+export async function sweepCancelled(
+  store: BroadcastStore,
+  id: number,
+  webhooks?: BulkWebhookEvents,
+): Promise<number> {
   let cancelled = 0;
   for (;;) {
-    const chunk = await store.cancelPendingNotifications(id, CANCEL_CHUNK);
+    let deliveries = 0;
+    const announce = webhooks
+      ? async (notifications: StoredNotification[], writer: WebhookEventWriter) => {
+          deliveries += await webhooks.recordMany("notification.cancelled", notifications, writer);
+        }
+      : undefined;
+    const chunk = await store.cancelPendingNotifications(id, CANCEL_CHUNK, announce);
+    if (deliveries > 0) webhooks?.wake();
     cancelled += chunk;
     if (chunk < CANCEL_CHUNK) break;
   }

@@ -13,7 +13,7 @@ import {
   validateNotificationContent,
 } from "../usecases/create-notification.js";
 import { validateIdempotencyKey } from "../usecases/create-notification-idempotently.js";
-import type { WorkWakeUps } from "../usecases/ports.js";
+import type { BulkWebhookEvents, WorkWakeUps } from "../usecases/ports.js";
 import type {
   BroadcastCounts,
   BroadcastCreation,
@@ -47,6 +47,8 @@ export interface BroadcastDeps {
   /** For the sample's `unsubscribe_url`, rendered as the fan-out will render it. */
   unsubscribeLinks?: UnsubscribeLinkMaker | null;
   criticalCategories?: ReadonlySet<string>;
+  /** Tells webhook subscribers of each notification a cancellation cancels. */
+  webhookEvents?: BulkWebhookEvents;
 }
 
 export interface CreatedBroadcast {
@@ -174,10 +176,10 @@ export function listBroadcasts(
  * Stops the fan-out (a batch in progress finishes first) and cancels the pending notifications
  * it made. Cancelling again is harmless and finishes a sweep an earlier call could not.
  */
-export async function cancelBroadcast(deps: Pick<BroadcastDeps, "broadcasts">, id: number) {
+export async function cancelBroadcast(deps: Pick<BroadcastDeps, "broadcasts" | "webhookEvents">, id: number) {
   const cancelled = await deps.broadcasts.markCancelled(id);
   if (!cancelled) throw new NotFoundError(`Broadcast ${id} not found.`);
-  await sweepCancelled(deps.broadcasts, id);
+  await sweepCancelled(deps.broadcasts, id, deps.webhookEvents);
   return getBroadcast(deps, id);
 }
 

@@ -16,6 +16,7 @@ import { serializeBroadcast } from "../broadcasts-json.js";
 import type { HttpDeps } from "./http-deps.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
 import { CreateNotificationBody, CreateNotificationHeaders, ErrorBody, IdParams } from "./schemas.js";
+import { webhookEmitterFor } from "./webhook-events.js";
 
 /** 100,000 ids of up to 15 digits, with room for the rest of the body. */
 const BROADCAST_BODY_LIMIT = 2 * 1024 * 1024;
@@ -127,7 +128,11 @@ const PageQuery = Type.Object({
 });
 
 export const broadcastsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
-  const broadcastDeps: BroadcastDeps = { ...deps.core, broadcastBatchSize: deps.config.broadcasts.batchSize };
+  const broadcastDeps: BroadcastDeps = {
+    ...deps.core,
+    broadcastBatchSize: deps.config.broadcasts.batchSize,
+    webhookEvents: webhookEmitterFor(app, deps),
+  };
   const tags = ["broadcasts"];
 
   app.post(

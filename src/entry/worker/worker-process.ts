@@ -124,6 +124,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
           clock: core.clock,
           unsubscribeLinks: core.unsubscribeLinks,
           criticalCategories: core.criticalCategories,
+          webhooks: webhookEvents,
         },
         claimed,
       ),
