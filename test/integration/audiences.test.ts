@@ -9,6 +9,8 @@ import { waitFor } from "../support/wait-for.js";
 
 const PUBLIC_URL = "https://notify.example.com";
 const SECRET = "unsubscribe-secret-for-tests-0123456789";
+/** TELEGRAM_CHAT_ID: where Telegram goes for a user without a telegram_id. */
+const FALLBACK_CHAT = "-100777000";
 
 describe("categories, preferences, suppressions and one-click unsubscribe", () => {
   let providers: LoopbackProviders;
@@ -27,6 +29,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
         PUBLIC_URL,
         UNSUBSCRIBE_SECRET: SECRET,
         CRITICAL_CATEGORIES: "security",
+        TELEGRAM_CHAT_ID: FALLBACK_CHAT,
       }),
     });
   });
@@ -222,6 +225,47 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
       const second = await send({ user: user.id, channels: ["telegram", "email"], priority: "critical" });
       expect(attemptsOf(second)).toEqual(["telegram:skipped:suppressed", "email:sent:"]);
       expect(telegram.requests).toHaveLength(1);
+    });
+
+    it("skips Telegram's fallback chat (TELEGRAM_CHAT_ID) once it is suppressed, like a user's own chat", async () => {
+      const withoutChat = await newUser({ telegram_id: null });
+      const withChat = await newUser();
+      const first = await send({ user: withoutChat.id, channels: ["telegram"] });
+      expect(attemptsOf(first)).toEqual(["telegram:sent:"]);
+      expect(telegram.requests.map((request) => String(request.body.chat_id))).toEqual([FALLBACK_CHAT]);
+
+      // The bot is blocked in that chat: delivery suppresses it, as it would a user's own chat.
+      telegram.replyNext(telegramReplies.botBlocked());
+      const blocked = await send({ user: withoutChat.id, channels: ["telegram"] });
+      expect(attemptsOf(blocked)).toEqual(["telegram:failed:permanent"]);
+      const [suppression] = await suppressions(`channel=telegram&address=${FALLBACK_CHAT}`);
+      expect(suppression).toMatchObject({
+        address: FALLBACK_CHAT,
+        reason: "bot_blocked",
+        source: "delivery",
+      });
+
+      const skipped = await send({
+        user: withoutChat.id,
+        channels: ["telegram", "email"],
+        priority: "critical",
+      });
+      expect(attemptsOf(skipped)).toEqual(["telegram:skipped:suppressed", "email:sent:"]);
+      expect(skipped.attempts[0]).toMatchObject({ error: "the user's telegram address is suppressed" });
+      expect(telegram.requests).toHaveLength(2);
+      // A user with a chat of their own is not held back by the fallback's suppression.
+      expect(attemptsOf(await send({ user: withChat.id, channels: ["telegram"] }))).toEqual([
+        "telegram:sent:",
+      ]);
+
+      const removed = await service.inject({
+        method: "DELETE",
+        url: `/api/suppressions/${suppression!.id}/`,
+      });
+      expect(removed.statusCode).toBe(200);
+      expect(attemptsOf(await send({ user: withoutChat.id, channels: ["telegram"] }))).toEqual([
+        "telegram:sent:",
+      ]);
     });
 
     it("suppresses a mailbox the SMTP server refused with 550, in lower case, and skips it after", async () => {
