@@ -107,11 +107,13 @@ export async function sweepCancelled(
   let cancelled = 0;
   for (;;) {
     let deliveries = 0;
-    const announce = webhooks
-      ? async (notifications: StoredNotification[], writer: WebhookEventWriter) => {
-          deliveries += await webhooks.recordMany("notification.cancelled", notifications, writer);
-        }
-      : undefined;
+    // Unsubscribed, a chunk stays one statement that returns nothing but its count.
+    const announce =
+      webhooks && (await webhooks.subscribes("notification.cancelled"))
+        ? async (notifications: StoredNotification[], writer: WebhookEventWriter) => {
+            deliveries += await webhooks.recordMany("notification.cancelled", notifications, writer);
+          }
+        : undefined;
     const chunk = await store.cancelPendingNotifications(id, CANCEL_CHUNK, announce);
     if (deliveries > 0) webhooks?.wake();
     cancelled += chunk;

@@ -223,6 +223,8 @@ export interface WebhookEventWriter {
  * the change is rolled back.
  */
 export interface BulkWebhookEvents {
+  /** Whether some enabled endpoint subscribes to `type` (as known within the refresh interval). */
+  subscribes(type: WebhookEventType): Promise<boolean>;
   /** Stores one `type` event per notification through `writer`; how many deliveries were made. */
   recordMany(
     type: WebhookEventType,

@@ -79,7 +79,7 @@ export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
     notifications: StoredNotification[],
     writer: WebhookEventWriter,
   ): Promise<number> {
-    if (notifications.length === 0 || !(await this.isSubscribed(type))) return 0;
+    if (notifications.length === 0 || !(await this.subscribes(type))) return 0;
     const attempts = await writer.attempts.listForNotifications(notifications.map(({ id }) => id));
     const timestamp = new Date().toISOString();
     return writer.recordEvents(
@@ -102,13 +102,13 @@ export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
     this.deps.wakeUps.wake();
   }
 
-  private async isSubscribed(type: WebhookEventType): Promise<boolean> {
+  async subscribes(type: WebhookEventType): Promise<boolean> {
     const types = await this.subscribedTypes();
     return types.some((subscribed) => subscribesTo([subscribed], type));
   }
 
   private async record(type: WebhookEventType, notificationId: number, attemptId?: number): Promise<void> {
-    if (!(await this.isSubscribed(type))) return;
+    if (!(await this.subscribes(type))) return;
     const notification = await this.deps.notifications.findById(notificationId);
     if (!notification) return;
     const attempts = await this.deps.attempts.listForNotification(notificationId);
