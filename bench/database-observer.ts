@@ -46,6 +46,19 @@ export class DatabaseObserver {
     return rows;
   }
 
+  /**
+   * Accepted messages still waiting for their receipt, of every phase so far. Read through the
+   * service's own partial index, so that polling it costs PostgreSQL next to nothing: a scan of
+   * the bench's tables here would be counted as the service's CPU.
+   */
+  async receiptsToCome(): Promise<number> {
+    const { rows } = await this.client.query<{ count: number }>(
+      `SELECT count(*)::integer AS count FROM attempts
+       WHERE delivery = 'accepted' AND receipt_check_at IS NOT NULL`,
+    );
+    return rows[0]?.count ?? 0;
+  }
+
   /** This database's row of pg_stat_database, as fresh as PostgreSQL will give it. */
   async databaseCounters(): Promise<Record<string, string>> {
     // Flush our own pending counters and read a fresh snapshot, not the transaction's cached one.

@@ -1,4 +1,5 @@
 /** The table printed at the end of a run, and the results file. */
+
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { CeilingResult } from "./ceiling.js";
@@ -10,6 +11,7 @@ import type { LightLoadResult } from "./light-load.js";
 import type { MachineLoad } from "./machine-load.js";
 import type { MemoryReport } from "./memory-sampler.js";
 import type { PgWorkPerNotification } from "./pg-activity.js";
+import type { ReceiptsResult } from "./receipt-checks.js";
 import type { RedisWorkPerNotification } from "./redis-activity.js";
 import type { Ratios, TargetCheck } from "./targets.js";
 
@@ -66,6 +68,11 @@ export interface BenchResults {
   targets: TargetCheck[];
   /** Every notification of the run in PostgreSQL by status, at the end. */
   statusesAtEnd: Record<string, number>;
+  /**
+   * Waiting for the ingest's SMS receipts after the drain (its CPU counts in cpuPerNotification),
+   * and SMS.ru sms/status calls over the whole run; absent in results of older runs.
+   */
+  receipts?: ReceiptsResult & { statusCalls: number; idsPerCall: number };
   /** The same ingest and drain with template notifications; absent in results of older runs. */
   templateVariant?: TemplateVariantResult;
   serviceStop: string;
@@ -250,13 +257,22 @@ export function formatTable(results: BenchResults): string {
   const cpuCostLines =
     serviceMicros > 0
       ? [
-          "CPU per notification accepted and delivered (ingest + drain, µs of one core):",
+          "CPU per notification accepted and delivered (ingest + drain + receipts, µs of one core):",
           `  ${serviceGroups
             .filter((group) => perNotification[group] !== undefined)
             .map((group) => `${group} ${n(perNotification[group]!)}`)
             .join(" · ")} = ${n(serviceMicros)} µs; the bench's own ${harnessGroups
             .map((group) => `${group} ${n(perNotification[group] ?? 0)}`)
             .join(" · ")}`,
+          ...(results.receipts
+            ? [
+                `  receipts: every SMS of the ingest checked in ${results.receipts.seconds} s after the drain (${n(
+                  results.receipts.waiting,
+                )} left); ${n(results.receipts.statusCalls)} sms/status calls in the run, ${n(
+                  results.receipts.idsPerCall,
+                )} sms_ids per call`,
+              ]
+            : []),
           `  at that cost ${machine.cores} cores could accept and deliver at most ${n(
             (machine.cores * 1e6) / serviceMicros,
           )}/s with nothing else running`,

@@ -37,6 +37,7 @@ import { readPgCounters, workPerNotification } from "./pg-activity.js";
 import { shortCommandLine } from "./process-tree.js";
 import { Progress } from "./progress.js";
 import { LoopbackProviders } from "./providers/loopback-providers.js";
+import { waitForReceipts } from "./receipt-checks.js";
 import { readRedisCommandCount, redisWorkPerNotification } from "./redis-activity.js";
 import {
   type BenchResults,
@@ -53,7 +54,9 @@ import { checkTargets, ratiosOf } from "./targets.js";
 import { createBenchTemplate, templateNotificationBody } from "./template-variant.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const STEPS = 9;
+const STEPS = 10;
+/** The first receipt check comes 15 s after the send (SMS_RECEIPT_POLL_SECONDS); a margin on top. */
+const RECEIPTS_TIMEOUT_SECONDS = 60;
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2), process.env);
@@ -170,6 +173,8 @@ async function main(): Promise<void> {
       if (proc.command.startsWith("redis-server")) return "redis";
       return "other";
     };
+    const receiptProgress = (waiting: number) =>
+      progress.update(`${waiting.toLocaleString("en-US")} receipts to come`);
     const cpu: Record<string, CpuByGroup> = {};
     const phaseSeconds: Record<string, number> = {};
     const otherCpu: Record<string, CpuByGroup> = {};
@@ -239,6 +244,10 @@ async function main(): Promise<void> {
         progress.update(`${received.toLocaleString("en-US")} of ${stored.toLocaleString("en-US")} received`),
     });
     await measureCpu("drain", mark);
+    progress.phase("receipts");
+    mark = await markCpu();
+    const receipts = await waitForReceipts(database, RECEIPTS_TIMEOUT_SECONDS, receiptProgress);
+    await measureCpu("receipts", mark);
 
     // 7. Latency at a light, steady load.
     progress.phase("light load");
@@ -269,11 +278,14 @@ async function main(): Promise<void> {
       [
         { cores: cpu.ingest ?? {}, seconds: phaseSeconds.ingest ?? 0 },
         { cores: cpu.drain ?? {}, seconds: phaseSeconds.drain ?? 0 },
+        { cores: cpu.receipts ?? {}, seconds: phaseSeconds.receipts ?? 0 },
       ],
       delivery.stored,
     );
 
     // 8. The template variant: the same ingest and drain, every notification rendered from a template.
+    // The light load's receipts are not measured, but must not fall into the template variant's.
+    await waitForReceipts(database, RECEIPTS_TIMEOUT_SECONDS, receiptProgress);
     progress.phase("template variant");
     await createBenchTemplate(client);
     await sleep(1_500);
@@ -296,10 +308,14 @@ async function main(): Promise<void> {
         progress.update(`${received.toLocaleString("en-US")} of ${stored.toLocaleString("en-US")} received`),
     });
     await measureCpu("t-drain", mark);
+    mark = await markCpu();
+    await waitForReceipts(database, RECEIPTS_TIMEOUT_SECONDS, receiptProgress);
+    await measureCpu("t-receipts", mark);
     const templateCpuPerNotification = cpuMicrosecondsPerNotification(
       [
         { cores: cpu["t-ingest"] ?? {}, seconds: phaseSeconds["t-ingest"] ?? 0 },
         { cores: cpu["t-drain"] ?? {}, seconds: phaseSeconds["t-drain"] ?? 0 },
+        { cores: cpu["t-receipts"] ?? {}, seconds: phaseSeconds["t-receipts"] ?? 0 },
       ],
       templateDelivery.stored,
     );
@@ -312,6 +328,7 @@ async function main(): Promise<void> {
 
     // 9. Stop the service (its memory is sampled to the end), then report.
     progress.phase("stop and report");
+    const { statusChecks } = await providers.snapshot("t");
     const statusesAtEnd = await database.statuses();
     await service.stop(30).then((outcome) => {
       serviceStop = outcome;
@@ -360,6 +377,11 @@ async function main(): Promise<void> {
       ratios,
       targets: [...checkTargets(ratios, ingest, delivery, lightLoad, memoryReport), templateVariant.target],
       templateVariant,
+      receipts: {
+        ...receipts,
+        statusCalls: statusChecks.calls,
+        idsPerCall: statusChecks.calls > 0 ? round(statusChecks.ids / statusChecks.calls, 1) : 0,
+      },
       statusesAtEnd,
       serviceStop,
       runSeconds: 0,

@@ -218,17 +218,7 @@ export function parseConfig(env: Env): Config {
       nodeEnv !== "production" && !sms && !email && !telegram,
     ),
     missingChannels,
-    receipts: {
-      smsTimeoutSeconds: read.optional("SMS_RECEIPT_TIMEOUT_SECONDS")
-        ? read.number("SMS_RECEIPT_TIMEOUT_SECONDS", 0, { min: 0.1, max: 7 * 24 * 3600 })
-        : null,
-      smsMaxAgeSeconds: read.number("SMS_RECEIPT_MAX_AGE_SECONDS", 2 * 24 * 3600, {
-        min: 1,
-        max: 30 * 24 * 3600,
-      }),
-      smsPollSeconds: read.number("SMS_RECEIPT_POLL_SECONDS", 15, { min: 0.05, max: 24 * 3600 }),
-      smsPollMaxSeconds: read.number("SMS_RECEIPT_POLL_MAX_SECONDS", 600, { min: 0.05, max: 24 * 3600 }),
-    },
+    receipts: receiptConfig(read),
     webhooks: {
       allowPrivateNetworks: read.boolean("WEBHOOK_ALLOW_PRIVATE_NETWORKS", false),
       timeoutSeconds: read.number("WEBHOOK_TIMEOUT_SECONDS", 15, { min: 0.1, max: 300 }),
@@ -245,6 +235,25 @@ export function parseConfig(env: Env): Config {
       maxBacklog: read.integer("BROADCAST_MAX_BACKLOG", 200, { min: 0, max: 10_000_000 }),
     },
     audiences: audienceConfig(read),
+  };
+}
+
+function receiptConfig(read: EnvReader): ReceiptConfig {
+  if (read.optional("SMS_RECEIPT_TIMEOUT_SECONDS") && !read.boolean("SMS_RECEIPTS", true)) {
+    throw new ConfigError(
+      "SMS_RECEIPT_TIMEOUT_SECONDS needs SMS receipts: it falls back when no receipt comes, and with SMS_RECEIPTS=false none is asked for",
+    );
+  }
+  return {
+    smsTimeoutSeconds: read.optional("SMS_RECEIPT_TIMEOUT_SECONDS")
+      ? read.number("SMS_RECEIPT_TIMEOUT_SECONDS", 0, { min: 0.1, max: 7 * 24 * 3600 })
+      : null,
+    smsMaxAgeSeconds: read.number("SMS_RECEIPT_MAX_AGE_SECONDS", 2 * 24 * 3600, {
+      min: 1,
+      max: 30 * 24 * 3600,
+    }),
+    smsPollSeconds: read.number("SMS_RECEIPT_POLL_SECONDS", 15, { min: 0.05, max: 24 * 3600 }),
+    smsPollMaxSeconds: read.number("SMS_RECEIPT_POLL_MAX_SECONDS", 600, { min: 0.05, max: 24 * 3600 }),
   };
 }
 

@@ -17,6 +17,8 @@ export interface ProvidersSnapshot {
   total: number;
   unmarked: number;
   byChannel: Record<string, number>;
+  /** SMS.ru sms/status calls and the sms_ids they asked about, since the start. */
+  statusChecks: { calls: number; ids: number };
 }
 
 export type ProvidersReply =

@@ -43,6 +43,7 @@ process.on("message", (message: ProvidersRequest) => {
         total: receipts.total,
         unmarked: receipts.unmarked,
         byChannel: receipts.byChannel,
+        statusChecks: { ...receipts.statusChecks },
       });
       break;
     case "stop":

@@ -46,6 +46,13 @@ export class Receipts {
   unmarked = 0;
   total = 0;
   readonly byChannel: Record<string, number> = { sms: 0, email: 0, telegram: 0 };
+  /** SMS.ru sms/status calls, and the sms_ids they asked about. */
+  readonly statusChecks = { calls: 0, ids: 0 };
+
+  recordStatusCall(ids: number): void {
+    this.statusChecks.calls += 1;
+    this.statusChecks.ids += ids;
+  }
 
   record(channel: string, text: string): void {
     const at = epochMs();

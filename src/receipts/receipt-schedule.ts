@@ -19,3 +19,15 @@ export function nextCheck(checks: number, ageSeconds: number, schedule: ReceiptS
   const backoff = Math.min(schedule.pollMaxSeconds, schedule.pollSeconds * 2 ** Math.min(checks, 30));
   return { kind: "again", inSeconds: Math.min(backoff, left) };
 }
+
+/** No check is made more than this much before its time. */
+const MAX_EARLY_SECONDS = 5;
+
+/**
+ * How early a check may be made: checks that fall due within this window of one another go out
+ * together, in as few provider calls as they fit, instead of one call per message as each one's
+ * time comes. A third of the first wait, so that the backoff keeps its shape, and 5 s at most.
+ */
+export function earlyWindowSeconds(schedule: ReceiptSchedule): number {
+  return Math.min(MAX_EARLY_SECONDS, schedule.pollSeconds / 3);
+}

@@ -1,7 +1,9 @@
 /**
- * Receipt checks as due rows: an accepted attempt whose receipt_check_at has come is the job. A
- * claim pushes receipt_check_at on by the lease, so another checker takes the row over only when
- * this one died before recording what it learnt; recording sets the next check or ends them.
+ * Receipt checks as due rows: an accepted attempt whose receipt_check_at has come is the job. One
+ * worker of the deployment asks at a time, under a lease row it renews with every claim, so the
+ * attempts it asks about are not written until it records what it learnt (the record sets the
+ * next check or ends them). Asking twice is harmless: when a checker dies, its lease lapses and
+ * another worker asks again about whatever is still due.
  */
 import type { Channel } from "../core/model.js";
 import { prepared, type Queryable } from "../db/database.js";
@@ -57,29 +59,41 @@ interface ClaimRow {
 export class ReceiptsRepository {
   constructor(private readonly db: Queryable) {}
 
+  /**
+   * Up to `limit` checks due within the next `earlySeconds` (made a little early so that one call
+   * asks about many messages), for `holder` if it holds the checker's lease or may take it (it
+   * lapsed); none for anyone else. The lease is taken or renewed for `leaseSeconds`.
+   */
   async claimDue(
+    holder: string,
     leaseSeconds: number,
+    earlySeconds: number,
     limit: number,
   ): Promise<{ checks: ReceiptCheck[]; nextDueInSeconds: number | null }> {
     const { rows } = await this.db.query<ClaimRow>(
       prepared(
         "claim-due-receipt-checks",
-        `WITH due AS (
-         SELECT id FROM attempts
-         WHERE delivery = 'accepted' AND receipt_check_at <= now()
-         ORDER BY receipt_check_at
-         LIMIT $2
-         FOR UPDATE SKIP LOCKED),
-       claimed AS (
-         UPDATE attempts a SET receipt_check_at = now() + make_interval(secs => $1)
-         FROM due WHERE a.id = due.id
-         RETURNING a.id, a.notification_id, a.channel, a.provider_message_id, a.receipt_checks,
-           extract(epoch FROM now() - a.finished_at)::float8 AS age_seconds)
-       SELECT claimed.*, next_due.next_due_in_seconds
+        `WITH lease AS (
+         INSERT INTO maintenance_schedule AS s (task, next_run_at, holder)
+         VALUES ('receipt-checks', now() + make_interval(secs => $2), $1)
+         ON CONFLICT (task) DO UPDATE SET next_run_at = EXCLUDED.next_run_at, holder = EXCLUDED.holder
+         WHERE s.holder = EXCLUDED.holder OR s.next_run_at <= now()
+         RETURNING 1),
+       due AS (
+         SELECT a.id, a.notification_id, a.channel, a.provider_message_id, a.receipt_checks,
+           extract(epoch FROM now() - a.finished_at)::float8 AS age_seconds
+         FROM attempts a
+         WHERE EXISTS (SELECT 1 FROM lease)
+           AND a.delivery = 'accepted' AND a.receipt_check_at <= now() + make_interval(secs => $3)
+         ORDER BY a.receipt_check_at
+         LIMIT $4)
+       SELECT due.*, next_due.next_due_in_seconds
        FROM (SELECT extract(epoch FROM min(receipt_check_at) - now())::float8 AS next_due_in_seconds
-               FROM attempts WHERE delivery = 'accepted' AND receipt_check_at > now()) next_due
-       LEFT JOIN claimed ON true`,
-        [leaseSeconds, limit],
+               FROM attempts
+               WHERE EXISTS (SELECT 1 FROM lease) AND delivery = 'accepted'
+                 AND receipt_check_at > now() + make_interval(secs => $3)) next_due
+       LEFT JOIN due ON true`,
+        [holder, leaseSeconds, earlySeconds, limit],
       ),
     );
     const checks: ReceiptCheck[] = [];
@@ -95,6 +109,15 @@ export class ReceiptsRepository {
       });
     }
     return { checks, nextDueInSeconds: rows[0]?.next_due_in_seconds ?? null };
+  }
+
+  /** Gives the checker's lease up (a worker stopping), so another worker need not wait it out. */
+  async releaseLease(holder: string): Promise<void> {
+    await this.db.query(
+      `UPDATE maintenance_schedule SET next_run_at = now(), holder = NULL
+       WHERE task = 'receipt-checks' AND holder = $1`,
+      [holder],
+    );
   }
 
   /**

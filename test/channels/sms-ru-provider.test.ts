@@ -15,6 +15,7 @@ const config = (overrides: Partial<SmsRuConfig> = {}): SmsRuConfig => ({
   apiUrl: fake.url,
   apiId: API_ID,
   senderName: null,
+  receipts: true,
   ...overrides,
 });
 

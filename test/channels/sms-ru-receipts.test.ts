@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   fake.reset();
-  receipts = new SmsRuReceipts({ apiUrl: fake.url, apiId: API_ID, senderName: null });
+  receipts = new SmsRuReceipts({ apiUrl: fake.url, apiId: API_ID, senderName: null, receipts: true });
 });
 
 /** Has the fake accept a message, as /sms/send would, so it knows the sms_id. */
@@ -72,11 +72,16 @@ describe("SMS.ru receipts: sms/status", () => {
   });
 
   it("reports a refused request as a failure without the api_id", async () => {
-    receipts = new SmsRuReceipts({ apiUrl: fake.url, apiId: "", senderName: null });
+    receipts = new SmsRuReceipts({ apiUrl: fake.url, apiId: "", senderName: null, receipts: true });
     const refused = await receipts.check(["3-a"], AbortSignal.timeout(5000));
     expect(refused).toEqual({ failure: expect.stringContaining("200") });
 
-    receipts = new SmsRuReceipts({ apiUrl: "http://127.0.0.1:9", apiId: API_ID, senderName: null });
+    receipts = new SmsRuReceipts({
+      apiUrl: "http://127.0.0.1:9",
+      apiId: API_ID,
+      senderName: null,
+      receipts: true,
+    });
     const unreachable = await receipts.check(["3-a"], AbortSignal.timeout(5000));
     expect("failure" in unreachable).toBe(true);
     expect(JSON.stringify(unreachable)).not.toContain(API_ID);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SMS_RU_UNDELIVERED_CODES } from "../../src/channels/sms-ru/sms-ru-receipt-codes.js";
+import { startWorker } from "../../src/entry/worker/worker-process.js";
 import { smsRuReplies } from "../support/fake-sms-ru.js";
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import { type NotificationJson, startTestService, type TestService } from "../support/test-service.js";
@@ -192,6 +193,28 @@ describe("delivery receipts, without a receipt deadline", () => {
       receipt_code: "106",
     });
   });
+
+  it("has one worker of the deployment ask, each message once, many per sms/status call", async () => {
+    const { smsRu } = providers;
+    const count = 30;
+    // The fake gives out 000000-00000001, -00000002, ... after a reset: delivered from the start.
+    const ids = Array.from({ length: count }, (_, i) => `000000-${String(i + 1).padStart(8, "0")}`);
+    for (const id of ids) smsRu.setReceipt(id, 103);
+    const second = startWorker(service.core);
+    try {
+      const created = await Promise.all(
+        ids.map((_, i) =>
+          service.createNotification({ user: userId, message: `many ${i}`, channels: ["sms"] }),
+        ),
+      );
+      for (const notification of created) await waitForDelivery(service, notification.id, "sms", "delivered");
+      const asked = smsRu.statusRequests.flatMap((request) => (request.fields.sms_id ?? "").split(","));
+      expect(asked.toSorted()).toEqual(ids);
+      expect(smsRu.statusRequests.length).toBeLessThan(count);
+    } finally {
+      await second.stop();
+    }
+  });
 });
 
 describe("falling back on a missing receipt (SMS_RECEIPT_TIMEOUT_SECONDS)", () => {
@@ -312,5 +335,43 @@ describe("falling back on a missing receipt (SMS_RECEIPT_TIMEOUT_SECONDS)", () =
     expect(done).toMatchObject({ status: "sent", last_channel: "sms", delivery: "accepted" });
     expect(attemptsOf(done).map((a) => a.channel)).toEqual(["sms"]);
     expect(smtp.mails).toHaveLength(0);
+  });
+});
+
+describe("with SMS_RECEIPTS=false", () => {
+  let providers: LoopbackProviders;
+  let service: TestService;
+
+  beforeAll(async () => {
+    providers = await LoopbackProviders.start();
+    service = await startTestService({
+      env: providers.env({ SMS_RECEIPTS: "false", SMS_RECEIPT_POLL_SECONDS: "0.1" }),
+    });
+  });
+  afterAll(async () => {
+    await service?.close();
+    await providers?.close();
+  });
+
+  it("never asks SMS.ru: an accepted SMS stays accepted, like an email", async () => {
+    const { id: user } = await service.createUser({
+      email: "no-receipts@example.com",
+      password: "long enough password",
+      phone_number: `+${PHONE}`,
+    });
+    const created = await service.createNotification({ user, message: "no receipts", channels: ["sms"] });
+    const sent = await waitFor(
+      "the SMS to be sent",
+      async () => {
+        const notification = await service.getNotification(created.id);
+        return notification.status === "sent" ? notification : undefined;
+      },
+      10_000,
+    );
+    expect(attemptsOf(sent)).toMatchObject([{ channel: "sms", status: "sent", delivery: "accepted" }]);
+    // Five times the first check's wait, and still nobody asked.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(providers.smsRu.statusRequests).toEqual([]);
+    expect(attemptsOf(await service.getNotification(created.id))[0]?.delivery).toBe("accepted");
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The receipt checks' statements: accepted attempts as due rows, claimed once each under a lease,
- * and what recording a receipt changes (and never changes).
+ * The receipt checks' statements: accepted attempts as due rows, claimed by one checker at a time
+ * under a lease row, and what recording a receipt changes (and never changes).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sent } from "../../src/core/outcome.js";
@@ -42,17 +42,30 @@ describe("receipt check statements", () => {
     return { id: created.id, attemptId };
   }
 
-  it("claims each due check once, with the time until the next one, and records the receipt", async () => {
+  it("gives due checks to one checker at a time, with the time until the next one, and records the receipt", async () => {
     const { receipts } = service.core;
     const due = await acceptedSms("sql-1", 0);
-    await acceptedSms("sql-2", 30);
+    // Due within the early window: asked about in the same call.
+    const soon = await acceptedSms("sql-2", 2);
+    await acceptedSms("sql-later", 30);
 
-    const [first, second] = await Promise.all([receipts.claimDue(60, 10), receipts.claimDue(60, 10)]);
-    const claimed = [...first.checks, ...second.checks];
-    expect(claimed.map((check) => [check.attemptId, check.providerMessageId, check.checks])).toEqual([
-      [due.attemptId, "sql-1", 0],
+    const [first, second] = await Promise.all([
+      receipts.claimDue("checker-a", 60, 3, 10),
+      receipts.claimDue("checker-b", 60, 3, 10),
     ]);
-    expect(first.nextDueInSeconds).toBeGreaterThan(25);
+    const [holder, other] = first.checks.length > 0 ? [first, second] : [second, first];
+    expect(other.checks).toEqual([]);
+    expect(other.nextDueInSeconds).toBeNull();
+    expect(holder.checks.map((check) => [check.attemptId, check.providerMessageId, check.checks])).toEqual([
+      [due.attemptId, "sql-1", 0],
+      [soon.attemptId, "sql-2", 0],
+    ]);
+    expect(holder.nextDueInSeconds).toBeGreaterThan(25);
+    const holderName = holder === first ? "checker-a" : "checker-b";
+    const otherName = holder === first ? "checker-b" : "checker-a";
+    // The holder renews its lease with every claim; the other gets nothing while it holds.
+    expect((await receipts.claimDue(holderName, 60, 3, 10)).checks).toHaveLength(2);
+    expect((await receipts.claimDue(otherName, 60, 3, 10)).checks).toEqual([]);
 
     const recorded = await receipts.record([
       {
@@ -80,7 +93,25 @@ describe("receipt check statements", () => {
     const attempt = (await service.core.attempts.listForNotification(due.id))[0];
     expect(attempt).toMatchObject({ delivery: "delivered", receiptCode: "103", receiptText: "ok" });
     expect(attempt?.deliveredAt).toBeInstanceOf(Date);
-    expect((await receipts.claimDue(60, 10)).checks).toEqual([]);
+    expect((await receipts.claimDue(holderName, 60, 3, 10)).checks.map((check) => check.attemptId)).toEqual([
+      soon.attemptId,
+    ]);
+
+    // A stopping holder gives the lease up: the other takes over at once.
+    await receipts.releaseLease(holderName);
+    expect((await receipts.claimDue(otherName, 60, 3, 10)).checks.map((check) => check.attemptId)).toEqual([
+      soon.attemptId,
+    ]);
+    // A lease that lapsed (its holder died) is taken over too.
+    await service.core.pool.query(
+      "UPDATE maintenance_schedule SET next_run_at = now() - interval '1 second' WHERE task = 'receipt-checks'",
+    );
+    expect((await receipts.claimDue(holderName, 60, 3, 10)).checks).toHaveLength(1);
+    await receipts.record([
+      { attemptId: soon.attemptId, delivery: "delivered", report: null, nextCheckSeconds: null },
+    ]);
+    expect((await receipts.claimDue(holderName, 60, 3, 10)).checks).toEqual([]);
+    await receipts.releaseLease(holderName);
   });
 
   it("makes a notification held for its receipt due at once when the receipt is final", async () => {
@@ -89,7 +120,7 @@ describe("receipt check statements", () => {
     const before = await service.getNotification(held.id);
     expect(before.status).toBe("pending");
 
-    const { checks } = await receipts.claimDue(60, 10);
+    const { checks } = await receipts.claimDue("checker-a", 60, 0, 10);
     expect(checks.map((check) => check.attemptId)).toContain(held.attemptId);
     const recorded = await receipts.record([
       {

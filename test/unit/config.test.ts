@@ -85,6 +85,15 @@ describe("configuration", () => {
     expect(() => parseConfig({ CRITICAL_CATEGORIES: "Security!" })).toThrow(/CRITICAL_CATEGORIES/);
   });
 
+  it("turns SMS receipts off with SMS_RECEIPTS=false, and refuses a receipt deadline without them", () => {
+    const settings = (env: Record<string, string>) => parseConfig({ SMS_RU_API_ID: "id", ...env }).sms;
+    expect(settings({})?.receipts).toBe(true);
+    expect(settings({ SMS_RECEIPTS: "false" })?.receipts).toBe(false);
+    expect(() => parseConfig({ SMS_RECEIPTS: "false", SMS_RECEIPT_TIMEOUT_SECONDS: "60" })).toThrow(
+      /SMS_RECEIPT_TIMEOUT_SECONDS needs SMS receipts/,
+    );
+  });
+
   it("builds the database URL from the original's POSTGRES_* names, and lets DATABASE_URL win", () => {
     const env = {
       POSTGRES_HOST: "db",
@@ -111,7 +120,12 @@ describe("configuration", () => {
       RETRY_DELAY_SECONDS: "0.5",
     });
     expect(config.channelOrder).toEqual(["telegram", "sms"]);
-    expect(config.sms).toEqual({ apiUrl: "https://sms.ru", apiId: "id", senderName: "Notifier" });
+    expect(config.sms).toEqual({
+      apiUrl: "https://sms.ru",
+      apiId: "id",
+      senderName: "Notifier",
+      receipts: true,
+    });
     expect(config.email).toMatchObject({
       host: "smtp.example.com",
       port: 465,

@@ -14,10 +14,11 @@ import { outcomeOfReply } from "./sms-ru-reply.js";
 export class SmsRuProvider implements ChannelProvider {
   readonly channel = "sms" as const;
   readonly vendor = "SMS.ru";
-  readonly receipts: SmsRuReceipts;
+  /** Absent with SMS_RECEIPTS=false: an accepted SMS then stays `accepted`, like an email. */
+  readonly receipts: SmsRuReceipts | undefined;
 
   constructor(private readonly config: SmsRuConfig) {
-    this.receipts = new SmsRuReceipts(config);
+    this.receipts = config.receipts ? new SmsRuReceipts(config) : undefined;
   }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {

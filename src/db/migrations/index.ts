@@ -11,6 +11,7 @@ import { webhooks } from "./010-webhooks.js";
 import { receipts } from "./011-receipts.js";
 import { audiences } from "./012-audiences.js";
 import { broadcasts } from "./013-broadcasts.js";
+import { receiptChecker } from "./014-receipt-checker.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -27,4 +28,5 @@ export const migrations: { name: string; sql: string }[] = [
   receipts,
   audiences,
   broadcasts,
+  receiptChecker,
 ];

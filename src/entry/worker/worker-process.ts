@@ -5,6 +5,7 @@ import { fanOutBroadcast } from "../../broadcasts/fan-out-broadcast.js";
 import type { ClaimedDelivery } from "../../core/model.js";
 import { DueWorkRunner } from "../../queue/due-work-runner.js";
 import { checkReceipts } from "../../receipts/check-receipts.js";
+import { earlyWindowSeconds } from "../../receipts/receipt-schedule.js";
 import type { ReceiptCheck } from "../../receipts/receipts-repository.js";
 import { abandonDeliveries, deliverNotification } from "../../usecases/deliver-notification.js";
 import { runHousekeepingIfDue } from "../../usecases/housekeeping.js";
@@ -16,9 +17,9 @@ import { serializeAttempt, serializeNotification } from "../public-json.js";
 
 /** At most this many notifications per claim, so a backlog spreads over several workers. */
 const CLAIM_BATCH = 32;
-/** Accepted messages asked about per claim (SMS.ru takes many sms_ids per sms/status call). */
-const RECEIPT_BATCH = 100;
-/** A claimed receipt check comes due again after the provider's timeout and this much. */
+/** Accepted messages asked about per claim (SMS.ru takes 100 sms_ids per sms/status call). */
+const RECEIPT_BATCH = 500;
+/** The receipt checker's lease outlasts a claim's provider calls by this much. */
 const RECEIPT_LEASE_MARGIN_SECONDS = 30;
 /** A webhook delivery's lease outlasts its request timeout by this much. */
 const WEBHOOK_LEASE_MARGIN_SECONDS = 15;
@@ -142,11 +143,19 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       provider.receipts ? [[channel, provider.receipts] as const] : [],
     ),
   );
+  const receiptSchedule = {
+    pollSeconds: config.receipts.smsPollSeconds,
+    pollMaxSeconds: config.receipts.smsPollMaxSeconds,
+    maxAgeSeconds: config.receipts.smsMaxAgeSeconds,
+  };
+  const receiptBatches = Math.ceil(RECEIPT_BATCH / 100);
   const receiptRunner = new DueWorkRunner<ReceiptCheck[]>({
     name: "receipt checks",
     claim: async () => {
       const claimed = await core.receipts.claimDue(
-        config.providerTimeoutSeconds + RECEIPT_LEASE_MARGIN_SECONDS,
+        deps.workerId,
+        receiptBatches * config.providerTimeoutSeconds + RECEIPT_LEASE_MARGIN_SECONDS,
+        earlyWindowSeconds(receiptSchedule),
         RECEIPT_BATCH,
       );
       return {
@@ -159,11 +168,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
         {
           store: core.receipts,
           sources: receiptSources,
-          schedule: {
-            pollSeconds: config.receipts.smsPollSeconds,
-            pollMaxSeconds: config.receipts.smsPollMaxSeconds,
-            maxAgeSeconds: config.receipts.smsMaxAgeSeconds,
-          },
+          schedule: receiptSchedule,
           timeoutSeconds: config.providerTimeoutSeconds,
           wakeUps: core.wakeUps,
           events: core.notificationEvents,
@@ -172,7 +177,9 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
         },
         checks,
       ),
-    concurrency: 2,
+    // One batch at a time: the claim leaves the attempts as they are until the batch is recorded,
+    // so a second one in this process would claim the same messages.
+    concurrency: 1,
     maxBatch: 1,
     pollIntervalMs: config.pollIntervalSeconds * 1000,
     wakeUps: null,
@@ -219,6 +226,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       await webhooksFinished;
       await broadcastsFinished;
       await receiptsFinished;
+      await core.receipts.releaseLease(deps.workerId).catch(() => {});
       await webhookEvents.flush();
       await webhookSender.close();
       await runtime.close();
