@@ -4,6 +4,8 @@
  * WEBHOOK_SUBSCRIPTION_REFRESH_SECONDS (5) per process, so a new or changed endpoint hears of
  * events from within that long. Otherwise one event costs a read of the notification and one INSERT that
  * stores the event with a delivery per subscribed endpoint, and the webhook workers are woken.
+ * Many notifications changed by one statement (recordMany) cost one read of their attempts and
+ * one INSERT, in that statement's transaction.
  */
 import type { Logger } from "../core/logger.js";
 import type { StoredAttempt, StoredNotification } from "../core/model.js";
