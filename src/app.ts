@@ -10,7 +10,12 @@ import { PreferencesRepository } from "./audiences/preferences-repository.js";
 import { SuppressionsRepository } from "./audiences/suppressions-repository.js";
 import { UnsubscribeLinks } from "./audiences/unsubscribe-token.js";
 import { BroadcastsRepository } from "./broadcasts/broadcasts-repository.js";
-import { buildProviders, channelAddressing, closeProviders } from "./channels/build-providers.js";
+import {
+  buildProviders,
+  channelAddressing,
+  closeProviders,
+  fallbackAddresses,
+} from "./channels/build-providers.js";
 import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
@@ -152,7 +157,7 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     users: new UsersRepository(pool),
     notifications: new NotificationsRepository(pool),
     attempts: new AttemptsRepository(pool),
-    deliveries: new DeliveriesRepository(pool),
+    deliveries: new DeliveriesRepository(pool, fallbackAddresses(config)),
     maintenance: new MaintenanceRepository(pool),
     apiKeys,
     outbox: new OutboxRepository(pool),

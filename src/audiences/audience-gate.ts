@@ -44,3 +44,25 @@ export function offersUnsubscribe(
 ): notification is { priority: Priority; category: string } {
   return notification.category !== null && !bypassesPreferences(notification, criticalCategories);
 }
+
+/** Makes a recipient's one-click unsubscribe link (UnsubscribeLinks; absent without PUBLIC_URL). */
+export interface UnsubscribeLinkMaker {
+  linkFor(userId: number, category: string): string;
+}
+
+/**
+ * The one-click unsubscribe link of a notification to `userId`, the same for an email's
+ * List-Unsubscribe header and a template's `unsubscribe_url`, whoever created the notification
+ * (the API, a broadcast's fan-out): null without PUBLIC_URL, without a category, or for a critical
+ * one. An HMAC, no query.
+ */
+export function unsubscribeUrlOf(
+  links: UnsubscribeLinkMaker | null | undefined,
+  criticalCategories: ReadonlySet<string>,
+  userId: number,
+  notification: { priority: Priority; category: string | null },
+): string | null {
+  return links && offersUnsubscribe(notification, criticalCategories)
+    ? links.linkFor(userId, notification.category)
+    : null;
+}

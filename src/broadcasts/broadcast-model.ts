@@ -5,8 +5,10 @@ import type {
   NewNotification,
   NotificationStatus,
   Priority,
+  StoredNotification,
   UserProfile,
 } from "../core/model.js";
+import type { WebhookEventWriter } from "../usecases/ports.js";
 
 /**
  * `pending`: created, no batch fanned out yet (or waiting for send_at); `fanning_out`: a worker is
@@ -106,8 +108,15 @@ export interface BroadcastStore {
   ): Promise<T | null>;
   /** Ends the fan-out cancelled (waiting for a batch in progress); null when there is no such broadcast. */
   markCancelled(id: number): Promise<Broadcast | null>;
-  /** Cancels up to `limit` of its pending notifications; how many. */
-  cancelPendingNotifications(id: number, limit: number): Promise<number>;
+  /**
+   * Cancels up to `limit` of its pending notifications; how many. `announce` is told of them in
+   * the same transaction, with the statements it may use there (webhook events).
+   */
+  cancelPendingNotifications(
+    id: number,
+    limit: number,
+    announce?: (cancelled: StoredNotification[], writer: WebhookEventWriter) => Promise<void>,
+  ): Promise<number>;
   /** The cancellation's sweep is over: nothing more is due for it. */
   finishCancelling(id: number): Promise<void>;
 }

@@ -12,12 +12,16 @@ import type { Broadcast, FannedOutNotification } from "./broadcast-model.js";
 
 export type TemplateRenderer = (request: Omit<RenderRequest, "template">) => RenderedTemplate;
 
+/** The recipient's one-click unsubscribe link for this broadcast's category, or null (see unsubscribeUrlOf). */
+export type UnsubscribeUrlFor = (userId: number) => string | null;
+
 export function broadcastNotification(
   broadcast: Broadcast,
   user: UserProfile,
   render: TemplateRenderer | null,
   channelOrder: readonly Channel[],
   now: Date,
+  unsubscribeUrlFor: UnsubscribeUrlFor = () => null,
 ): FannedOutNotification {
   const base = {
     userId: user.id,
@@ -34,6 +38,7 @@ export function broadcastNotification(
         user: userScope(user),
         locale: user.locale,
         channels,
+        unsubscribeUrl: unsubscribeUrlFor(user.id),
       });
       // As for a single notification: `message` and `subject` show the first channel's text.
       const first = channels.map((channel) => rendered[channel]).find((body) => body !== undefined)!;

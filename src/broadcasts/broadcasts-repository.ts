@@ -1,9 +1,26 @@
 /** Broadcasts in PostgreSQL: the rows, their audiences, the fan-out's batches and their counts. */
-import type { Channel, NotificationStatus, Priority, UserProfile } from "../core/model.js";
+import type {
+  Channel,
+  NotificationStatus,
+  Priority,
+  StoredNotification,
+  UserProfile,
+} from "../core/model.js";
 import { NOTIFICATION_STATUSES } from "../core/model.js";
+import { AttemptsRepository } from "../db/attempts-repository.js";
 import { type Pool, type Queryable, withTransaction } from "../db/database.js";
 import { BROADCAST_KEYS, IdempotencyKeysRepository } from "../db/idempotency-keys-repository.js";
-import { renderedToJson, toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "../db/rows.js";
+import {
+  NOTIFICATION_COLUMNS,
+  type NotificationRow,
+  renderedToJson,
+  toNotification,
+  toUserProfile,
+  USER_PROFILE_COLUMNS,
+  type UserProfileRow,
+} from "../db/rows.js";
+import type { WebhookEventWriter } from "../usecases/ports.js";
+import { WebhooksRepository } from "../webhooks/webhooks-repository.js";
 import {
   type Broadcast,
   type BroadcastBatch,
@@ -207,17 +224,35 @@ export class BroadcastsRepository implements BroadcastStore {
     return rows[0] ? toBroadcast(rows[0]) : null;
   }
 
-  async cancelPendingNotifications(id: number, limit: number): Promise<number> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE notifications
-         SET status = 'cancelled', next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
-             updated_at = now()
-       WHERE id IN (SELECT id FROM notifications WHERE broadcast_id = $1 AND status = 'pending'
-                    LIMIT $2 FOR UPDATE)
-         AND status = 'pending'`,
-      [id, limit],
-    );
-    return rowCount ?? 0;
+  async cancelPendingNotifications(
+    id: number,
+    limit: number,
+    announce?: (cancelled: StoredNotification[], writer: WebhookEventWriter) => Promise<void>,
+  ): Promise<number> {
+    const cancel = async (db: Queryable) =>
+      db.query<NotificationRow>(
+        `UPDATE notifications
+           SET status = 'cancelled', next_attempt_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
+               updated_at = now()
+         WHERE id IN (SELECT id FROM notifications WHERE broadcast_id = $1 AND status = 'pending'
+                      LIMIT $2 FOR UPDATE)
+           AND status = 'pending'
+         RETURNING ${announce ? NOTIFICATION_COLUMNS : "id"}`,
+        [id, limit],
+      );
+    if (!announce) return (await cancel(this.pool)).rowCount ?? 0;
+    // The events commit with the cancellation, or roll back with it: each is told exactly once.
+    return withTransaction(this.pool, async (client) => {
+      const { rows } = await cancel(client);
+      if (rows.length > 0) {
+        const webhooks = new WebhooksRepository(client);
+        await announce(rows.map(toNotification), {
+          attempts: new AttemptsRepository(client),
+          recordEvents: (type, events) => webhooks.recordEvents(type, events),
+        });
+      }
+      return rows.length;
+    });
   }
 
   async finishCancelling(id: number): Promise<void> {

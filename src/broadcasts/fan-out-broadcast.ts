@@ -4,12 +4,15 @@
  * already is skipped by the unique key) and moves the cursor. A worker killed mid-batch leaves
  * nothing of that batch; the next one to claim the broadcast starts from the cursor.
  */
+import { type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audience-gate.js";
 import type { Logger } from "../core/logger.js";
-import type { Channel } from "../core/model.js";
+import type { Channel, StoredNotification } from "../core/model.js";
 import type { TemplateCatalog } from "../templates/template-catalog.js";
-import type { WorkWakeUps } from "../usecases/ports.js";
+import type { BulkWebhookEvents, WebhookEventWriter, WorkWakeUps } from "../usecases/ports.js";
 import type { BroadcastStore, ClaimedBroadcast } from "./broadcast-model.js";
 import { broadcastNotification, type TemplateRenderer } from "./broadcast-notifications.js";
+
+const NO_CATEGORIES: ReadonlySet<string> = new Set();
 
 /** Pending notifications a cancellation's sweep cancels per statement. */
 export const CANCEL_CHUNK = 5000;
@@ -33,13 +36,19 @@ export interface FanOutDeps {
   /** True once the worker is shutting down: the broadcast is handed back between batches. */
   stopping?: () => boolean;
   clock?: () => Date;
+  /** Makes each recipient's `unsubscribe_url`, as for a single notification; absent without PUBLIC_URL. */
+  unsubscribeLinks?: UnsubscribeLinkMaker | null;
+  /** CRITICAL_CATEGORIES: a broadcast of one has no unsubscribe link. */
+  criticalCategories?: ReadonlySet<string>;
+  /** Tells webhook subscribers of each notification a cancellation's sweep cancels. */
+  webhooks?: BulkWebhookEvents;
 }
 
 export type FanOutResult = "done" | "cancelled" | "waiting" | "stopped" | "lease_lost";
 
 export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcast): Promise<FanOutResult> {
   if (claimed.status === "cancelled") {
-    await sweepCancelled(deps.store, claimed.id);
+    await sweepCancelled(deps.store, claimed.id, deps.webhooks);
     return "cancelled";
   }
   let renderer: TemplateRenderer | null = null;
@@ -60,8 +69,11 @@ export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcas
       }
       const { users, lastUserId, exhausted } = await batch.nextRecipients(deps.batchSize);
       const now = deps.clock?.() ?? new Date();
+      // Only a template shows the link; an email's List-Unsubscribe header is made at delivery.
+      const unsubscribeUrlFor = (userId: number) =>
+        unsubscribeUrlOf(deps.unsubscribeLinks, deps.criticalCategories ?? NO_CATEGORIES, userId, broadcast);
       const notifications = users.map((user) =>
-        broadcastNotification(broadcast, user, renderer, deps.channelOrder, now),
+        broadcastNotification(broadcast, user, renderer, deps.channelOrder, now, unsubscribeUrlFor),
       );
       const created = await batch.insertNotifications(notifications);
       await batch.advance(lastUserId, users.length, exhausted);
@@ -83,11 +95,27 @@ export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcas
   }
 }
 
-/** Cancels a cancelled broadcast's pending notifications, a chunk at a time, then ends its sweep. */
-export async function sweepCancelled(store: BroadcastStore, id: number): Promise<number> {
+/**
+ * Cancels a cancelled broadcast's pending notifications, a chunk at a time, then ends its sweep.
+ * Each chunk's `notification.cancelled` webhook events are stored with it, in one statement.
+ */
+export async function sweepCancelled(
+  store: BroadcastStore,
+  id: number,
+  webhooks?: BulkWebhookEvents,
+): Promise<number> {
   let cancelled = 0;
   for (;;) {
-    const chunk = await store.cancelPendingNotifications(id, CANCEL_CHUNK);
+    let deliveries = 0;
+    // Unsubscribed, a chunk stays one statement that returns nothing but its count.
+    const announce =
+      webhooks && (await webhooks.subscribes("notification.cancelled"))
+        ? async (notifications: StoredNotification[], writer: WebhookEventWriter) => {
+            deliveries += await webhooks.recordMany("notification.cancelled", notifications, writer);
+          }
+        : undefined;
+    const chunk = await store.cancelPendingNotifications(id, CANCEL_CHUNK, announce);
+    if (deliveries > 0) webhooks?.wake();
     cancelled += chunk;
     if (chunk < CANCEL_CHUNK) break;
   }

@@ -3,6 +3,7 @@
  * cancel. Creating only stores the broadcast and its audience; the workers fan it out.
  */
 import { createHash } from "node:crypto";
+import { type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audience-gate.js";
 import { ConflictError, NotFoundError, ValidationError } from "../core/errors.js";
 import { type Channel, NOTIFICATION_STATUSES } from "../core/model.js";
 import type { TemplateCatalog } from "../templates/template-catalog.js";
@@ -12,7 +13,7 @@ import {
   validateNotificationContent,
 } from "../usecases/create-notification.js";
 import { validateIdempotencyKey } from "../usecases/create-notification-idempotently.js";
-import type { WorkWakeUps } from "../usecases/ports.js";
+import type { BulkWebhookEvents, WorkWakeUps } from "../usecases/ports.js";
 import type {
   BroadcastCounts,
   BroadcastCreation,
@@ -43,6 +44,11 @@ export interface BroadcastDeps {
   /** BROADCAST_BATCH_SIZE: an explicit audience is stored in chunks of this many ids, one per batch. */
   broadcastBatchSize: number;
   clock?: () => Date;
+  /** For the sample's `unsubscribe_url`, rendered as the fan-out will render it. */
+  unsubscribeLinks?: UnsubscribeLinkMaker | null;
+  criticalCategories?: ReadonlySet<string>;
+  /** Tells webhook subscribers of each notification a cancellation cancels. */
+  webhookEvents?: BulkWebhookEvents;
 }
 
 export interface CreatedBroadcast {
@@ -142,8 +148,14 @@ async function checkAudienceAndTemplate(deps: BroadcastDeps, broadcast: NewBroad
   const renderer = await deps.templateCatalog.renderer(broadcast.template);
   if (sample === null) return;
   const channels = broadcast.channels ?? deps.channelOrder;
+  const unsubscribeUrl = unsubscribeUrlOf(
+    deps.unsubscribeLinks,
+    deps.criticalCategories ?? new Set(),
+    sample.id,
+    broadcast,
+  );
   for (const locale of [sample.locale, ...renderer.locales]) {
-    renderer.render({ data: broadcast.data, user: userScope(sample), locale, channels });
+    renderer.render({ data: broadcast.data, user: userScope(sample), locale, channels, unsubscribeUrl });
   }
 }
 
@@ -164,10 +176,10 @@ export function listBroadcasts(
  * Stops the fan-out (a batch in progress finishes first) and cancels the pending notifications
  * it made. Cancelling again is harmless and finishes a sweep an earlier call could not.
  */
-export async function cancelBroadcast(deps: Pick<BroadcastDeps, "broadcasts">, id: number) {
+export async function cancelBroadcast(deps: Pick<BroadcastDeps, "broadcasts" | "webhookEvents">, id: number) {
   const cancelled = await deps.broadcasts.markCancelled(id);
   if (!cancelled) throw new NotFoundError(`Broadcast ${id} not found.`);
-  await sweepCancelled(deps.broadcasts, id);
+  await sweepCancelled(deps.broadcasts, id, deps.webhookEvents);
   return getBroadcast(deps, id);
 }
 

@@ -38,6 +38,19 @@ export function channelAddressing(config: Config): ChannelAddressing {
   };
 }
 
+/**
+ * The address each configured channel falls back to for a recipient without one of their own
+ * (TELEGRAM_CHAT_ID): the claim looks suppressions up for it too.
+ */
+export function fallbackAddresses(config: Config): Partial<Record<Channel, string>> {
+  const fallbacks: Partial<Record<Channel, string>> = {};
+  for (const { channel, definition, settings } of configuredChannels(config)) {
+    const address = settings === null ? null : (definition.fallbackAddressOf?.(settings) ?? null);
+    if (address !== null) fallbacks[channel] = address;
+  }
+  return fallbacks;
+}
+
 /** Every configured secret of every channel, for the log redactor. */
 export function channelSecrets(config: Config): string[] {
   return configuredChannels(config)

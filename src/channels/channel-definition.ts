@@ -30,6 +30,11 @@ export interface ChannelDefinition<Settings> {
   secretsOf(settings: Settings): (string | null)[];
   /** The recipient's address on this channel, or null; settings may offer a fallback address. */
   addressOf(recipient: Recipient, settings: Settings | null): string | null;
+  /**
+   * The fallback address addressOf gives a recipient without one of their own, if the settings
+   * have one (Telegram's TELEGRAM_CHAT_ID): suppressions are looked up for it too.
+   */
+  fallbackAddressOf?(settings: Settings): string | null;
   /** Why a recipient without an address on this channel is skipped. */
   noContactReason(settings: Settings | null): string;
   createProvider(settings: Settings, context: ProviderContext): ChannelProvider;

@@ -6,6 +6,7 @@
  */
 
 import { storedPreferences } from "../audiences/preferences.js";
+import { suppressionAddressOf } from "../audiences/suppression-address.js";
 import type { Channel, ClaimedDelivery, StoredAttempt } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
 import { prepared, type Queryable } from "./database.js";
@@ -19,8 +20,11 @@ import {
   USER_PROFILE_COLUMNS,
   type UserProfileRow,
 } from "./rows.js";
-import { SUPPRESSED_CHANNELS_OF_USERS } from "./suppressed-addresses.js";
+import { suppressedChannelsOfUsers } from "./suppressed-addresses.js";
 import { runAsIfAlone, TickBatcher } from "./tick-batcher.js";
+
+/** The order of the fallback addresses among the claim's parameters ($4, $5, $6). */
+const FALLBACK_CHANNELS = ["email", "sms", "telegram"] as const satisfies readonly Channel[];
 
 /** What one claim took, and how long until the next notification not yet due becomes due. */
 export interface ClaimedBatch {
@@ -85,7 +89,19 @@ export class DeliveriesRepository {
     ),
   );
 
-  constructor(private readonly db: Queryable) {}
+  /** Each channel's fallback address (TELEGRAM_CHAT_ID), or null: parameters of the claim. */
+  private readonly fallbacks: (string | null)[];
+
+  constructor(
+    private readonly db: Queryable,
+    /** What channels fall back to for a recipient without an address (see fallbackAddresses). */
+    fallbackAddresses: Partial<Record<Channel, string>> = {},
+  ) {
+    this.fallbacks = FALLBACK_CHANNELS.map((channel) => {
+      const address = fallbackAddresses[channel];
+      return address === undefined ? null : suppressionAddressOf(channel, address);
+    });
+  }
 
   /**
    * Takes up to `limit` due notifications for `owner`, oldest due first, and in the same statement
@@ -113,7 +129,7 @@ export class DeliveriesRepository {
        taken AS (
          SELECT claimed.*,
            (SELECT row_to_json(u) FROM (SELECT ${USER_PROFILE_COLUMNS},
-                preferences, ${SUPPRESSED_CHANNELS_OF_USERS} AS suppressed_channels
+                preferences, ${suppressedChannelsOfUsers({ email: "$4", sms: "$5", telegram: "$6" })} AS suppressed_channels
               FROM users WHERE id = claimed.user_id) u) AS recipient,
            (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts
          FROM claimed)
@@ -121,7 +137,7 @@ export class DeliveriesRepository {
        FROM (SELECT extract(epoch FROM min(next_attempt_at) - now())::float8 AS next_due_in_seconds
                FROM notifications WHERE status = 'pending' AND next_attempt_at > now()) next_due
        LEFT JOIN taken ON true`,
-        [owner, leaseSeconds, limit],
+        [owner, leaseSeconds, limit, ...this.fallbacks],
       ),
     );
     const deliveries: ClaimedDelivery[] = [];

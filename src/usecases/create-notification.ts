@@ -1,4 +1,4 @@
-import { offersUnsubscribe } from "../audiences/audience-gate.js";
+import { type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audience-gate.js";
 import { CATEGORY_RULE, isCategory } from "../audiences/preferences.js";
 import { ValidationError } from "../core/errors.js";
 import {
@@ -43,7 +43,7 @@ export interface CreateNotificationDeps {
   /** The time now; tests pass their own. */
   clock?: () => Date;
   /** For a template's `unsubscribe_url`: the link, and which categories may not be unsubscribed from. */
-  unsubscribeLinks?: { linkFor(userId: number, category: string): string } | null;
+  unsubscribeLinks?: UnsubscribeLinkMaker | null;
   criticalCategories?: ReadonlySet<string>;
 }
 
@@ -198,7 +198,12 @@ export async function prepareNotification(
       user: userScope(user),
       locale: user.locale,
       channels,
-      unsubscribeUrl: unsubscribeUrlFor(deps, request),
+      unsubscribeUrl: unsubscribeUrlOf(
+        deps.unsubscribeLinks,
+        deps.criticalCategories ?? new Set(),
+        request.userId,
+        request,
+      ),
     });
     // `message` and `subject` keep showing (and searching) a text: the first channel's.
     const first = channels.map((channel) => rendered[channel]).find((body) => body !== undefined)!;
@@ -223,13 +228,4 @@ export async function prepareNotification(
     // Null: due now, by the database's clock, as before scheduling existed.
     nextAttemptAt: request.sendAt && request.sendAt > now ? request.sendAt : null,
   };
-}
-
-/** The `unsubscribe_url` a template may show: null without PUBLIC_URL or for a critical notification. */
-function unsubscribeUrlFor(deps: CreateNotificationDeps, request: NotificationRequest): string | null {
-  if (!deps.unsubscribeLinks) return null;
-  const notification = { priority: request.priority, category: request.category };
-  return offersUnsubscribe(notification, deps.criticalCategories ?? new Set())
-    ? deps.unsubscribeLinks.linkFor(request.userId, notification.category)
-    : null;
 }

@@ -1,4 +1,4 @@
-import { audienceSkip, offersUnsubscribe } from "../audiences/audience-gate.js";
+import { audienceSkip, type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audience-gate.js";
 import { suppressionAddressOf } from "../audiences/suppression-address.js";
 import type { ChannelAddressing, ChannelProvider, OutgoingMessage } from "../channels/channel.js";
 import { type AttemptResult, nextStep, type RetrySettings, type SkipCause } from "../core/delivery-policy.js";
@@ -49,7 +49,7 @@ export interface DeliverDeps {
   /** CRITICAL_CATEGORIES: categories delivered whatever the recipient's preferences. */
   criticalCategories?: ReadonlySet<string>;
   /** Makes the one-click unsubscribe link of an email; absent without PUBLIC_URL. */
-  unsubscribeLinks?: { linkFor(userId: number, category: string): string } | null;
+  unsubscribeLinks?: UnsubscribeLinkMaker | null;
   /**
    * Per channel with a receipt deadline (SMS_RECEIPT_TIMEOUT_SECONDS): how long an accepted
    * message holds its notification for the final receipt before the next channel is tried.
@@ -502,8 +502,8 @@ async function attemptChannel(
   deps.events.publish({ type: "attempt", id: notification.id, channel, status: "in_progress" });
   const startedAt = performance.now();
   const unsubscribeUrl =
-    channel === "email" && deps.unsubscribeLinks && offersUnsubscribe(notification, criticalCategories)
-      ? deps.unsubscribeLinks.linkFor(notification.userId, notification.category!)
+    channel === "email"
+      ? unsubscribeUrlOf(deps.unsubscribeLinks, criticalCategories, notification.userId, notification)
       : null;
   const outcome = await sendWithTimeout(
     provider,

@@ -203,3 +203,34 @@ export interface WorkWakeUps {
 export interface WebhookEvents {
   emit(type: WebhookEventType, notificationId: number, attemptId?: number): void;
 }
+
+/** The statements a bulk change lends, on its own transaction, to tell webhook subscribers of it. */
+export interface WebhookEventWriter {
+  attempts: Pick<AttemptReader, "listForNotifications">;
+  /**
+   * Stores one `type` event per entry, each with one delivery per enabled endpoint subscribed to
+   * the type, in one statement; how many deliveries were made.
+   */
+  recordEvents(
+    type: WebhookEventType,
+    events: { id: string; notificationId: number; payload: object }[],
+  ): Promise<number>;
+}
+
+/**
+ * Webhook events of many notifications changed by one statement (a broadcast's cancellation):
+ * stored in the transaction that changed them, so each is told exactly once, or not at all when
+ * the change is rolled back.
+ */
+export interface BulkWebhookEvents {
+  /** Whether some enabled endpoint subscribes to `type` (as known within the refresh interval). */
+  subscribes(type: WebhookEventType): Promise<boolean>;
+  /** Stores one `type` event per notification through `writer`; how many deliveries were made. */
+  recordMany(
+    type: WebhookEventType,
+    notifications: StoredNotification[],
+    writer: WebhookEventWriter,
+  ): Promise<number>;
+  /** Wakes the webhook senders, once the deliveries recorded are committed. */
+  wake(): void;
+}

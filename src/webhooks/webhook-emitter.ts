@@ -4,10 +4,19 @@
  * WEBHOOK_SUBSCRIPTION_REFRESH_SECONDS (5) per process, so a new or changed endpoint hears of
  * events from within that long. Otherwise one event costs a read of the notification and one INSERT that
  * stores the event with a delivery per subscribed endpoint, and the webhook workers are woken.
+ * Many notifications changed by one statement (recordMany) cost one read of their attempts and
+ * one INSERT, in that statement's transaction.
  */
 import type { Logger } from "../core/logger.js";
 import type { StoredAttempt, StoredNotification } from "../core/model.js";
-import type { AttemptReader, NotificationStore, WebhookEvents, WorkWakeUps } from "../usecases/ports.js";
+import type {
+  AttemptReader,
+  BulkWebhookEvents,
+  NotificationStore,
+  WebhookEvents,
+  WebhookEventWriter,
+  WorkWakeUps,
+} from "../usecases/ports.js";
 import { subscribesTo, type WebhookEventType } from "./webhook-event-types.js";
 import type { WebhookStore } from "./webhook-model.js";
 import { newWebhookEventId } from "./webhook-signature.js";
@@ -33,7 +42,7 @@ export interface WebhookEmitterDeps {
   cacheSeconds: number;
 }
 
-export class WebhookEmitter implements WebhookEvents {
+export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
   private subscribed: Promise<string[]> | null = null;
   private subscribedAt = 0;
   /** Events of one notification are stored in the order they were emitted (their sequence). */
@@ -62,9 +71,46 @@ export class WebhookEmitter implements WebhookEvents {
     await Promise.all(this.pending.values());
   }
 
-  private async record(type: WebhookEventType, notificationId: number, attemptId?: number): Promise<void> {
+  /**
+   * The notifications as the changing statement returned them, their attempts read in one query
+   * and their events stored in one more, through the caller's transaction. Nothing is read or
+   * written while no endpoint subscribes to `type`.
+   */
+  async recordMany(
+    type: WebhookEventType,
+    notifications: StoredNotification[],
+    writer: WebhookEventWriter,
+  ): Promise<number> {
+    if (notifications.length === 0 || !(await this.subscribes(type))) return 0;
+    const attempts = await writer.attempts.listForNotifications(notifications.map(({ id }) => id));
+    const timestamp = new Date().toISOString();
+    return writer.recordEvents(
+      type,
+      notifications.map((notification) => ({
+        id: newWebhookEventId(),
+        notificationId: notification.id,
+        payload: {
+          type,
+          timestamp,
+          data: {
+            notification: this.deps.shapes.notification(notification, attempts.get(notification.id) ?? []),
+          },
+        },
+      })),
+    );
+  }
+
+  wake(): void {
+    this.deps.wakeUps.wake();
+  }
+
+  async subscribes(type: WebhookEventType): Promise<boolean> {
     const types = await this.subscribedTypes();
-    if (!types.some((subscribed) => subscribesTo([subscribed], type))) return;
+    return types.some((subscribed) => subscribesTo([subscribed], type));
+  }
+
+  private async record(type: WebhookEventType, notificationId: number, attemptId?: number): Promise<void> {
+    if (!(await this.subscribes(type))) return;
     const notification = await this.deps.notifications.findById(notificationId);
     if (!notification) return;
     const attempts = await this.deps.attempts.listForNotification(notificationId);

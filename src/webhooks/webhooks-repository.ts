@@ -183,6 +183,42 @@ export class WebhooksRepository implements WebhookStore {
     return rows[0]?.count ?? 0;
   }
 
+  /** Like recordEvent for many events of one type (of different notifications), in one statement. */
+  async recordEvents(
+    type: string,
+    events: { id: string; notificationId: number; payload: object }[],
+  ): Promise<number> {
+    if (events.length === 0) return 0;
+    const { rows } = await this.db.query<{ count: number }>(
+      `WITH endpoints AS (
+         SELECT id FROM webhook_endpoints WHERE enabled AND ('*' = ANY(events) OR $1 = ANY(events))),
+       given AS (
+         SELECT g.id, g.notification_id, g.payload::jsonb AS payload
+         FROM unnest($2::text[], $3::bigint[], $4::text[]) AS g(id, notification_id, payload)),
+       event AS (
+         INSERT INTO webhook_events (id, type, notification_id, sequence, payload)
+         SELECT given.id, $1, given.notification_id, sequence.n,
+                jsonb_set(given.payload, '{data,sequence}', to_jsonb(sequence.n))
+         FROM given CROSS JOIN LATERAL (
+           SELECT COALESCE(max(e.sequence), 0) + 1 AS n FROM webhook_events e
+           WHERE e.notification_id = given.notification_id) sequence
+         WHERE EXISTS (SELECT 1 FROM endpoints)
+         RETURNING id),
+       deliveries AS (
+         INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at)
+         SELECT event.id, endpoints.id, now() FROM event CROSS JOIN endpoints ORDER BY event.id, endpoints.id
+         RETURNING id)
+       SELECT count(*)::integer AS count FROM deliveries`,
+      [
+        type,
+        events.map((event) => event.id),
+        events.map((event) => event.notificationId),
+        events.map((event) => JSON.stringify(event.payload)),
+      ],
+    );
+    return rows[0]?.count ?? 0;
+  }
+
   async recordEventFor(
     endpointId: number,
     event: { id: string; type: string; payload: object },

@@ -4,7 +4,7 @@
  */
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { channelAddressing, channelSecrets } from "../../src/channels/build-providers.js";
+import { channelAddressing, channelSecrets, fallbackAddresses } from "../../src/channels/build-providers.js";
 import { parseConfig } from "../../src/config.js";
 import type { Recipient } from "../../src/core/model.js";
 import { createLogger } from "../../src/logging.js";
@@ -43,6 +43,13 @@ describe("channel definitions", () => {
     // TELEGRAM_CHAT_ID serves users without a telegram_id of their own.
     expect(addressing.addressOf("telegram", nobody)).toBe("555");
     expect(channelAddressing(parseConfig(everything)).addressOf("telegram", nobody)).toBeNull();
+    // The fallback is what the claim looks suppressions up for, besides the user's own contacts.
+    expect(fallbackAddresses(parseConfig({ ...everything, TELEGRAM_CHAT_ID: "-555" }))).toEqual({
+      telegram: "-555",
+    });
+    expect(fallbackAddresses(parseConfig(everything))).toEqual({});
+    // Without a bot token Telegram is skipped as not configured, so its chat id is no fallback.
+    expect(fallbackAddresses(parseConfig({ TELEGRAM_CHAT_ID: "-555" }))).toEqual({});
   });
 
   it("say why a recipient cannot be reached, and why an unconfigured channel is off", () => {

@@ -5,9 +5,12 @@ import { type FakeTelegram, telegramReplies } from "../support/fake-telegram.js"
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import type { SmtpSink } from "../support/smtp-sink.js";
 import { startTestService, type TestService } from "../support/test-service.js";
+import { waitFor } from "../support/wait-for.js";
 
 const PUBLIC_URL = "https://notify.example.com";
 const SECRET = "unsubscribe-secret-for-tests-0123456789";
+/** TELEGRAM_CHAT_ID: where Telegram goes for a user without a telegram_id. */
+const FALLBACK_CHAT = "-100777000";
 
 describe("categories, preferences, suppressions and one-click unsubscribe", () => {
   let providers: LoopbackProviders;
@@ -26,6 +29,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
         PUBLIC_URL,
         UNSUBSCRIBE_SECRET: SECRET,
         CRITICAL_CATEGORIES: "security",
+        TELEGRAM_CHAT_ID: FALLBACK_CHAT,
       }),
     });
   });
@@ -223,6 +227,47 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
       expect(telegram.requests).toHaveLength(1);
     });
 
+    it("skips Telegram's fallback chat (TELEGRAM_CHAT_ID) once it is suppressed, like a user's own chat", async () => {
+      const withoutChat = await newUser({ telegram_id: null });
+      const withChat = await newUser();
+      const first = await send({ user: withoutChat.id, channels: ["telegram"] });
+      expect(attemptsOf(first)).toEqual(["telegram:sent:"]);
+      expect(telegram.requests.map((request) => String(request.body.chat_id))).toEqual([FALLBACK_CHAT]);
+
+      // The bot is blocked in that chat: delivery suppresses it, as it would a user's own chat.
+      telegram.replyNext(telegramReplies.botBlocked());
+      const blocked = await send({ user: withoutChat.id, channels: ["telegram"] });
+      expect(attemptsOf(blocked)).toEqual(["telegram:failed:permanent"]);
+      const [suppression] = await suppressions(`channel=telegram&address=${FALLBACK_CHAT}`);
+      expect(suppression).toMatchObject({
+        address: FALLBACK_CHAT,
+        reason: "bot_blocked",
+        source: "delivery",
+      });
+
+      const skipped = await send({
+        user: withoutChat.id,
+        channels: ["telegram", "email"],
+        priority: "critical",
+      });
+      expect(attemptsOf(skipped)).toEqual(["telegram:skipped:suppressed", "email:sent:"]);
+      expect(skipped.attempts[0]).toMatchObject({ error: "the user's telegram address is suppressed" });
+      expect(telegram.requests).toHaveLength(2);
+      // A user with a chat of their own is not held back by the fallback's suppression.
+      expect(attemptsOf(await send({ user: withChat.id, channels: ["telegram"] }))).toEqual([
+        "telegram:sent:",
+      ]);
+
+      const removed = await service.inject({
+        method: "DELETE",
+        url: `/api/suppressions/${suppression!.id}/`,
+      });
+      expect(removed.statusCode).toBe(200);
+      expect(attemptsOf(await send({ user: withoutChat.id, channels: ["telegram"] }))).toEqual([
+        "telegram:sent:",
+      ]);
+    });
+
     it("suppresses a mailbox the SMTP server refused with 550, in lower case, and skips it after", async () => {
       const user = await newUser();
       smtp.rejectNextRecipient(550, "5.1.1 <mailbox> No such user here");
@@ -365,6 +410,70 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
       const link = links.linkFor(user.id, "digest");
       expect(smtp.mails[0]!.text).toContain(link);
       expect(smtp.mails[0]!.html).toContain(link);
+    });
+
+    it("gives each recipient of a broadcast their own link, in the template and the headers, as a single notification gets", async () => {
+      const saved = await service.inject({
+        method: "POST",
+        url: "/api/templates/",
+        payload: {
+          key: "broadcast-digest",
+          default_locale: "en",
+          locales: {
+            en: {
+              email: {
+                subject: "Digest",
+                text: "News for {{ user.first_name }}. Unsubscribe: {{ unsubscribe_url }}",
+              },
+            },
+          },
+        },
+      });
+      expect(saved.statusCode, saved.body).toBeLessThan(300);
+      const recipients = [await newUser({ first_name: "Ann" }), await newUser({ first_name: "Bob" })];
+      const broadcast = async (category: string) => {
+        const response = await service.inject({
+          method: "POST",
+          url: "/api/broadcasts/",
+          payload: {
+            users: recipients.map((user) => user.id),
+            template: "broadcast-digest",
+            channels: ["email"],
+            category,
+          },
+        });
+        expect(response.statusCode, response.body).toBe(202);
+        return waitFor("both emails", () => (smtp.mails.length === 2 ? [...smtp.mails] : undefined));
+      };
+      const byRecipient = (mails: typeof smtp.mails) =>
+        recipients.map(
+          (user) => mails.find((mail) => mail.rcptTo[0]?.toLowerCase() === String(user.email).toLowerCase())!,
+        );
+
+      const digest = byRecipient(await broadcast("digest"));
+      for (const [i, user] of recipients.entries()) {
+        const link = links.linkFor(user.id, "digest");
+        expect(digest[i]!.text.trim()).toBe(`News for ${user.first_name}. Unsubscribe: ${link}`);
+        expect(digest[i]!.headers["list-unsubscribe"]).toBe(`<${link}>`);
+        expect(digest[i]!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+      }
+      // The broadcast's link is the single notification's: one unsubscribes from both.
+      smtp.reset();
+      await send({
+        user: recipients[0]!.id,
+        template: "broadcast-digest",
+        channels: ["email"],
+        category: "digest",
+      });
+      expect(smtp.mails[0]!.text).toBe(digest[0]!.text);
+
+      // A critical category has none, as for a single notification.
+      smtp.reset();
+      const security = byRecipient(await broadcast("security"));
+      for (const [i, user] of recipients.entries()) {
+        expect(security[i]!.text.trim()).toBe(`News for ${user.first_name}. Unsubscribe:`);
+        expect(security[i]!.headers["list-unsubscribe"]).toBeUndefined();
+      }
     });
 
     it("unsubscribes on a POST with no API key, as a mail provider sends it, and the next email is skipped", async () => {

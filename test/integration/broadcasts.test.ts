@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fanOutBroadcast } from "../../src/broadcasts/fan-out-broadcast.js";
 import { silentLogger } from "../../src/core/logger.js";
+import { serializeAttempt, serializeNotification } from "../../src/entry/public-json.js";
+import { WebhookEmitter } from "../../src/webhooks/webhook-emitter.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -240,6 +242,99 @@ describe("broadcasts", () => {
       expect(rows[0]!.n).toBe(20);
       const again = await idle.inject({ method: "POST", url: `/api/broadcasts/${id}/cancel/` });
       expect(again.json()).toMatchObject({ status: "cancelled", counts: { cancelled: 20 } });
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it("records each swept notification's cancelled webhook event with its cancel, or neither", async () => {
+    const idle = await startTestService({
+      worker: false,
+      env: {
+        DELIVERY_SANDBOX: "true",
+        CHANNEL_ORDER: "sms",
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
+        WEBHOOK_SUBSCRIPTION_REFRESH_SECONDS: "0",
+      },
+    });
+    try {
+      const { rows: made } = await idle.core.pool.query<{ id: string }>(
+        `INSERT INTO users (email, password_hash)
+         SELECT 'sweep' || g || '@example.com', 'not-a-login' FROM generate_series(1, 5) g RETURNING id`,
+      );
+      const created = await idle.inject({
+        method: "POST",
+        url: "/api/broadcasts/",
+        payload: { users: made.map((row) => Number(row.id)), message: "Swept" },
+      });
+      const { id } = created.json();
+      const endpoint = await idle.inject({
+        method: "POST",
+        url: "/api/webhooks/",
+        payload: { url: "http://127.0.0.1:9/hook", events: ["notification.cancelled"] },
+      });
+      expect(endpoint.statusCode, endpoint.body).toBe(201);
+      const webhooks = new WebhookEmitter({
+        store: idle.core.webhooks,
+        notifications: idle.core.notifications,
+        attempts: idle.core.attempts,
+        shapes: { notification: serializeNotification, attempt: serializeAttempt },
+        wakeUps: idle.core.webhookWakeUps,
+        logger: silentLogger,
+        cacheSeconds: 0,
+      });
+      const deps = {
+        store: idle.core.broadcasts,
+        templateCatalog: idle.core.templateCatalog,
+        channelOrder: idle.core.channelOrder,
+        wakeUps: idle.core.wakeUps,
+        workerId: "test-worker",
+        leaseSeconds: 30,
+        batchSize: 10,
+        maxBacklog: 0,
+        backlogWaitSeconds: 1,
+        logger: silentLogger,
+        webhooks,
+      };
+      const claimed = await idle.core.broadcasts.claimDue("test-worker", 30, 1);
+      expect(await fanOutBroadcast(deps, claimed.items[0]!)).toBe("done");
+      const cancelledEvents = async () =>
+        (
+          await idle.core.pool.query<{ notification_id: string; n: number; deliveries: number }>(
+            `SELECT e.notification_id, count(*)::int AS n,
+                    (SELECT count(*)::int FROM webhook_deliveries d WHERE d.event_id = min(e.id)) AS deliveries
+             FROM webhook_events e JOIN notifications n ON n.id = e.notification_id
+             WHERE n.broadcast_id = $1 AND e.type = 'notification.cancelled' GROUP BY e.notification_id`,
+            [id],
+          )
+        ).rows;
+      const pending = async () =>
+        (
+          await idle.core.pool.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM notifications WHERE broadcast_id = $1 AND status = 'pending'",
+            [id],
+          )
+        ).rows[0]!.n;
+
+      // Events that cannot be stored take the cancel back with them: nothing is half-told.
+      await expect(
+        idle.core.broadcasts.cancelPendingNotifications(id, 10, async () => {
+          throw new Error("the events could not be stored");
+        }),
+      ).rejects.toThrow("could not be stored");
+      expect(await pending()).toBe(5);
+      expect(await cancelledEvents()).toEqual([]);
+
+      // The sweep a worker finishes (the API process died after marking the broadcast cancelled).
+      expect(await idle.core.broadcasts.markCancelled(id)).toMatchObject({ status: "cancelled" });
+      expect(await fanOutBroadcast(deps, { id, status: "cancelled" })).toBe("cancelled");
+      expect(await pending()).toBe(0);
+      const events = await cancelledEvents();
+      expect(events).toHaveLength(5);
+      expect(events.every((event) => event.n === 1 && event.deliveries === 1)).toBe(true);
+      // A second sweep finds nothing to cancel, and tells nothing again.
+      expect(await fanOutBroadcast(deps, { id, status: "cancelled" })).toBe("cancelled");
+      expect(await cancelledEvents()).toEqual(events);
     } finally {
       await idle.close();
     }

@@ -227,6 +227,80 @@ describe("webhooks", () => {
     await service.inject({ method: "DELETE", url: `/api/webhooks/${endpoint.id}/` });
   });
 
+  it("sends notification.cancelled once for each notification a broadcast's cancel cancels, none for those sent", async () => {
+    const endpoint = await createEndpoint({ url: receiver.url("/bulk"), events: ["notification.cancelled"] });
+    const verifier = new Webhook(endpoint.secret);
+    const recipients: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const user = await service.createUser({
+        email: `bulk${i}@example.com`,
+        password: "long enough",
+        telegram_id: String(8800 + i),
+      });
+      recipients.push(user.id);
+    }
+    // Three first rounds fail for now (the next is 600 s away), so their notifications stay pending.
+    telegram.replyNext(
+      telegramReplies.serverError(),
+      telegramReplies.serverError(),
+      telegramReplies.serverError(),
+    );
+    const created = await service.inject({
+      method: "POST",
+      url: "/api/broadcasts/",
+      payload: { users: recipients, message: "bulk" },
+    });
+    expect(created.statusCode, created.body).toBe(202);
+    const broadcastId = created.json().id as number;
+    const statuses = async () =>
+      (
+        await service.core.pool.query<{ id: string; status: string; attempts: number }>(
+          `SELECT n.id, n.status, (SELECT count(*)::int FROM attempts a
+                    WHERE a.notification_id = n.id AND a.finished_at IS NOT NULL) AS attempts
+           FROM notifications n WHERE n.broadcast_id = $1 ORDER BY n.id`,
+          [broadcastId],
+        )
+      ).rows.map((row) => ({ ...row, id: Number(row.id) }));
+    const settled = await waitFor("every notification to have had its first round", async () => {
+      const rows = await statuses();
+      return rows.length === 6 && rows.every((row) => row.attempts === 1) ? rows : undefined;
+    });
+    const pending = settled.filter((row) => row.status === "pending").map((row) => row.id);
+    const sent = settled.filter((row) => row.status === "sent").map((row) => row.id);
+    expect([pending.length, sent.length]).toEqual([3, 3]);
+
+    const cancel = await service.inject({ method: "POST", url: `/api/broadcasts/${broadcastId}/cancel/` });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(cancel.json().counts).toMatchObject({ cancelled: 3, sent: 3 });
+    const received = await waitFor("three cancelled events", () =>
+      receiver.to("/bulk").length >= 3 ? receiver.to("/bulk") : undefined,
+    );
+    // Cancelling again cancels nothing more, and tells nothing more.
+    expect(
+      (await service.inject({ method: "POST", url: `/api/broadcasts/${broadcastId}/cancel/` })).statusCode,
+    ).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receiver.to("/bulk")).toHaveLength(3);
+    for (const request of received) {
+      expect(verifier.verify(request.body, headersOf(request))).toEqual(request.json);
+      expect(request.json.type).toBe("notification.cancelled");
+      expect(request.json.data.sequence).toBe(1);
+      expect(request.json.data.notification).toMatchObject({ status: "cancelled", broadcast: broadcastId });
+      expect(request.json.data.notification.attempts).toMatchObject([
+        { channel: "telegram", status: "failed" },
+      ]);
+    }
+    const reported = received.map((request) => request.json.data.notification.id).sort((a, b) => a - b);
+    expect(reported).toEqual(pending);
+    expect(
+      await count(
+        `webhook_events WHERE type = 'notification.cancelled'
+           AND notification_id IN (SELECT id FROM notifications WHERE broadcast_id = ${broadcastId})`,
+      ),
+    ).toBe(3);
+    await service.inject({ method: "DELETE", url: `/api/webhooks/${endpoint.id}/` });
+  });
+
   it("sends notification.expired when a notification runs out of time", async () => {
     const endpoint = await createEndpoint({ url: receiver.url("/expiry"), events: ["notification.expired"] });
     // The first round fails and the next (600 s later) would come after its expiry: it expires now.

@@ -38,6 +38,7 @@ export const telegramChannel: ChannelDefinition<TelegramConfig> = {
   notConfiguredReason: "Telegram is not configured (TELEGRAM_BOT_TOKEN is not set)",
   secretsOf: (settings) => [settings.botToken],
   addressOf: (recipient, settings) => recipient.telegramId ?? settings?.defaultChatId ?? null,
+  fallbackAddressOf: (settings) => settings.defaultChatId,
   noContactReason: () => "the user has no telegram_id and TELEGRAM_CHAT_ID is not set",
   createProvider: (settings, context) =>
     new TelegramProvider(settings, { rateLimiter: context.telegramRateLimiter ?? null }),

@@ -22,6 +22,7 @@ import {
   Page,
   PageQuery,
 } from "./schemas.js";
+import { webhookEmitterFor } from "./webhook-events.js";
 
 /** 100,000 ids of up to 15 digits, with room for the rest of the body. */
 const BROADCAST_BODY_LIMIT = 2 * 1024 * 1024;
@@ -119,7 +120,11 @@ const BroadcastSchema = Type.Object(
 );
 
 export const broadcastsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
-  const broadcastDeps: BroadcastDeps = { ...deps.core, broadcastBatchSize: deps.config.broadcasts.batchSize };
+  const broadcastDeps: BroadcastDeps = {
+    ...deps.core,
+    broadcastBatchSize: deps.config.broadcasts.batchSize,
+    webhookEvents: webhookEmitterFor(app, deps),
+  };
   const tags = ["broadcasts"];
 
   app.post(

@@ -1,23 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { cancelNotification, retryNotification } from "../../usecases/notification-actions.js";
 import { getNotification } from "../../usecases/read-notifications.js";
-import { WebhookEmitter } from "../../webhooks/webhook-emitter.js";
-import { serializeAttempt, serializeNotification } from "../public-json.js";
+import { serializeNotification } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
 import { ErrorBody, IdParams, NotificationSchema } from "./schemas.js";
+import { webhookEmitterFor } from "./webhook-events.js";
 
 /** POST /retry and /cancel: an operator's hand on one notification. */
 export const notificationActionsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
-  const webhookEvents = new WebhookEmitter({
-    store: deps.core.webhooks,
-    notifications: deps.core.notifications,
-    attempts: deps.core.attempts,
-    shapes: { notification: serializeNotification, attempt: serializeAttempt },
-    wakeUps: deps.core.webhookWakeUps,
-    logger: app.log,
-    cacheSeconds: deps.config.webhooks.subscriptionRefreshSeconds,
-  });
-  app.addHook("onClose", () => webhookEvents.flush());
+  const webhookEvents = webhookEmitterFor(app, deps);
   const actionDeps = { ...deps.core, logger: app.log, leaseSeconds: deps.config.leaseSeconds, webhookEvents };
   const current = async (id: number) => {
     const notification = await getNotification(deps.core, id);
