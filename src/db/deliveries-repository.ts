@@ -73,20 +73,30 @@ export interface SentFinish {
   receiptCheckSeconds: number | null;
 }
 
+/** Rows per batched statement, and statements of one kind in flight from a process at once. */
+const BATCH_LIMIT = 500;
+const BATCHES_IN_FLIGHT = 1;
+
 export class DeliveriesRepository {
-  private readonly startBatcher = new TickBatcher<AttemptStart, number | null>((starts) =>
-    runAsIfAlone(
-      starts,
-      (start) => start.notificationId,
-      (batch) => this.startManyUnderLease(batch),
-    ),
+  private readonly startBatcher = new TickBatcher<AttemptStart, number | null>(
+    (starts) =>
+      runAsIfAlone(
+        starts,
+        (start) => start.notificationId,
+        (batch) => this.startManyUnderLease(batch),
+      ),
+    BATCH_LIMIT,
+    BATCHES_IN_FLIGHT,
   );
-  private readonly finishSentBatcher = new TickBatcher<SentFinish, boolean>((finishes) =>
-    runAsIfAlone(
-      finishes,
-      (finish) => finish.notificationId,
-      (batch) => this.finishManySent(batch),
-    ),
+  private readonly finishSentBatcher = new TickBatcher<SentFinish, boolean>(
+    (finishes) =>
+      runAsIfAlone(
+        finishes,
+        (finish) => finish.notificationId,
+        (batch) => this.finishManySent(batch),
+      ),
+    BATCH_LIMIT,
+    BATCHES_IN_FLIGHT,
   );
 
   /** Each channel's fallback address (TELEGRAM_CHAT_ID), or null: parameters of the claim. */

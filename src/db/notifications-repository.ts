@@ -14,8 +14,11 @@ const unknownUser = (userId: number) =>
   ValidationError.of("user", `Invalid pk "${userId}" - object does not exist.`);
 
 export class NotificationsRepository {
-  private readonly insertBatcher = new TickBatcher<NewNotification, StoredNotification>((items) =>
-    this.insertMany(items),
+  // One insert in flight at a time: the requests that arrive meanwhile share the next one.
+  private readonly insertBatcher = new TickBatcher<NewNotification, StoredNotification>(
+    (items) => this.insertMany(items),
+    500,
+    1,
   );
 
   constructor(private readonly db: Queryable) {}

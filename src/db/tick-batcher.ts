@@ -4,44 +4,58 @@ import { isDatabaseUnavailable } from "./database.js";
  * Combines the calls made in the same event-loop tick into one batch, so concurrent requests
  * share one database round trip and one commit instead of paying for one each. Each caller still
  * gets its own result or its own error.
+ *
+ * With `maxInFlight`, at most that many batches run at once and the calls made meanwhile wait
+ * for the next one: under load the batches grow with the load (one statement, one plan and one
+ * commit for many rows), while a lone call still goes out on the next tick.
  */
 export class TickBatcher<Item, Result> {
   private pending: { item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }[] = [];
   private scheduled = false;
+  private inFlight = 0;
 
   /** `run` answers each item, in order, with its result or an Error for that item alone. */
   constructor(
     private readonly run: (items: Item[]) => Promise<(Result | Error)[]>,
     private readonly maxBatch = 500,
+    private readonly maxInFlight = Number.POSITIVE_INFINITY,
   ) {}
 
   add(item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      if (this.pending.length >= this.maxBatch && this.inFlight < this.maxInFlight) this.flush();
+      else this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    this.run(batch.map((entry) => entry.item)).then(
-      (results) =>
-        batch.forEach((entry, index) => {
-          const result = results[index];
-          if (result instanceof Error) entry.reject(result);
-          else entry.resolve(result as Result);
-        }),
-      (error: unknown) => {
-        for (const entry of batch) entry.reject(error);
-      },
-    );
+    if (this.pending.length === 0 || this.inFlight >= this.maxInFlight) return;
+    const batch = this.pending.splice(0, this.maxBatch);
+    this.inFlight += 1;
+    this.run(batch.map((entry) => entry.item))
+      .then(
+        (results) =>
+          batch.forEach((entry, index) => {
+            const result = results[index];
+            if (result instanceof Error) entry.reject(result);
+            else entry.resolve(result as Result);
+          }),
+        (error: unknown) => {
+          for (const entry of batch) entry.reject(error);
+        },
+      )
+      .finally(() => {
+        this.inFlight -= 1;
+        if (this.pending.length > 0) this.schedule();
+      });
   }
 }
 

@@ -14,6 +14,41 @@ describe("TickBatcher", () => {
       results.map((result) => (result.status === "fulfilled" ? result.value : result.reason.message)),
     ).toEqual([10, "negative -2", 30]);
   });
+
+  it("with maxInFlight, holds the calls made while a batch runs for the next batch, and goes on after a failure", async () => {
+    // A few turns of the event loop: enough for a finished batch to hand over to the next.
+    const settle = async () => {
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const batches: number[][] = [];
+    const releases: Array<() => void> = [];
+    const batcher = new TickBatcher<number, number>(
+      async (items) => {
+        batches.push(items);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        if (items.includes(13)) throw new Error("unlucky batch");
+        return items;
+      },
+      3,
+      1,
+    );
+    const first = batcher.add(1);
+    await settle();
+    expect(batches).toEqual([[1]]);
+    // Four calls while the first batch runs: the next batch takes three (maxBatch), then one.
+    const waiting = [2, 13, 4, 5].map((item) => batcher.add(item).catch((error: Error) => error.message));
+    await settle();
+    expect(batches).toEqual([[1]]);
+    releases.shift()!();
+    expect(await first).toBe(1);
+    await settle();
+    expect(batches).toEqual([[1], [2, 13, 4]]);
+    releases.shift()!();
+    await settle();
+    expect(batches).toEqual([[1], [2, 13, 4], [5]]);
+    releases.shift()!();
+    expect(await Promise.all(waiting)).toEqual(["unlucky batch", "unlucky batch", "unlucky batch", 5]);
+  });
 });
 
 describe("runAsIfAlone", () => {
