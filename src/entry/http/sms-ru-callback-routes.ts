@@ -67,8 +67,16 @@ export const smsRuCallbackRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
             description: "Taken (SMS.ru stops repeating it)",
             content: { "text/plain": { schema: Type.String(), example: "100" } },
           },
-          400: { ...ErrorBody, description: "Not an SMS.ru callback; nothing was recorded" },
-          404: { ...ErrorBody, description: "Wrong token, or no SMS_RU_CALLBACK_TOKEN configured" },
+          400: {
+            ...ErrorBody,
+            description: "Not an SMS.ru callback; nothing was recorded",
+            examples: [{ detail: "Not an SMS.ru callback: the form has no data[0], data[1], ... fields." }],
+          },
+          404: {
+            ...ErrorBody,
+            description: "Wrong token, or no SMS_RU_CALLBACK_TOKEN configured (as for an unknown path)",
+            examples: [{ detail: "Not found." }],
+          },
         },
       },
     },
