@@ -200,3 +200,22 @@ describe("configuration", () => {
     expect(config.port).toBe(9002);
   });
 });
+
+describe(".env.example", () => {
+  it("lists every variable the service reads", async () => {
+    const { readFile, readdir } = await import("node:fs/promises");
+    const root = new URL("../../", import.meta.url);
+    const example = await readFile(new URL(".env.example", root), "utf8");
+    const files = (await readdir(new URL("src/", root), { recursive: true })).filter((file) =>
+      file.endsWith(".ts"),
+    );
+    const read = new Set<string>();
+    for (const file of files) {
+      const source = await readFile(new URL(`src/${file}`, root), "utf8");
+      for (const match of source.matchAll(/read\.\w+\(\s*"([A-Z][A-Z0-9_]+)"/g)) read.add(match[1]!);
+    }
+    expect(read.size).toBeGreaterThan(40);
+    const missing = [...read].filter((name) => !new RegExp(`^(# ?)?${name}=`, "m").test(example));
+    expect(missing).toEqual([]);
+  });
+});
