@@ -6,24 +6,17 @@
  * fallback already went out) is recorded and changes nothing else.
  */
 import type { ReceiptReport, ReceiptSource } from "../channels/channel.js";
-import type { Logger } from "../core/logger.js";
 import type { Channel } from "../core/model.js";
-import type { NotificationEventPublisher, WebhookEvents, WorkWakeUps } from "../usecases/ports.js";
 import { nextCheck, type ReceiptSchedule } from "./receipt-schedule.js";
-import type { ReceiptCheck, ReceiptsRepository, ReceiptUpdate } from "./receipts-repository.js";
+import type { ReceiptCheck, ReceiptUpdate } from "./receipts-repository.js";
+import { type RecordReceiptsDeps, recordReceipts } from "./record-receipts.js";
 
-export interface CheckReceiptsDeps {
-  store: Pick<ReceiptsRepository, "record">;
+export interface CheckReceiptsDeps extends RecordReceiptsDeps {
   /** The providers that give receipts, by channel. */
   sources: ReadonlyMap<Channel, ReceiptSource>;
   schedule: ReceiptSchedule;
   /** A provider call that has not answered within this has failed (the checks come again later). */
   timeoutSeconds: number;
-  /** Wakes notification workers when a held notification became due. */
-  wakeUps: Pick<WorkWakeUps, "wake">;
-  events: NotificationEventPublisher;
-  webhooks?: WebhookEvents;
-  logger: Logger;
 }
 
 export async function checkReceipts(deps: CheckReceiptsDeps, checks: readonly ReceiptCheck[]): Promise<void> {
@@ -37,22 +30,7 @@ export async function checkReceipts(deps: CheckReceiptsDeps, checks: readonly Re
         updates.push(updateFor(check, reports.get(check.providerMessageId), deps.schedule));
     }
   }
-  const recorded = await deps.store.record(updates);
-  const channelOf = new Map(checks.map((check) => [check.attemptId, check.channel]));
-  let madeDue = false;
-  for (const receipt of recorded) {
-    const channel = channelOf.get(receipt.attemptId) ?? "sms";
-    deps.events.publish({ type: "attempt", id: receipt.notificationId, channel, status: receipt.delivery });
-    deps.logger.info(
-      { notificationId: receipt.notificationId, attemptId: receipt.attemptId, delivery: receipt.delivery },
-      "delivery receipt",
-    );
-    if (receipt.latest && receipt.delivery !== "unknown") {
-      deps.webhooks?.emit(`notification.${receipt.delivery}`, receipt.notificationId, receipt.attemptId);
-    }
-    madeDue ||= receipt.madeDue;
-  }
-  if (madeDue) deps.wakeUps.wake();
+  await recordReceipts(deps, updates);
 }
 
 async function ask(

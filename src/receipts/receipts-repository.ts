@@ -33,12 +33,18 @@ export interface ReceiptUpdate {
   } | null;
   /** For `accepted`: when to ask again. */
   nextCheckSeconds: number | null;
+  /**
+   * The provider posted this receipt by itself (a callback) rather than answering a check: it is
+   * not counted as a check, and for `accepted` the check already planned stays as it is.
+   */
+  posted?: boolean;
 }
 
 /** What recording changed, per attempt whose delivery became final. */
 export interface RecordedReceipt {
   attemptId: number;
   notificationId: number;
+  channel: Channel;
   delivery: "delivered" | "undelivered" | "unknown";
   /** No later accepted attempt of the notification exists: this one is its delivery summary. */
   latest: boolean;
@@ -111,6 +117,33 @@ export class ReceiptsRepository {
     return { checks, nextDueInSeconds: rows[0]?.next_due_in_seconds ?? null };
   }
 
+  /**
+   * The attempts on `channel` still waiting for a receipt (accepted, with a check planned) whose
+   * provider message id is one of `providerMessageIds`, in one statement through the partial index
+   * of migration 015. A message may map to more than one attempt only if a provider reused an id;
+   * each is given the receipt.
+   */
+  async findAwaiting(
+    channel: Channel,
+    providerMessageIds: readonly string[],
+  ): Promise<Map<string, number[]>> {
+    const found = new Map<string, number[]>();
+    if (providerMessageIds.length === 0) return found;
+    const { rows } = await this.db.query<{ id: number; provider_message_id: string }>(
+      prepared(
+        "find-attempts-awaiting-receipt",
+        `SELECT id, provider_message_id FROM attempts
+         WHERE provider_message_id = ANY($2::text[]) AND channel = $1
+           AND delivery = 'accepted' AND receipt_check_at IS NOT NULL`,
+        [channel, [...new Set(providerMessageIds)]],
+      ),
+    );
+    for (const row of rows) {
+      found.set(row.provider_message_id, [...(found.get(row.provider_message_id) ?? []), row.id]);
+    }
+    return found;
+  }
+
   /** Gives the checker's lease up (a worker stopping), so another worker need not wait it out. */
   async releaseLease(holder: string): Promise<void> {
     await this.db.query(
@@ -131,6 +164,7 @@ export class ReceiptsRepository {
     const { rows } = await this.db.query<{
       id: number;
       notification_id: number;
+      channel: Channel;
       delivery: RecordedReceipt["delivery"];
       latest: boolean;
       made_due: boolean;
@@ -138,8 +172,9 @@ export class ReceiptsRepository {
       prepared(
         "record-receipts",
         `WITH r AS (
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[])
-           AS r(attempt_id, delivery, state, code, text, next_check_seconds)),
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],
+             $7::boolean[])
+           AS r(attempt_id, delivery, state, code, text, next_check_seconds, posted)),
        updated AS (
          UPDATE attempts a SET
            delivery = r.delivery,
@@ -147,22 +182,23 @@ export class ReceiptsRepository {
            receipt_code = COALESCE(r.code, a.receipt_code),
            receipt_text = COALESCE(r.text, a.receipt_text),
            receipt_at = CASE WHEN r.state IS NOT NULL THEN now() ELSE a.receipt_at END,
-           receipt_check_at = CASE WHEN r.delivery = 'accepted'
-             THEN now() + make_interval(secs => r.next_check_seconds) END,
-           receipt_checks = a.receipt_checks + 1,
+           receipt_check_at = CASE WHEN r.delivery <> 'accepted' THEN NULL
+             WHEN r.posted THEN a.receipt_check_at
+             ELSE now() + make_interval(secs => r.next_check_seconds) END,
+           receipt_checks = a.receipt_checks + CASE WHEN r.posted THEN 0 ELSE 1 END,
            receipt_log = CASE WHEN r.state IS NOT NULL AND r.code IS DISTINCT FROM a.receipt_code
              THEN COALESCE(a.receipt_log, '[]'::jsonb)
                || jsonb_build_array(jsonb_build_object('at', now(), 'state', r.state, 'code', r.code, 'text', r.text))
              ELSE a.receipt_log END
          FROM r WHERE a.id = r.attempt_id AND a.delivery = 'accepted'
-         RETURNING a.id, a.notification_id, a.delivery),
+         RETURNING a.id, a.notification_id, a.channel, a.delivery),
        final AS (SELECT * FROM updated WHERE delivery <> 'accepted'),
        made_due AS (
          UPDATE notifications n SET next_attempt_at = now(), updated_at = now()
          FROM final f
          WHERE n.id = f.notification_id AND n.status = 'pending' AND n.next_attempt_at > now()
          RETURNING n.id)
-       SELECT f.id, f.notification_id, f.delivery,
+       SELECT f.id, f.notification_id, f.channel, f.delivery,
          NOT EXISTS (SELECT 1 FROM attempts b
            WHERE b.notification_id = f.notification_id AND b.status = 'sent' AND b.id > f.id) AS latest,
          EXISTS (SELECT 1 FROM made_due m WHERE m.id = f.notification_id) AS made_due
@@ -174,12 +210,14 @@ export class ReceiptsRepository {
           updates.map((update) => update.report?.code ?? null),
           updates.map((update) => update.report?.text ?? null),
           updates.map((update) => update.nextCheckSeconds),
+          updates.map((update) => update.posted === true),
         ],
       ),
     );
     return rows.map((row) => ({
       attemptId: row.id,
       notificationId: row.notification_id,
+      channel: row.channel,
       delivery: row.delivery,
       latest: row.latest,
       madeDue: row.made_due,

@@ -16,6 +16,7 @@ const config = (overrides: Partial<SmsRuConfig> = {}): SmsRuConfig => ({
   apiId: API_ID,
   senderName: null,
   receipts: true,
+  callbackToken: null,
   ...overrides,
 });
 

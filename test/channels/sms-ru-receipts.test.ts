@@ -16,7 +16,13 @@ afterAll(async () => {
 });
 beforeEach(() => {
   fake.reset();
-  receipts = new SmsRuReceipts({ apiUrl: fake.url, apiId: API_ID, senderName: null, receipts: true });
+  receipts = new SmsRuReceipts({
+    apiUrl: fake.url,
+    apiId: API_ID,
+    senderName: null,
+    receipts: true,
+    callbackToken: null,
+  });
 });
 
 /** Has the fake accept a message, as /sms/send would, so it knows the sms_id. */
@@ -72,7 +78,13 @@ describe("SMS.ru receipts: sms/status", () => {
   });
 
   it("reports a refused request as a failure without the api_id", async () => {
-    receipts = new SmsRuReceipts({ apiUrl: fake.url, apiId: "", senderName: null, receipts: true });
+    receipts = new SmsRuReceipts({
+      apiUrl: fake.url,
+      apiId: "",
+      senderName: null,
+      receipts: true,
+      callbackToken: null,
+    });
     const refused = await receipts.check(["3-a"], AbortSignal.timeout(5000));
     expect(refused).toEqual({ failure: expect.stringContaining("200") });
 
@@ -81,6 +93,7 @@ describe("SMS.ru receipts: sms/status", () => {
       apiId: API_ID,
       senderName: null,
       receipts: true,
+      callbackToken: null,
     });
     const unreachable = await receipts.check(["3-a"], AbortSignal.timeout(5000));
     expect("failure" in unreachable).toBe(true);

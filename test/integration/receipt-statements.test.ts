@@ -79,6 +79,7 @@ describe("receipt check statements", () => {
       {
         attemptId: due.attemptId,
         notificationId: due.id,
+        channel: "sms",
         delivery: "delivered",
         latest: true,
         madeDue: false,

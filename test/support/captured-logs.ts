@@ -1,9 +1,26 @@
+import type { FastifyBaseLogger } from "fastify";
 import type { Logger } from "../../src/core/logger.js";
 
 export interface CapturedLine {
   level: string;
   message: string;
   fields: Record<string, unknown>;
+}
+
+/**
+ * The same lines, through a logger Fastify takes (buildHttpApp's logger), for what the HTTP
+ * app's routes log.
+ */
+export function asFastifyLogger(logger: Logger): FastifyBaseLogger {
+  const fastifyLogger = {
+    ...logger,
+    fatal: logger.error,
+    trace: logger.debug,
+    silent() {},
+    level: "debug",
+    child: () => fastifyLogger,
+  };
+  return fastifyLogger as unknown as FastifyBaseLogger;
 }
 
 /** A logger that keeps every line, for tests that assert what was (or was not) logged. */

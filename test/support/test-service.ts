@@ -2,7 +2,7 @@
  * The real service, in-process, on a database and a Redis prefix of its own: the HTTP app (called
  * through inject) and the delivery worker, talking to the loopback providers given.
  */
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { type Core, createCore, prepareDatabase } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
 import { type Logger, silentLogger } from "../../src/core/logger.js";
@@ -57,6 +57,8 @@ export interface TestServiceOptions {
   worker?: boolean;
   /** Where the service logs; silent by default. */
   logger?: Logger;
+  /** Where the HTTP app logs (its routes log through Fastify); silent by default. */
+  httpLogger?: FastifyBaseLogger;
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -81,7 +83,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const core = createCore(config, logger, 4);
   // The producer connection fails fast while connecting; tests start once it is there.
   await redisConnected(core);
-  const app = await buildHttpApp({ core, config });
+  const app = await buildHttpApp({ core, config }, options.httpLogger ?? false);
   const worker = options.worker === false ? null : startWorker(core);
 
   const apiKey = env.API_KEYS?.split(",")[0] ?? "";

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, parseConfig } from "../../src/config.js";
+import { secretsOf } from "../../src/logging.js";
 
 describe("configuration", () => {
   it("has defaults that run the quick start on the embedded database without Redis", () => {
@@ -94,6 +95,30 @@ describe("configuration", () => {
     );
   });
 
+  it("takes SMS_RU_CALLBACK_TOKEN only long, path-safe, with SMS.ru and receipts on, and hides it in logs", () => {
+    const token = "a-callback-token-of-32-characters-at-least";
+    const config = parseConfig({ SMS_RU_API_ID: "id", SMS_RU_CALLBACK_TOKEN: token });
+    expect(config.sms?.callbackToken).toBe(token);
+    expect(secretsOf(config)).toContain(token);
+    expect(parseConfig({ SMS_RU_API_ID: "id" }).sms?.callbackToken).toBeNull();
+    const refused = (env: Record<string, string>, message: RegExp) => {
+      expect(() => parseConfig({ SMS_RU_API_ID: "id", ...env })).toThrow(ConfigError);
+      expect(() => parseConfig({ SMS_RU_API_ID: "id", ...env })).toThrow(message);
+    };
+    refused({ SMS_RU_CALLBACK_TOKEN: "short-token" }, /SMS_RU_CALLBACK_TOKEN must be 32 to 128 characters/);
+    refused({ SMS_RU_CALLBACK_TOKEN: "x".repeat(129) }, /SMS_RU_CALLBACK_TOKEN must be 32 to 128/);
+    refused({ SMS_RU_CALLBACK_TOKEN: `${token}/..` }, /SMS_RU_CALLBACK_TOKEN may only contain/);
+    refused(
+      { SMS_RU_CALLBACK_TOKEN: token, SMS_RECEIPTS: "false" },
+      /SMS_RU_CALLBACK_TOKEN needs SMS receipts/,
+    );
+    expect(() => parseConfig({ SMS_RU_CALLBACK_TOKEN: token })).toThrow(/SMS_RU_API_ID is not/);
+    // The message names the variable, never the value.
+    expect(() =>
+      parseConfig({ SMS_RU_API_ID: "id", SMS_RU_CALLBACK_TOKEN: "short-secret-value" }),
+    ).not.toThrow(/short-secret-value/);
+  });
+
   it("builds the database URL from the original's POSTGRES_* names, and lets DATABASE_URL win", () => {
     const env = {
       POSTGRES_HOST: "db",
@@ -125,6 +150,7 @@ describe("configuration", () => {
       apiId: "id",
       senderName: "Notifier",
       receipts: true,
+      callbackToken: null,
     });
     expect(config.email).toMatchObject({
       host: "smtp.example.com",

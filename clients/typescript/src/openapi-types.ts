@@ -526,6 +526,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/callbacks/sms-ru/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * SMS.ru's delivery-status callback
+         * @description Register {PUBLIC_URL}/callbacks/sms-ru/{SMS_RU_CALLBACK_TOKEN} in your SMS.ru account. Each sms_status entry is recorded as a receipt of the accepted SMS it names, as a poll's answer would be; entries for unknown messages are ignored. Answers the plain text 100 that SMS.ru expects. No API key: a wrong token, or none configured, answers 404.
+         */
+        post: operations["smsRuStatusCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5934,6 +5954,79 @@ export interface operations {
                      *     <html lang="en"><head><title>The link is not valid; nothing changed</title></head><body>...</body></html>
                      */
                     "text/html": string;
+                };
+            };
+        };
+    };
+    smsRuStatusCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description SMS_RU_CALLBACK_TOKEN */
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** @description An SMS.ru callback: fields data[0], data[1], ..., each lines joined by "\n": the event type (sms_status), the sms_id, the status code (as in /sms/status) and the Unix time of the change. Other event types are ignored. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data[0]": "sms_status\n000000-000001\n103\n1764720000",
+                 *       "data[1]": "sms_status\n000000-000002\n102\n1764720003"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Taken (SMS.ru stops repeating it) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example 100 */
+                    "text/plain": string;
+                };
+            };
+            /** @description Not an SMS.ru callback; nothing was recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not an SMS.ru callback: the form has no data[0], data[1], ... fields."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Wrong token, or no SMS_RU_CALLBACK_TOKEN configured (as for an unknown path) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
                 };
             };
         };

@@ -12,6 +12,7 @@ import { receipts } from "./011-receipts.js";
 import { audiences } from "./012-audiences.js";
 import { broadcasts } from "./013-broadcasts.js";
 import { receiptChecker } from "./014-receipt-checker.js";
+import { receiptCallbacks } from "./015-receipt-callbacks.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -29,4 +30,5 @@ export const migrations: { name: string; sql: string }[] = [
   audiences,
   broadcasts,
   receiptChecker,
+  receiptCallbacks,
 ];

@@ -21,6 +21,7 @@ import { openApiOptions } from "./openapi.js";
 import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
+import { smsRuCallbackRoutes } from "./sms-ru-callback-routes.js";
 import { templatesRoutes } from "./templates-routes.js";
 import { unsubscribeRoutes } from "./unsubscribe-routes.js";
 import { usersRoutes } from "./users-routes.js";
@@ -72,6 +73,7 @@ export async function buildHttpApp(
   await app.register(broadcastsRoutes, deps);
   await app.register(audiencesRoutes, deps);
   await app.register(unsubscribeRoutes, deps);
+  await app.register(smsRuCallbackRoutes, deps);
   await app.register(dashboardRoutes);
   return app;
 }

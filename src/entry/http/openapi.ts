@@ -58,6 +58,7 @@ export function openApiOptions(servedAt: ServedAt): FastifyDynamicSwaggerOptions
           name: "audiences",
           description: "Users' channel preferences, suppressed addresses and one-click unsubscribe",
         },
+        { name: "callbacks", description: "What providers post to the service: SMS.ru's delivery statuses" },
       ],
     },
     transform: ({ schema, url }) => {

@@ -1,0 +1,44 @@
+/**
+ * Records receipts and announces what they changed, whichever way they came (a check the workers
+ * made, or a callback the provider posted): live events and a log line per final receipt, the
+ * `notification.delivered` / `notification.undelivered` webhook when it is the notification's
+ * latest accepted attempt, and a wake-up when a notification held for its receipt became due.
+ */
+import type { Logger } from "../core/logger.js";
+import type { NotificationEventPublisher, WebhookEvents, WorkWakeUps } from "../usecases/ports.js";
+import type { ReceiptsRepository, ReceiptUpdate, RecordedReceipt } from "./receipts-repository.js";
+
+export interface RecordReceiptsDeps {
+  store: Pick<ReceiptsRepository, "record">;
+  /** Wakes notification workers when a held notification became due. */
+  wakeUps: Pick<WorkWakeUps, "wake">;
+  events: NotificationEventPublisher;
+  webhooks?: WebhookEvents;
+  logger: Logger;
+}
+
+export async function recordReceipts(
+  deps: RecordReceiptsDeps,
+  updates: ReceiptUpdate[],
+): Promise<RecordedReceipt[]> {
+  const recorded = await deps.store.record(updates);
+  let madeDue = false;
+  for (const receipt of recorded) {
+    deps.events.publish({
+      type: "attempt",
+      id: receipt.notificationId,
+      channel: receipt.channel,
+      status: receipt.delivery,
+    });
+    deps.logger.info(
+      { notificationId: receipt.notificationId, attemptId: receipt.attemptId, delivery: receipt.delivery },
+      "delivery receipt",
+    );
+    if (receipt.latest && receipt.delivery !== "unknown") {
+      deps.webhooks?.emit(`notification.${receipt.delivery}`, receipt.notificationId, receipt.attemptId);
+    }
+    madeDue ||= receipt.madeDue;
+  }
+  if (madeDue) deps.wakeUps.wake();
+  return recorded;
+}
