@@ -1,14 +1,13 @@
 /** Broadcasts: one request that becomes a notification for each user of an audience. */
 import type {
   Channel,
-  IdempotencyRecord,
   NewNotification,
   NotificationStatus,
   Priority,
   StoredNotification,
   UserProfile,
 } from "../core/model.js";
-import type { WebhookEventWriter } from "../usecases/ports.js";
+import type { IdempotencyKeyStore, WebhookEventWriter } from "../usecases/ports.js";
 
 /**
  * `pending`: created, no batch fanned out yet (or waiting for send_at); `fanning_out`: a worker is
@@ -125,15 +124,7 @@ export interface BroadcastStore {
 export interface BroadcastCreation {
   /** Stores the broadcast, and its audience in chunks of `chunkSize` ids, in one statement each. */
   create(broadcast: NewBroadcast, chunkSize: number): Promise<Broadcast>;
-  idempotencyKeys: {
-    reserve(
-      caller: string,
-      key: string,
-      requestHash: string,
-      ttlHours: number,
-    ): Promise<IdempotencyRecord | null>;
-    attach(caller: string, key: string, createdId: number): Promise<void>;
-  };
+  idempotencyKeys: Pick<IdempotencyKeyStore, "reserve" | "attach">;
 }
 
 export type BroadcastTransaction = <T>(work: (creation: BroadcastCreation) => Promise<T>) => Promise<T>;

@@ -1,12 +1,11 @@
 /**
- * Receipts a provider posts by itself (SMS.ru's status callback), beside the checks the workers
- * make: recorded exactly as a check's answer would be, through recordReceipts. Polling stays the
- * backup: a callback that comes before the send's result is stored (or never comes) changes
- * nothing, and the checks find the status later. A posted in-transit status goes into the
- * timeline and leaves the next check as planned.
+ * Receipts a provider posts by itself (SMS.ru's status callback, parsed by its route), beside the
+ * checks the workers make: recorded exactly as a check's answer would be, through recordReceipts.
+ * Polling stays the backup: a callback that comes before the send's result is stored (or never
+ * comes) changes nothing, and the checks find the status later. A posted in-transit status goes
+ * into the timeline and leaves the next check as planned.
  */
 import type { ReceiptReport } from "../channels/channel.js";
-import { parseSmsRuCallback } from "../channels/sms-ru/sms-ru-callback.js";
 import type { Channel } from "../core/model.js";
 import type { ReceiptsRepository, ReceiptUpdate } from "./receipts-repository.js";
 import { type RecordReceiptsDeps, recordReceipts } from "./record-receipts.js";
@@ -17,25 +16,6 @@ export interface PostedReceiptsDeps extends RecordReceiptsDeps {
 
 /** How many message ids an "ignored" log line names; the rest are counted. */
 const LOGGED_IDS = 20;
-
-export type SmsRuCallbackOutcome = { invalid: string } | { recorded: number; ignored: number };
-
-/** An SMS.ru status callback's form fields: refused whole when it is not one, else recorded. */
-export async function takeSmsRuCallback(
-  deps: PostedReceiptsDeps,
-  fields: Iterable<[string, string]>,
-): Promise<SmsRuCallbackOutcome> {
-  const parsed = parseSmsRuCallback(fields);
-  if ("invalid" in parsed) return parsed;
-  if (parsed.malformed > 0) {
-    deps.logger.warn(
-      { entries: parsed.malformed },
-      "ignored sms_status entries of an SMS.ru callback that do not parse",
-    );
-  }
-  const { recorded, unknown } = await recordPostedReceipts(deps, "sms", parsed.reports);
-  return { recorded, ignored: parsed.malformed + parsed.otherEvents + unknown };
-}
 
 /**
  * Records what a provider posted. A message no attempt awaits a receipt for (an id we never got,

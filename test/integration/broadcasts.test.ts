@@ -15,6 +15,23 @@ const greeting = {
   },
 };
 
+/** What a worker hands fanOutBroadcast, for a test that drives the fan-out itself, 10 users a batch. */
+function fanOutDeps(service: TestService) {
+  const { core } = service;
+  return {
+    store: core.broadcasts,
+    templateCatalog: core.templateCatalog,
+    channelOrder: core.channelOrder,
+    wakeUps: core.wakeUps,
+    workerId: "test-worker",
+    leaseSeconds: 30,
+    batchSize: 10,
+    maxBacklog: 0,
+    backlogWaitSeconds: 1,
+    logger: silentLogger,
+  };
+}
+
 describe("broadcasts", () => {
   let service: TestService;
   let nextUser = 0;
@@ -207,16 +224,7 @@ describe("broadcasts", () => {
       const { id } = created.json();
       let batches = 0;
       const deps = {
-        store: idle.core.broadcasts,
-        templateCatalog: idle.core.templateCatalog,
-        channelOrder: idle.core.channelOrder,
-        wakeUps: idle.core.wakeUps,
-        workerId: "test-worker",
-        leaseSeconds: 30,
-        batchSize: 10,
-        maxBacklog: 0,
-        backlogWaitSeconds: 1,
-        logger: silentLogger,
+        ...fanOutDeps(idle),
         // Hands the broadcast back after two batches, as a worker shutting down does.
         stopping: () => batches++ >= 2,
       };
@@ -283,19 +291,7 @@ describe("broadcasts", () => {
         logger: silentLogger,
         cacheSeconds: 0,
       });
-      const deps = {
-        store: idle.core.broadcasts,
-        templateCatalog: idle.core.templateCatalog,
-        channelOrder: idle.core.channelOrder,
-        wakeUps: idle.core.wakeUps,
-        workerId: "test-worker",
-        leaseSeconds: 30,
-        batchSize: 10,
-        maxBacklog: 0,
-        backlogWaitSeconds: 1,
-        logger: silentLogger,
-        webhooks,
-      };
+      const deps = { ...fanOutDeps(idle), webhooks };
       const claimed = await idle.core.broadcasts.claimDue("test-worker", 30, 1);
       expect(await fanOutBroadcast(deps, claimed.items[0]!)).toBe("done");
       const cancelledEvents = async () =>

@@ -7,7 +7,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { takeSmsRuCallback } from "../../receipts/posted-receipts.js";
+import { parseSmsRuCallback } from "../../channels/sms-ru/sms-ru-callback.js";
+import { recordPostedReceipts } from "../../receipts/posted-receipts.js";
 import type { HttpDeps } from "./http-deps.js";
 import { ErrorBody } from "./schemas.js";
 import { webhookEmitterFor } from "./webhook-events.js";
@@ -81,8 +82,15 @@ export const smsRuCallbackRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
       },
     },
     async (request, reply) => {
-      const outcome = await takeSmsRuCallback(useCaseDeps, Object.entries(request.body));
-      if ("invalid" in outcome) return reply.code(400).send({ detail: outcome.invalid });
+      const parsed = parseSmsRuCallback(Object.entries(request.body));
+      if ("invalid" in parsed) return reply.code(400).send({ detail: parsed.invalid });
+      if (parsed.malformed > 0) {
+        useCaseDeps.logger.warn(
+          { entries: parsed.malformed },
+          "ignored sms_status entries of an SMS.ru callback that do not parse",
+        );
+      }
+      await recordPostedReceipts(useCaseDeps, "sms", parsed.reports);
       return reply.code(200).header("content-type", "text/plain; charset=utf-8").send("100");
     },
   );

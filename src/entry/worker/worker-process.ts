@@ -17,7 +17,7 @@ import { serializeAttempt, serializeNotification } from "../public-json.js";
 
 /** At most this many notifications per claim, so a backlog spreads over several workers. */
 const CLAIM_BATCH = 32;
-/** Accepted messages asked about per claim (SMS.ru takes 100 sms_ids per sms/status call). */
+/** Accepted messages asked about per claim, in calls of as many as each provider takes. */
 const RECEIPT_BATCH = 500;
 /** The receipt checker's lease outlasts a claim's provider calls by this much. */
 const RECEIPT_LEASE_MARGIN_SECONDS = 30;
@@ -148,13 +148,17 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
     pollMaxSeconds: config.receipts.smsPollMaxSeconds,
     maxAgeSeconds: config.receipts.smsMaxAgeSeconds,
   };
-  const receiptBatches = Math.ceil(RECEIPT_BATCH / 100);
+  // The claim's provider calls, one per source's batch, go one after the other under the lease.
+  const receiptCalls = Math.max(
+    1,
+    ...[...receiptSources.values()].map((source) => Math.ceil(RECEIPT_BATCH / source.maxBatch)),
+  );
   const receiptRunner = new DueWorkRunner<ReceiptCheck[]>({
     name: "receipt checks",
     claim: async () => {
       const claimed = await core.receipts.claimDue(
         deps.workerId,
-        receiptBatches * config.providerTimeoutSeconds + RECEIPT_LEASE_MARGIN_SECONDS,
+        receiptCalls * config.providerTimeoutSeconds + RECEIPT_LEASE_MARGIN_SECONDS,
         earlyWindowSeconds(receiptSchedule),
         RECEIPT_BATCH,
       );
