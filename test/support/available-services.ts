@@ -4,8 +4,8 @@
  * the run says at the end which were not run and why. CI sets TEST_REQUIRE_SERVICES=1, which
  * turns a missing service into a failure, so CI always runs everything.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { probePython } from "./python.js";
@@ -14,13 +14,13 @@ const ADMIN_DATABASE_URL =
   process.env.TEST_ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-// A file needs a service when it imports a client for it or a support module that uses it.
-const NEEDS_POSTGRES =
-  /from "pg"|support\/(databases|test-service|fault-fixture|private-postgres|run-cli)\.js"/;
+// A file needs a service when it, or a test module it imports however indirectly (a support
+// module built on test-service.js, say), imports a client for it or a support module that uses it.
+const NEEDS_POSTGRES = /from "pg"|\/(databases|test-service|fault-fixture|private-postgres|run-cli)\.js"/;
 const NEEDS_REDIS =
-  /from "ioredis"|support\/(databases|test-service|fault-fixture|private-redis|redis-keys|run-cli)\.js"/;
+  /from "ioredis"|\/(databases|test-service|fault-fixture|private-redis|redis-keys|run-cli)\.js"/;
 // The Python client's tests need a Python 3.9+.
-const NEEDS_PYTHON = /support\/python\.js"/;
+const NEEDS_PYTHON = /\/python\.js"/;
 
 export interface TestSelection {
   /** Files left out, relative to the repository, with the reason. */
@@ -43,7 +43,7 @@ export async function selectTestFiles(root: string): Promise<TestSelection> {
   }
   const skipped: TestSelection["skipped"] = [];
   for (const file of testFiles(join(root, "test"))) {
-    const source = readFileSync(file, "utf8");
+    const source = sourceWithTestImports(file, join(root, "test"));
     const reasons = [
       postgresProblem && NEEDS_POSTGRES.test(source) ? missing[0] : null,
       redisProblem && NEEDS_REDIS.test(source) ? `no Redis at TEST_REDIS_URL (${redisProblem})` : null,
@@ -61,6 +61,16 @@ function testFiles(dir: string): string[] {
     if (entry.isDirectory()) return testFiles(path);
     return entry.name.endsWith(".test.ts") ? [path] : [];
   });
+}
+
+/** The file's source followed by that of every module under `testDir` it imports, transitively. */
+function sourceWithTestImports(file: string, testDir: string, seen = new Set<string>()): string {
+  seen.add(file);
+  const source = readFileSync(file, "utf8");
+  const imported = [...source.matchAll(/from "(\.{1,2}\/[^"]+)\.js"/g)]
+    .map((match) => resolve(dirname(file), `${match[1]}.ts`))
+    .filter((path) => path.startsWith(testDir) && !seen.has(path) && existsSync(path));
+  return [source, ...imported.map((path) => sourceWithTestImports(path, testDir, seen))].join("\n");
 }
 
 /** Null when PostgreSQL answers, else a short reason. */
