@@ -44,6 +44,9 @@ export interface FanOutDeps {
   webhooks?: BulkWebhookEvents;
 }
 
+/** What one batch's transaction did, or the template it needs read before it can. */
+type BatchStep = "stopped" | "waiting" | { template: string } | { created: number; exhausted: boolean };
+
 export type FanOutResult = "done" | "cancelled" | "waiting" | "stopped" | "lease_lost";
 
 export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcast): Promise<FanOutResult> {
@@ -53,37 +56,51 @@ export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcas
   }
   let renderer: TemplateRenderer | null = null;
   for (;;) {
-    const step = await deps.store.inBatch(claimed.id, deps.workerId, deps.leaseSeconds, async (batch) => {
-      if (deps.stopping?.()) {
-        await batch.postpone(0);
-        return "stopped" as const;
-      }
-      if (deps.maxBacklog > 0 && (await batch.dueBacklog(deps.maxBacklog)) >= deps.maxBacklog) {
-        await batch.postpone(deps.backlogWaitSeconds);
-        return "waiting" as const;
-      }
-      const { broadcast } = batch;
-      if (broadcast.template !== null && renderer === null) {
-        // Read once per turn: a template edited mid-broadcast applies from the next turn on.
-        renderer = (await deps.templateCatalog.renderer(broadcast.template)).render;
-      }
-      const { users, lastUserId, exhausted } = await batch.nextRecipients(deps.batchSize);
-      const now = deps.clock?.() ?? new Date();
-      // Only a template shows the link; an email's List-Unsubscribe header is made at delivery.
-      const unsubscribeUrlFor = (userId: number) =>
-        unsubscribeUrlOf(deps.unsubscribeLinks, deps.criticalCategories ?? NO_CATEGORIES, userId, broadcast);
-      const notifications = users.map((user) =>
-        broadcastNotification(broadcast, user, renderer, deps.channelOrder, now, unsubscribeUrlFor),
-      );
-      const created = await batch.insertNotifications(notifications);
-      await batch.advance(lastUserId, users.length, exhausted);
-      return { created, exhausted };
-    });
+    const step = await deps.store.inBatch<BatchStep>(
+      claimed.id,
+      deps.workerId,
+      deps.leaseSeconds,
+      async (batch) => {
+        if (deps.stopping?.()) {
+          await batch.postpone(0);
+          return "stopped" as const;
+        }
+        if (deps.maxBacklog > 0 && (await batch.dueBacklog(deps.maxBacklog)) >= deps.maxBacklog) {
+          await batch.postpone(deps.backlogWaitSeconds);
+          return "waiting" as const;
+        }
+        const { broadcast } = batch;
+        // The template is read outside this transaction: on the embedded database's one connection a
+        // read through the pool while the transaction holds it would wait until it timed out.
+        if (broadcast.template !== null && renderer === null) return { template: broadcast.template };
+        const { users, lastUserId, exhausted } = await batch.nextRecipients(deps.batchSize);
+        const now = deps.clock?.() ?? new Date();
+        // Only a template shows the link; an email's List-Unsubscribe header is made at delivery.
+        const unsubscribeUrlFor = (userId: number) =>
+          unsubscribeUrlOf(
+            deps.unsubscribeLinks,
+            deps.criticalCategories ?? NO_CATEGORIES,
+            userId,
+            broadcast,
+          );
+        const notifications = users.map((user) =>
+          broadcastNotification(broadcast, user, renderer, deps.channelOrder, now, unsubscribeUrlFor),
+        );
+        const created = await batch.insertNotifications(notifications);
+        await batch.advance(lastUserId, users.length, exhausted);
+        return { created, exhausted };
+      },
+    );
     if (step === null) return "lease_lost";
     if (step === "stopped") return "stopped";
     if (step === "waiting") {
       deps.wakeIn?.(deps.backlogWaitSeconds);
       return "waiting";
+    }
+    if ("template" in step) {
+      // Read once per turn: a template edited mid-broadcast applies from the next turn on.
+      renderer = (await deps.templateCatalog.renderer(step.template)).render;
+      continue;
     }
     if (step.created > 0) deps.wakeUps.wake();
     if (step.exhausted) {

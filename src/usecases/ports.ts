@@ -225,7 +225,10 @@ export interface WebhookEventWriter {
 export interface BulkWebhookEvents {
   /** Whether some enabled endpoint subscribes to `type` (as known within the refresh interval). */
   subscribes(type: WebhookEventType): Promise<boolean>;
-  /** Stores one `type` event per notification through `writer`; how many deliveries were made. */
+  /**
+   * Stores one `type` event per notification through `writer`; how many deliveries were made.
+   * Reads nothing but through `writer`: ask `subscribes` before the transaction.
+   */
   recordMany(
     type: WebhookEventType,
     notifications: StoredNotification[],

@@ -73,15 +73,16 @@ export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
 
   /**
    * The notifications as the changing statement returned them, their attempts read in one query
-   * and their events stored in one more, through the caller's transaction. Nothing is read or
-   * written while no endpoint subscribes to `type`.
+   * and their events stored in one more, through the caller's transaction. The caller asks
+   * `subscribes` first, before its transaction: asked here, a refresh of the subscribed types
+   * would wait for a second connection, which the embedded database's one connection never frees.
    */
   async recordMany(
     type: WebhookEventType,
     notifications: StoredNotification[],
     writer: WebhookEventWriter,
   ): Promise<number> {
-    if (notifications.length === 0 || !(await this.subscribes(type))) return 0;
+    if (notifications.length === 0) return 0;
     const attempts = await writer.attempts.listForNotifications(notifications.map(({ id }) => id));
     const timestamp = new Date().toISOString();
     return writer.recordEvents(

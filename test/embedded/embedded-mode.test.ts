@@ -218,6 +218,36 @@ describe("the embedded mode: npm start with no database and no Redis configured"
     expect(providers.smtp.mails.filter((m) => m.text.trim() === "exactly once")).toHaveLength(1);
   });
 
+  it("fans out a broadcast from a template and delivers it (the template is read outside the batch's transaction)", async () => {
+    providers.reset();
+    const template = await post("/api/templates/", {
+      key: "embedded-greeting",
+      default_locale: "en",
+      locales: { en: { email: { subject: "Hi", text: "Hello {{ data.name }}" } } },
+    });
+    expect(template.status, JSON.stringify(template.body)).toBe(201);
+    const broadcast = await post("/api/broadcasts/", {
+      users: [userId],
+      template: "embedded-greeting",
+      data: { name: "broadcast" },
+      channels: ["email"],
+    });
+    expect(broadcast.status, JSON.stringify(broadcast.body)).toBe(202);
+    const done = await waitFor(
+      "the broadcast to be fanned out and sent",
+      async () => {
+        const { body } = await get(`/api/broadcasts/${broadcast.body.id}/`);
+        return body.status === "done" && (body.counts as Record<string, number>).sent === 1
+          ? body
+          : undefined;
+      },
+      20_000,
+      100,
+    );
+    expect(done.fanned_out).toBe(1);
+    expect(providers.smtp.mails.map((m) => m.text.trim())).toEqual(["Hello broadcast"]);
+  });
+
   it("turns a second process on the same data folder away with one clear line", async () => {
     const second = processes.start("start", { EMBEDDED_DATA_DIR: dataDir }, "second");
     expect((await second.exited).code).toBe(1);
