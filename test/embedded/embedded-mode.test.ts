@@ -298,12 +298,18 @@ describe("the embedded mode: npm start with no database and no Redis configured"
   });
 
   it("refuses to run the API or the worker alone, saying why", async () => {
-    for (const entry of ["api", "worker"] as const) {
-      const alone = processes.start(entry, { EMBEDDED_DATA_DIR: dataDir }, `${entry}-alone`);
+    const commands = [
+      ["api", [], "npm run start:api"],
+      ["worker", [], "npm run start:worker"],
+      ["cli", ["worker"], "notification-service worker"],
+    ] as const;
+    for (const [entry, args, command] of commands) {
+      const alone = processes.start(entry, { EMBEDDED_DATA_DIR: dataDir }, `${entry}-alone`, [...args]);
       expect((await alone.exited).code).toBe(1);
-      expect(alone.text.join("\n")).toMatch(
-        /runs one half of the service, but the database is the embedded one .*: run `npm start`/,
+      expect(alone.text.join("\n")).toContain(
+        `${command} runs one half of the service, but the database is the embedded one`,
       );
+      expect(alone.text.join("\n")).toMatch(/: run `npm start`/);
     }
   });
 

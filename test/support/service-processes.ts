@@ -13,7 +13,7 @@ import { waitFor } from "./wait-for.js";
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX_LOADER = pathToFileURL(join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs")).href;
 
-export type Entry = "api" | "worker" | "start";
+export type Entry = "api" | "worker" | "start" | "cli";
 
 export interface LogLine {
   level?: number;
@@ -141,11 +141,17 @@ export class ServiceProcesses {
 
   constructor(private readonly baseEnv: Record<string, string>) {}
 
-  start(entry: Entry, env: Record<string, string> = {}, name: string = entry): ServiceProcess {
+  /** `args` go to the entry script (the CLI's command, e.g. ["worker"]). */
+  start(
+    entry: Entry,
+    env: Record<string, string> = {},
+    name: string = entry,
+    args: string[] = [],
+  ): ServiceProcess {
     return this.launch(
       name,
       process.execPath,
-      ["--import", TSX_LOADER, join(REPO_ROOT, `src/entry/${entry}.ts`)],
+      ["--import", TSX_LOADER, join(REPO_ROOT, `src/entry/${entry}.ts`), ...args],
       env,
     );
   }

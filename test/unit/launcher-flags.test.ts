@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { withFlags } from "../../src/entry/launcher.js";
+import { parseConfig } from "../../src/config.js";
+import { whyOneProcess, withFlags } from "../../src/entry/launcher.js";
 
 describe("the forked worker's node flags", () => {
   const flags = ["--max-semi-space-size=16", "--heap-growing-percent=30"];
@@ -14,5 +15,21 @@ describe("the forked worker's node flags", () => {
       "--max-semi-space-size=64",
       "--heap-growing-percent=30",
     ]);
+  });
+});
+
+describe("when the API and the worker must share one process", () => {
+  const server = { DATABASE_URL: "postgresql://postgres@db/notifications" };
+
+  it("may run apart only with a PostgreSQL server and Redis", () => {
+    expect(whyOneProcess(parseConfig({ ...server, REDIS_URL: "redis://redis:6379" }))).toBeNull();
+  });
+
+  it("must share one without Redis, or on the embedded database, and says why", () => {
+    expect(whyOneProcess(parseConfig(server))).toMatch(/^REDIS_URL is not set/);
+    expect(whyOneProcess(parseConfig({ REDIS_URL: "redis://redis:6379" }))).toMatch(
+      /^the database is the embedded one/,
+    );
+    expect(whyOneProcess(parseConfig({}))).toMatch(/^the database is the embedded one/);
   });
 });
