@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { probePython } from "./python.js";
@@ -63,13 +64,18 @@ function testFiles(dir: string): string[] {
   });
 }
 
+// This module asks the services whether they answer, which a file importing it does not need.
+const THIS_MODULE = fileURLToPath(import.meta.url);
+
 /** The file's source followed by that of every module under `testDir` it imports, transitively. */
 function sourceWithTestImports(file: string, testDir: string, seen = new Set<string>()): string {
   seen.add(file);
   const source = readFileSync(file, "utf8");
   const imported = [...source.matchAll(/from "(\.{1,2}\/[^"]+)\.js"/g)]
     .map((match) => resolve(dirname(file), `${match[1]}.ts`))
-    .filter((path) => path.startsWith(testDir) && !seen.has(path) && existsSync(path));
+    .filter(
+      (path) => path.startsWith(testDir) && path !== THIS_MODULE && !seen.has(path) && existsSync(path),
+    );
   return [source, ...imported.map((path) => sourceWithTestImports(path, testDir, seen))].join("\n");
 }
 
