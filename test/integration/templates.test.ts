@@ -262,6 +262,46 @@ describe("templates", () => {
       expect(await countNotifications()).toBe(before + created);
     });
 
+    it("answers concurrent creates that differ only in a later channel's body each with its own", async () => {
+      await post("/api/templates/", {
+        key: "same-sms",
+        default_locale: "en",
+        locales: {
+          en: {
+            sms: { text: "You have mail" },
+            email: { subject: "Code", text: "Your code is {{ data.code }}" },
+            telegram: { text: "<b>{{ data.code }}</b>", parse_mode: "HTML" },
+          },
+        },
+      });
+      const ada = await user();
+      // Same user, message and subject: the batched insert tells them apart by their bodies alone.
+      const codes = Array.from({ length: 12 }, (_, i) => String(i));
+      const responses = await Promise.all(
+        codes.map((code) =>
+          post("/api/notifications/", {
+            user: ada.id,
+            template: "same-sms",
+            data: { code },
+            channels: Number(code) % 2 ? ["sms", "email"] : ["sms", "telegram"],
+          }),
+        ),
+      );
+      responses.forEach((response, i) => {
+        expect(response.statusCode).toBe(201);
+        expect(response.json().message).toBe("You have mail");
+        expect(response.json().rendered).toEqual(
+          i % 2
+            ? {
+                sms: { text: "You have mail" },
+                email: { subject: "Code", text: `Your code is ${i}` },
+              }
+            : { sms: { text: "You have mail" }, telegram: { text: `<b>${i}</b>`, parse_mode: "HTML" } },
+        );
+      });
+      expect(new Set(responses.map((response) => response.json().id)).size).toBe(codes.length);
+    });
+
     it("uses a template saved by another process for the next notification", async () => {
       await post("/api/templates/", {
         key: "elsewhere",
