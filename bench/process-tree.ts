@@ -48,6 +48,8 @@ export async function memoryOf(pid: number): Promise<MemoryUse | null> {
 export interface ProcessCpu {
   pid: number;
   command: string;
+  /** The parent's pid. */
+  ppid: number;
   /** utime + stime in clock ticks. */
   ticks: number;
 }
@@ -62,10 +64,11 @@ export async function cpuOfAllProcesses(): Promise<ProcessCpu[]> {
         const open = text.indexOf("(");
         const close = text.lastIndexOf(")");
         const rest = text.slice(close + 2).split(" ");
-        // After the command: state is field 3, utime field 14, stime field 15.
+        // After the command: state is field 3, the parent field 4, utime field 14, stime field 15.
         return {
           pid: Number(pid),
           command: text.slice(open + 1, close),
+          ppid: Number(rest[1]),
           ticks: Number(rest[11]) + Number(rest[12]),
         };
       } catch {

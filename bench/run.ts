@@ -79,7 +79,10 @@ async function main(): Promise<void> {
     // 1. The run's own database and Redis prefix, the loopback providers, the build.
     progress.phase("prepare", "database, providers, build");
     const scratch = scratchNames(options.adminDatabaseUrl, startedAt);
-    const postgresVersion = await createDatabase(options.adminDatabaseUrl, scratch.databaseName);
+    const { version: postgresVersion, postmasterPid } = await createDatabase(
+      options.adminDatabaseUrl,
+      scratch.databaseName,
+    );
     cleanup.add("drop the bench database", () =>
       dropDatabase(options.adminDatabaseUrl, scratch.databaseName),
     );
@@ -163,13 +166,17 @@ async function main(): Promise<void> {
     await sleep(1_000);
     await memory.markReady();
 
-    const groupOf = (proc: { pid: number; command: string }): string | null => {
+    const groupOf = (proc: { pid: number; ppid: number; command: string }): string | null => {
       if (proc.pid === service.pid) return "api";
       const role = memory.roles().get(proc.pid);
       if (role) return role.startsWith("worker") ? "worker" : "service other";
       if (proc.pid === process.pid) return "bench";
       if (proc.pid === providers.pid) return "providers";
-      if (proc.command === "postgres") return "postgres";
+      if (proc.command === "postgres") {
+        const ofTheCluster =
+          postmasterPid === null || proc.pid === postmasterPid || proc.ppid === postmasterPid;
+        return ofTheCluster ? "postgres" : "other";
+      }
       if (proc.command.startsWith("redis-server")) return "redis";
       return "other";
     };
