@@ -62,6 +62,32 @@ export class TemplateCatalog {
   }
 
   /**
+   * Renders for a notification whose recipient and template version were read together (see
+   * TemplatesRepository.recipientAndTemplateVersion): the version needs no statement of its own.
+   */
+  async renderForRecipient(request: {
+    template: string;
+    version: Date | null;
+    data: unknown;
+    user: UserProfile;
+    channels: readonly Channel[];
+    unsubscribeUrl: string | null;
+  }): Promise<RenderedTemplate> {
+    const data = checkData(request.data);
+    const liquid = await liquidEngines();
+    const template = await this.compiledTemplate(liquid, request.template, request.version);
+    const result = renderTemplate(
+      liquid,
+      template,
+      request.user.locale,
+      request.channels,
+      { data, user: userScope(request.user), unsubscribe_url: request.unsubscribeUrl },
+      this.limits,
+    );
+    return { template: template.key, ...result };
+  }
+
+  /**
    * One template ready for many renders (a broadcast's batch): read and parsed once, then each call
    * renders like `render`. A ValidationError when there is no such template.
    */
@@ -105,10 +131,15 @@ export class TemplateCatalog {
     return { template: draft.key, ...result };
   }
 
-  private async compiledTemplate(liquid: LiquidEngines, key: string): Promise<CompiledTemplate> {
+  /** `knownVersion`: the version as just read by the caller (null: no such template); read here when undefined. */
+  private async compiledTemplate(
+    liquid: LiquidEngines,
+    key: string,
+    knownVersion?: Date | null,
+  ): Promise<CompiledTemplate> {
     // The version alone tells whether the parsed copy is current: the bodies (kilobytes of JSON
     // to read and parse) are read only when it is not.
-    const version = await this.templates.versionOf(key);
+    const version = knownVersion === undefined ? await this.templates.versionOf(key) : knownVersion;
     const cached = this.compiled.get(key);
     if (version && cached && cached.version === version.getTime()) return cached;
     const stored = version ? await this.templates.findByKey(key) : null;

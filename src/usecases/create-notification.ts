@@ -9,8 +9,13 @@ import {
   type Priority,
   type StoredNotification,
 } from "../core/model.js";
-import { type TemplateCatalog, userScope } from "../templates/template-catalog.js";
-import type { NotificationEventPublisher, NotificationStore, UserReader, WorkWakeUps } from "./ports.js";
+import type {
+  NotificationEventPublisher,
+  NotificationStore,
+  TemplateRecipientReader,
+  TemplateRenderer,
+  WorkWakeUps,
+} from "./ports.js";
 
 export interface CreateNotificationInput {
   user: number;
@@ -33,8 +38,9 @@ export interface CreateNotificationInput {
 
 export interface CreateNotificationDeps {
   notifications: NotificationStore;
-  users: UserReader;
-  templateCatalog: TemplateCatalog;
+  /** A template's recipient and version, read together before rendering. */
+  templates: TemplateRecipientReader;
+  templateCatalog: TemplateRenderer;
   wakeUps: WorkWakeUps;
   notificationEvents: NotificationEventPublisher;
   maxMessageLength: number;
@@ -189,14 +195,17 @@ export async function prepareNotification(
 ): Promise<NewNotification> {
   let content: Pick<NewNotification, "message" | "subject" | "template" | "locale" | "rendered">;
   if (request.template !== null) {
-    const user = await deps.users.findById(request.userId);
+    const { user, templateVersion } = await deps.templates.recipientAndTemplateVersion(
+      request.userId,
+      request.template,
+    );
     if (!user) throw ValidationError.of("user", `Invalid pk "${request.userId}" - object does not exist.`);
     const channels = request.channels ?? deps.channelOrder;
-    const { template, locale, rendered } = await deps.templateCatalog.render({
+    const { template, locale, rendered } = await deps.templateCatalog.renderForRecipient({
       template: request.template,
+      version: templateVersion,
       data: request.data,
-      user: userScope(user),
-      locale: user.locale,
+      user,
       channels,
       unsubscribeUrl: unsubscribeUrlOf(
         deps.unsubscribeLinks,

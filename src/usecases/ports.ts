@@ -13,6 +13,7 @@ import type {
   NotificationFilter,
   OutboxEntry,
   OutboxFilter,
+  RenderedBodies,
   StoredApiKey,
   StoredAttempt,
   StoredNotification,
@@ -46,6 +47,31 @@ export interface AttemptReader {
 
 export interface UserReader {
   findById(id: number): Promise<UserProfile | null>;
+}
+
+/**
+ * What creating a notification from a template reads before it renders, in one round trip: the
+ * recipient (their variables and locale) and the template's version (when it was last saved).
+ */
+export interface TemplateRecipientReader {
+  /** `user` is null when there is no such user; `templateVersion` when there is no such template. */
+  recipientAndTemplateVersion(
+    userId: number,
+    templateKey: string,
+  ): Promise<{ user: UserProfile | null; templateVersion: Date | null }>;
+}
+
+/** Renders a saved template for one recipient; a ValidationError says what is wrong. */
+export interface TemplateRenderer {
+  renderForRecipient(request: {
+    template: string;
+    /** As read with the recipient: the parsed copy of that version is used, or the template is read. */
+    version: Date | null;
+    data: unknown;
+    user: UserProfile;
+    channels: readonly Channel[];
+    unsubscribeUrl: string | null;
+  }): Promise<{ template: string; locale: string; rendered: RenderedBodies }>;
 }
 
 export interface UserStore extends UserReader {

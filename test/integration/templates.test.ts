@@ -226,6 +226,103 @@ describe("templates", () => {
       expect(neither.json()).toEqual({ message: ["This field is required."] });
     });
 
+    it("reads recipient and template together: each of many concurrent creates gets its own answer", async () => {
+      const ada = await user({ first_name: "Ada", locale: "ru" });
+      const bob = await user({ first_name: "Bob" });
+      const before = await countNotifications();
+      // Made in one tick, so they share the read: unknown users and templates among known ones.
+      const bodies = Array.from({ length: 24 }, (_, i) => ({
+        user: i % 6 === 1 ? 987_654_321 : i % 2 ? bob.id : ada.id,
+        template: i % 4 === 2 ? "nope" : "otp",
+        data: { code: String(i) },
+        channels: ["sms"],
+      }));
+      const responses = await Promise.all(bodies.map((body) => post("/api/notifications/", body)));
+      responses.forEach((response, i) => {
+        const body = bodies[i]!;
+        if (body.user === 987_654_321) {
+          // The user is checked first, whether the template exists or not.
+          expect(response.statusCode).toBe(400);
+          expect(response.json()).toEqual({ user: ['Invalid pk "987654321" - object does not exist.'] });
+        } else if (body.template === "nope") {
+          expect(response.statusCode).toBe(400);
+          expect(response.json()).toEqual({ template: ['There is no template with key "nope".'] });
+        } else {
+          expect(response.statusCode).toBe(201);
+          const text = body.user === ada.id ? `Ваш код: ${i}` : `Your code is ${i}`;
+          expect(response.json()).toMatchObject({
+            user: body.user,
+            message: text,
+            rendered: { sms: { text } },
+          });
+        }
+      });
+      const created = responses.filter((response) => response.statusCode === 201).length;
+      expect(created).toBe(bodies.filter((b) => b.user !== 987_654_321 && b.template !== "nope").length);
+      expect(await countNotifications()).toBe(before + created);
+    });
+
+    it("answers concurrent creates that differ only in a later channel's body each with its own", async () => {
+      await post("/api/templates/", {
+        key: "same-sms",
+        default_locale: "en",
+        locales: {
+          en: {
+            sms: { text: "You have mail" },
+            email: { subject: "Code", text: "Your code is {{ data.code }}" },
+            telegram: { text: "<b>{{ data.code }}</b>", parse_mode: "HTML" },
+          },
+        },
+      });
+      const ada = await user();
+      // Same user, message and subject: the batched insert tells them apart by their bodies alone.
+      const codes = Array.from({ length: 12 }, (_, i) => String(i));
+      const responses = await Promise.all(
+        codes.map((code) =>
+          post("/api/notifications/", {
+            user: ada.id,
+            template: "same-sms",
+            data: { code },
+            channels: Number(code) % 2 ? ["sms", "email"] : ["sms", "telegram"],
+          }),
+        ),
+      );
+      responses.forEach((response, i) => {
+        expect(response.statusCode).toBe(201);
+        expect(response.json().message).toBe("You have mail");
+        expect(response.json().rendered).toEqual(
+          i % 2
+            ? {
+                sms: { text: "You have mail" },
+                email: { subject: "Code", text: `Your code is ${i}` },
+              }
+            : { sms: { text: "You have mail" }, telegram: { text: `<b>${i}</b>`, parse_mode: "HTML" } },
+        );
+      });
+      expect(new Set(responses.map((response) => response.json().id)).size).toBe(codes.length);
+    });
+
+    it("uses a template saved by another process for the next notification", async () => {
+      await post("/api/templates/", {
+        key: "elsewhere",
+        default_locale: "en",
+        locales: { en: { sms: { text: "First {{ data.code }}" } } },
+      });
+      const ada = await user();
+      const send = () =>
+        post("/api/notifications/", { user: ada.id, template: "elsewhere", data: { code: "7" } });
+      expect((await send()).json().message).toBe("First 7");
+      // Another process saving it: only the row changes, as its repository would change it.
+      await service.core.pool.query(
+        `UPDATE templates SET locales = $1, updated_at = GREATEST(now(), updated_at + interval '1 millisecond')
+         WHERE key = 'elsewhere'`,
+        [JSON.stringify({ en: { sms: { text: "Second {{ data.code }}" } } })],
+      );
+      expect((await send()).json().message).toBe("Second 7");
+      await service.core.pool.query("DELETE FROM templates WHERE key = 'elsewhere'");
+      expect((await send()).json()).toEqual({ template: ['There is no template with key "elsewhere".'] });
+    });
+
     it("bounds a render's time and its output", async () => {
       await post("/api/templates/", {
         key: "loop",
