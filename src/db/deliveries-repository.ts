@@ -9,7 +9,7 @@ import { storedPreferences } from "../audiences/preferences.js";
 import { suppressionAddressOf } from "../audiences/suppression-address.js";
 import type { Channel, ClaimedDelivery, StoredAttempt } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
-import { prepared, type Queryable } from "./database.js";
+import { plannedEachCall, prepared, type Queryable } from "./database.js";
 import {
   type AttemptRow,
   type NotificationRow,
@@ -122,8 +122,7 @@ export class DeliveriesRepository {
    */
   async claimDue(owner: string, leaseSeconds: number, limit: number): Promise<ClaimedBatch> {
     const { rows } = await this.db.query<ClaimedRow>(
-      prepared(
-        "claim-due-notifications",
+      plannedEachCall(
         `WITH claimable AS (
          SELECT id FROM notifications
          WHERE status = 'pending' AND next_attempt_at <= now()
