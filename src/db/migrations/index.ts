@@ -13,7 +13,7 @@ import { audiences } from "./012-audiences.js";
 import { broadcasts } from "./013-broadcasts.js";
 import { receiptChecker } from "./014-receipt-checker.js";
 import { receiptCallbacks } from "./015-receipt-callbacks.js";
-import { attemptsOneIndexLess } from "./016-attempts-one-index-less.js";
+import { leanerIndexes } from "./016-leaner-indexes.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -32,5 +32,5 @@ export const migrations: { name: string; sql: string }[] = [
   broadcasts,
   receiptChecker,
   receiptCallbacks,
-  attemptsOneIndexLess,
+  leanerIndexes,
 ];
