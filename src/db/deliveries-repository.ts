@@ -9,7 +9,7 @@ import { storedPreferences } from "../audiences/preferences.js";
 import { suppressionAddressOf } from "../audiences/suppression-address.js";
 import type { Channel, ClaimedDelivery, StoredAttempt } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
-import { prepared, type Queryable } from "./database.js";
+import { plannedEachCall, prepared, type Queryable } from "./database.js";
 import {
   type AttemptRow,
   type NotificationRow,
@@ -42,11 +42,17 @@ type AttemptJson = Omit<AttemptRow, "started_at" | "finished_at"> & {
 type RecipientJson = UserProfileRow & { preferences: unknown; suppressed_channels: Channel[] | null };
 
 type ClaimedRow = (NotificationRow | { [K in keyof NotificationRow]: null }) & {
-  recipient: RecipientJson | null;
-  attempts: AttemptJson[] | null;
-  interrupted: number | null;
   next_due_in_seconds: number | null;
 };
+
+type ClaimedRowTaken = NotificationRow & { next_due_in_seconds: number | null };
+
+/** What a claimed notification's delivery needs besides its own row. */
+interface ClaimedRelations {
+  id: number;
+  recipient: RecipientJson | null;
+  attempts: AttemptJson[] | null;
+}
 
 /** The address an attempt was sent to, suppressed when its outcome proves it dead. */
 export interface DeadAddress {
@@ -114,16 +120,19 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Takes up to `limit` due notifications for `owner`, oldest due first, and in the same statement
-   * reads their recipients and attempts and says when the next notification not yet due will be;
-   * then closes any attempt a dead worker left in progress on them. SKIP LOCKED passes over rows another
+   * Takes up to `limit` due notifications for `owner`, oldest due first, and says when the next
+   * notification not yet due will be; then reads their recipients and attempts, and closes any
+   * attempt a dead worker left in progress on them. SKIP LOCKED passes over rows another
    * transaction is changing (a cancel, another worker's claim), so workers never wait on each
    * other; a lease that lapsed (its worker died) makes its notification due again.
+   *
+   * Two statements: the claim is planned for each call (its best plan depends on how many rows
+   * are due), and planning it with the recipients' and attempts' subqueries as well cost 0.4 ms a
+   * claim against 0.14; the reads by id keep a generic plan.
    */
   async claimDue(owner: string, leaseSeconds: number, limit: number): Promise<ClaimedBatch> {
     const { rows } = await this.db.query<ClaimedRow>(
-      prepared(
-        "claim-due-notifications",
+      plannedEachCall(
         `WITH claimable AS (
          SELECT id FROM notifications
          WHERE status = 'pending' AND next_attempt_at <= now()
@@ -135,28 +144,36 @@ export class DeliveriesRepository {
          UPDATE notifications n
            SET lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
          WHERE n.id = ANY(ARRAY(SELECT id FROM claimable))
-         RETURNING ${notificationColumnsOf("n")}),
-       taken AS (
-         SELECT claimed.*,
-           (SELECT row_to_json(u) FROM (SELECT ${USER_PROFILE_COLUMNS},
-                preferences, ${suppressedChannelsOfUsers({ email: "$4", sms: "$5", telegram: "$6" })} AS suppressed_channels
-              FROM users WHERE id = claimed.user_id) u) AS recipient,
-           (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = claimed.id) AS attempts
-         FROM claimed)
-       SELECT taken.*, next_due.next_due_in_seconds
+         RETURNING ${notificationColumnsOf("n")})
+       SELECT claimed.*, next_due.next_due_in_seconds
        FROM (SELECT extract(epoch FROM min(next_attempt_at) - now())::float8 AS next_due_in_seconds
                FROM notifications WHERE status = 'pending' AND next_attempt_at > now()) next_due
-       LEFT JOIN taken ON true`,
-        [owner, leaseSeconds, limit, ...this.fallbacks],
+       LEFT JOIN claimed ON true`,
+        [owner, leaseSeconds, limit],
       ),
     );
-    const deliveries: ClaimedDelivery[] = [];
-    for (const row of rows) if (row.id !== null) deliveries.push(toClaimedDelivery(row as ClaimedRowTaken));
-    const leftInProgress = deliveries.flatMap((claimed) =>
-      claimed.interrupted > 0 ? claimed.attempts.filter((attempt) => attempt.status === "interrupted") : [],
+    const nextDueInSeconds = rows[0]?.next_due_in_seconds ?? null;
+    const claimed = rows.filter((row): row is ClaimedRowTaken => row.id !== null);
+    if (claimed.length === 0) return { deliveries: [], nextDueInSeconds };
+    const { rows: related } = await this.db.query<ClaimedRelations>(
+      prepared(
+        "read-claimed-recipients-and-attempts",
+        `SELECT c.id,
+           (SELECT row_to_json(u) FROM (SELECT ${USER_PROFILE_COLUMNS},
+                preferences, ${suppressedChannelsOfUsers({ email: "$3", sms: "$4", telegram: "$5" })} AS suppressed_channels
+              FROM users WHERE id = c.user_id) u) AS recipient,
+           (SELECT json_agg(a ORDER BY a.id) FROM attempts a WHERE a.notification_id = c.id) AS attempts
+         FROM unnest($1::bigint[], $2::bigint[]) AS c(id, user_id)`,
+        [claimed.map((row) => row.id), claimed.map((row) => row.user_id), ...this.fallbacks],
+      ),
+    );
+    const relations = new Map(related.map((row) => [row.id, row]));
+    const deliveries = claimed.map((row) => toClaimedDelivery(row, relations.get(row.id)));
+    const leftInProgress = deliveries.flatMap((delivery) =>
+      delivery.interrupted > 0 ? delivery.attempts.filter((attempt) => attempt.status === "interrupted") : [],
     );
     if (leftInProgress.length > 0) await this.closeInterrupted(owner, leftInProgress);
-    return { deliveries, nextDueInSeconds: rows[0]?.next_due_in_seconds ?? null };
+    return { deliveries, nextDueInSeconds };
   }
 
   /**
@@ -514,22 +531,19 @@ function deliveryOf(outcome: SentOutcome): "delivered" | "accepted" {
   return outcome.delivered ? "delivered" : "accepted";
 }
 
-type ClaimedRowTaken = NotificationRow & {
-  recipient: RecipientJson | null;
-  attempts: AttemptJson[] | null;
-};
-
-function toClaimedDelivery(row: ClaimedRowTaken): ClaimedDelivery {
+function toClaimedDelivery(row: ClaimedRowTaken, related: ClaimedRelations | undefined): ClaimedDelivery {
+  const recipient = related?.recipient ?? null;
+  const attempts = related?.attempts ?? [];
   return {
     notification: toNotification(row),
-    recipient: row.recipient ? toUserProfile(row.recipient) : null,
+    recipient: recipient ? toUserProfile(recipient) : null,
     audience: {
-      preferences: storedPreferences(row.recipient?.preferences),
-      suppressedChannels: row.recipient?.suppressed_channels ?? [],
+      preferences: storedPreferences(recipient?.preferences),
+      suppressedChannels: recipient?.suppressed_channels ?? [],
     },
     // An attempt still in progress on a notification just claimed was left so by a dead worker:
     // claimDue records it as interrupted straight after.
-    attempts: (row.attempts ?? []).map((attempt) =>
+    attempts: attempts.map((attempt) =>
       toAttempt({
         ...attempt,
         status: attempt.status === "in_progress" ? "interrupted" : attempt.status,
@@ -537,6 +551,6 @@ function toClaimedDelivery(row: ClaimedRowTaken): ClaimedDelivery {
         finished_at: attempt.finished_at ? new Date(attempt.finished_at) : null,
       }),
     ),
-    interrupted: (row.attempts ?? []).filter((attempt) => attempt.status === "in_progress").length,
+    interrupted: attempts.filter((attempt) => attempt.status === "in_progress").length,
   };
 }

@@ -6,7 +6,7 @@
  * another worker asks again about whatever is still due.
  */
 import type { Channel } from "../core/model.js";
-import { prepared, type Queryable } from "../db/database.js";
+import { plannedEachCall, prepared, type Queryable } from "../db/database.js";
 
 /** An accepted attempt to ask its provider about. */
 export interface ReceiptCheck {
@@ -77,8 +77,7 @@ export class ReceiptsRepository {
     limit: number,
   ): Promise<{ checks: ReceiptCheck[]; nextDueInSeconds: number | null }> {
     const { rows } = await this.db.query<ClaimRow>(
-      prepared(
-        "claim-due-receipt-checks",
+      plannedEachCall(
         `WITH lease AS (
          INSERT INTO maintenance_schedule AS s (task, next_run_at, holder)
          VALUES ('receipt-checks', now() + make_interval(secs => $2), $1)

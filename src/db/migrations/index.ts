@@ -13,6 +13,7 @@ import { audiences } from "./012-audiences.js";
 import { broadcasts } from "./013-broadcasts.js";
 import { receiptChecker } from "./014-receipt-checker.js";
 import { receiptCallbacks } from "./015-receipt-callbacks.js";
+import { leanerIndexes } from "./016-leaner-indexes.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -31,4 +32,5 @@ export const migrations: { name: string; sql: string }[] = [
   broadcasts,
   receiptChecker,
   receiptCallbacks,
+  leanerIndexes,
 ];
