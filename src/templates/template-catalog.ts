@@ -5,6 +5,7 @@
  */
 import { ValidationError } from "../core/errors.js";
 import type { Channel, UserProfile } from "../core/model.js";
+import type { RecipientRenderRequest } from "../usecases/ports.js";
 import { type LiquidEngines, liquidEngines } from "./liquid.js";
 import {
   type CompiledTemplate,
@@ -65,14 +66,7 @@ export class TemplateCatalog {
    * Renders for a notification whose recipient and template version were read together (see
    * TemplatesRepository.recipientAndTemplateVersion): the version needs no statement of its own.
    */
-  async renderForRecipient(request: {
-    template: string;
-    version: Date | null;
-    data: unknown;
-    user: UserProfile;
-    channels: readonly Channel[];
-    unsubscribeUrl: string | null;
-  }): Promise<RenderedTemplate> {
+  async renderForRecipient(request: RecipientRenderRequest): Promise<RenderedTemplate> {
     const data = checkData(request.data);
     const liquid = await liquidEngines();
     const template = await this.compiledTemplate(liquid, request.template, request.version);

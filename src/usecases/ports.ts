@@ -63,15 +63,19 @@ export interface TemplateRecipientReader {
 
 /** Renders a saved template for one recipient; a ValidationError says what is wrong. */
 export interface TemplateRenderer {
-  renderForRecipient(request: {
-    template: string;
-    /** As read with the recipient: the parsed copy of that version is used, or the template is read. */
-    version: Date | null;
-    data: unknown;
-    user: UserProfile;
-    channels: readonly Channel[];
-    unsubscribeUrl: string | null;
-  }): Promise<{ template: string; locale: string; rendered: RenderedBodies }>;
+  renderForRecipient(
+    request: RecipientRenderRequest,
+  ): Promise<{ template: string; locale: string; rendered: RenderedBodies }>;
+}
+
+export interface RecipientRenderRequest {
+  template: string;
+  /** As read with the recipient: the parsed copy of that version is used, or the template is read. */
+  version: Date | null;
+  data: unknown;
+  user: UserProfile;
+  channels: readonly Channel[];
+  unsubscribeUrl: string | null;
 }
 
 export interface UserStore extends UserReader {
