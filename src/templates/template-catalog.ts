@@ -48,18 +48,8 @@ export class TemplateCatalog {
 
   /** Renders for a notification or a preview; a ValidationError says what is wrong, nothing is stored. */
   async render(request: RenderRequest): Promise<RenderedTemplate> {
-    const data = checkData(request.data);
     const liquid = await liquidEngines();
-    const template = await this.compiledTemplate(liquid, request.template);
-    const result = renderTemplate(
-      liquid,
-      template,
-      request.locale,
-      request.channels,
-      { data, user: request.user, unsubscribe_url: request.unsubscribeUrl ?? null },
-      this.limits,
-    );
-    return { template: template.key, ...result };
+    return this.renderCompiled(liquid, await this.compiledTemplate(liquid, request.template), request);
   }
 
   /**
@@ -67,18 +57,15 @@ export class TemplateCatalog {
    * TemplatesRepository.recipientAndTemplateVersion): the version needs no statement of its own.
    */
   async renderForRecipient(request: RecipientRenderRequest): Promise<RenderedTemplate> {
-    const data = checkData(request.data);
     const liquid = await liquidEngines();
     const template = await this.compiledTemplate(liquid, request.template, request.version);
-    const result = renderTemplate(
-      liquid,
-      template,
-      request.user.locale,
-      request.channels,
-      { data, user: userScope(request.user), unsubscribe_url: request.unsubscribeUrl },
-      this.limits,
-    );
-    return { template: template.key, ...result };
+    return this.renderCompiled(liquid, template, {
+      data: request.data,
+      user: userScope(request.user),
+      locale: request.user.locale,
+      channels: request.channels,
+      unsubscribeUrl: request.unsubscribeUrl,
+    });
   }
 
   /**
@@ -92,37 +79,30 @@ export class TemplateCatalog {
     const template = await this.compiledTemplate(liquid, key);
     return {
       locales: Object.keys(template.locales),
-      render: (request) => {
-        const result = renderTemplate(
-          liquid,
-          template,
-          request.locale,
-          request.channels,
-          {
-            data: checkData(request.data),
-            user: request.user,
-            unsubscribe_url: request.unsubscribeUrl ?? null,
-          },
-          this.limits,
-        );
-        return { template: template.key, ...result };
-      },
+      render: (request) => this.renderCompiled(liquid, template, request),
     };
   }
 
   /** Renders a template that is not saved (a draft being edited); it was validated by the caller. */
   async renderDraft(draft: Template, request: Omit<RenderRequest, "template">): Promise<RenderedTemplate> {
-    const data = checkData(request.data);
     const liquid = await liquidEngines();
+    return this.renderCompiled(liquid, compileTemplate(liquid, draft), request);
+  }
+
+  private renderCompiled(
+    liquid: LiquidEngines,
+    template: CompiledTemplate,
+    request: Omit<RenderRequest, "template">,
+  ): RenderedTemplate {
     const result = renderTemplate(
       liquid,
-      compileTemplate(liquid, draft),
+      template,
       request.locale,
       request.channels,
-      { data, user: request.user, unsubscribe_url: request.unsubscribeUrl ?? null },
+      { data: checkData(request.data), user: request.user, unsubscribe_url: request.unsubscribeUrl ?? null },
       this.limits,
     );
-    return { template: draft.key, ...result };
+    return { template: template.key, ...result };
   }
 
   /** `knownVersion`: the version as just read by the caller (null: no such template); read here when undefined. */
