@@ -4,11 +4,11 @@
  * talk to it exactly as to a server. For trying the service and small single-process installs.
  *
  * PGlite is one PostgreSQL session. Two connections to it would share prepared statements and
- * transactions, so the process keeps one connection (see app.ts), and a lock file keeps a
- * second process from opening the same folder.
+ * transactions, so the process keeps one connection (see app.ts), and a lock (data-directory-lock.ts)
+ * keeps a second process from opening the same folder.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import type { Logger } from "../core/logger.js";
+import { lockDataDirectory } from "./data-directory-lock.js";
 
 export interface EmbeddedDatabase {
   /** A connection string for `pg` (a Unix socket only this user can reach). */
@@ -23,10 +24,6 @@ export interface EmbeddedDatabase {
   dataDir: string;
   /** Stops serving, shuts PostgreSQL down cleanly (a checkpoint) and releases the folder. */
   close(): Promise<void>;
-}
-
-export class DataDirectoryInUseError extends Error {
-  override name = "DataDirectoryInUseError";
 }
 
 /**
@@ -41,7 +38,7 @@ const MAX_SOCKET_PATH = 100;
 
 export async function openEmbeddedDatabase(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const releaseLock = takeLock(join(dataDir, "lock"));
+  const releaseLock = lockDataDirectory(dataDir);
   let socketDir: string | null = null;
   let db: PGlite | null = null;
   try {
@@ -106,44 +103,4 @@ async function initialiseElsewhere(pgdata: string): Promise<void> {
 PGlite.create({ dataDir: process.argv[1] }).then((db) => db.close());`;
   await promisify(execFile)(process.execPath, ["-e", script, building], { maxBuffer: 16 * 1024 * 1024 });
   renameSync(building, pgdata);
-}
-
-/**
- * One process per folder. The lock names its process; a lock whose process is gone (kill -9, a
- * crash) is taken over, which is safe because PostgreSQL recovers from its write-ahead log.
- */
-function takeLock(path: string): () => void {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(path, `${process.pid}\n`, { flag: "wx", mode: 0o600 });
-      break;
-    } catch (error) {
-      if ((error as { code?: string }).code !== "EEXIST" || attempt > 0) throw error;
-      const holder = Number.parseInt(readFileSync(path, "utf8"), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
-        throw new DataDirectoryInUseError(
-          `the embedded database in ${join(path, "..")} is in use by process ${holder}; one process at a time may open it. ` +
-            `Stop that process, or set EMBEDDED_DATA_DIR to another folder, or use a PostgreSQL server (DATABASE_URL) to run several. ` +
-            `If no process ${holder} is running, delete ${path}.`,
-        );
-      }
-      rmSync(path, { force: true });
-    }
-  }
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    rmSync(path, { force: true });
-  };
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as { code?: string }).code === "EPERM";
-  }
 }
