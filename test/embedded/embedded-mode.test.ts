@@ -272,7 +272,7 @@ describe("the embedded mode: npm start with no database and no Redis configured"
     await waitForStatus(after, "sent");
   });
 
-  it("loses no answered notification when killed with SIGKILL, and delivers them after the restart", async () => {
+  it("loses no answered notification when killed with SIGKILL, and delivers them after a restart that one of three concurrent starts wins", async () => {
     providers.reset();
     const answered: number[] = [];
     let stopped = false;
@@ -292,7 +292,35 @@ describe("the embedded mode: npm start with no database and no Redis configured"
     await service.process.exited;
     await Promise.all(writers);
 
-    service = await start({}, "after-kill");
+    // Three starts at once find the dead process's lock: one takes the folder over, the others
+    // are turned away by it, in the same one line as any second process.
+    const starting = ["after-kill-1", "after-kill-2", "after-kill-3"].map((name) =>
+      processes.start("start", { EMBEDDED_DATA_DIR: dataDir }, name),
+    );
+    const outcomes = await Promise.all(
+      starting.map((started) =>
+        waitFor(
+          `${started.name} to listen or exit`,
+          () => {
+            if (started.lines.some((l) => /^Server listening at /.test(String(l.msg)))) return "listening";
+            return started.exit ? "exited" : undefined;
+          },
+          90_000,
+          50,
+        ),
+      ),
+    );
+    const listening = starting.filter((_, i) => outcomes[i] === "listening");
+    expect(listening, processes.describe()).toHaveLength(1);
+    const [winner] = listening;
+    for (const loser of starting.filter((started) => started !== winner)) {
+      expect((await loser.exited).code).toBe(1);
+      expect(loser.text.join("\n")).toContain(
+        `embedded database in ${dataDir} is in use by process ${winner!.pid}; one process at a time may open it.`,
+      );
+    }
+    const line = await winner!.waitForLog(/^Server listening at http:\/\/127\.0\.0\.1:/);
+    service = { process: winner!, url: /http:\/\/127\.0\.0\.1:\d+/.exec(String(line.msg))![0] };
     for (const id of answered) await waitForStatus(id, "sent");
     expect(answered.length).toBeGreaterThanOrEqual(40);
   });
