@@ -99,6 +99,18 @@ describe("the embedded data folder's lock", () => {
     return started;
   };
 
+  /** Sends "take" to every process back to back, so they all reach the lock at the same moment. */
+  const expectOneWinner = async (racing: Contender[], dir: string) => {
+    const answers = await Promise.all(racing.map((contender) => contender.take(dir)));
+    const winners = answers.filter((answer) => answer.won);
+    expect(winners, JSON.stringify(answers)).toHaveLength(1);
+    for (const answer of answers.filter((a) => !a.won)) {
+      expect(answer.refused, JSON.stringify(answers)).toContain(
+        `the embedded database in ${dir} is in use by process ${winners[0]!.pid}; one process at a time may open it.`,
+      );
+    }
+  };
+
   it("lets exactly one of several processes take over a stale lock they all found at the same instant", {
     timeout: 60_000,
   }, async () => {
@@ -110,17 +122,7 @@ describe("the embedded data folder's lock", () => {
     await crashed!.exited;
 
     const racing = await startContenders(4);
-    for (const dir of rounds) {
-      // Written to every process back to back: they all wake to the same stale lock.
-      const answers = await Promise.all(racing.map((contender) => contender.take(dir)));
-      const winners = answers.filter((answer) => answer.won);
-      expect(winners, JSON.stringify(answers)).toHaveLength(1);
-      for (const answer of answers.filter((a) => !a.won)) {
-        expect(answer.refused, JSON.stringify(answers)).toContain(
-          `the embedded database in ${dir} is in use by process ${winners[0]!.pid}; one process at a time may open it.`,
-        );
-      }
-    }
+    for (const dir of rounds) await expectOneWinner(racing, dir);
 
     // Released, a folder is free at once: another process takes it, and it leaves nothing behind.
     const [dir] = rounds;
@@ -131,6 +133,14 @@ describe("the embedded data folder's lock", () => {
     expect(await racing[1]!.take(dir!)).toMatchObject({
       refused: expect.stringContaining(`in use by process ${racing[0]!.pid};`),
     });
+  });
+
+  // A lock must never be seen half made, as a PID file is, empty, between its `wx` and its write.
+  it("lets exactly one of several processes take a fresh folder they all start on together", {
+    timeout: 60_000,
+  }, async () => {
+    const racing = await startContenders(4);
+    for (let round = 0; round < 100; round++) await expectOneWinner(racing, folder(`fresh-${round}`));
   });
 
   describe("in this process", () => {
