@@ -136,7 +136,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
       const done = await send({ user: user.id, channels: ["sms", "email"] });
       expect(done.status).toBe("sent");
       expect(attemptsOf(done)).toEqual(["sms:skipped:preference", "email:sent:"]);
-      expect(smsRu.requests).toHaveLength(0);
+      expect(smsRu.messages).toHaveLength(0);
     });
 
     it("skips a channel turned off for the notification's category only", async () => {
@@ -164,7 +164,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
         "email:skipped:preference",
         "telegram:skipped:preference",
       ]);
-      expect(smsRu.requests).toHaveLength(0);
+      expect(smsRu.messages).toHaveLength(0);
       expect(telegram.requests).toHaveLength(0);
       expect(smtp.recipientsAsked).toHaveLength(0);
     });
@@ -176,7 +176,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
       expect(attemptsOf(critical)).toEqual(["sms:sent:"]);
       const security = await send({ user: user.id, channels: ["sms"], category: "security" });
       expect(attemptsOf(security)).toEqual(["sms:sent:"]);
-      expect(smsRu.requests).toHaveLength(2);
+      expect(smsRu.messages).toHaveLength(2);
     });
 
     it("validates the category and filters the list by it", async () => {
@@ -331,7 +331,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
 
       const other = await send({ user: second.id, channels: ["sms", "telegram"] });
       expect(attemptsOf(other)).toEqual(["sms:skipped:suppressed", "telegram:sent:"]);
-      expect(smsRu.requests).toHaveLength(1);
+      expect(smsRu.messages).toHaveLength(1);
     });
 
     it("adds one by hand, normalised, refuses a duplicate and a bad address", async () => {
@@ -365,7 +365,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
 
       const done = await send({ user: user.id, channels: ["sms"], priority: "critical" });
       expect(attemptsOf(done)).toEqual(["sms:skipped:suppressed"]);
-      expect(smsRu.requests).toHaveLength(0);
+      expect(smsRu.messages).toHaveLength(0);
     });
   });
 
