@@ -48,6 +48,13 @@ export class Receipts {
   readonly byChannel: Record<string, number> = { sms: 0, email: 0, telegram: 0 };
   /** SMS.ru sms/status calls, and the sms_ids they asked about. */
   readonly statusChecks = { calls: 0, ids: 0 };
+  /** SMS.ru sms/send calls, and the messages they carried (several per call as multi[number]). */
+  readonly sendCalls = { calls: 0, messages: 0 };
+
+  recordSendCall(messages: number): void {
+    this.sendCalls.calls += 1;
+    this.sendCalls.messages += messages;
+  }
 
   recordStatusCall(ids: number): void {
     this.statusChecks.calls += 1;

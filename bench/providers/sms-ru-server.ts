@@ -34,7 +34,9 @@ export function createSmsRuServer(receipts: Receipts): Server {
           return;
         }
         const sms: Record<string, unknown> = {};
-        for (const [number, text] of messagesOf(form)) {
+        const messages = messagesOf(form);
+        receipts.recordSendCall(messages.length);
+        for (const [number, text] of messages) {
           receipts.record("sms", text);
           smsId += 1;
           sms[number] = { status: "OK", status_code: 100, sms_id: `bench-${smsId}` };
