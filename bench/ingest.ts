@@ -10,7 +10,8 @@ import { epochMs, round } from "./stats.js";
 export interface IngestSettings {
   baseUrl: string;
   headers: Record<string, string>;
-  userId: number;
+  /** Notification n goes to userIds[n mod their count]. */
+  userIds: readonly number[];
   connections: number;
   seconds: number;
   /** Marker phase letter of this load. */
@@ -46,7 +47,10 @@ export function runIngest(
   const bodyOf =
     settings.body ??
     ((userId: number, phase: string, n: number) => ({ user: userId, message: benchMessage(phase, n) }));
-  const body = () => JSON.stringify(bodyOf(settings.userId, settings.phase, next++));
+  const body = () => {
+    const n = next++;
+    return JSON.stringify(bodyOf(settings.userIds[n % settings.userIds.length]!, settings.phase, n));
+  };
   const startedAt = epochMs();
   return new Promise((resolve, reject) => {
     const instance = autocannon(

@@ -72,7 +72,12 @@ export interface BenchResults {
    * Waiting for the ingest's SMS receipts after the drain (its CPU counts in cpuPerNotification),
    * and SMS.ru sms/status calls over the whole run; absent in results of older runs.
    */
-  receipts?: ReceiptsResult & { statusCalls: number; idsPerCall: number };
+  receipts?: ReceiptsResult & {
+    statusCalls: number;
+    idsPerCall: number;
+    sendCalls: number;
+    messagesPerSendCall: number;
+  };
   /** The same ingest and drain with template notifications; absent in results of older runs. */
   templateVariant?: TemplateVariantResult;
   serviceStop: string;
@@ -270,7 +275,9 @@ export function formatTable(results: BenchResults): string {
                   results.receipts.waiting,
                 )} left); ${n(results.receipts.statusCalls)} sms/status calls in the run, ${n(
                   results.receipts.idsPerCall,
-                )} sms_ids per call`,
+                )} sms_ids per call; ${n(results.receipts.sendCalls)} sms/send calls, ${n(
+                  results.receipts.messagesPerSendCall,
+                )} messages per call`,
               ]
             : []),
           `  at that cost ${machine.cores} cores could accept and deliver at most ${n(

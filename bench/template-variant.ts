@@ -5,7 +5,7 @@
  * starts with the marker, as a plain bench message does, so receipts and rows are followed the same way.
  */
 import type { ApiClient } from "./api-client.js";
-import { marker } from "./providers/receipts.js";
+import { benchCode, marker } from "./providers/receipts.js";
 
 export const BENCH_TEMPLATE_KEY = "bench-otp";
 
@@ -42,6 +42,6 @@ export function templateNotificationBody(userId: number, phase: string, n: numbe
   return {
     user: userId,
     template: BENCH_TEMPLATE_KEY,
-    data: { marker: marker(phase, n), code: String(100_000 + (n % 900_000)), minutes: 10 },
+    data: { marker: marker(phase, n), code: benchCode(n), minutes: 10 },
   };
 }

@@ -19,6 +19,8 @@ export interface ProvidersSnapshot {
   byChannel: Record<string, number>;
   /** SMS.ru sms/status calls and the sms_ids they asked about, since the start. */
   statusChecks: { calls: number; ids: number };
+  /** SMS.ru sms/send calls and the messages they carried, since the start. */
+  sendCalls: { calls: number; messages: number };
 }
 
 export type ProvidersReply =

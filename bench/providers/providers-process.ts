@@ -44,6 +44,7 @@ process.on("message", (message: ProvidersRequest) => {
         unmarked: receipts.unmarked,
         byChannel: receipts.byChannel,
         statusChecks: { ...receipts.statusChecks },
+        sendCalls: { ...receipts.sendCalls },
       });
       break;
     case "stop":

@@ -11,9 +11,18 @@ export function marker(phase: string, n: number): string {
   return `bm-${phase}${n}`;
 }
 
-/** The text of the bench's notification number `n` of a phase. */
+/**
+ * The text of the bench's notification number `n` of a phase: the one-time code message the
+ * template variant renders for the same `n` (bench/template-variant.ts), so that the two variants
+ * store, send and answer the same text and differ only in how it was made.
+ */
 export function benchMessage(phase: string, n: number): string {
-  return `bench ${marker(phase, n)}`;
+  return `bench ${marker(phase, n)} Hello Bench, your code is ${benchCode(n)}. It expires in 10 minutes.`;
+}
+
+/** The one-time code of notification number `n`. */
+export function benchCode(n: number): string {
+  return String(100_000 + (n % 900_000));
 }
 
 /** A LIKE pattern matching every bench message of a phase. */
@@ -48,6 +57,13 @@ export class Receipts {
   readonly byChannel: Record<string, number> = { sms: 0, email: 0, telegram: 0 };
   /** SMS.ru sms/status calls, and the sms_ids they asked about. */
   readonly statusChecks = { calls: 0, ids: 0 };
+  /** SMS.ru sms/send calls, and the messages they carried (several per call as multi[number]). */
+  readonly sendCalls = { calls: 0, messages: 0 };
+
+  recordSendCall(messages: number): void {
+    this.sendCalls.calls += 1;
+    this.sendCalls.messages += messages;
+  }
 
   recordStatusCall(ids: number): void {
     this.statusChecks.calls += 1;

@@ -152,6 +152,8 @@ export interface ChannelSummary {
   order_position: number | null;
   last_hour: { sent: number; failed: number; skipped: number };
   last_success_at: string | null;
+  /** The address used for users without their own (TELEGRAM_CHAT_ID), and its suppression. */
+  fallback_address: { address: string; suppression: Suppression | null } | null;
   common_failures: {
     reason: string;
     error_kind: string | null;

@@ -66,6 +66,12 @@ export interface ClaimedBroadcast {
 /** One recipient's notification as a batch inserts it. */
 export type FannedOutNotification = NewNotification & { failureReason?: string | null };
 
+/** A notification a batch created, as the live event stream announces it. */
+export interface CreatedNotification {
+  id: number;
+  status: NotificationStatus;
+}
+
 /** What a worker may do with the broadcast it locked for one batch. */
 export interface BroadcastBatch {
   broadcast: Broadcast;
@@ -76,8 +82,8 @@ export interface BroadcastBatch {
    * `lastUserId` is where the cursor goes next, `exhausted` says none are left after these.
    */
   nextRecipients(limit: number): Promise<{ users: UserProfile[]; lastUserId: number; exhausted: boolean }>;
-  /** Inserts their notifications; a recipient who already has one is skipped. Returns how many were new. */
-  insertNotifications(notifications: FannedOutNotification[]): Promise<number>;
+  /** Inserts their notifications; a recipient who already has one is skipped. Returns the new ones. */
+  insertNotifications(notifications: FannedOutNotification[]): Promise<CreatedNotification[]>;
   /** Moves the cursor past `lastUserId`, renews the lease; `finished` ends the fan-out (done). */
   advance(lastUserId: number, recipients: number, finished: boolean): Promise<void>;
   /** Gives the broadcast back, due again in `seconds`. */
@@ -108,14 +114,14 @@ export interface BroadcastStore {
   /** Ends the fan-out cancelled (waiting for a batch in progress); null when there is no such broadcast. */
   markCancelled(id: number): Promise<Broadcast | null>;
   /**
-   * Cancels up to `limit` of its pending notifications; how many. `announce` is told of them in
+   * Cancels up to `limit` of its pending notifications; their ids. `announce` is told of them in
    * the same transaction, with the statements it may use there (webhook events).
    */
   cancelPendingNotifications(
     id: number,
     limit: number,
     announce?: (cancelled: StoredNotification[], writer: WebhookEventWriter) => Promise<void>,
-  ): Promise<number>;
+  ): Promise<number[]>;
   /** The cancellation's sweep is over: nothing more is due for it. */
   finishCancelling(id: number): Promise<void>;
 }

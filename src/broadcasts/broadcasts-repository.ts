@@ -30,6 +30,7 @@ import {
   type BroadcastStore,
   type BroadcastWithCounts,
   type ClaimedBroadcast,
+  type CreatedNotification,
   type FannedOutNotification,
   MAX_UNKNOWN_USERS_SHOWN,
   type NewBroadcast,
@@ -228,7 +229,7 @@ export class BroadcastsRepository implements BroadcastStore {
     id: number,
     limit: number,
     announce?: (cancelled: StoredNotification[], writer: WebhookEventWriter) => Promise<void>,
-  ): Promise<number> {
+  ): Promise<number[]> {
     const cancel = async (db: Queryable) =>
       db.query<NotificationRow>(
         `UPDATE notifications
@@ -240,7 +241,7 @@ export class BroadcastsRepository implements BroadcastStore {
          RETURNING ${announce ? NOTIFICATION_COLUMNS : "id"}`,
         [id, limit],
       );
-    if (!announce) return (await cancel(this.pool)).rowCount ?? 0;
+    if (!announce) return (await cancel(this.pool)).rows.map((row) => row.id);
     // The events commit with the cancellation, or roll back with it: each is told exactly once.
     return withTransaction(this.pool, async (client) => {
       const { rows } = await cancel(client);
@@ -251,7 +252,7 @@ export class BroadcastsRepository implements BroadcastStore {
           recordEvents: (type, events) => webhooks.recordEvents(type, events),
         });
       }
-      return rows.length;
+      return rows.map((row) => row.id);
     });
   }
 
@@ -381,10 +382,10 @@ class LockedBroadcast implements BroadcastBatch {
     };
   }
 
-  async insertNotifications(notifications: FannedOutNotification[]): Promise<number> {
-    if (notifications.length === 0) return 0;
+  async insertNotifications(notifications: FannedOutNotification[]): Promise<CreatedNotification[]> {
+    if (notifications.length === 0) return [];
     const column = <T>(pick: (item: FannedOutNotification) => T) => notifications.map(pick);
-    const { rowCount } = await this.db.query(
+    const { rows } = await this.db.query<{ id: number; status: NotificationStatus }>(
       `INSERT INTO notifications (broadcast_id, user_id, message, subject, channels, template, locale, rendered,
                                  expires_at, priority, next_attempt_at, status, failure_reason, category)
        SELECT $1, t.user_id, t.message, t.subject, $2::text[], t.template, t.locale, t.rendered::jsonb,
@@ -393,7 +394,8 @@ class LockedBroadcast implements BroadcastBatch {
        FROM unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                    $11::timestamptz[], $12::text[], $13::text[])
          AS t(user_id, message, subject, template, locale, rendered, next_attempt_at, status, failure_reason)
-       ON CONFLICT (broadcast_id, user_id) WHERE broadcast_id IS NOT NULL DO NOTHING`,
+       ON CONFLICT (broadcast_id, user_id) WHERE broadcast_id IS NOT NULL DO NOTHING
+       RETURNING id, status`,
       [
         this.broadcast.id,
         this.broadcast.channels,
@@ -411,7 +413,7 @@ class LockedBroadcast implements BroadcastBatch {
         this.broadcast.category,
       ],
     );
-    return rowCount ?? 0;
+    return rows.map((row) => ({ id: row.id, status: row.status }));
   }
 
   async advance(lastUserId: number, recipients: number, finished: boolean): Promise<void> {

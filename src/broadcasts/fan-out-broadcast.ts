@@ -8,8 +8,13 @@ import { type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audien
 import type { Logger } from "../core/logger.js";
 import type { Channel, StoredNotification } from "../core/model.js";
 import type { TemplateCatalog } from "../templates/template-catalog.js";
-import type { BulkWebhookEvents, WebhookEventWriter, WorkWakeUps } from "../usecases/ports.js";
-import type { BroadcastStore, ClaimedBroadcast } from "./broadcast-model.js";
+import type {
+  BulkWebhookEvents,
+  NotificationEventPublisher,
+  WebhookEventWriter,
+  WorkWakeUps,
+} from "../usecases/ports.js";
+import type { BroadcastStore, ClaimedBroadcast, CreatedNotification } from "./broadcast-model.js";
 import { broadcastNotification, type TemplateRenderer } from "./broadcast-notifications.js";
 
 const NO_CATEGORIES: ReadonlySet<string> = new Set();
@@ -42,16 +47,28 @@ export interface FanOutDeps {
   criticalCategories?: ReadonlySet<string>;
   /** Tells webhook subscribers of each notification a cancellation's sweep cancels. */
   webhooks?: BulkWebhookEvents;
+  /** The live event stream: each notification a batch creates, or a sweep cancels, as a single one would be. */
+  events?: NotificationEventPublisher;
+}
+
+/** Who hears of the notifications a cancellation's sweep cancels. */
+export interface SweepAnnouncements {
+  webhooks?: BulkWebhookEvents;
+  events?: NotificationEventPublisher;
 }
 
 /** What one batch's transaction did, or the template it needs read before it can. */
-type BatchStep = "stopped" | "waiting" | { template: string } | { created: number; exhausted: boolean };
+type BatchStep =
+  | "stopped"
+  | "waiting"
+  | { template: string }
+  | { created: CreatedNotification[]; exhausted: boolean };
 
 export type FanOutResult = "done" | "cancelled" | "waiting" | "stopped" | "lease_lost";
 
 export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcast): Promise<FanOutResult> {
   if (claimed.status === "cancelled") {
-    await sweepCancelled(deps.store, claimed.id, deps.webhooks);
+    await sweepCancelled(deps.store, claimed.id, deps);
     return "cancelled";
   }
   let renderer: TemplateRenderer | null = null;
@@ -102,7 +119,9 @@ export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcas
       renderer = (await deps.templateCatalog.renderer(step.template)).render;
       continue;
     }
-    if (step.created > 0) deps.wakeUps.wake();
+    // After the batch's commit, as a single creation announces itself.
+    for (const { id, status } of step.created) deps.events?.publish({ type: "created", id, status });
+    if (step.created.length > 0) deps.wakeUps.wake();
     if (step.exhausted) {
       deps.logger.info({ broadcastId: claimed.id }, "broadcast fanned out");
       return "done";
@@ -114,12 +133,14 @@ export async function fanOutBroadcast(deps: FanOutDeps, claimed: ClaimedBroadcas
 
 /**
  * Cancels a cancelled broadcast's pending notifications, a chunk at a time, then ends its sweep.
- * Each chunk's `notification.cancelled` webhook events are stored with it, in one statement.
+ * Each chunk's `notification.cancelled` webhook events are stored with it, in one statement; its
+ * live events go out once it is committed, one `updated` per notification as for a single cancel
+ * (the publisher sends a chunk's events to Redis together).
  */
 export async function sweepCancelled(
   store: BroadcastStore,
   id: number,
-  webhooks?: BulkWebhookEvents,
+  { webhooks, events }: SweepAnnouncements = {},
 ): Promise<number> {
   let cancelled = 0;
   for (;;) {
@@ -131,10 +152,12 @@ export async function sweepCancelled(
             deliveries += await webhooks.recordMany("notification.cancelled", notifications, writer);
           }
         : undefined;
-    const chunk = await store.cancelPendingNotifications(id, CANCEL_CHUNK, announce);
+    const ids = await store.cancelPendingNotifications(id, CANCEL_CHUNK, announce);
     if (deliveries > 0) webhooks?.wake();
-    cancelled += chunk;
-    if (chunk < CANCEL_CHUNK) break;
+    for (const notificationId of ids)
+      events?.publish({ type: "updated", id: notificationId, status: "cancelled" });
+    cancelled += ids.length;
+    if (ids.length < CANCEL_CHUNK) break;
   }
   await store.finishCancelling(id);
   return cancelled;

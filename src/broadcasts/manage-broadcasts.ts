@@ -13,7 +13,7 @@ import {
   validateNotificationContent,
 } from "../usecases/create-notification.js";
 import { validateIdempotencyKey } from "../usecases/create-notification-idempotently.js";
-import type { BulkWebhookEvents, WorkWakeUps } from "../usecases/ports.js";
+import type { BulkWebhookEvents, NotificationEventPublisher, WorkWakeUps } from "../usecases/ports.js";
 import type {
   BroadcastCounts,
   BroadcastCreation,
@@ -49,6 +49,8 @@ export interface BroadcastDeps {
   criticalCategories?: ReadonlySet<string>;
   /** Tells webhook subscribers of each notification a cancellation cancels. */
   webhookEvents?: BulkWebhookEvents;
+  /** The live event stream, told of each notification a cancellation cancels. */
+  notificationEvents?: NotificationEventPublisher;
 }
 
 export interface CreatedBroadcast {
@@ -176,10 +178,16 @@ export function listBroadcasts(
  * Stops the fan-out (a batch in progress finishes first) and cancels the pending notifications
  * it made. Cancelling again is harmless and finishes a sweep an earlier call could not.
  */
-export async function cancelBroadcast(deps: Pick<BroadcastDeps, "broadcasts" | "webhookEvents">, id: number) {
+export async function cancelBroadcast(
+  deps: Pick<BroadcastDeps, "broadcasts" | "webhookEvents" | "notificationEvents">,
+  id: number,
+) {
   const cancelled = await deps.broadcasts.markCancelled(id);
   if (!cancelled) throw new NotFoundError(`Broadcast ${id} not found.`);
-  await sweepCancelled(deps.broadcasts, id, deps.webhookEvents);
+  await sweepCancelled(deps.broadcasts, id, {
+    webhooks: deps.webhookEvents,
+    events: deps.notificationEvents,
+  });
   return getBroadcast(deps, id);
 }
 

@@ -156,10 +156,11 @@ export function prepared(name: string, text: string, values: unknown[]): pg.Quer
 }
 
 /**
- * An unnamed statement, planned for each call's values: for the claims of due rows. Their best
- * plan depends on how many rows are due now; a generic plan made while the table was small read
- * every pending row through the index on status for each claim (seen in the bench: 190 rows read
- * per notification instead of 5).
+ * An unnamed statement, planned for each call's values: for the claim of receipt checks, whose
+ * best plan depends on how many checks are due now. (The claim of due notifications had the same
+ * reason until migration 017 left it a single index to use: a generic plan, or a custom one made
+ * from statistics gathered while nothing was pending, read every pending row through the index on
+ * status and sorted them for each claim.)
  */
 export function plannedEachCall(text: string, values: unknown[]): pg.QueryConfig {
   return { text, values };

@@ -1,3 +1,5 @@
+import type { Suppression } from "../audiences/suppression.js";
+import { suppressionAddressOf } from "../audiences/suppression-address.js";
 import { CHANNELS, type Channel } from "../core/model.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
 import type { ChannelActivityReader } from "./ports.js";
@@ -9,6 +11,9 @@ export interface ChannelOverviewDeps {
   channelOrder: readonly Channel[];
   /** Why each unconfigured channel is unconfigured (config.missingChannels). */
   missingChannels: Partial<Record<Channel, string>>;
+  /** The address a channel falls back to for users without their own (TELEGRAM_CHAT_ID). */
+  fallbackAddresses: Partial<Record<Channel, string>>;
+  suppressions: { findByAddress(channel: Channel, address: string): Promise<Suppression | null> };
 }
 
 export const OVERVIEW_WINDOW_SECONDS = 3600;
@@ -27,6 +32,12 @@ export interface ChannelSummary {
   orderPosition: number | null;
   lastHour: { sent: number; failed: number; skipped: number };
   lastSuccessAt: Date | null;
+  /**
+   * The configured fallback address (not a secret: a chat id) and its suppression, if any: while
+   * it is suppressed, every user without an address of their own is skipped on this channel,
+   * which nothing else on the overview would say.
+   */
+  fallback: { address: string; suppression: Suppression | null } | null;
   commonFailures: {
     reason: string;
     errorKind: string | null;
@@ -38,10 +49,11 @@ export interface ChannelSummary {
 
 /** Per channel, at a glance: can it send at all, is it sending, and if not, why not. */
 export async function channelOverview(deps: ChannelOverviewDeps): Promise<ChannelSummary[]> {
-  const [activity, reasons, paused] = await Promise.all([
+  const [activity, reasons, paused, fallbacks] = await Promise.all([
     deps.channelActivity.activity(CHANNELS, OVERVIEW_WINDOW_SECONDS),
     deps.channelActivity.commonFailureReasons(CHANNELS, FAILURE_SAMPLE, TOP_REASONS),
     Promise.all(CHANNELS.map((channel) => deps.channelCircuit.openReason(channel))),
+    Promise.all(CHANNELS.map((channel) => fallbackOf(deps, channel))),
   ]);
   // The configured order first, then the channels it leaves out.
   const channels = [
@@ -60,6 +72,7 @@ export async function channelOverview(deps: ChannelOverviewDeps): Promise<Channe
       orderPosition: position >= 0 ? position + 1 : null,
       lastHour: { sent: counts?.sent ?? 0, failed: counts?.failed ?? 0, skipped: counts?.skipped ?? 0 },
       lastSuccessAt: counts?.lastSuccessAt ?? null,
+      fallback: fallbacks[CHANNELS.indexOf(channel)] ?? null,
       commonFailures: reasons
         .filter((row) => row.channel === channel)
         .map(({ reason, errorKind, providerCode, count, lastSeenAt }) => ({
@@ -71,4 +84,12 @@ export async function channelOverview(deps: ChannelOverviewDeps): Promise<Channe
         })),
     };
   });
+}
+
+async function fallbackOf(deps: ChannelOverviewDeps, channel: Channel): Promise<ChannelSummary["fallback"]> {
+  const configured = deps.fallbackAddresses[channel];
+  if (configured === undefined) return null;
+  // Spelled as delivery suppresses it, so this finds what the claim finds.
+  const address = suppressionAddressOf(channel, configured);
+  return { address, suppression: await deps.suppressions.findByAddress(channel, address) };
 }

@@ -200,7 +200,10 @@ export interface DeliveryStore {
 export type NotificationEvent =
   | { type: "created" | "updated"; id: number; status: string }
   | { type: "attempt"; id: number; channel: string; status: string }
-  /** Events may have been missed (the feed reconnected): watchers should reload what they show. */
+  /**
+   * Watchers should reload what they show: events may have been missed (the feed reconnected),
+   * or many notifications changed in a way no event describes (retention deleted them).
+   */
   | { type: "resync" };
 
 /** Announces committed changes; never throws and never waits: watchers are not the record. */

@@ -209,3 +209,103 @@ describe("SMS.ru provider: transport failures", () => {
     expect(outcome).toMatchObject({ kind: "misconfigured", code: "200" });
   });
 });
+
+describe("SMS.ru provider: messages sent together share a call", () => {
+  const to = (n: number) => `7999000${String(n).padStart(4, "0")}`;
+  const messageTo = (n: number, text = `text ${n}`) => ({ ...message, to: `+${to(n)}`, text });
+  const sendAll = (messages: (typeof message)[], signal = AbortSignal.timeout(5000)) =>
+    Promise.all(messages.map((each) => provider.send(each, signal)));
+
+  it("sends the messages of one tick in one call as multi[number]=text, each with its own sms_id", async () => {
+    const outcomes = await sendAll([messageTo(1), messageTo(2), messageTo(3, "третий")]);
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]?.fields).toEqual({
+      api_id: API_ID,
+      [`multi[${to(1)}]`]: "text 1",
+      [`multi[${to(2)}]`]: "text 2",
+      [`multi[${to(3)}]`]: "третий",
+      json: "1",
+    });
+    const ids = outcomes.map((outcome) => (outcome.kind === "sent" ? outcome.providerMessageId : null));
+    expect(new Set(ids).size).toBe(3);
+    expect(ids).toEqual(fake.smsIds);
+  });
+
+  it("gives each message the outcome of its own number's entry", async () => {
+    fake.replyNext({
+      body: {
+        status: "OK",
+        status_code: 100,
+        sms: {
+          [to(1)]: { status: "OK", status_code: 100, sms_id: "000000-1" },
+          [to(2)]: { status: "ERROR", status_code: 207, status_text: smsRuStatusText(207) },
+          [to(3)]: { status: "ERROR", status_code: 231, status_text: smsRuStatusText(231) },
+        },
+        balance: 10,
+      },
+    });
+    const [first, second, third] = await sendAll([messageTo(1), messageTo(2), messageTo(3)]);
+    expect(first).toEqual({ kind: "sent", providerMessageId: "000000-1", details: { balance: 10 } });
+    expect(second).toMatchObject({ kind: "permanent", code: "207", deadAddress: "invalid_number" });
+    expect(third).toMatchObject({ kind: "rate_limited", code: "231", retryAfterSeconds: 60 });
+  });
+
+  it("fails every message of the call on a top-level error", async () => {
+    fake.replyNext(smsRuReplies.requestError(201));
+    const outcomes = await sendAll([messageTo(1), messageTo(2)]);
+    expect(outcomes.map((outcome) => [outcome.kind, "code" in outcome && outcome.code])).toEqual([
+      ["misconfigured", "201"],
+      ["misconfigured", "201"],
+    ]);
+  });
+
+  it("never takes another number's entry: a number missing from the reply is not sent", async () => {
+    fake.replyNext({
+      body: {
+        status: "OK",
+        status_code: 100,
+        sms: { [to(1)]: { status: "OK", status_code: 100, sms_id: "000000-1" } },
+      },
+    });
+    const [first, second] = await sendAll([messageTo(1), messageTo(2)]);
+    expect(first).toMatchObject({ kind: "sent", providerMessageId: "000000-1" });
+    expect(second?.kind).toBe("transient");
+  });
+
+  it("sends a second message to the same number in a call of its own, as `to`", async () => {
+    const outcomes = await sendAll([messageTo(1, "first"), messageTo(2), messageTo(1, "second")]);
+    expect(outcomes.every((outcome) => outcome.kind === "sent")).toBe(true);
+    expect(fake.requests.map((request) => FakeSmsRu.messagesOf(request))).toEqual([
+      { [to(1)]: "first", [to(2)]: "text 2" },
+      { [to(1)]: "second" },
+    ]);
+    expect(fake.requests[1]?.fields.to).toBe(to(1));
+  });
+
+  it("puts at most 100 numbers in a call", async () => {
+    const outcomes = await sendAll(Array.from({ length: 150 }, (_, n) => messageTo(n)));
+    expect(outcomes.every((outcome) => outcome.kind === "sent")).toBe(true);
+    expect(fake.requests.map((request) => Object.keys(FakeSmsRu.messagesOf(request)).length)).toEqual([
+      100, 50,
+    ]);
+  });
+
+  it("does not send a message whose signal aborted before its call went", async () => {
+    const aborted = new AbortController();
+    const late = provider.send(messageTo(1), aborted.signal);
+    aborted.abort();
+    const [other] = await sendAll([messageTo(2)]);
+    expect(await late).toEqual({ kind: "transient", code: null, reason: "timed out" });
+    expect(other?.kind).toBe("sent");
+    expect(fake.messages.map((sent) => sent.number)).toEqual([to(2)]);
+  });
+
+  it("ends the whole call as timed out when the signal fires", async () => {
+    fake.replyNext({ hangMs: 5000 });
+    const outcomes = await sendAll([messageTo(1), messageTo(2)], AbortSignal.timeout(200));
+    expect(outcomes).toEqual([
+      { kind: "transient", code: null, reason: "timed out" },
+      { kind: "transient", code: null, reason: "timed out" },
+    ]);
+  });
+});

@@ -9,6 +9,9 @@ import { telegramReplies } from "../support/fake-telegram.js";
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
+/** TELEGRAM_CHAT_ID: where Telegram goes for users without a telegram_id. */
+const FALLBACK_CHAT = "-100555000";
+
 describe("the dashboard's users and suppressions", { timeout: 90_000 }, () => {
   let providers: LoopbackProviders;
   let service: TestService;
@@ -19,7 +22,9 @@ describe("the dashboard's users and suppressions", { timeout: 90_000 }, () => {
 
   beforeAll(async () => {
     providers = await LoopbackProviders.start();
-    service = await startTestService({ env: providers.env({ MAX_RETRIES: "0" }) });
+    service = await startTestService({
+      env: providers.env({ MAX_RETRIES: "0", TELEGRAM_CHAT_ID: FALLBACK_CHAT }),
+    });
     dashboard = await openDashboard(service);
     ({ page, baseUrl, problems } = dashboard);
   }, 180_000);
@@ -96,6 +101,51 @@ describe("the dashboard's users and suppressions", { timeout: 90_000 }, () => {
     await page.locator("tr[data-suppression]").getByText("grace@example.com").waitFor();
     await page.getByText("manual").waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/suppressions.png`, fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it("says where an operator looks that the fallback chat is suppressed, and lifts it", async () => {
+    const withoutChat = await service.createUser({
+      email: "ada@example.com",
+      password: "long enough password",
+      first_name: "Ada",
+    });
+    // The bot was removed from the fallback chat: delivery suppresses it.
+    providers.telegram.replyNext(telegramReplies.botBlocked());
+    const blocked = await service.createNotification({
+      user: withoutChat.id,
+      message: "hi",
+      channels: ["telegram"],
+    });
+    await service.waitForStatus(blocked.id, "failed");
+
+    await page.goto(`${baseUrl}/dashboard/#/channels`);
+    const onChannels = page.locator(`[data-fallback-suppressed="${FALLBACK_CHAT}"]`);
+    await onChannels.waitFor();
+    const text = await onChannels.textContent();
+    expect(text).toContain(`TELEGRAM_CHAT_ID ${FALLBACK_CHAT} is suppressed (bot_blocked`);
+    expect(text).toContain("users without their own chat are skipped on Telegram");
+    // The chat id is shown; the bot token never is.
+    expect(await page.content()).not.toContain("loopback-token");
+    await page.screenshot({ path: `${SCREENSHOTS}/channels-fallback-suppressed.png`, fullPage: true });
+
+    await page.goto(`${baseUrl}/dashboard/#/users/${withoutChat.id}`);
+    await page
+      .locator(`[data-fallback-suppressed="${FALLBACK_CHAT}"]`)
+      .getByText("has no telegram_id")
+      .waitFor();
+
+    await page.goto(`${baseUrl}/dashboard/#/suppressions`);
+    const notice = page.locator(`p[data-fallback-suppressed="${FALLBACK_CHAT}"]`);
+    await notice.waitFor();
+    await page.locator("tr[data-suppression]").getByText("fallback chat (TELEGRAM_CHAT_ID)").waitFor();
+    await page.getByRole("button", { name: `Remove the suppression of ${FALLBACK_CHAT}` }).click();
+    await page.getByText(`Telegram ${FALLBACK_CHAT} receives again.`).waitFor();
+    await notice.waitFor({ state: "detached" });
+
+    await page.getByRole("link", { name: "Channels" }).click();
+    await page.getByText(`Users without their own chat go to TELEGRAM_CHAT_ID ${FALLBACK_CHAT}.`).waitFor();
+    expect(await page.locator("[data-fallback-suppressed]").count()).toBe(0);
     expect(problems).toEqual([]);
   });
 });

@@ -107,7 +107,7 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
     await page.getByText("Ada Lovelace").waitFor();
     await shoot("detail-failed");
 
-    const before = smsRu.requests.length;
+    const before = smsRu.messages.length;
     await page.getByRole("button", { name: "Retry now" }).click();
     await page
       .getByRole("heading", { name: `Notification ${id}` })
@@ -115,9 +115,7 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
       .waitFor();
     await page.locator('.attempt[data-round="2"]').getByText("Sent").waitFor();
     expect(await page.getByRole("button", { name: "Retry now" }).count()).toBe(0);
-    expect(smsRu.requests.slice(before).map((request) => request.fields.msg)).toEqual([
-      "Your order has shipped",
-    ]);
+    expect(smsRu.messages.slice(before).map((request) => request.text)).toEqual(["Your order has shipped"]);
     expect((await service.getNotification(id)).attempts.map((a) => `${a.round}:${a.status}`)).toEqual([
       "1:failed",
       // Telegram has no credentials here: skipped once, and never tried again.
@@ -133,9 +131,7 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
     const id = await createNotification("Reminder: your appointment is tomorrow");
     await page.goto(`${baseUrl}/dashboard/#/notifications/${id}`);
     await page.getByRole("heading", { name: `Notification ${id}` }).waitFor();
-    await expect
-      .poll(() => smsRu.requests.some((r) => r.fields.msg?.startsWith("Reminder")), POLL)
-      .toBe(true);
+    await expect.poll(() => smsRu.messages.some((r) => r.text.startsWith("Reminder")), POLL).toBe(true);
     await page.getByRole("button", { name: "Cancel" }).click();
     await page
       .getByRole("heading", { name: `Notification ${id}` })

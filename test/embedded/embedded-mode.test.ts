@@ -106,7 +106,7 @@ describe("the embedded mode: npm start with no database and no Redis configured"
       ),
     );
     for (const id of ids) expect(await waitForStatus(id, "sent")).toMatchObject({ status: "sent" });
-    expect(providers.smsRu.requests.map((r) => r.fields.msg)).toEqual(["over sms"]);
+    expect(providers.smsRu.messages.map((r) => r.text)).toEqual(["over sms"]);
     expect(providers.smtp.mails.map((m) => [m.rcptTo, m.subject, m.text.trim()])).toEqual([
       [["embedded@example.com"], "Embedded", "over email"],
     ]);
@@ -173,11 +173,11 @@ describe("the embedded mode: npm start with no database and no Redis configured"
     expect(responses.map((r) => r.status)).toEqual(new Array(200).fill(201));
     await waitFor(
       "every burst notification to reach SMS.ru",
-      () => (providers.smsRu.requests.length >= 200 ? true : undefined),
+      () => (providers.smsRu.messages.length >= 200 ? true : undefined),
       60_000,
       100,
     );
-    const texts = providers.smsRu.requests.map((r) => r.fields.msg).sort();
+    const texts = providers.smsRu.messages.map((r) => r.text).sort();
     expect(new Set(texts).size).toBe(200);
     // The provider answered each; their attempts are recorded a moment later.
     await waitFor("every burst notification to be recorded as sent", async () => {
@@ -195,7 +195,7 @@ describe("the embedded mode: npm start with no database and no Redis configured"
       Array.from({ length: 60 }, (_, i) => notify({ message: `storm ${i}`, channels: ["sms"] })),
     );
     for (const id of ids) expect((await waitForStatus(id, "sent")).retry_count).toBe(1);
-    const texts = providers.smsRu.requests.map((r) => r.fields.msg);
+    const texts = providers.smsRu.messages.map((r) => r.text);
     expect(texts).toHaveLength(120);
     expect(new Set(texts).size).toBe(60);
   });

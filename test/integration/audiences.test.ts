@@ -136,7 +136,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
       const done = await send({ user: user.id, channels: ["sms", "email"] });
       expect(done.status).toBe("sent");
       expect(attemptsOf(done)).toEqual(["sms:skipped:preference", "email:sent:"]);
-      expect(smsRu.requests).toHaveLength(0);
+      expect(smsRu.messages).toHaveLength(0);
     });
 
     it("skips a channel turned off for the notification's category only", async () => {
@@ -164,7 +164,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
         "email:skipped:preference",
         "telegram:skipped:preference",
       ]);
-      expect(smsRu.requests).toHaveLength(0);
+      expect(smsRu.messages).toHaveLength(0);
       expect(telegram.requests).toHaveLength(0);
       expect(smtp.recipientsAsked).toHaveLength(0);
     });
@@ -176,7 +176,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
       expect(attemptsOf(critical)).toEqual(["sms:sent:"]);
       const security = await send({ user: user.id, channels: ["sms"], category: "security" });
       expect(attemptsOf(security)).toEqual(["sms:sent:"]);
-      expect(smsRu.requests).toHaveLength(2);
+      expect(smsRu.messages).toHaveLength(2);
     });
 
     it("validates the category and filters the list by it", async () => {
@@ -228,6 +228,20 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
     });
 
     it("skips Telegram's fallback chat (TELEGRAM_CHAT_ID) once it is suppressed, like a user's own chat", async () => {
+      // The channel overview is where an operator sees that the fallback chat itself is suppressed.
+      const telegramOverview = async () => {
+        const response = await service.inject({ method: "GET", url: "/api/channels/overview/" });
+        expect(response.statusCode).toBe(200);
+        // A chat id is not a secret; the bot token is, and never shows.
+        expect(response.body).not.toContain("loopback-token");
+        return response
+          .json<{ channels: { channel: string; fallback_address: unknown }[] }>()
+          .channels.find((summary) => summary.channel === "telegram")!;
+      };
+      expect((await telegramOverview()).fallback_address).toEqual({
+        address: FALLBACK_CHAT,
+        suppression: null,
+      });
       const withoutChat = await newUser({ telegram_id: null });
       const withChat = await newUser();
       const first = await send({ user: withoutChat.id, channels: ["telegram"] });
@@ -252,6 +266,17 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
       });
       expect(attemptsOf(skipped)).toEqual(["telegram:skipped:suppressed", "email:sent:"]);
       expect(skipped.attempts[0]).toMatchObject({ error: "the user's telegram address is suppressed" });
+      expect((await telegramOverview()).fallback_address).toEqual({
+        address: FALLBACK_CHAT,
+        suppression,
+      });
+      // Every other channel has no fallback address.
+      const { channels } = (await service.inject({ method: "GET", url: "/api/channels/overview/" })).json<{
+        channels: { channel: string; fallback_address: unknown }[];
+      }>();
+      expect(channels.filter((summary) => summary.fallback_address !== null).map((s) => s.channel)).toEqual([
+        "telegram",
+      ]);
       expect(telegram.requests).toHaveLength(2);
       // A user with a chat of their own is not held back by the fallback's suppression.
       expect(attemptsOf(await send({ user: withChat.id, channels: ["telegram"] }))).toEqual([
@@ -263,6 +288,10 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
         url: `/api/suppressions/${suppression!.id}/`,
       });
       expect(removed.statusCode).toBe(200);
+      expect((await telegramOverview()).fallback_address).toEqual({
+        address: FALLBACK_CHAT,
+        suppression: null,
+      });
       expect(attemptsOf(await send({ user: withoutChat.id, channels: ["telegram"] }))).toEqual([
         "telegram:sent:",
       ]);
@@ -331,7 +360,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
 
       const other = await send({ user: second.id, channels: ["sms", "telegram"] });
       expect(attemptsOf(other)).toEqual(["sms:skipped:suppressed", "telegram:sent:"]);
-      expect(smsRu.requests).toHaveLength(1);
+      expect(smsRu.messages).toHaveLength(1);
     });
 
     it("adds one by hand, normalised, refuses a duplicate and a bad address", async () => {
@@ -365,7 +394,7 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
 
       const done = await send({ user: user.id, channels: ["sms"], priority: "critical" });
       expect(attemptsOf(done)).toEqual(["sms:skipped:suppressed"]);
-      expect(smsRu.requests).toHaveLength(0);
+      expect(smsRu.messages).toHaveLength(0);
     });
   });
 

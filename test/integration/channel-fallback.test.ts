@@ -85,7 +85,7 @@ describe("delivery across channels, in fallback order", () => {
       body: { chat_id: "555000111", text: "telegram first" },
     });
     expect(smtp.mails[0]?.subject).toBe("Notification");
-    expect(smsRu.requests).toHaveLength(0);
+    expect(smsRu.messages).toHaveLength(0);
   });
 
   it("skips a channel the user has no contact for and records why", async () => {
@@ -133,7 +133,7 @@ describe("delivery across channels, in fallback order", () => {
       "3:sms:failed:transient",
       "3:telegram:failed:transient",
     ]);
-    expect(smsRu.requests).toHaveLength(3);
+    expect(smsRu.messages).toHaveLength(3);
     expect(telegram.requests).toHaveLength(3);
   });
 
@@ -180,6 +180,6 @@ describe("a notification no channel can deliver", () => {
     ]);
     expect(done.attempts[1]?.error).toMatch(/EMAIL_HOST/);
     expect(done.failure_reason).toMatch(/every channel was skipped/);
-    expect(smsRu.requests).toHaveLength(0);
+    expect(smsRu.messages).toHaveLength(0);
   });
 });

@@ -292,7 +292,7 @@ describe("falling back on a missing receipt (SMS_RECEIPT_TIMEOUT_SECONDS)", () =
     expect(attemptsOf(done)[0]?.receipt_code).toBe("108");
     expect(smtp.mails).toHaveLength(1);
     expect(smtp.mails[0]).toMatchObject({ rcptTo: ["fallback-receipts@example.com"], subject: "Code" });
-    expect(smsRu.requests).toHaveLength(1);
+    expect(smsRu.messages).toHaveLength(1);
   });
 
   it("goes on to email when no final receipt comes before the deadline, and a late delivered changes nothing else", async () => {
@@ -317,7 +317,7 @@ describe("falling back on a missing receipt (SMS_RECEIPT_TIMEOUT_SECONDS)", () =
     await new Promise((resolve) => setTimeout(resolve, 500));
     const after = await service.getNotification(created.id);
     expect(attemptsOf(after)).toHaveLength(2);
-    expect(smsRu.requests).toHaveLength(1);
+    expect(smsRu.messages).toHaveLength(1);
     expect(smtp.mails).toHaveLength(1);
   });
 

@@ -75,7 +75,7 @@ describe("delivery into the sandbox outbox", () => {
       error: null,
       provider_message_id: `sandbox-${rows[0].id}`,
     });
-    expect(smsRu.requests).toHaveLength(0);
+    expect(smsRu.messages).toHaveLength(0);
   });
 
   it("still skips a channel the user has no contact on, and sends email with its subject", async () => {
@@ -196,7 +196,7 @@ describe("delivery with the sandbox off", () => {
       ["sms", "sent", null],
     ]);
     expect(done.attempts[1]?.provider_message_id).not.toMatch(/^sandbox-/);
-    expect(smsRu.requests).toHaveLength(1);
+    expect(smsRu.messages).toHaveLength(1);
     expect((await service.core.pool.query("SELECT count(*)::int AS n FROM outbox")).rows[0].n).toBe(0);
     expect((await service.inject({ method: "GET", url: "/api/outbox/" })).json()).toMatchObject({ count: 0 });
   });

@@ -3,7 +3,10 @@
  * and finishing attempts under the lease, batched per tick so that each caller still gets exactly
  * what it would have got alone.
  */
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Queryable } from "../../src/db/database.js";
+import { DeliveriesRepository } from "../../src/db/deliveries-repository.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
 describe("batched delivery statements", () => {
@@ -150,4 +153,65 @@ describe("batched delivery statements", () => {
     ]);
     expect(lostAttempts).toEqual([]);
   });
+  it("claims through the due index, reading only what it takes, when statistics say nothing is pending", async () => {
+    const { pool } = service.core;
+    await freeAll();
+    // Statistics gathered between two bursts, with nothing pending (autovacuum's ANALYZE would do
+    // the same), then a backlog of 3,000 due notifications.
+    await pool.query(
+      `INSERT INTO notifications (user_id, message, status, next_attempt_at)
+       SELECT $1, 'done ' || i, 'sent', NULL FROM generate_series(1, 300) AS i`,
+      [user],
+    );
+    await pool.query("VACUUM ANALYZE notifications");
+    await pool.query(
+      `INSERT INTO notifications (user_id, message) SELECT $1, 'backlog ' || i FROM generate_series(1, 3000) AS i`,
+      [user],
+    );
+    // The claim exactly as the repository sends it, replayed under EXPLAIN ANALYZE and rolled back.
+    const sent: pg.QueryConfig[] = [];
+    const recording = {
+      query: (config: pg.QueryConfig) => {
+        sent.push(config);
+        return pool.query(config);
+      },
+    } as unknown as Queryable;
+    const claimed = await new DeliveriesRepository(recording).claimDue("probe", 30, 32);
+    expect(claimed.deliveries).toHaveLength(32);
+    const claim = sent[0]!;
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${claim.text}`,
+        claim.values,
+      );
+      await client.query("ROLLBACK");
+      const scans = nodesOf(rows[0]!["QUERY PLAN"][0].Plan).filter(
+        (node) => node["Relation Name"] === "notifications",
+      );
+      expect(scans.map((node) => node["Index Name"])).not.toContain("notifications_by_status");
+      // 32 rows to take (and the 32 leased a moment ago to pass over), not the whole backlog.
+      const rowsRead = scans.reduce(
+        (sum, node) => sum + node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0),
+        0,
+      );
+      expect(rowsRead).toBeLessThan(200);
+    } finally {
+      client.release();
+      await freeAll();
+    }
+  });
 });
+
+interface PlanNode {
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Actual Rows": number;
+  "Rows Removed by Filter"?: number;
+  Plans?: PlanNode[];
+}
+
+function nodesOf(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+}

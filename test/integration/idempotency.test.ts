@@ -69,7 +69,7 @@ describe("Idempotency-Key on POST /api/notifications/", () => {
     expect(viaAlias.statusCode).toBe(201);
     expect(viaAlias.json().id).toBe(first.json().id);
 
-    expect(smsRu.requests.filter((r) => r.fields.msg === "pay 100")).toHaveLength(1);
+    expect(smsRu.messages.filter((r) => r.text === "pay 100")).toHaveLength(1);
   });
 
   it("refuses the same key with a different request with 409 and a reason", async () => {

@@ -1,15 +1,18 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCore } from "../../src/app.js";
+import { fanOutBroadcast } from "../../src/broadcasts/fan-out-broadcast.js";
 import { parseConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { RedisNotificationEvents } from "../../src/redis/notification-events.js";
 import { createNotification } from "../../src/usecases/create-notification.js";
+import { deleteOldNotifications } from "../../src/usecases/delete-old-notifications.js";
 import { cancelNotification } from "../../src/usecases/notification-actions.js";
 import { TEST_REDIS_URL } from "../support/databases.js";
 import { type EventStreamReader, readEventStream } from "../support/event-stream.js";
 import { FakeSmsRu } from "../support/fake-sms-ru.js";
 import { startTestService, type TestService } from "../support/test-service.js";
+import { waitFor } from "../support/wait-for.js";
 
 describe("live updates over server-sent events", () => {
   let smsRu: FakeSmsRu;
@@ -38,12 +41,18 @@ describe("live updates over server-sent events", () => {
     await smsRu?.close();
   });
 
-  const open = async () => {
-    const reader = await readEventStream(`${baseUrl}/api/notifications/events/`, service.apiKey);
+  const open = async (url = baseUrl, apiKey = service.apiKey) => {
+    const reader = await readEventStream(`${url}/api/notifications/events/`, apiKey);
     readers.push(reader);
     await reader.waitFor("the stream to be live", (event) => event.event === "ready");
     return reader;
   };
+  /** The ids among `ids` that `reader` heard `type` with `status` for, in id order. */
+  const heard = (reader: EventStreamReader, type: string, status: string, ids: number[]) =>
+    reader.events
+      .filter((e) => e.event === type && e.data.status === status && ids.includes(e.data.id as number))
+      .map((e) => e.data.id as number)
+      .sort((a, b) => a - b);
 
   it("needs the API key like any other API request", async () => {
     const response = await fetch(`${baseUrl}/api/notifications/events/`);
@@ -93,6 +102,109 @@ describe("live updates over server-sent events", () => {
       }
     } finally {
       await elsewhere.close();
+    }
+  });
+
+  it("announces each notification a worker's broadcast fan-out creates", async () => {
+    const reader = await open();
+    const created = await service.inject({
+      method: "POST",
+      url: "/api/broadcasts/",
+      payload: { users: [userId], message: "to everyone here", channels: ["sms"] },
+    });
+    expect(created.statusCode, created.body).toBe(202);
+    const notification = await waitFor("the broadcast's notification", async () => {
+      const { rows } = await service.core.pool.query<{ id: number }>(
+        "SELECT id FROM notifications WHERE broadcast_id = $1",
+        [created.json().id],
+      );
+      return rows[0]?.id;
+    });
+    const creation = await reader.waitFor(
+      "its creation",
+      (e) => e.event === "created" && e.data.id === notification,
+    );
+    expect(creation.data).toEqual({ type: "created", id: notification, status: "pending" });
+    await reader.waitFor(
+      "it sent",
+      (e) => e.event === "updated" && e.data.id === notification && e.data.status === "sent",
+    );
+  });
+
+  it("announces every notification a broadcast's cancellation cancels, and a retention run once", async () => {
+    // No worker: the test runs the fan-out's batches itself, so its notifications stay pending.
+    const idle = await startTestService({
+      worker: false,
+      env: { DELIVERY_SANDBOX: "true", CHANNEL_ORDER: "sms", BROADCAST_BATCH_SIZE: "10" },
+    });
+    try {
+      const reader = await open(await idle.app.listen({ host: "127.0.0.1", port: 0 }), idle.apiKey);
+      const { rows: made } = await idle.core.pool.query<{ id: number }>(
+        `INSERT INTO users (email, password_hash)
+         SELECT 'live' || g || '@example.com', 'not-a-login' FROM generate_series(1, 30) g RETURNING id`,
+      );
+      const created = await idle.inject({
+        method: "POST",
+        url: "/api/broadcasts/",
+        payload: { users: made.map((row) => row.id), message: "Cancel me" },
+      });
+      expect(created.statusCode, created.body).toBe(202);
+      const { id } = created.json();
+      let batches = 0;
+      const fanOut = {
+        store: idle.core.broadcasts,
+        templateCatalog: idle.core.templateCatalog,
+        channelOrder: idle.core.channelOrder,
+        wakeUps: idle.core.wakeUps,
+        workerId: "test-worker",
+        leaseSeconds: 30,
+        batchSize: 10,
+        maxBacklog: 0,
+        backlogWaitSeconds: 1,
+        logger: silentLogger,
+        events: idle.core.notificationEvents,
+        // Two batches of 10, then the broadcast is handed back, as by a worker shutting down.
+        stopping: () => batches++ >= 2,
+      };
+      const claimed = await idle.core.broadcasts.claimDue("test-worker", 30, 1);
+      expect(await fanOutBroadcast(fanOut, claimed.items[0]!)).toBe("stopped");
+      const { rows } = await idle.core.pool.query<{ id: number }>(
+        "SELECT id FROM notifications WHERE broadcast_id = $1 ORDER BY id",
+        [id],
+      );
+      const fannedOut = rows.map((row) => row.id);
+      expect(fannedOut).toHaveLength(20);
+      await waitFor("each creation", () =>
+        heard(reader, "created", "pending", fannedOut).length === 20 ? true : undefined,
+      );
+      expect(heard(reader, "created", "pending", fannedOut)).toEqual(fannedOut);
+
+      const cancelled = await idle.inject({ method: "POST", url: `/api/broadcasts/${id}/cancel/` });
+      expect(cancelled.json()).toMatchObject({ status: "cancelled", counts: { pending: 0, cancelled: 20 } });
+      await waitFor("each cancellation", () =>
+        heard(reader, "updated", "cancelled", fannedOut).length === 20 ? true : undefined,
+      );
+      // Once each, in the shape a single cancel has.
+      expect(heard(reader, "updated", "cancelled", fannedOut)).toEqual(fannedOut);
+      expect(reader.events.find((e) => e.event === "updated" && e.data.id === fannedOut[0])?.data).toEqual({
+        type: "updated",
+        id: fannedOut[0],
+        status: "cancelled",
+      });
+
+      // Retention deletes them all in one run, told as one resync rather than one event each.
+      expect(reader.events.some((e) => e.event === "resync")).toBe(false);
+      await idle.core.pool.query(
+        "UPDATE notifications SET created_at = now() - interval '40 days' WHERE broadcast_id = $1",
+        [id],
+      );
+      expect(await deleteOldNotifications(idle.core, 30, 7)).toBe(20);
+      await reader.waitFor("resync", (e) => e.event === "resync");
+      expect(await deleteOldNotifications(idle.core, 30)).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(reader.events.filter((e) => e.event === "resync")).toHaveLength(1);
+    } finally {
+      await idle.close();
     }
   });
 

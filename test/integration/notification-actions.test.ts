@@ -119,7 +119,7 @@ describe("retrying and cancelling a notification by hand", () => {
       [1, "sms", "failed", "permanent"],
       [2, "sms", "sent", null],
     ]);
-    expect(smsRu.requests.map((request) => request.fields.msg)).toEqual(["second chance", "second chance"]);
+    expect(smsRu.messages.map((request) => request.text)).toEqual(["second chance", "second chance"]);
   });
 
   it("gives a notification that used up MAX_RETRIES a whole new series of rounds", async () => {
@@ -139,7 +139,7 @@ describe("retrying and cancelling a notification by hand", () => {
       "3:failed",
       "4:sent",
     ]);
-    expect(smsRu.requests).toHaveLength(4);
+    expect(smsRu.messages).toHaveLength(4);
   });
 
   it("cancels mid-round: the worker calls no other provider and cannot mark it sent or failed", async () => {

@@ -48,7 +48,7 @@ describe("what the service does with each kind of provider outcome", () => {
       "1:telegram:transient",
       "2:telegram:transient",
     ]);
-    expect(smsRu.requests).toHaveLength(1);
+    expect(smsRu.messages).toHaveLength(1);
   });
 
   it("fails at once, without waiting out its rounds, when every channel failed permanently", async () => {
@@ -137,7 +137,7 @@ describe("what the service does with each kind of provider outcome", () => {
       expect(done.attempts[0]?.error).toMatch(/api_id/);
       expect(done).toMatchObject({ status: "sent", last_channel: "email" });
     }
-    expect(smsRu.requests).toHaveLength(1);
+    expect(smsRu.messages).toHaveLength(1);
     expect(logs.lines.filter((line) => line.message.includes("channel paused"))).toHaveLength(1);
 
     // After the cool-down the next attempt is the probe; SMS.ru answers well again.
@@ -149,6 +149,6 @@ describe("what the service does with each kind of provider outcome", () => {
     });
     const fourthDone = await service.waitForStatus(fourth.id);
     expect(fourthDone).toMatchObject({ status: "sent", last_channel: "sms" });
-    expect(smsRu.requests).toHaveLength(2);
+    expect(smsRu.messages).toHaveLength(2);
   });
 });

@@ -121,7 +121,7 @@ describe("scheduling, expiry and quiet hours", () => {
         (await live.inject({ method: "GET", url: "/api/notifications/?status=sent&scheduled=true" }))
           .statusCode,
       ).toBe(400);
-      expect(providers.smsRu.requests).toHaveLength(0);
+      expect(providers.smsRu.messages).toHaveLength(0);
     });
 
     it("refuses malformed times, both expiries, and an expiry before send_at", async () => {
@@ -162,7 +162,7 @@ describe("scheduling, expiry and quiet hours", () => {
       expect(after.failure_reason).toBe(
         `it expired at ${expiresAt.toISOString()} before any channel delivered it`,
       );
-      expect(providers.smsRu.requests).toHaveLength(0);
+      expect(providers.smsRu.messages).toHaveLength(0);
     });
 
     it("expires between rounds of a retrying notification, and the attempts show where it stopped", async () => {
@@ -183,7 +183,7 @@ describe("scheduling, expiry and quiet hours", () => {
       const after = await manual.getNotification(created.id);
       expect(after).toMatchObject({ status: "expired", retry_count: 1, next_attempt_at: null });
       expect(after.attempts.map((a) => [a.channel, a.round, a.status])).toEqual([["sms", 1, "failed"]]);
-      expect(providers.smsRu.requests).toHaveLength(1);
+      expect(providers.smsRu.messages).toHaveLength(1);
     });
 
     it("expires at once instead of scheduling a round that would come after its expiry", async () => {
@@ -214,7 +214,7 @@ describe("scheduling, expiry and quiet hours", () => {
       });
       providers.smsRu.replyNext(transientSmsFailure);
       // Time passes the expiry while SMS.ru answers: Telegram must not be tried.
-      const clock = () => new Date(Date.now() + (providers.smsRu.requests.length > 0 ? 61_000 : 0));
+      const clock = () => new Date(Date.now() + (providers.smsRu.messages.length > 0 ? 61_000 : 0));
       expect(await deliver(created.id, clock)).toBe("expired");
       const after = await manual.getNotification(created.id);
       expect(after.status).toBe("expired");
@@ -249,7 +249,7 @@ describe("scheduling, expiry and quiet hours", () => {
       expect((await heldAt("2026-10-24T21:30:00Z")).next_attempt_at).toBe("2026-10-25T07:00:00.000Z");
       // Before midnight and after, the same window.
       expect((await heldAt("2026-01-16T05:59:00Z")).next_attempt_at).toBe("2026-01-16T07:00:00.000Z");
-      expect(providers.smsRu.requests).toHaveLength(0);
+      expect(providers.smsRu.messages).toHaveLength(0);
       // Holding is not a round: no attempt is recorded, none counted.
       const [latest] = (await list(manual, `user=${recipient.id}`)) as number[];
       expect(await manual.getNotification(latest!)).toMatchObject({ attempts: [], retry_count: 0 });
@@ -269,7 +269,7 @@ describe("scheduling, expiry and quiet hours", () => {
       });
       expect(patched.statusCode).toBe(200);
       expect(await deliver(created.id, () => new Date("2026-01-15T23:00:00Z"))).toBe("held");
-      expect(providers.smsRu.requests).toHaveLength(0);
+      expect(providers.smsRu.messages).toHaveLength(0);
     });
 
     it("lets a critical notification through, and has no quiet hours without a time zone", async () => {
@@ -286,7 +286,7 @@ describe("scheduling, expiry and quiet hours", () => {
       const plain = await manual.createNotification({ user: noZone.id, message: "hi", channels: ["sms"] });
       expect(await deliver(critical.id, insideNow)).toBe("sent");
       expect(await deliver(plain.id, insideNow)).toBe("sent");
-      expect(providers.smsRu.requests).toHaveLength(2);
+      expect(providers.smsRu.messages).toHaveLength(2);
     });
 
     it("expires a notification whose round falls due in quiet hours that outlast its expiry", async () => {
@@ -303,7 +303,7 @@ describe("scheduling, expiry and quiet hours", () => {
       const expired = await manual.getNotification(created.id);
       expect(expired).toMatchObject({ status: "expired", next_attempt_at: null });
       expect(expired.failure_reason).toMatch(/quiet hours to end \(08:00 Europe\/Berlin\)/);
-      expect(providers.smsRu.requests).toHaveLength(0);
+      expect(providers.smsRu.messages).toHaveLength(0);
     });
 
     it("pushes a retry that would fall inside quiet hours to their end", async () => {

@@ -45,7 +45,7 @@ describe("a notification delivered by SMS through SMS.ru", () => {
     expect(done.attempts[0]).toMatchObject({ channel: "sms", status: "sent", round: 1, error: null });
     expect(done.attempts[0]?.provider_message_id).toBeTruthy();
 
-    expect(smsRu.requests).toHaveLength(1);
+    expect(smsRu.messages).toHaveLength(1);
     const request = smsRu.requests[0]!;
     expect(request.method).toBe("POST");
     expect(request.path).toBe("/sms/send");
@@ -80,6 +80,6 @@ describe("a notification delivered by SMS through SMS.ru", () => {
       [3, "sent", null],
     ]);
     expect(done.attempts[1]?.provider_code).toBe("220");
-    expect(smsRu.requests).toHaveLength(3);
+    expect(smsRu.messages).toHaveLength(3);
   });
 });

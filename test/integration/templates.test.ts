@@ -160,7 +160,7 @@ describe("templates", () => {
         channels: ["sms"],
       });
       await service.waitForStatus(sms.id, "sent");
-      expect(providers.smsRu.requests[0]!.fields.msg).toBe("Your code is 1 < 2 & 3");
+      expect(providers.smsRu.messages[0]!.text).toBe("Your code is 1 < 2 & 3");
     });
 
     it("falls back from pt-BR to pt, and from an unknown locale to the default", async () => {
@@ -389,7 +389,7 @@ describe("templates", () => {
       expect(again.json().id).toBe(first.json().id);
       expect((await send("6")).statusCode).toBe(409);
       await service.waitForStatus(first.json().id, "sent");
-      await waitFor("one SMS", () => (providers.smsRu.requests.length === 1 ? true : undefined));
+      await waitFor("one SMS", () => (providers.smsRu.messages.length === 1 ? true : undefined));
     });
   });
 

@@ -1,5 +1,6 @@
 /**
- * A loopback stand-in for SMS.ru's HTTP API (POST /sms/send and /sms/status with json=1). It
+ * A loopback stand-in for SMS.ru's HTTP API (POST /sms/send, one number as `to` or several as
+ * `multi[number]=text`, and /sms/status, with json=1). It
  * records each request (the form fields, the query string, so tests can check nothing secret went
  * into the URL) and answers with scripted replies shaped like SMS.ru's documented ones, or by
  * default with success. /sms/status answers for every sms_id asked about, as SMS.ru documents:
@@ -97,6 +98,16 @@ export const smsRuReplies = {
 export class FakeSmsRu {
   /** Requests to /sms/send (and any other path but /sms/status). */
   readonly requests: SmsRuRequest[] = [];
+  /**
+   * Every message the requests to /sms/send carried, in order: one per `to` request, one per
+   * `multi[number]` field of a request for several numbers (messages sent together share a call).
+   */
+  get messages(): { number: string; text: string; request: SmsRuRequest }[] {
+    return this.requests.flatMap((request) =>
+      Object.entries(FakeSmsRu.messagesOf(request)).map(([number, text]) => ({ number, text, request })),
+    );
+  }
+
   /** Requests to /sms/status. */
   readonly statusRequests: SmsRuRequest[] = [];
   private replies: FakeReply[] = [];
@@ -158,11 +169,40 @@ export class FakeSmsRu {
       return { reply, fallback: () => reply };
     }
     this.requests.push(request);
-    const number = fields.to ?? "";
-    const fallback = () => smsRuReplies.sent(number, `000000-${String(this.nextSmsId++).padStart(8, "0")}`);
+    const fallback = () => this.sentReply(fields);
     const reply = this.replies.shift() ?? fallback();
     this.rememberSmsIds(reply);
     return { reply, fallback };
+  }
+
+  /**
+   * Success for every number of the request: `to` (one number, as SMS.ru also accepts a
+   * comma-separated list) or each `multi[number]` field, with a fresh sms_id each.
+   */
+  private sentReply(fields: Record<string, string>): FakeReply {
+    const numbers =
+      fields.to !== undefined
+        ? fields.to.split(",")
+        : Object.keys(fields).flatMap((key) => /^multi\[(.+)\]$/.exec(key)?.[1] ?? []);
+    const sms = Object.fromEntries(
+      numbers.map((number) => [
+        number,
+        { status: "OK", status_code: 100, sms_id: `000000-${String(this.nextSmsId++).padStart(8, "0")}` },
+      ]),
+    );
+    return { body: { status: "OK", status_code: 100, sms, balance: 4122.56 } };
+  }
+
+  /** The messages of a recorded /sms/send request as number → text, whichever form it took. */
+  static messagesOf(request: SmsRuRequest): Record<string, string> {
+    const { fields } = request;
+    if (fields.to !== undefined) return { [fields.to]: fields.msg ?? "" };
+    return Object.fromEntries(
+      Object.entries(fields).flatMap(([key, text]) => {
+        const number = /^multi\[(.+)\]$/.exec(key)?.[1];
+        return number ? [[number, text]] : [];
+      }),
+    );
   }
 
   private rememberSmsIds(reply: FakeReply): void {

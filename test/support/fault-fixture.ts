@@ -142,7 +142,7 @@ export class FaultFixture {
 
   /** How many times a loopback provider (SMS.ru, or Telegram when there is one) was asked to send this text. */
   sent(message: string): number {
-    const bySms = this.smsRu.requests.filter((r) => r.fields.msg === message).length;
+    const bySms = this.smsRu.messages.filter((r) => r.text === message).length;
     const byTelegram = this.fakeTelegram?.sentTexts().filter((text) => text === message).length ?? 0;
     return bySms + byTelegram;
   }

@@ -142,7 +142,7 @@ export interface paths {
         };
         /**
          * Live changes, as server-sent events
-         * @description A text/event-stream that stays open. Each event's data is JSON: `created` and `updated` `{"type", "id", "status"}` when a notification is created, changes status or is scheduled for its next round; `attempt` `{"type", "id", "channel", "status"}` when one of its attempts starts or ends; `ready` once the stream is live, and `resync` when changes may have been missed: reload what you show. Send the API key as a Bearer header (read the stream with fetch; EventSource cannot send headers).
+         * @description A text/event-stream that stays open. Each event's data is JSON: `created` and `updated` `{"type", "id", "status"}` when a notification is created, changes status or is scheduled for its next round, one per notification also when many change at once (a broadcast fanned out or cancelled); `attempt` `{"type", "id", "channel", "status"}` when one of its attempts starts or ends; `ready` once the stream is live, and `resync` when changes may have been missed or were not told one by one (retention deleted old notifications): reload what you show. Send the API key as a Bearer header (read the stream with fetch; EventSource cannot send headers).
          */
         get: operations["streamNotificationEvents"];
         put?: never;
@@ -162,7 +162,7 @@ export interface paths {
         };
         /**
          * Per channel: configured or not, sent and failed in the last hour, last success, common failures
-         * @description Channels in CHANNEL_ORDER first. Counts are of attempts finished in the last hour; common_failures groups each channel's last 100 failed attempts by reason (top 3).
+         * @description Channels in CHANNEL_ORDER first. Counts are of attempts finished in the last hour; common_failures groups each channel's last 100 failed attempts by reason (top 3). fallback_address is the address the channel uses for users without one of their own (Telegram's TELEGRAM_CHAT_ID) and its suppression: while suppressed, those users are skipped on the channel.
          */
         get: operations["getChannelOverview"];
         put?: never;
@@ -2340,6 +2340,7 @@ export interface operations {
                      *             "skipped": 0
                      *           },
                      *           "last_success_at": "2026-11-30T10:00:00.000Z",
+                     *           "fallback_address": null,
                      *           "common_failures": [
                      *             {
                      *               "reason": "На этот номер нельзя отправлять сообщения",
@@ -2375,6 +2376,35 @@ export interface operations {
                                 skipped: number;
                             };
                             last_success_at: string | null;
+                            /** @description The address the channel uses for users without one of their own (Telegram's TELEGRAM_CHAT_ID), or null when none is configured */
+                            fallback_address: {
+                                /** @description TELEGRAM_CHAT_ID, as suppressions spell it */
+                                address: string;
+                                /** @description Its suppression, or null: while suppressed, every user without an address of their own is skipped on this channel (error_kind suppressed). DELETE /api/suppressions/{id}/ lifts it. */
+                                suppression: {
+                                    id: number;
+                                    /** @enum {unknown} */
+                                    channel: "sms" | "email" | "telegram";
+                                    /** @description As normalised: E.164 for sms, lower case for email, the chat id for telegram */
+                                    address: string;
+                                    /**
+                                     * @description bot_blocked (Telegram 403: bot blocked, user deactivated), hard_bounce (SMTP 550/551/553 to RCPT TO), invalid_number (SMS.ru 202/207), unsubscribed, manual
+                                     * @enum {unknown}
+                                     */
+                                    reason: "bot_blocked" | "hard_bounce" | "invalid_number" | "unsubscribed" | "manual";
+                                    /**
+                                     * @description delivery: added by the worker on the provider's reply; api, cli: by hand
+                                     * @enum {unknown}
+                                     */
+                                    source: "delivery" | "api" | "cli";
+                                    /** @description From a delivery: provider_code, text (the provider's reply), notification_id, attempt_id. By hand: the note given. */
+                                    evidence: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                } | null;
+                            } | null;
                             /** @description At most 3, most common first */
                             common_failures: {
                                 reason: string;

@@ -3,6 +3,7 @@ import {
   type Api,
   CHANNELS,
   type Channel,
+  type ChannelSummary,
   type Page,
   type Preferences,
   type Suppression,
@@ -24,6 +25,12 @@ export function UserView(props: { api: Api; id: number }) {
     api.user(id).then(setUser, fail);
     api.preferences(id).then(setPreferences, fail);
   }, [api, id]);
+  const [fallbacks] = useFallbackAddresses(api);
+  // Their own addresses are listed below; without a chat of their own, the fallback chat is theirs.
+  const suppressedFallback =
+    user && user.telegram_id === null
+      ? fallbacks?.find((fallback) => fallback.channel === "telegram")
+      : undefined;
 
   const name = user ? `${user.first_name} ${user.last_name}`.trim() : "";
   return (
@@ -64,6 +71,13 @@ export function UserView(props: { api: Api; id: number }) {
         </section>
       </div>
       <h2>Suppressed addresses</h2>
+      {suppressedFallback ? (
+        <p class="note note-error" data-fallback-suppressed={suppressedFallback.address}>
+          This user has no telegram_id: Telegram goes to the fallback chat TELEGRAM_CHAT_ID{" "}
+          <code>{suppressedFallback.address}</code>, which is suppressed, so Telegram is skipped for them. It
+          is lifted on the <a href="#/suppressions">Suppressions</a> page.
+        </p>
+      ) : null}
       <SuppressionTable api={api} user={id} />
     </section>
   );
@@ -174,19 +188,69 @@ function PreferencesEditor(props: {
 /** Every suppressed address, newest first, with why and what proved it. */
 export function SuppressionsView(props: { api: Api; query: URLSearchParams }) {
   const pageNumber = Math.max(1, Number(props.query.get("page")) || 1);
+  const [fallbacks, reloadFallbacks] = useFallbackAddresses(props.api);
   return (
     <section aria-labelledby="suppressions-title">
       <div class="section-head">
         <h1 id="suppressions-title">Suppressions</h1>
         <span class="muted">Addresses nothing is sent to, for any user who has them</span>
       </div>
-      <SuppressionTable api={props.api} page={pageNumber} />
+      {fallbacks?.map((fallback) => (
+        <p key={fallback.channel} class="note note-error" data-fallback-suppressed={fallback.address}>
+          The fallback chat TELEGRAM_CHAT_ID <code>{fallback.address}</code> is suppressed (
+          {fallback.suppression.reason}): every user without a telegram_id is skipped on{" "}
+          {channelName(fallback.channel)}. Once the bot can post there again, <b>Remove</b> its row (id{" "}
+          {fallback.suppression.id}) to lift it.
+        </p>
+      ))}
+      <SuppressionTable
+        api={props.api}
+        page={pageNumber}
+        fallbacks={fallbacks ?? []}
+        onRemoved={reloadFallbacks}
+      />
     </section>
   );
 }
 
-function SuppressionTable(props: { api: Api; user?: number; page?: number }) {
-  const { api, user, page: pageNumber = 1 } = props;
+interface SuppressedFallback {
+  channel: Channel;
+  address: string;
+  suppression: Suppression;
+}
+
+/**
+ * The channels' fallback addresses (TELEGRAM_CHAT_ID) that are suppressed, from the channel
+ * overview: a suppression lists only an address, and this one is no user's own. Null while loading.
+ */
+function useFallbackAddresses(api: Api): [SuppressedFallback[] | null, () => void] {
+  const [fallbacks, setFallbacks] = useState<SuppressedFallback[] | null>(null);
+  const load = useCallback(() => {
+    api.channels().then(
+      (overview) => setFallbacks(overview.channels.flatMap(suppressedFallbackOf)),
+      // Only a hint: the suppressions themselves still show without it.
+      () => setFallbacks([]),
+    );
+  }, [api]);
+  useEffect(load, [load]);
+  return [fallbacks, load];
+}
+
+function suppressedFallbackOf(summary: ChannelSummary): SuppressedFallback[] {
+  const fallback = summary.fallback_address;
+  return fallback?.suppression
+    ? [{ channel: summary.channel, address: fallback.address, suppression: fallback.suppression }]
+    : [];
+}
+
+function SuppressionTable(props: {
+  api: Api;
+  user?: number;
+  page?: number;
+  fallbacks?: readonly SuppressedFallback[];
+  onRemoved?: () => void;
+}) {
+  const { api, user, page: pageNumber = 1, fallbacks = [], onRemoved } = props;
   const [page, setPage] = useState<Page<Suppression> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -207,6 +271,7 @@ function SuppressionTable(props: { api: Api; user?: number; page?: number }) {
       () => {
         setNote(`${channelName(suppression.channel)} ${suppression.address} receives again.`);
         load();
+        onRemoved?.();
       },
       (failure: unknown) => setError((failure as Error).message),
     );
@@ -247,7 +312,12 @@ function SuppressionTable(props: { api: Api; user?: number; page?: number }) {
                     </time>
                   </td>
                   <td data-label="Channel">{channelName(suppression.channel)}</td>
-                  <td data-label="Address">{suppression.address}</td>
+                  <td data-label="Address">
+                    {suppression.address}
+                    {fallbacks.some((fallback) => fallback.suppression.id === suppression.id) ? (
+                      <span class="muted"> · fallback chat (TELEGRAM_CHAT_ID)</span>
+                    ) : null}
+                  </td>
                   <td data-label="Reason">
                     {suppression.reason}
                     <span class="muted"> · {suppression.source}</span>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import type { Api, ChannelOverview, ChannelSummary } from "../api.js";
+import type { Api, ChannelOverview, ChannelSummary, Suppression } from "../api.js";
 import { ErrorNote, useLiveReload } from "../components.js";
 import { channelName, fullTime, relative } from "../format.js";
 import type { LiveFeed } from "../live.js";
@@ -66,6 +66,9 @@ function ChannelCard({ summary }: { summary: ChannelSummary }) {
       </p>
       {summary.not_configured_reason ? <p class="note">{summary.not_configured_reason}</p> : null}
       {summary.paused_reason ? <p class="note note-error">Paused: {summary.paused_reason}</p> : null}
+      {summary.fallback_address ? (
+        <FallbackAddress channel={summary.channel} {...summary.fallback_address} />
+      ) : null}
       <dl class="stats">
         <div>
           <dt>Sent</dt>
@@ -116,5 +119,33 @@ function ChannelCard({ summary }: { summary: ChannelSummary }) {
         </ol>
       )}
     </article>
+  );
+}
+
+/**
+ * The fallback chat users without their own are sent to. Suppressed, it silently skips all of
+ * them (the card only counts them as skipped), so it says so, and how to lift it.
+ */
+function FallbackAddress(props: { channel: string; address: string; suppression: Suppression | null }) {
+  const { address, suppression } = props;
+  const name = props.channel === "telegram" ? "TELEGRAM_CHAT_ID" : "fallback address";
+  if (!suppression) {
+    return (
+      <p class="muted fallback-address">
+        Users without their own chat go to {name} <code>{address}</code>.
+      </p>
+    );
+  }
+  return (
+    <p class="note note-error fallback-address" data-fallback-suppressed={address}>
+      The fallback chat {name} <code>{address}</code> is suppressed ({suppression.reason},{" "}
+      {suppression.source},{" "}
+      <time dateTime={suppression.created_at} title={fullTime(suppression.created_at)}>
+        {relative(suppression.created_at)}
+      </time>
+      ): users without their own chat are skipped on {channelName(props.channel)}. Once the bot can post there
+      again, lift it with <b>Remove</b> on the <a href="#/suppressions">Suppressions</a> page (or{" "}
+      <code>DELETE /api/suppressions/{suppression.id}/</code>).
+    </p>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Reads SMS.ru's reply to /sms/send?json=1 for one number. HTTP 200 is not success: the request
+ * Reads SMS.ru's reply to /sms/send?json=1 for one of its numbers. HTTP 200 is not success: the request
  * has a top-level status/status_code (auth, money, sender...) and each number its own entry in
  * the `sms` map. Only an entry with status_code 100 counts as sent.
  *
@@ -34,7 +34,11 @@ interface NumberEntry extends StatusPart {
   sms_id?: unknown;
 }
 
-export function outcomeOfReply(reply: ApiReply, number: string): DeliveryOutcome {
+/**
+ * `alone`: the call carried this number only, so a single entry in the reply is ours whatever
+ * SMS.ru keyed it by; in a call for several numbers only the number's own entry counts.
+ */
+export function outcomeOfReply(reply: ApiReply, number: string, { alone = true } = {}): DeliveryOutcome {
   const httpFailure = outcomeOfHttpStatus(reply);
   if (httpFailure) return httpFailure;
   if (!isObject(reply.json)) return transient(`unreadable reply from SMS.ru: ${excerpt(reply.text)}`);
@@ -42,7 +46,7 @@ export function outcomeOfReply(reply: ApiReply, number: string): DeliveryOutcome
   const body = reply.json as SendReply;
   if (!isAccepted(body)) return failureOf(body);
 
-  const entry = entryFor(body.sms, number);
+  const entry = entryFor(body.sms, number, alone);
   if (!entry) return transient("SMS.ru accepted the request but its reply has no entry for the number");
   if (!isAccepted(entry)) return failureOf(entry);
 
@@ -88,12 +92,13 @@ function failureOf(part: StatusPart): FailureOutcome {
 
 /**
  * The entry for our number. SMS.ru keys the map by the number as it normalised it, which may
- * differ from what we sent; we send one number per request, so a single entry is ours either way.
+ * differ from what we sent; when the call carried our number alone, a single entry is ours either way.
  */
-function entryFor(map: unknown, number: string): NumberEntry | null {
+function entryFor(map: unknown, number: string, alone: boolean): NumberEntry | null {
   if (!isObject(map)) return null;
   const own = (map as Record<string, unknown>)[number];
   if (isObject(own)) return own as NumberEntry;
+  if (!alone) return null;
   const entries = Object.values(map);
   return entries.length === 1 && isObject(entries[0]) ? (entries[0] as NumberEntry) : null;
 }

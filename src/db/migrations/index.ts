@@ -14,6 +14,7 @@ import { broadcasts } from "./013-broadcasts.js";
 import { receiptChecker } from "./014-receipt-checker.js";
 import { receiptCallbacks } from "./015-receipt-callbacks.js";
 import { leanerIndexes } from "./016-leaner-indexes.js";
+import { statusIndexWithoutPending } from "./017-status-index-without-pending.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -33,4 +34,5 @@ export const migrations: { name: string; sql: string }[] = [
   receiptChecker,
   receiptCallbacks,
   leanerIndexes,
+  statusIndexWithoutPending,
 ];

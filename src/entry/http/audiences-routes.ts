@@ -13,7 +13,7 @@ import { CHANNELS, SUPPRESSION_REASONS } from "../../core/model.js";
 import { serializeSuppression } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
-import { ErrorBody, IdParams, Page } from "./schemas.js";
+import { ErrorBody, IdParams, Page, SuppressionSchema } from "./schemas.js";
 
 const ChannelSwitches = Type.Object(
   {
@@ -44,46 +44,6 @@ const PreferencesSchema = Type.Object(
 const PreferencesResponse = Type.Object(
   { channels: ChannelSwitches, categories: Type.Record(Type.String(), ChannelSwitches) },
   { examples: [{ channels: { sms: false }, categories: { marketing: { email: false, telegram: false } } }] },
-);
-
-const SuppressionSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    channel: Type.Enum(CHANNELS),
-    address: Type.String({
-      description: "As normalised: E.164 for sms, lower case for email, the chat id for telegram",
-    }),
-    reason: Type.Enum(SUPPRESSION_REASONS, {
-      description:
-        "bot_blocked (Telegram 403: bot blocked, user deactivated), hard_bounce (SMTP 550/551/553 to RCPT TO), invalid_number (SMS.ru 202/207), unsubscribed, manual",
-    }),
-    source: Type.Enum(["delivery", "api", "cli"] as const, {
-      description: "delivery: added by the worker on the provider's reply; api, cli: by hand",
-    }),
-    evidence: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], {
-      description:
-        "From a delivery: provider_code, text (the provider's reply), notification_id, attempt_id. By hand: the note given.",
-    }),
-    created_at: Type.String({ format: "date-time" }),
-  },
-  {
-    examples: [
-      {
-        id: 3,
-        channel: "telegram",
-        address: "123456789",
-        reason: "bot_blocked",
-        source: "delivery",
-        evidence: {
-          provider_code: "403",
-          text: "Forbidden: bot was blocked by the user",
-          notification_id: 41,
-          attempt_id: 77,
-        },
-        created_at: "2026-12-01T09:00:00.000Z",
-      },
-    ],
-  },
 );
 
 const SuppressionPage = Page(SuppressionSchema);

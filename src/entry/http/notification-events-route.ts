@@ -29,9 +29,9 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
         summary: "Live changes, as server-sent events",
         description: [
           "A text/event-stream that stays open. Each event's data is JSON:",
-          '`created` and `updated` `{"type", "id", "status"}` when a notification is created, changes status or is scheduled for its next round;',
+          '`created` and `updated` `{"type", "id", "status"}` when a notification is created, changes status or is scheduled for its next round, one per notification also when many change at once (a broadcast fanned out or cancelled);',
           '`attempt` `{"type", "id", "channel", "status"}` when one of its attempts starts or ends;',
-          "`ready` once the stream is live, and `resync` when changes may have been missed: reload what you show.",
+          "`ready` once the stream is live, and `resync` when changes may have been missed or were not told one by one (retention deleted old notifications): reload what you show.",
           "Send the API key as a Bearer header (read the stream with fetch; EventSource cannot send headers).",
         ].join(" "),
         response: {

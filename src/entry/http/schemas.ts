@@ -9,6 +9,7 @@ import {
   DELIVERY_STATES,
   NOTIFICATION_STATUSES,
   PRIORITIES,
+  SUPPRESSION_REASONS,
 } from "../../core/model.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.js";
 
@@ -491,6 +492,47 @@ export const ErrorBody = Type.Object(
 
 const Timestamp = Type.String({ format: "date-time" });
 
+/** A suppressed address (docs/audiences.md#suppressions). */
+export const SuppressionSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    channel: Type.Enum(CHANNELS),
+    address: Type.String({
+      description: "As normalised: E.164 for sms, lower case for email, the chat id for telegram",
+    }),
+    reason: Type.Enum(SUPPRESSION_REASONS, {
+      description:
+        "bot_blocked (Telegram 403: bot blocked, user deactivated), hard_bounce (SMTP 550/551/553 to RCPT TO), invalid_number (SMS.ru 202/207), unsubscribed, manual",
+    }),
+    source: Type.Enum(["delivery", "api", "cli"] as const, {
+      description: "delivery: added by the worker on the provider's reply; api, cli: by hand",
+    }),
+    evidence: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], {
+      description:
+        "From a delivery: provider_code, text (the provider's reply), notification_id, attempt_id. By hand: the note given.",
+    }),
+    created_at: Type.String({ format: "date-time" }),
+  },
+  {
+    examples: [
+      {
+        id: 3,
+        channel: "telegram",
+        address: "123456789",
+        reason: "bot_blocked",
+        source: "delivery",
+        evidence: {
+          provider_code: "403",
+          text: "Forbidden: bot was blocked by the user",
+          notification_id: 41,
+          attempt_id: 77,
+        },
+        created_at: "2026-12-01T09:00:00.000Z",
+      },
+    ],
+  },
+);
+
 export const ChannelOverview = Type.Object(
   {
     window_seconds: Type.Integer({ description: "The span of the last_hour counts" }),
@@ -510,6 +552,22 @@ export const ChannelOverview = Type.Object(
         }),
         last_hour: Type.Object({ sent: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer() }),
         last_success_at: Type.Union([Timestamp, Type.Null()]),
+        fallback_address: Type.Union(
+          [
+            Type.Object({
+              address: Type.String({ description: "TELEGRAM_CHAT_ID, as suppressions spell it" }),
+              suppression: Type.Union([SuppressionSchema, Type.Null()], {
+                description:
+                  "Its suppression, or null: while suppressed, every user without an address of their own is skipped on this channel (error_kind suppressed). DELETE /api/suppressions/{id}/ lifts it.",
+              }),
+            }),
+            Type.Null(),
+          ],
+          {
+            description:
+              "The address the channel uses for users without one of their own (Telegram's TELEGRAM_CHAT_ID), or null when none is configured",
+          },
+        ),
         common_failures: Type.Array(
           Type.Object({
             reason: Type.String(),
@@ -537,6 +595,7 @@ export const ChannelOverview = Type.Object(
             order_position: 1,
             last_hour: { sent: 412, failed: 3, skipped: 0 },
             last_success_at: "2026-11-30T10:00:00.000Z",
+            fallback_address: null,
             common_failures: [
               {
                 reason: "На этот номер нельзя отправлять сообщения",

@@ -126,6 +126,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
           unsubscribeLinks: core.unsubscribeLinks,
           criticalCategories: core.criticalCategories,
           webhooks: webhookEvents,
+          events: core.notificationEvents,
         },
         claimed,
       ),
