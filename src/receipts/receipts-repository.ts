@@ -68,7 +68,9 @@ export class ReceiptsRepository {
   /**
    * Up to `limit` checks due within the next `earlySeconds` (made a little early so that one call
    * asks about many messages), for `holder` if it holds the checker's lease or may take it (it
-   * lapsed); none for anyone else. The lease is taken or renewed for `leaseSeconds`.
+   * lapsed); none for anyone else. The lease is taken or renewed for `leaseSeconds`. A check is
+   * planned only on an accepted attempt, so `receipt_check_at` alone names them; naming `delivery`
+   * too would let the planner read them through the callbacks' index (see migration 018).
    */
   async claimDue(
     holder: string,
@@ -88,15 +90,13 @@ export class ReceiptsRepository {
          SELECT a.id, a.notification_id, a.channel, a.provider_message_id, a.receipt_checks,
            extract(epoch FROM now() - a.finished_at)::float8 AS age_seconds
          FROM attempts a
-         WHERE EXISTS (SELECT 1 FROM lease)
-           AND a.delivery = 'accepted' AND a.receipt_check_at <= now() + make_interval(secs => $3)
+         WHERE EXISTS (SELECT 1 FROM lease) AND a.receipt_check_at <= now() + make_interval(secs => $3)
          ORDER BY a.receipt_check_at
          LIMIT $4)
        SELECT due.*, next_due.next_due_in_seconds
        FROM (SELECT extract(epoch FROM min(receipt_check_at) - now())::float8 AS next_due_in_seconds
                FROM attempts
-               WHERE EXISTS (SELECT 1 FROM lease) AND delivery = 'accepted'
-                 AND receipt_check_at > now() + make_interval(secs => $3)) next_due
+               WHERE EXISTS (SELECT 1 FROM lease) AND receipt_check_at > now() + make_interval(secs => $3)) next_due
        LEFT JOIN due ON true`,
         [holder, leaseSeconds, earlySeconds, limit],
       ),

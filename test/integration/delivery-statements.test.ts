@@ -7,6 +7,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Queryable } from "../../src/db/database.js";
 import { DeliveriesRepository } from "../../src/db/deliveries-repository.js";
+import { ReceiptsRepository } from "../../src/receipts/receipts-repository.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
 describe("batched delivery statements", () => {
@@ -202,7 +203,65 @@ describe("batched delivery statements", () => {
       await freeAll();
     }
   });
+
+  it("claims receipt checks through their own index, not the callbacks', when statistics say none await", async () => {
+    const { pool } = service.core;
+    const [{ id: notificationId }] = (
+      await pool.query<{ id: number }>(
+        "INSERT INTO notifications (user_id, message, status, next_attempt_at) VALUES ($1, 'receipts', 'sent', NULL) RETURNING id",
+        [user],
+      )
+    ).rows as [{ id: number }];
+    const attempts = (delivery: string, checkAt: string, count: number) =>
+      pool.query(
+        `INSERT INTO attempts (notification_id, round, channel, status, provider_message_id, delivery,
+                               receipt_check_at, finished_at)
+         SELECT $1, 1, 'sms', 'sent', $2 || i, $3, ${checkAt}, now() FROM generate_series(1, $4::integer) AS i`,
+        [notificationId, `${delivery}-`, delivery, count],
+      );
+    // Statistics gathered while no message awaited its receipt, then 3,000 checks due.
+    await attempts("delivered", "NULL", 300);
+    await pool.query("VACUUM ANALYZE attempts");
+    await attempts("accepted", "now() - interval '1 second'", 3000);
+    const sent: pg.QueryConfig[] = [];
+    const claimed = await new ReceiptsRepository(recordingPool(pool, sent)).claimDue("probe", 30, 0, 50);
+    expect(claimed.checks).toHaveLength(50);
+    const scans = (await explained(pool, sent[0]!)).filter((node) => node["Relation Name"] === "attempts");
+    expect(scans.map((node) => node["Index Name"])).not.toContain("attempts_awaiting_receipt_by_provider_id");
+    const rowsRead = scans.reduce(
+      (sum, node) => sum + node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0),
+      0,
+    );
+    expect(rowsRead).toBeLessThan(200);
+    await pool.query("DELETE FROM notifications WHERE id = $1", [notificationId]);
+  });
 });
+
+/** Runs `config` under EXPLAIN ANALYZE in a transaction rolled back, and returns its plan's nodes. */
+async function explained(pool: pg.Pool, config: pg.QueryConfig): Promise<PlanNode[]> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${config.text}`,
+      config.values,
+    );
+    return nodesOf(rows[0]!["QUERY PLAN"][0].Plan);
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
+}
+
+/** A Queryable that sends every statement to `pool` and keeps a copy of it. */
+function recordingPool(pool: pg.Pool, sent: pg.QueryConfig[]): Queryable {
+  return {
+    query: (config: pg.QueryConfig) => {
+      sent.push(config);
+      return pool.query(config);
+    },
+  } as unknown as Queryable;
+}
 
 interface PlanNode {
   "Relation Name"?: string;

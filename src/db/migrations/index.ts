@@ -15,6 +15,7 @@ import { receiptChecker } from "./014-receipt-checker.js";
 import { receiptCallbacks } from "./015-receipt-callbacks.js";
 import { leanerIndexes } from "./016-leaner-indexes.js";
 import { statusIndexWithoutPending } from "./017-status-index-without-pending.js";
+import { receiptDueIndexApart } from "./018-receipt-due-index-apart.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -35,4 +36,5 @@ export const migrations: { name: string; sql: string }[] = [
   receiptCallbacks,
   leanerIndexes,
   statusIndexWithoutPending,
+  receiptDueIndexApart,
 ];
