@@ -156,7 +156,8 @@ function inUse(lock: string, holder: number): DataDirectoryInUseError {
   return new DataDirectoryInUseError(
     `the embedded database in ${join(lock, "..")} is in use by process ${holder}; one process at a time may open it. ` +
       `Stop that process, or set EMBEDDED_DATA_DIR to another folder, or use a PostgreSQL server (DATABASE_URL) to run several. ` +
-      `If no process ${holder} is running, delete ${lock}.`,
+      // A folder now, a file if an earlier version took it: rm -r removes either.
+      `If no process ${holder} is running, remove the lock: rm -r ${lock}`,
   );
 }
 
