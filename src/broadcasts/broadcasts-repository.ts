@@ -385,7 +385,7 @@ class LockedBroadcast implements BroadcastBatch {
   async insertNotifications(notifications: FannedOutNotification[]): Promise<CreatedNotification[]> {
     if (notifications.length === 0) return [];
     const column = <T>(pick: (item: FannedOutNotification) => T) => notifications.map(pick);
-    const { rows } = await this.db.query<{ id: number; status: NotificationStatus }>(
+    const { rows } = await this.db.query<CreatedNotification>(
       `INSERT INTO notifications (broadcast_id, user_id, message, subject, channels, template, locale, rendered,
                                  expires_at, priority, next_attempt_at, status, failure_reason, category)
        SELECT $1, t.user_id, t.message, t.subject, $2::text[], t.template, t.locale, t.rendered::jsonb,
@@ -413,7 +413,7 @@ class LockedBroadcast implements BroadcastBatch {
         this.broadcast.category,
       ],
     );
-    return rows.map((row) => ({ id: row.id, status: row.status }));
+    return rows;
   }
 
   async advance(lastUserId: number, recipients: number, finished: boolean): Promise<void> {
