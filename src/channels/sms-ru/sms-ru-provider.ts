@@ -19,7 +19,7 @@ import { SmsRuReceipts } from "./sms-ru-receipts.js";
 import { outcomeOfReply } from "./sms-ru-reply.js";
 
 /** SMS.ru refuses a call with more numbers than this (status_code 213). */
-export const SMS_RU_MAX_NUMBERS_PER_CALL = 100;
+const SMS_RU_MAX_NUMBERS_PER_CALL = 100;
 
 interface QueuedMessage {
   /** Digits only, as SMS.ru keys its reply. */
@@ -34,8 +34,12 @@ export class SmsRuProvider implements ChannelProvider {
   readonly vendor = "SMS.ru";
   /** Absent with SMS_RECEIPTS=false: an accepted SMS then stays `accepted`, like an email. */
   readonly receipts: SmsRuReceipts | undefined;
+  /**
+   * The messages of this tick, sent on the next one (a flush is scheduled when the first joins).
+   * Not a TickBatcher: that resolves a batch together, and here each call's messages must have
+   * their outcome as soon as their own call answers, not when a slower call of the tick does.
+   */
   private queued: QueuedMessage[] = [];
-  private flushScheduled = false;
 
   constructor(private readonly config: SmsRuConfig) {
     this.receipts = config.receipts ? new SmsRuReceipts(config) : undefined;
@@ -47,14 +51,11 @@ export class SmsRuProvider implements ChannelProvider {
     if (number === "") return Promise.resolve(permanent("the phone number has no digits"));
     return new Promise((resolve) => {
       this.queued.push({ number, text: message.text, signal, resolve });
-      if (this.flushScheduled) return;
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      if (this.queued.length === 1) setImmediate(() => this.flush());
     });
   }
 
   private flush(): void {
-    this.flushScheduled = false;
     const queued = this.queued;
     this.queued = [];
     const live: QueuedMessage[] = [];
