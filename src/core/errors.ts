@@ -26,3 +26,11 @@ export class NotFoundError extends Error {
 export class ConflictError extends Error {
   override name = "ConflictError";
 }
+
+/**
+ * A notification rendered from a remembered recipient and template was not stored: one of the two
+ * rows changed (or went) since it was read. The caller reads them again and renders afresh.
+ */
+export class RenderedFromChangedError extends Error {
+  override name = "RenderedFromChangedError";
+}

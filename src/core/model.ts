@@ -190,6 +190,17 @@ export interface NewNotification {
   category?: string | null;
   /** When the first round is due; null or absent: now, by the database's clock. */
   nextAttemptAt?: Date | null;
+  /**
+   * Rendered from a remembered copy of these rows: it is stored only if both are unchanged
+   * (RenderedFromChangedError otherwise). Absent: rendered from what was just read.
+   */
+  renderedFrom?: RenderedFrom | null;
+}
+
+/** The row versions (PostgreSQL's xmin) of the recipient and the template a rendering used. */
+export interface RenderedFrom {
+  userRowVersion: string;
+  templateRowVersion: string;
 }
 
 /** Which notifications a list shows. */

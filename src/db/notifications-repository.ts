@@ -1,4 +1,4 @@
-import { ValidationError } from "../core/errors.js";
+import { RenderedFromChangedError, ValidationError } from "../core/errors.js";
 import {
   CHANNELS,
   type NewNotification,
@@ -18,6 +18,38 @@ import { TickBatcher } from "./tick-batcher.js";
 
 const unknownUser = (userId: number) =>
   ValidationError.of("user", `Invalid pk "${userId}" - object does not exist.`);
+
+/**
+ * Many notifications in one INSERT. Rows for unknown users are left out rather than failing the
+ * batch (the EXISTS is the check); with `checked`, so are rows rendered from a recipient or a
+ * template whose row version (xmin: any UPDATE changes it) is no longer the one remembered.
+ */
+function insertManyStatement(checked: boolean): string {
+  const versions = checked ? ", $12::text[], $13::text[]" : "";
+  const versionNames = checked ? ", user_row_version, template_row_version" : "";
+  const userCheck = checked
+    ? " AND (t.user_row_version IS NULL OR users.xmin = t.user_row_version::xid)"
+    : "";
+  const templateCheck = checked
+    ? `
+           AND (t.template_row_version IS NULL OR EXISTS (SELECT 1 FROM templates
+                WHERE templates.key = t.template AND templates.xmin = t.template_row_version::xid))`
+    : "";
+  return `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
+                                     expires_at, priority, next_attempt_at, category)
+         SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ','), t.template, t.locale,
+                t.rendered::jsonb, t.expires_at, t.priority, COALESCE(t.next_attempt_at, now()), t.category
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[]${versions}) WITH ORDINALITY
+           AS t(user_id, message, subject, channels, template, locale, rendered, expires_at, priority,
+                next_attempt_at, category${versionNames}, position)
+         WHERE EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id${userCheck})${templateCheck}
+         ORDER BY t.position
+         RETURNING ${NOTIFICATION_COLUMNS}`;
+}
+
+const INSERT_MANY = insertManyStatement(false);
+const INSERT_MANY_CHECKED = insertManyStatement(true);
 
 export class NotificationsRepository {
   // One insert in flight at a time: the requests that arrive meanwhile share the next one.
@@ -39,56 +71,73 @@ export class NotificationsRepository {
   }
 
   private async insertMany(items: NewNotification[]): Promise<(StoredNotification | Error)[]> {
-    if (items.length === 1) return [await this.insertOne(items[0]!).catch((error: Error) => error)];
+    const checked = items.some((item) => item.renderedFrom);
+    if (items.length === 1 && !checked) {
+      return [await this.insertOne(items[0]!).catch((error: Error) => error)];
+    }
     let rows: NotificationRow[];
     try {
-      // Rows for unknown users are left out rather than failing the batch; the join is the check.
+      const values = [
+        items.map((item) => item.userId),
+        items.map((item) => item.message),
+        items.map((item) => item.subject),
+        items.map((item) => item.channels?.join(",") ?? null),
+        ...extraColumns(items),
+      ];
+      if (checked) {
+        values.push(
+          items.map((item) => item.renderedFrom?.userRowVersion ?? null),
+          items.map((item) => item.renderedFrom?.templateRowVersion ?? null),
+        );
+      }
       ({ rows } = await this.db.query<NotificationRow>(
-        prepared(
-          "insert-notifications",
-          `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
-                                     expires_at, priority, next_attempt_at, category)
-         SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ','), t.template, t.locale,
-                t.rendered::jsonb, t.expires_at, t.priority, COALESCE(t.next_attempt_at, now()), t.category
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[]) WITH ORDINALITY
-           AS t(user_id, message, subject, channels, template, locale, rendered, expires_at, priority,
-                next_attempt_at, category, position)
-         WHERE EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id)
-         ORDER BY t.position
-         RETURNING ${NOTIFICATION_COLUMNS}`,
-          [
-            items.map((item) => item.userId),
-            items.map((item) => item.message),
-            items.map((item) => item.subject),
-            items.map((item) => item.channels?.join(",") ?? null),
-            ...extraColumns(items),
-          ],
-        ),
+        checked
+          ? prepared("insert-notifications-checked", INSERT_MANY_CHECKED, values)
+          : prepared("insert-notifications", INSERT_MANY, values),
       ));
     } catch (error) {
       // A user deleted mid-batch (23503) must fail only its own request: fall back to one by one.
       if ((error as { code?: string }).code !== "23503") throw error;
-      return Promise.all(items.map((item) => this.insertOne(item).catch((failure: Error) => failure)));
+      // A checked one alone: its recipient is gone, which the caller finds when it reads again.
+      if (items.length === 1) return [new RenderedFromChangedError()];
+      return Promise.all(
+        items.map((item) =>
+          (item.renderedFrom
+            ? this.insertMany([item]).then(([result]) => result!)
+            : this.insertOne(item)
+          ).catch((failure: Error) => failure),
+        ),
+      );
     }
     // Each request takes a returned row with its own content; identical requests are interchangeable.
+    // Those not checked go first: when a checked one and one not checked look the same and one row
+    // came back, it is the checked one whose rows changed.
     const unclaimed = rows.map(toNotification);
-    return items.map((item) => {
-      const index = unclaimed.findIndex(
-        (row) =>
-          row.userId === item.userId &&
-          row.message === item.message &&
-          row.subject === item.subject &&
-          (row.channels?.join(",") ?? null) === (item.channels?.join(",") ?? null) &&
-          sameScheduling(row, item),
-      );
-      if (index === -1) return unknownUser(item.userId);
-      return unclaimed.splice(index, 1)[0]!;
-    });
+    const results: (StoredNotification | Error)[] = new Array(items.length);
+    for (const pass of [false, true]) {
+      items.forEach((item, position) => {
+        if (Boolean(item.renderedFrom) !== pass) return;
+        const index = unclaimed.findIndex(
+          (row) =>
+            row.userId === item.userId &&
+            row.message === item.message &&
+            row.subject === item.subject &&
+            (row.channels?.join(",") ?? null) === (item.channels?.join(",") ?? null) &&
+            sameScheduling(row, item),
+        );
+        if (index !== -1) results[position] = unclaimed.splice(index, 1)[0]!;
+        else
+          results[position] = item.renderedFrom ? new RenderedFromChangedError() : unknownUser(item.userId);
+      });
+    }
+    return results;
   }
 
   async create(notification: NewNotification): Promise<StoredNotification> {
-    return this.insertOne(notification);
+    if (!notification.renderedFrom) return this.insertOne(notification);
+    const [result] = await this.insertMany([notification]);
+    if (result instanceof Error) throw result;
+    return result!;
   }
 
   private async insertOne(notification: NewNotification): Promise<StoredNotification> {

@@ -1,9 +1,10 @@
 /** Templates in PostgreSQL: one row per key, its locales and bodies as one JSON document. */
 import { ValidationError } from "../core/errors.js";
-import type { UserProfile } from "../core/model.js";
+import type { RenderedFrom, UserProfile } from "../core/model.js";
 import { prepared, type Queryable } from "../db/database.js";
 import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "../db/rows.js";
 import { TickBatcher } from "../db/tick-batcher.js";
+import type { RecipientAndTemplateVersion } from "../usecases/ports.js";
 import type { LocaleBodies, Template, TemplateFields } from "./template.js";
 
 interface TemplateRow {
@@ -22,10 +23,8 @@ interface RecipientRead {
   templateKey: string;
 }
 
-interface RecipientAndVersion {
-  user: UserProfile | null;
-  templateVersion: Date | null;
-}
+/** Recipients remembered at most, by one process: a few megabytes. */
+const MAX_REMEMBERED_RECIPIENTS = 10_000;
 
 /** A template's row in the recipients' statement: no user. */
 const NO_USER_COLUMNS = USER_PROFILE_COLUMNS.split(", ")
@@ -43,9 +42,12 @@ const toTemplate = (row: TemplateRow): Template => ({
 
 export class TemplatesRepository {
   private readonly versionBatcher = new TickBatcher<string, Date | null>((keys) => this.versionsOf(keys));
-  private readonly recipientBatcher = new TickBatcher<RecipientRead, RecipientAndVersion>((reads) =>
+  private readonly recipientBatcher = new TickBatcher<RecipientRead, RecipientAndTemplateVersion>((reads) =>
     this.recipientsAndVersions(reads),
   );
+  /** What the latest reads found, oldest first, with each row's version: see `remembered`. */
+  private readonly rememberedRecipients = new Map<number, { user: UserProfile; rowVersion: string }>();
+  private readonly rememberedTemplates = new Map<string, { version: Date; rowVersion: string }>();
 
   constructor(private readonly db: Queryable) {}
 
@@ -115,30 +117,64 @@ export class TemplatesRepository {
    * template needs both before it renders, and one round trip costs this process about half of two.
    * Reads in the same tick share the statement; only for a pool-bound repository.
    */
-  recipientAndTemplateVersion(userId: number, templateKey: string): Promise<RecipientAndVersion> {
+  recipientAndTemplateVersion(userId: number, templateKey: string): Promise<RecipientAndTemplateVersion> {
     return this.recipientBatcher.add({ userId, templateKey });
   }
 
-  private async recipientsAndVersions(reads: RecipientRead[]): Promise<RecipientAndVersion[]> {
+  /**
+   * The recipient and template version as this process last read them, without a statement, or
+   * null when it has not read both. They may have changed since: a notification rendered from them
+   * carries `renderedFrom`, and its INSERT stores it only if neither row changed meanwhile. A
+   * recipient who gets many notifications thus costs one round trip per notification, not two.
+   */
+  remembered(
+    userId: number,
+    templateKey: string,
+  ): (RecipientAndTemplateVersion & { renderedFrom: RenderedFrom }) | null {
+    const recipient = this.rememberedRecipients.get(userId);
+    const template = this.rememberedTemplates.get(templateKey);
+    if (!recipient || !template) return null;
+    return {
+      user: recipient.user,
+      templateVersion: template.version,
+      renderedFrom: { userRowVersion: recipient.rowVersion, templateRowVersion: template.rowVersion },
+    };
+  }
+
+  private async recipientsAndVersions(reads: RecipientRead[]): Promise<RecipientAndTemplateVersion[]> {
     // Two lookups by key, UNION ALL'd rather than joined: PostgreSQL plans each as it planned the
     // two statements this replaces, where planning a join of users and templates cost it a third more.
     const { rows } = await this.db.query<
-      UserProfileRow & { template_key: string | null; template_version: Date | null }
+      UserProfileRow & { template_key: string | null; template_version: Date | null; row_version: string }
     >(
       prepared(
         "template-recipients",
-        `SELECT ${USER_PROFILE_COLUMNS}, NULL::text AS template_key, NULL::timestamptz AS template_version
+        `SELECT ${USER_PROFILE_COLUMNS}, NULL::text AS template_key, NULL::timestamptz AS template_version,
+                xmin::text AS row_version
            FROM users WHERE id = ANY($1::bigint[])
          UNION ALL
-         SELECT ${NO_USER_COLUMNS}, key, updated_at FROM templates WHERE key = ANY($2::text[])`,
+         SELECT ${NO_USER_COLUMNS}, key, updated_at, xmin::text FROM templates WHERE key = ANY($2::text[])`,
         [[...new Set(reads.map((read) => read.userId))], [...new Set(reads.map((read) => read.templateKey))]],
       ),
     );
     const users = new Map<number, UserProfile>();
     const versions = new Map<string, Date>();
     for (const row of rows) {
-      if (row.template_key === null) users.set(row.id, toUserProfile(row));
-      else versions.set(row.template_key, row.template_version!);
+      if (row.template_key === null) {
+        const user = toUserProfile(row);
+        users.set(row.id, user);
+        remember(this.rememberedRecipients, row.id, { user, rowVersion: row.row_version });
+      } else {
+        versions.set(row.template_key, row.template_version!);
+        remember(this.rememberedTemplates, row.template_key, {
+          version: row.template_version!,
+          rowVersion: row.row_version,
+        });
+      }
+    }
+    for (const read of reads) {
+      if (!users.has(read.userId)) this.rememberedRecipients.delete(read.userId);
+      if (!versions.has(read.templateKey)) this.rememberedTemplates.delete(read.templateKey);
     }
     return reads.map((read) => ({
       user: users.get(read.userId) ?? null,
@@ -161,4 +197,11 @@ export class TemplatesRepository {
     const { rowCount } = await this.db.query("DELETE FROM templates WHERE key = $1", [key]);
     return rowCount === 1;
   }
+}
+
+/** Keeps `value` as the newest entry, dropping the oldest beyond MAX_REMEMBERED_RECIPIENTS. */
+function remember<Key, Value>(entries: Map<Key, Value>, key: Key, value: Value): void {
+  entries.delete(key);
+  entries.set(key, value);
+  if (entries.size > MAX_REMEMBERED_RECIPIENTS) entries.delete(entries.keys().next().value as Key);
 }

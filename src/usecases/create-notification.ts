@@ -1,6 +1,6 @@
 import { type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audience-gate.js";
 import { CATEGORY_RULE, isCategory } from "../audiences/preferences.js";
-import { ValidationError } from "../core/errors.js";
+import { RenderedFromChangedError, ValidationError } from "../core/errors.js";
 import {
   type Channel,
   isChannel,
@@ -64,7 +64,16 @@ export async function createNotification(
 ): Promise<StoredNotification> {
   const now = deps.clock?.() ?? new Date();
   const request = validateNotification(input, deps.maxMessageLength, now);
-  const notification = await deps.notifications.createBatched(await prepareNotification(deps, request, now));
+  let notification: StoredNotification;
+  try {
+    notification = await deps.notifications.createBatched(
+      await prepareNotification(deps, request, now, { rememberedRecipient: true }),
+    );
+  } catch (error) {
+    // Rendered from a recipient or template that has changed since this process read it.
+    if (!(error instanceof RenderedFromChangedError)) throw error;
+    notification = await deps.notifications.createBatched(await prepareNotification(deps, request, now));
+  }
   announceCreated(deps, notification);
   return notification;
 }
@@ -186,19 +195,26 @@ function rfc3339(text: string, field: string, problems: Record<string, string[]>
  * What to store: a template is rendered for every channel the notification may use, in its
  * recipient's locale (the only case that reads the recipient here: for a plain message the INSERT
  * itself checks that the user exists); the first round is due at send_at, or now. The recipient's
- * quiet hours are the worker's to apply when the round falls due.
+ * quiet hours are the worker's to apply when the round falls due. With `rememberedRecipient`, a
+ * recipient and template this process has read before are rendered from without reading them
+ * again, and the result names their row versions for the INSERT to check.
  */
 export async function prepareNotification(
   deps: CreateNotificationDeps,
   request: NotificationRequest,
   now: Date,
+  options: { rememberedRecipient?: boolean } = {},
 ): Promise<NewNotification> {
-  let content: Pick<NewNotification, "message" | "subject" | "template" | "locale" | "rendered">;
+  let content: Pick<
+    NewNotification,
+    "message" | "subject" | "template" | "locale" | "rendered" | "renderedFrom"
+  >;
   if (request.template !== null) {
-    const { user, templateVersion } = await deps.templates.recipientAndTemplateVersion(
-      request.userId,
-      request.template,
-    );
+    const remembered = options.rememberedRecipient
+      ? deps.templates.remembered(request.userId, request.template)
+      : null;
+    const { user, templateVersion } =
+      remembered ?? (await deps.templates.recipientAndTemplateVersion(request.userId, request.template));
     if (!user) throw ValidationError.of("user", `Invalid pk "${request.userId}" - object does not exist.`);
     const channels = request.channels ?? deps.channelOrder;
     const { template, locale, rendered } = await deps.templateCatalog.renderForRecipient({
@@ -217,7 +233,14 @@ export async function prepareNotification(
     // `message` and `subject` keep showing (and searching) a text: the first channel's.
     const first = channels.map((channel) => rendered[channel]).find((body) => body !== undefined)!;
     const subject = rendered.email?.subject ?? null;
-    content = { message: first.text, subject, template, locale, rendered };
+    content = {
+      message: first.text,
+      subject,
+      template,
+      locale,
+      rendered,
+      renderedFrom: remembered?.renderedFrom ?? null,
+    };
   } else {
     content = {
       message: request.message!,
@@ -225,6 +248,7 @@ export async function prepareNotification(
       template: null,
       locale: null,
       rendered: null,
+      renderedFrom: null,
     };
   }
   return {

@@ -14,6 +14,7 @@ import type {
   OutboxEntry,
   OutboxFilter,
   RenderedBodies,
+  RenderedFrom,
   StoredApiKey,
   StoredAttempt,
   StoredNotification,
@@ -54,11 +55,22 @@ export interface UserReader {
  * recipient (their variables and locale) and the template's version (when it was last saved).
  */
 export interface TemplateRecipientReader {
-  /** `user` is null when there is no such user; `templateVersion` when there is no such template. */
-  recipientAndTemplateVersion(
+  recipientAndTemplateVersion(userId: number, templateKey: string): Promise<RecipientAndTemplateVersion>;
+  /**
+   * The two as this process last read them, without a round trip, or null: they may have changed
+   * since, so what is rendered from them is stored with `renderedFrom`, which the store checks.
+   */
+  remembered(
     userId: number,
     templateKey: string,
-  ): Promise<{ user: UserProfile | null; templateVersion: Date | null }>;
+  ): (RecipientAndTemplateVersion & { renderedFrom: RenderedFrom }) | null;
+}
+
+export interface RecipientAndTemplateVersion {
+  /** Null when there is no such user. */
+  user: UserProfile | null;
+  /** When the template was last saved; null when there is no such template. */
+  templateVersion: Date | null;
 }
 
 /** Renders a saved template for one recipient; a ValidationError says what is wrong. */

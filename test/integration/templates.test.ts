@@ -323,6 +323,61 @@ describe("templates", () => {
       expect((await send()).json()).toEqual({ template: ['There is no template with key "elsewhere".'] });
     });
 
+    it("renders a recipient it has read before without reading again, and sees changes made elsewhere", async () => {
+      await post("/api/templates/", {
+        key: "greet",
+        default_locale: "en",
+        locales: {
+          en: { sms: { text: "Hi {{ user.first_name }}, {{ data.code }}" } },
+          ru: { sms: { text: "Привет, {{ user.first_name }}" } },
+        },
+      });
+      const ada = await user({ first_name: "Ada" });
+      const send = (code: string) =>
+        post("/api/notifications/", { user: ada.id, template: "greet", data: { code }, channels: ["sms"] });
+      const storedMessages = async () =>
+        (
+          await service.core.pool.query<{ message: string }>(
+            "SELECT message FROM notifications WHERE user_id = $1 ORDER BY id",
+            [ada.id],
+          )
+        ).rows.map((row) => row.message);
+      expect((await send("1")).json().message).toBe("Hi Ada, 1");
+
+      // Every statement the service sends from here on, by name (or text when it has none).
+      const pool = service.core.pool;
+      const query = pool.query;
+      const sent: string[] = [];
+      pool.query = ((config: string | { name?: string; text: string }, ...rest: unknown[]) => {
+        sent.push(typeof config === "string" ? config : (config.name ?? config.text));
+        return (query as (...args: unknown[]) => unknown).call(pool, config, ...rest);
+      }) as typeof pool.query;
+      const unrecorded = (text: string, values: unknown[]) => query.apply(pool, [text, values] as never);
+      try {
+        expect((await send("2")).json().message).toBe("Hi Ada, 2");
+        expect(sent).not.toContain("template-recipients");
+        expect(sent).toContain("insert-notifications-checked");
+
+        // Another process changes the recipient: the INSERT sees the row changed, nothing is
+        // stored from the old copy, and the notification is rendered again from the new one.
+        await unrecorded("UPDATE users SET first_name = 'Adele' WHERE id = $1", [ada.id]);
+        sent.length = 0;
+        expect((await send("3")).json().message).toBe("Hi Adele, 3");
+        expect(sent).toContain("template-recipients");
+        await unrecorded("UPDATE users SET locale = 'ru' WHERE id = $1", [ada.id]);
+        expect((await send("4")).json().message).toBe("Привет, Adele");
+        expect(await storedMessages()).toEqual(["Hi Ada, 1", "Hi Ada, 2", "Hi Adele, 3", "Привет, Adele"]);
+
+        await unrecorded("DELETE FROM users WHERE id = $1", [ada.id]);
+        const gone = await send("5");
+        expect(gone.statusCode).toBe(400);
+        expect(gone.json()).toEqual({ user: [`Invalid pk "${ada.id}" - object does not exist.`] });
+        expect(await storedMessages()).toEqual([]);
+      } finally {
+        pool.query = query;
+      }
+    });
+
     it("bounds a render's time and its output", async () => {
       await post("/api/templates/", {
         key: "loop",
