@@ -16,9 +16,16 @@ export function audienceSkip(
   notification: { priority: Priority; category: string | null },
   audience: RecipientAudience,
   criticalCategories: ReadonlySet<string>,
+  /** Whether the address is the channel's fallback (TELEGRAM_CHAT_ID), not the user's own. */
+  addressIsFallback: () => boolean = () => false,
 ): AudienceSkip | null {
   if (audience.suppressedChannels.includes(channel)) {
-    return { cause: "suppressed", reason: `the user's ${channel} address is suppressed` };
+    return {
+      cause: "suppressed",
+      reason: addressIsFallback()
+        ? `the ${channel} fallback address, used for users without one of their own, is suppressed`
+        : `the user's ${channel} address is suppressed`,
+    };
   }
   if (bypassesPreferences(notification, criticalCategories)) return null;
   const turnedOff = turnedOffBy(audience.preferences, channel, notification.category);

@@ -34,6 +34,10 @@ export function channelAddressing(config: Config): ChannelAddressing {
   return {
     addressOf: (channel, recipient) =>
       bound(channel).definition.addressOf(recipient, bound(channel).settings),
+    // Without settings a definition answers with the recipient's own address only.
+    isFallbackFor: (channel, recipient) =>
+      bound(channel).definition.addressOf(recipient, null) === null &&
+      bound(channel).definition.addressOf(recipient, bound(channel).settings) !== null,
     noContactReason: (channel) => bound(channel).definition.noContactReason(bound(channel).settings),
   };
 }

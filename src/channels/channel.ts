@@ -68,5 +68,7 @@ export interface ReceiptSource {
  */
 export interface ChannelAddressing {
   addressOf(channel: Channel, recipient: Recipient): string | null;
+  /** Whether that address is the channel's fallback (TELEGRAM_CHAT_ID), the recipient having none. */
+  isFallbackFor(channel: Channel, recipient: Recipient): boolean;
   noContactReason(channel: Channel): string;
 }

@@ -485,7 +485,9 @@ async function attemptChannel(
   const address = deps.addressing.addressOf(channel, recipient);
   if (!address) return skip("no_contact", deps.addressing.noContactReason(channel));
   const criticalCategories = deps.criticalCategories ?? NO_CATEGORIES;
-  const turnedAway = audienceSkip(channel, notification, audience, criticalCategories);
+  const turnedAway = audienceSkip(channel, notification, audience, criticalCategories, () =>
+    deps.addressing.isFallbackFor(channel, recipient),
+  );
   if (turnedAway) return skip(turnedAway.cause, turnedAway.reason);
   const openReason = await deps.circuit.openReason(channel);
   if (openReason)

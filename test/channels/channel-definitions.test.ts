@@ -42,6 +42,9 @@ describe("channel definitions", () => {
     expect(addressing.addressOf("email", nobody)).toBeNull();
     // TELEGRAM_CHAT_ID serves users without a telegram_id of their own.
     expect(addressing.addressOf("telegram", nobody)).toBe("555");
+    expect(addressing.isFallbackFor("telegram", nobody)).toBe(true);
+    expect(addressing.isFallbackFor("telegram", reachable)).toBe(false);
+    expect(addressing.isFallbackFor("sms", nobody)).toBe(false);
     expect(channelAddressing(parseConfig(everything)).addressOf("telegram", nobody)).toBeNull();
     // The fallback is what the claim looks suppressions up for, besides the user's own contacts.
     expect(fallbackAddresses(parseConfig({ ...everything, TELEGRAM_CHAT_ID: "-555" }))).toEqual({

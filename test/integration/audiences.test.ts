@@ -265,7 +265,9 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
         priority: "critical",
       });
       expect(attemptsOf(skipped)).toEqual(["telegram:skipped:suppressed", "email:sent:"]);
-      expect(skipped.attempts[0]).toMatchObject({ error: "the user's telegram address is suppressed" });
+      expect(skipped.attempts[0]).toMatchObject({
+        error: "the telegram fallback address, used for users without one of their own, is suppressed",
+      });
       expect((await telegramOverview()).fallback_address).toEqual({
         address: FALLBACK_CHAT,
         suppression,
