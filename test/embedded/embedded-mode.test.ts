@@ -218,7 +218,7 @@ describe("the embedded mode: npm start with no database and no Redis configured"
     expect(providers.smtp.mails.filter((m) => m.text.trim() === "exactly once")).toHaveLength(1);
   });
 
-  it("fans out a broadcast from a template and delivers it (the template is read outside the batch's transaction)", async () => {
+  it("fans out a broadcast from a template (read outside the batch's transaction), and renders single notifications from remembered rows", async () => {
     providers.reset();
     const template = await post("/api/templates/", {
       key: "embedded-greeting",
@@ -246,6 +246,35 @@ describe("the embedded mode: npm start with no database and no Redis configured"
     );
     expect(done.fanned_out).toBe(1);
     expect(providers.smtp.mails.map((m) => m.text.trim())).toEqual(["Hello broadcast"]);
+
+    // Single notifications: the second renders from the remembered recipient and template, its
+    // INSERT checking their row versions (xmin) on the embedded PostgreSQL too; a template saved
+    // since is seen by the next one.
+    const send = async (name: string) => {
+      const created = await post("/api/notifications/", {
+        user: userId,
+        template: "embedded-greeting",
+        data: { name },
+        channels: ["email"],
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body;
+    };
+    expect((await send("first")).message).toBe("Hello first");
+    expect((await send("second")).message).toBe("Hello second");
+    const saved = await request(`${service.url}/api/templates/embedded-greeting/`, {
+      method: "PUT",
+      body: {
+        default_locale: "en",
+        locales: { en: { email: { subject: "Hi", text: "Welcome {{ data.name }}" } } },
+      },
+      headers: auth,
+      timeoutMs: 60_000,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const third = await send("third");
+    expect(third.message).toBe("Welcome third");
+    await waitForStatus(third.id as number, "sent");
   });
 
   it("turns a second process on the same data folder away with one clear line", async () => {
