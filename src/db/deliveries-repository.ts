@@ -500,20 +500,21 @@ export class DeliveriesRepository {
   /**
    * Gives back every notification `owner` holds and records its attempts in flight as interrupted,
    * in one statement: for a worker that stops before its provider calls came back, so others may
-   * take the notifications over at once instead of after the lease.
+   * take the notifications over at once instead of after the lease. Returns the ids freed (no more
+   * than the worker's concurrency), so each can be announced.
    */
-  async abandon(owner: string, reason: string): Promise<number> {
-    const { rows } = await this.db.query<{ count: number }>(
+  async abandon(owner: string, reason: string): Promise<number[]> {
+    const { rows } = await this.db.query<{ id: number }>(
       `WITH freed AS (
          UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
          WHERE lease_owner = $1 AND status = 'pending' RETURNING id),
        interrupted AS (
          UPDATE attempts SET status = 'interrupted', finished_at = now(), error = $2
          WHERE status = 'in_progress' AND notification_id IN (SELECT id FROM freed) RETURNING id)
-       SELECT count(*)::integer AS count FROM freed`,
+       SELECT id FROM freed ORDER BY id`,
       [owner, reason],
     );
-    return rows[0]?.count ?? 0;
+    return rows.map((row) => row.id);
   }
 }
 

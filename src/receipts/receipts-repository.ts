@@ -40,15 +40,21 @@ export interface ReceiptUpdate {
   posted?: boolean;
 }
 
-/** What recording changed, per attempt whose delivery became final. */
+/**
+ * What recording changed, per attempt whose delivery became final, or that stays `accepted` with
+ * a new entry in its timeline (a report whose code differs from the last one recorded).
+ */
 export interface RecordedReceipt {
   attemptId: number;
   notificationId: number;
   channel: Channel;
-  delivery: "delivered" | "undelivered" | "unknown";
-  /** No later accepted attempt of the notification exists: this one is its delivery summary. */
+  delivery: "accepted" | "delivered" | "undelivered" | "unknown";
+  /**
+   * No later accepted attempt of the notification exists: this one is its delivery summary.
+   * Only worked out for a final receipt (false for `accepted`).
+   */
   latest: boolean;
-  /** Its notification was waiting for this receipt and is due now. */
+  /** Its notification was waiting for this receipt and is due now (never for `accepted`). */
   madeDue: boolean;
 }
 
@@ -157,6 +163,12 @@ export class ReceiptsRepository {
    * code and text, a timeline entry when the code changed, the next check or none. A notification
    * held for one of these receipts (pending, due later) is made due now, so a worker decides what
    * follows. Only attempts still `accepted` change: a final state is never overwritten.
+   *
+   * Returns the final receipts, and the attempts still accepted whose timeline got an entry (a
+   * report with a new code); a check that learnt nothing new returns nothing. Whether the code is
+   * new is asked of the row as it was before this statement (RETURNING sees only the new values,
+   * a subselect the statement's snapshot), and only for a report that stays accepted, so a receipt
+   * final at its first check, the common case, reads no more rows than before.
    */
   async record(updates: ReceiptUpdate[]): Promise<RecordedReceipt[]> {
     if (updates.length === 0) return [];
@@ -190,7 +202,10 @@ export class ReceiptsRepository {
                || jsonb_build_array(jsonb_build_object('at', now(), 'state', r.state, 'code', r.code, 'text', r.text))
              ELSE a.receipt_log END
          FROM r WHERE a.id = r.attempt_id AND a.delivery = 'accepted'
-         RETURNING a.id, a.notification_id, a.channel, a.delivery),
+         RETURNING a.id, a.notification_id, a.channel, a.delivery,
+           CASE WHEN a.delivery = 'accepted' AND r.state IS NOT NULL
+             THEN r.code IS DISTINCT FROM (SELECT b.receipt_code FROM attempts b WHERE b.id = a.id)
+             ELSE false END AS new_code),
        final AS (SELECT * FROM updated WHERE delivery <> 'accepted'),
        made_due AS (
          UPDATE notifications n SET next_attempt_at = now(), updated_at = now()
@@ -201,7 +216,10 @@ export class ReceiptsRepository {
          NOT EXISTS (SELECT 1 FROM attempts b
            WHERE b.notification_id = f.notification_id AND b.status = 'sent' AND b.id > f.id) AS latest,
          EXISTS (SELECT 1 FROM made_due m WHERE m.id = f.notification_id) AS made_due
-       FROM final f`,
+       FROM final f
+       UNION ALL
+       SELECT u.id, u.notification_id, u.channel, u.delivery, false, false
+       FROM updated u WHERE u.delivery = 'accepted' AND u.new_code`,
         [
           updates.map((update) => update.attemptId),
           updates.map((update) => update.delivery),

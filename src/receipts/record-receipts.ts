@@ -1,8 +1,10 @@
 /**
  * Records receipts and announces what they changed, whichever way they came (a check the workers
- * made, or a callback the provider posted): live events and a log line per final receipt, the
- * `notification.delivered` / `notification.undelivered` webhook when it is the notification's
- * latest accepted attempt, and a wake-up when a notification held for its receipt became due.
+ * made, or a callback the provider posted): a live `attempt` event per final receipt and per
+ * in-transit report with a new code (the attempt stays `accepted`, its timeline grew); for final
+ * receipts only, a log line, the `notification.delivered` / `notification.undelivered` webhook when
+ * it is the notification's latest accepted attempt, and a wake-up when a notification held for its
+ * receipt became due.
  */
 import type { Logger } from "../core/logger.js";
 import type { NotificationEventPublisher, WebhookEvents, WorkWakeUps } from "../usecases/ports.js";
@@ -30,6 +32,8 @@ export async function recordReceipts(
       channel: receipt.channel,
       status: receipt.delivery,
     });
+    // Still in transit: only its timeline changed, which the event above is for.
+    if (receipt.delivery === "accepted") continue;
     deps.logger.info(
       { notificationId: receipt.notificationId, attemptId: receipt.attemptId, delivery: receipt.delivery },
       "delivery receipt",

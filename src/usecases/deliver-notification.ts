@@ -430,13 +430,17 @@ function reportSent(
 /**
  * For a worker whose shutdown grace ran out with deliveries still waiting on their providers:
  * frees its notifications and records those calls as interrupted (the provider may or may not
- * have the message), so no attempt stays in progress and another worker takes over now.
+ * have the message), so no attempt stays in progress and another worker takes over now. Each
+ * freed notification is announced as a single change is (`updated`, still pending): a worker holds
+ * at most its concurrency, so one event each stays cheap. How many were freed.
  */
 export async function abandonDeliveries(deps: DeliverDeps): Promise<number> {
-  return deps.deliveries.abandon(
+  const freed = await deps.deliveries.abandon(
     deps.workerId,
     "the worker shut down before the provider answered; the provider may or may not have received it",
   );
+  for (const id of freed) deps.events.publish({ type: "updated", id, status: "pending" });
+  return freed.length;
 }
 
 /**

@@ -204,8 +204,8 @@ export interface DeliveryStore {
   /** Gives it back due at `dueAt` without counting a round (quiet hours); false when the lease was lost. */
   holdUntil(id: number, owner: string, dueAt: Date): Promise<boolean>;
   release(id: number, owner: string): Promise<void>;
-  /** Frees everything `owner` holds and records its calls in flight as interrupted; how many. */
-  abandon(owner: string, reason: string): Promise<number>;
+  /** Frees everything `owner` holds and records its calls in flight as interrupted; the ids freed. */
+  abandon(owner: string, reason: string): Promise<number[]>;
 }
 
 /** A change to a notification or one of its attempts, as announced to watchers. */

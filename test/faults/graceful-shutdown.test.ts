@@ -4,7 +4,8 @@
  */
 import { getPriority } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
+import { type EventStreamReader, readEventStream } from "../support/event-stream.js";
+import { API_KEY, type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import { waitFor } from "../support/wait-for.js";
 
 const arrived = (fixture: FaultFixture, message: string, count = 1) =>
@@ -23,16 +24,19 @@ const isAlive = (pid: number) => {
 
 describe("SIGTERM", () => {
   let fixture: FaultFixture;
+  let apiUrl: string;
   let api: FaultApi;
   let user: number;
+  const streams: EventStreamReader[] = [];
 
   beforeAll(async () => {
     fixture = await FaultFixture.create();
-    const { url } = await fixture.processes.startApi();
-    api = fixture.api(url);
+    ({ url: apiUrl } = await fixture.processes.startApi());
+    api = fixture.api(apiUrl);
     user = await api.createUser("sigterm@example.com");
   });
   afterAll(async () => {
+    for (const stream of streams) stream.close();
     await fixture?.close();
   });
 
@@ -62,6 +66,9 @@ describe("SIGTERM", () => {
   });
 
   it("past SHUTDOWN_GRACE_SECONDS, exits anyway, records the call as interrupted and frees the notification", async () => {
+    const events = await readEventStream(`${apiUrl}/api/notifications/events/`, API_KEY);
+    streams.push(events);
+    await events.waitFor("the stream to be live", (event) => event.event === "ready");
     const worker = await fixture.processes.startWorker({ SHUTDOWN_GRACE_SECONDS: "1" }, "worker-3");
     fixture.smsRu.replyNext({ hangMs: 60_000 });
     const id = await api.createNotification(user, "slower than the grace");
@@ -76,6 +83,16 @@ describe("SIGTERM", () => {
     // Freed, not left to run out its lease: the next worker may take it at once.
     const { rows } = await fixture.pool.query("SELECT lease_owner FROM notifications WHERE id = $1", [id]);
     expect(rows[0].lease_owner).toBeNull();
+    // And announced, so a dashboard showing it reloads it: pending again, its attempt interrupted.
+    await events.waitFor(
+      "the freed notification",
+      (event) => event.event === "updated" && event.data.id === id,
+    );
+    expect(
+      events.events
+        .filter((event) => event.data.id === id)
+        .map((event) => `${event.event}:${event.data.status}`),
+    ).toEqual(["created:pending", "attempt:in_progress", "updated:pending"]);
 
     const next = await fixture.processes.startWorker({}, "worker-4");
     const done = await fixture.waitForStatus(id, "sent");

@@ -7,7 +7,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Queryable } from "../../src/db/database.js";
 import { DeliveriesRepository } from "../../src/db/deliveries-repository.js";
-import { ReceiptsRepository } from "../../src/receipts/receipts-repository.js";
+import { ReceiptsRepository, type ReceiptUpdate } from "../../src/receipts/receipts-repository.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
 describe("batched delivery statements", () => {
@@ -212,6 +212,48 @@ describe("batched delivery statements", () => {
     expect(rowsRead(scans)).toBeLessThan(200);
     await pool.query("DELETE FROM notifications WHERE id = $1", [notificationId]);
   });
+
+  it("records final receipts reading no attempt twice: only a report that stays in transit looks up the code it had", async () => {
+    const { pool } = service.core;
+    const [{ id: notificationId }] = (
+      await pool.query<{ id: number }>(
+        "INSERT INTO notifications (user_id, message, status, next_attempt_at) VALUES ($1, 'receipts', 'sent', NULL) RETURNING id",
+        [user],
+      )
+    ).rows as [{ id: number }];
+    const { rows: accepted } = await pool.query<{ id: number }>(
+      `INSERT INTO attempts (notification_id, round, channel, status, provider_message_id, delivery,
+                             receipt_check_at, finished_at)
+       SELECT $1, 1, 'sms', 'sent', 'record-' || i, 'accepted', now(), now() FROM generate_series(1, 20) AS i
+       RETURNING id`,
+      [notificationId],
+    );
+    const reports = (delivery: "accepted" | "delivered", code: string): ReceiptUpdate[] =>
+      accepted.map(({ id }) => ({
+        attemptId: id,
+        delivery,
+        report: { state: delivery === "accepted" ? "in_transit" : "delivered", code, text: null },
+        nextCheckSeconds: 60,
+      }));
+    /** How many times the record statement, replayed, looked an attempt's earlier code up. */
+    const codeLookups = async (updates: ReceiptUpdate[]) => {
+      const sent: pg.QueryConfig[] = [];
+      await new ReceiptsRepository(capturingQueryable(sent)).record(updates);
+      const lookups = (await explained(pool, sent[0]!)).filter(
+        (node) =>
+          node["Parent Relationship"] === "SubPlan" &&
+          node["Relation Name"] === "attempts" &&
+          /\(id = a\.id\)/.test(`${node["Index Cond"] ?? ""} ${node.Filter ?? ""}`),
+      );
+      expect(lookups).toHaveLength(1);
+      return lookups[0]!["Actual Loops"];
+    };
+    // Every receipt final at its first check, the common case: no extra read.
+    expect(await codeLookups(reports("delivered", "103"))).toBe(0);
+    // In transit: one lookup per report.
+    expect(await codeLookups(reports("accepted", "102"))).toBe(accepted.length);
+    await pool.query("DELETE FROM notifications WHERE id = $1", [notificationId]);
+  });
 });
 
 /** Runs `config` under EXPLAIN ANALYZE in a transaction rolled back, and returns its plan's nodes. */
@@ -240,15 +282,29 @@ function recordingPool(pool: pg.Pool, sent: pg.QueryConfig[]): Queryable {
   } as unknown as Queryable;
 }
 
+/** A Queryable that keeps every statement and runs none (each gets no rows). */
+function capturingQueryable(sent: pg.QueryConfig[]): Queryable {
+  return {
+    query: async (config: pg.QueryConfig) => {
+      sent.push(config);
+      return { rows: [] };
+    },
+  } as unknown as Queryable;
+}
+
 /** Rows the scans produced or read and filtered out. */
 function rowsRead(scans: PlanNode[]): number {
   return scans.reduce((sum, node) => sum + node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0), 0);
 }
 
 interface PlanNode {
+  "Parent Relationship"?: string;
   "Relation Name"?: string;
   "Index Name"?: string;
+  "Index Cond"?: string;
+  Filter?: string;
   "Actual Rows": number;
+  "Actual Loops": number;
   "Rows Removed by Filter"?: number;
   Plans?: PlanNode[];
 }

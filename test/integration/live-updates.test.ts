@@ -10,7 +10,7 @@ import { deleteOldNotifications } from "../../src/usecases/delete-old-notificati
 import { cancelNotification } from "../../src/usecases/notification-actions.js";
 import { TEST_REDIS_URL } from "../support/databases.js";
 import { type EventStreamReader, readEventStream } from "../support/event-stream.js";
-import { FakeSmsRu } from "../support/fake-sms-ru.js";
+import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -82,6 +82,77 @@ describe("live updates over server-sent events", () => {
       channel: "sms",
       status: "in_progress",
     });
+  });
+
+  it("announces a receipt check that brings a new in-transit code or a final receipt, not one that brings nothing new", async () => {
+    // Receipts asked about every 0.1-0.2 s (the shared service asks after 15 s).
+    const checking = await startTestService({
+      env: {
+        SMS_RU_API_URL: smsRu.url,
+        SMS_RU_API_ID: "api-id-secret",
+        SMS_RECEIPT_POLL_SECONDS: "0.1",
+        SMS_RECEIPT_POLL_MAX_SECONDS: "0.2",
+      },
+    });
+    try {
+      const reader = await open(await checking.app.listen({ host: "127.0.0.1", port: 0 }), checking.apiKey);
+      const { id: user } = await checking.createUser({
+        email: "live-receipts@example.com",
+        password: "long enough",
+        phone_number: "+79990001122",
+      });
+      smsRu.setReceipt("live-receipt", 101);
+      smsRu.replyNext(smsRuReplies.sent("79990001122", "live-receipt"));
+      const { id } = await checking.createNotification({
+        user,
+        message: "watch its receipts",
+        channels: ["sms"],
+      });
+      const checks = () =>
+        smsRu.statusRequests.filter((request) => request.fields.sms_id?.split(",").includes("live-receipt"))
+          .length;
+      const kinds = () =>
+        reader.events.filter((e) => e.data.id === id).map((e) => `${e.event}:${e.data.status}`);
+      const inTransitEvents = () => kinds().filter((kind) => kind === "attempt:accepted").length;
+
+      await waitFor("the first in-transit code", () => (inTransitEvents() >= 1 ? true : undefined));
+      // Checks that hear the same code again are recorded, and announce nothing (checked below:
+      // the events come in the order they were committed).
+      const asked = checks();
+      await waitFor("two more checks", () => (checks() >= asked + 2 ? true : undefined));
+      smsRu.setReceipt("live-receipt", 102);
+      await waitFor("the second in-transit code", () => (inTransitEvents() >= 2 ? true : undefined));
+      smsRu.setReceipt("live-receipt", 103);
+      await reader.waitFor(
+        "the final receipt",
+        (e) => e.event === "attempt" && e.data.id === id && e.data.status === "delivered",
+      );
+      expect(kinds()).toEqual([
+        "created:pending",
+        "attempt:in_progress",
+        "attempt:sent",
+        "updated:sent",
+        "attempt:accepted",
+        "attempt:accepted",
+        "attempt:delivered",
+      ]);
+      expect(reader.events.filter((e) => e.data.id === id && e.data.status === "accepted")[0]?.data).toEqual({
+        type: "attempt",
+        id,
+        channel: "sms",
+        status: "accepted",
+      });
+      const attempts = (await checking.getNotification(id)).attempts as unknown as {
+        receipts: { state: string; code: string }[];
+      }[];
+      expect(attempts[0]?.receipts.map((entry) => [entry.state, entry.code])).toEqual([
+        ["in_transit", "101"],
+        ["in_transit", "102"],
+        ["delivered", "103"],
+      ]);
+    } finally {
+      await checking.close();
+    }
   });
 
   it("hears changes made by other processes, and tells every watcher", async () => {

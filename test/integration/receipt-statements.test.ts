@@ -3,7 +3,12 @@
  * under a lease row, and what recording a receipt changes (and never changes).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SMS_RU_RECEIPT_TEXTS } from "../../src/channels/sms-ru/sms-ru-receipt-codes.js";
 import { sent } from "../../src/core/outcome.js";
+import type { ReceiptUpdate } from "../../src/receipts/receipts-repository.js";
+import { recordReceipts } from "../../src/receipts/record-receipts.js";
+import type { NotificationEvent } from "../../src/usecases/ports.js";
+import { captureLogs } from "../support/captured-logs.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
 describe("receipt check statements", () => {
@@ -113,6 +118,98 @@ describe("receipt check statements", () => {
     ]);
     expect((await receipts.claimDue(holderName, 60, 3, 10)).checks).toEqual([]);
     await receipts.releaseLease(holderName);
+  });
+
+  it("returns an in-transit report only when its code is new, and announces it as an accepted attempt, nothing more", async () => {
+    const { receipts, deliveries } = service.core;
+    const transit = await acceptedSms("sql-4", 60);
+    const held = await acceptedSms("sql-5", 60, true);
+    const events: NotificationEvent[] = [];
+    const webhooks: unknown[][] = [];
+    let wakeUps = 0;
+    const logs = captureLogs();
+    const deps = {
+      store: receipts,
+      wakeUps: { wake: () => void wakeUps++ },
+      events: { publish: (event: NotificationEvent) => void events.push(event) },
+      webhooks: { emit: (...args: unknown[]) => void webhooks.push(args) },
+      logger: logs.logger,
+    };
+    const inTransit = (code: number | null, posted = false): ReceiptUpdate => ({
+      attemptId: transit.attemptId,
+      delivery: "accepted",
+      report:
+        code === null ? null : { state: "in_transit", code: String(code), text: SMS_RU_RECEIPT_TEXTS[code]! },
+      nextCheckSeconds: 60,
+      posted,
+    });
+    const transitAccepted = {
+      attemptId: transit.attemptId,
+      notificationId: transit.id,
+      channel: "sms",
+      delivery: "accepted",
+      latest: false,
+      madeDue: false,
+    };
+    const transitEvent = { type: "attempt", id: transit.id, channel: "sms", status: "accepted" };
+
+    expect(await recordReceipts(deps, [inTransit(101)])).toEqual([transitAccepted]);
+    expect(events).toEqual([transitEvent]);
+    // A check that learnt nothing new: the same code again (asked or posted), or no answer.
+    expect(await recordReceipts(deps, [inTransit(101)])).toEqual([]);
+    expect(await recordReceipts(deps, [inTransit(101, true)])).toEqual([]);
+    expect(await recordReceipts(deps, [inTransit(null)])).toEqual([]);
+    expect(events).toHaveLength(1);
+
+    // A new code in the same statement as another attempt's final receipt: that one as before.
+    const recorded = await recordReceipts(deps, [
+      inTransit(102),
+      {
+        attemptId: held.attemptId,
+        delivery: "delivered",
+        report: { state: "delivered", code: "103", text: SMS_RU_RECEIPT_TEXTS[103]! },
+        nextCheckSeconds: null,
+      },
+    ]);
+    expect(recorded).toHaveLength(2);
+    expect(recorded).toEqual(
+      expect.arrayContaining([
+        transitAccepted,
+        {
+          attemptId: held.attemptId,
+          notificationId: held.id,
+          channel: "sms",
+          delivery: "delivered",
+          latest: true,
+          madeDue: true,
+        },
+      ]),
+    );
+    expect(events.slice(1)).toHaveLength(2);
+    expect(events.slice(1)).toEqual(
+      expect.arrayContaining([
+        transitEvent,
+        { type: "attempt", id: held.id, channel: "sms", status: "delivered" },
+      ]),
+    );
+    // Only the final receipt is logged, told to webhook subscribers and wakes the workers.
+    expect(logs.lines.map((line) => [line.message, line.fields])).toEqual([
+      ["delivery receipt", { notificationId: held.id, attemptId: held.attemptId, delivery: "delivered" }],
+    ]);
+    expect(webhooks).toEqual([["notification.delivered", held.id, held.attemptId]]);
+    expect(wakeUps).toBe(1);
+
+    // One timeline entry per code, and the attempt still waits for its final receipt.
+    const [attempt] = await service.core.attempts.listForNotification(transit.id);
+    expect(attempt).toMatchObject({ delivery: "accepted", receiptCode: "102" });
+    expect(attempt?.receipts.map((entry) => [entry.state, entry.code])).toEqual([
+      ["in_transit", "101"],
+      ["in_transit", "102"],
+    ]);
+    // The held notification was made due: a worker ends it (as the next test's claims need).
+    const { deliveries: due } = await deliveries.claimDue("worker-a", 15, 1);
+    expect(due.map((claim) => claim.notification.id)).toEqual([held.id]);
+    expect(await deliveries.markSent(held.id, "worker-a", "sms")).toBe(true);
   });
 
   it("makes a notification held for its receipt due at once when the receipt is final", async () => {

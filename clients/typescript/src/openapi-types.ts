@@ -142,7 +142,7 @@ export interface paths {
         };
         /**
          * Live changes, as server-sent events
-         * @description A text/event-stream that stays open. Each event's data is JSON: `created` and `updated` `{"type", "id", "status"}` when a notification is created, changes status or is scheduled for its next round, one per notification also when many change at once (a broadcast fanned out or cancelled); `attempt` `{"type", "id", "channel", "status"}` when one of its attempts starts or ends; `ready` once the stream is live, and `resync` when changes may have been missed or were not told one by one (retention deleted old notifications): reload what you show. Send the API key as a Bearer header (read the stream with fetch; EventSource cannot send headers).
+         * @description A text/event-stream that stays open. Each event's data is JSON: `created` and `updated` `{"type", "id", "status"}` when a notification is created, changes status or is scheduled for its next round, one per notification also when many change at once (a broadcast fanned out or cancelled, a stopping worker freeing what it held); `attempt` `{"type", "id", "channel", "status"}` when one of its attempts starts or ends, or a delivery receipt changes it (the status is then its delivery: `delivered`, `undelivered` or `unknown`, or `accepted` for an in-transit report with a new code); `ready` once the stream is live, and `resync` when changes may have been missed or were not told one by one (retention deleted old notifications): reload what you show. Send the API key as a Bearer header (read the stream with fetch; EventSource cannot send headers).
          */
         get: operations["streamNotificationEvents"];
         put?: never;
