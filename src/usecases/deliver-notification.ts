@@ -95,6 +95,15 @@ export async function deliverNotification(
       { notificationId, round: notification.retryCount + 1, interrupted: claimed.interrupted },
       "took over a delivery whose worker stopped mid-attempt",
     );
+    // The claim has just recorded the dead worker's attempt (a notification's last) as interrupted.
+    const last = claimed.attempts.at(-1);
+    if (last)
+      deps.events.publish({
+        type: "attempt",
+        id: notificationId,
+        channel: last.channel,
+        status: "interrupted",
+      });
   }
   if (!recipient) {
     const marked = await markFailed(deps, notificationId, "the user no longer exists", null);

@@ -155,6 +155,34 @@ describe("live updates over server-sent events", () => {
     }
   });
 
+  it("announces the attempt a dead worker left in progress when another worker takes it over", async () => {
+    const reader = await open();
+    // What a worker killed mid-call leaves: its lease (lapsing in a second) and an attempt in progress.
+    const { rows } = await service.core.pool.query<{ id: number }>(
+      `INSERT INTO notifications (user_id, message, next_attempt_at, lease_owner, lease_expires_at)
+       VALUES ($1, 'taken over', now(), 'dead-worker', now() + interval '1 second') RETURNING id`,
+      [userId],
+    );
+    const id = rows[0]!.id;
+    await service.core.pool.query(
+      "INSERT INTO attempts (notification_id, round, channel, status) VALUES ($1, 1, 'sms', 'in_progress')",
+      [id],
+    );
+    await reader.waitFor(
+      "the takeover's sent",
+      (e) => e.event === "updated" && e.data.id === id && e.data.status === "sent",
+      20_000,
+    );
+    const kinds = reader.events.filter((e) => e.data.id === id).map((e) => `${e.event}:${e.data.status}`);
+    expect(kinds).toEqual(["attempt:interrupted", "attempt:in_progress", "attempt:sent", "updated:sent"]);
+    expect(reader.events.find((e) => e.data.id === id)?.data).toEqual({
+      type: "attempt",
+      id,
+      channel: "sms",
+      status: "interrupted",
+    });
+  });
+
   it("hears changes made by other processes, and tells every watcher", async () => {
     const reader = await open();
     const other = await open();
