@@ -25,6 +25,13 @@ interface RecipientRead {
 
 /** Recipients remembered at most, by one process: a few megabytes. */
 const MAX_REMEMBERED_RECIPIENTS = 10_000;
+/**
+ * How long a remembered row is used before it is read again. The INSERT's check compares xmin, a
+ * 32-bit transaction id that comes round again after about four billion transactions (days on a
+ * busy database): a copy never outlives a few minutes, so an unrelated later version can never
+ * carry the same xmin while the copy is in use.
+ */
+const REMEMBER_FOR_MS = 5 * 60_000;
 
 /** A template's row in the recipients' statement: no user. */
 const NO_USER_COLUMNS = USER_PROFILE_COLUMNS.split(", ")
@@ -46,8 +53,14 @@ export class TemplatesRepository {
     this.recipientsAndVersions(reads),
   );
   /** What the latest reads found, oldest first, with each row's version: see `remembered`. */
-  private readonly rememberedRecipients = new Map<number, { user: UserProfile; rowVersion: string }>();
-  private readonly rememberedTemplates = new Map<string, { version: Date; rowVersion: string }>();
+  private readonly rememberedRecipients = new Map<
+    number,
+    { user: UserProfile; rowVersion: string; readAt: number }
+  >();
+  private readonly rememberedTemplates = new Map<
+    string,
+    { version: Date; rowVersion: string; readAt: number }
+  >();
 
   constructor(private readonly db: Queryable) {}
 
@@ -134,6 +147,8 @@ export class TemplatesRepository {
     const recipient = this.rememberedRecipients.get(userId);
     const template = this.rememberedTemplates.get(templateKey);
     if (!recipient || !template) return null;
+    const oldest = performance.now() - REMEMBER_FOR_MS;
+    if (recipient.readAt < oldest || template.readAt < oldest) return null;
     return {
       user: recipient.user,
       templateVersion: template.version,
@@ -159,16 +174,18 @@ export class TemplatesRepository {
     );
     const users = new Map<number, UserProfile>();
     const versions = new Map<string, Date>();
+    const readAt = performance.now();
     for (const row of rows) {
       if (row.template_key === null) {
         const user = toUserProfile(row);
         users.set(row.id, user);
-        remember(this.rememberedRecipients, row.id, { user, rowVersion: row.row_version });
+        remember(this.rememberedRecipients, row.id, { user, rowVersion: row.row_version, readAt });
       } else {
         versions.set(row.template_key, row.template_version!);
         remember(this.rememberedTemplates, row.template_key, {
           version: row.template_version!,
           rowVersion: row.row_version,
+          readAt,
         });
       }
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
@@ -368,8 +368,21 @@ describe("templates", () => {
         expect((await send("4")).json().message).toBe("Привет, Adele");
         expect(await storedMessages()).toEqual(["Hi Ada, 1", "Hi Ada, 2", "Hi Adele, 3", "Привет, Adele"]);
 
+        // A remembered copy is read again after five minutes, changed or not (see REMEMBER_FOR_MS).
+        sent.length = 0;
+        await send("5");
+        expect(sent).not.toContain("template-recipients");
+        const now = performance.now();
+        const later = vi.spyOn(performance, "now").mockImplementation(() => now + 5 * 60_000 + 1);
+        try {
+          await send("6");
+        } finally {
+          later.mockRestore();
+        }
+        expect(sent).toContain("template-recipients");
+
         await unrecorded("DELETE FROM users WHERE id = $1", [ada.id]);
-        const gone = await send("5");
+        const gone = await send("7");
         expect(gone.statusCode).toBe(400);
         expect(gone.json()).toEqual({ user: [`Invalid pk "${ada.id}" - object does not exist.`] });
         expect(await storedMessages()).toEqual([]);
