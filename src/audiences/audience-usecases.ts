@@ -12,7 +12,7 @@ import {
   type SuppressionReason,
   type UserProfile,
 } from "../core/model.js";
-import { EMPTY_PREFERENCES, parsePreferences } from "./preferences.js";
+import { EMPTY_PREFERENCES, MAX_PREFERENCE_CATEGORIES, parsePreferences } from "./preferences.js";
 import type { NewSuppression, Suppression, SuppressionFilter, SuppressionSource } from "./suppression.js";
 import { normalizeSuppressionAddress, suppressionAddressOf } from "./suppression-address.js";
 import type { UnsubscribeTarget } from "./unsubscribe-token.js";
@@ -54,9 +54,23 @@ export async function replacePreferences(
   userId: number,
   input: unknown,
 ): Promise<Preferences> {
-  const preferences = parsePreferences(input);
+  const preferences = parsePreferences(input, await categoryLimitFor(deps, userId, input));
   if (!(await deps.preferences.replace(userId, preferences))) throw noUser(userId);
   return preferences;
+}
+
+/**
+ * How many categories a document may hold for this user: MAX_PREFERENCE_CATEGORIES, or as many as
+ * they have already when one-click unsubscribes (which are never refused) took them past it, so a
+ * document read with GET can always be written back. The stored one is read only for a document
+ * over the limit.
+ */
+async function categoryLimitFor(deps: AudienceDeps, userId: number, input: unknown): Promise<number> {
+  const categories = (input as { categories?: unknown } | null)?.categories;
+  const count = categories !== null && typeof categories === "object" ? Object.keys(categories).length : 0;
+  if (count <= MAX_PREFERENCE_CATEGORIES) return MAX_PREFERENCE_CATEGORIES;
+  const stored = await deps.preferences.find(userId);
+  return Math.max(MAX_PREFERENCE_CATEGORIES, Object.keys(stored?.categories ?? {}).length);
 }
 
 export interface SuppressionQuery {

@@ -20,8 +20,11 @@ export const EMPTY_PREFERENCES: Preferences = { channels: {}, categories: {} };
 /** At most this many categories per user: a preferences document is read on every claim. */
 export const MAX_PREFERENCE_CATEGORIES = 100;
 
-/** Checks a preferences document as a client sends it; throws a ValidationError naming each problem. */
-export function parsePreferences(input: unknown): Preferences {
+/**
+ * Checks a preferences document as a client sends it; throws a ValidationError naming each problem.
+ * `maxCategories` is MAX_PREFERENCE_CATEGORIES unless the user already has more (see replacePreferences).
+ */
+export function parsePreferences(input: unknown, maxCategories = MAX_PREFERENCE_CATEGORIES): Preferences {
   const problems: Record<string, string[]> = {};
   if (!isPlainObject(input)) throw ValidationError.of("non_field_errors", "Send a JSON object.");
   for (const key of Object.keys(input)) {
@@ -34,8 +37,12 @@ export function parsePreferences(input: unknown): Preferences {
   if (!isPlainObject(rawCategories)) problems.categories = ["Must be an object of category -> channels."];
   else {
     const names = Object.keys(rawCategories);
-    if (names.length > MAX_PREFERENCE_CATEGORIES) {
-      problems.categories = [`Ensure there are no more than ${MAX_PREFERENCE_CATEGORIES} categories.`];
+    if (names.length > maxCategories) {
+      problems.categories = [
+        maxCategories > MAX_PREFERENCE_CATEGORIES
+          ? `Ensure there are no more than ${maxCategories} categories, as many as one-click unsubscribes gave this user (otherwise ${MAX_PREFERENCE_CATEGORIES}).`
+          : `Ensure there are no more than ${maxCategories} categories.`,
+      ];
     }
     for (const name of names) {
       if (!isCategory(name)) {

@@ -546,6 +546,44 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
       });
     });
 
+    it("never refuses an unsubscribe past the category limit, and takes that document back with PUT", async () => {
+      const user = await newUser();
+      const hundred = Object.fromEntries(
+        Array.from({ length: 100 }, (_, i) => [`topic-${i}`, { sms: false }]),
+      );
+      await setPreferences(user.id, { categories: hundred });
+      const unsubscribed = await service.app.inject({
+        method: "POST",
+        url: `/u/${tokenOf(links.linkFor(user.id, "marketing"))}`,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        payload: "List-Unsubscribe=One-Click",
+      });
+      expect(unsubscribed.statusCode).toBe(200);
+      const read = await service.inject({ method: "GET", url: `/api/users/${user.id}/preferences/` });
+      const document = read.json<{ categories: Record<string, unknown> }>();
+      expect(Object.keys(document.categories)).toHaveLength(101);
+      expect(document.categories.marketing).toEqual({ email: false });
+
+      const put = (userId: number, payload: object) =>
+        service.inject({ method: "PUT", url: `/api/users/${userId}/preferences/`, payload });
+      expect((await put(user.id, document)).statusCode).toBe(200);
+      const oneMore = await put(user.id, { categories: { ...document.categories, extra: { sms: false } } });
+      expect(oneMore.statusCode).toBe(400);
+      expect(oneMore.json()).toEqual({
+        categories: [
+          "Ensure there are no more than 101 categories, as many as one-click unsubscribes gave this user (otherwise 100).",
+        ],
+      });
+      // Another user has no such allowance.
+      const other = await newUser();
+      const refused = await put(other.id, document);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toEqual({ categories: ["Ensure there are no more than 100 categories."] });
+      expect(
+        (await service.inject({ method: "GET", url: `/api/users/${other.id}/preferences/` })).json(),
+      ).toEqual({ channels: {}, categories: {} });
+    });
+
     it("shows a page on GET and changes nothing", async () => {
       const user = await newUser();
       const response = await service.app.inject({
