@@ -185,14 +185,18 @@ describe("batched delivery statements", () => {
     }
   });
 
+  /** A notification already sent, for attempts awaiting their receipts. */
+  const sentNotification = async (): Promise<number> => {
+    const { rows } = await service.core.pool.query<{ id: number }>(
+      "INSERT INTO notifications (user_id, message, status, next_attempt_at) VALUES ($1, 'receipts', 'sent', NULL) RETURNING id",
+      [user],
+    );
+    return rows[0]!.id;
+  };
+
   it("claims receipt checks through their own index, not the callbacks', when statistics say none await", async () => {
     const { pool } = service.core;
-    const [{ id: notificationId }] = (
-      await pool.query<{ id: number }>(
-        "INSERT INTO notifications (user_id, message, status, next_attempt_at) VALUES ($1, 'receipts', 'sent', NULL) RETURNING id",
-        [user],
-      )
-    ).rows as [{ id: number }];
+    const notificationId = await sentNotification();
     const attempts = (delivery: string, checkAt: string, count: number) =>
       pool.query(
         `INSERT INTO attempts (notification_id, round, channel, status, provider_message_id, delivery,
@@ -215,12 +219,7 @@ describe("batched delivery statements", () => {
 
   it("records final receipts reading no attempt twice: only a report that stays in transit looks up the code it had", async () => {
     const { pool } = service.core;
-    const [{ id: notificationId }] = (
-      await pool.query<{ id: number }>(
-        "INSERT INTO notifications (user_id, message, status, next_attempt_at) VALUES ($1, 'receipts', 'sent', NULL) RETURNING id",
-        [user],
-      )
-    ).rows as [{ id: number }];
+    const notificationId = await sentNotification();
     const { rows: accepted } = await pool.query<{ id: number }>(
       `INSERT INTO attempts (notification_id, round, channel, status, provider_message_id, delivery,
                              receipt_check_at, finished_at)
