@@ -23,8 +23,8 @@ interface RecipientRead {
   templateKey: string;
 }
 
-/** Recipients remembered at most, by one process: a few megabytes. */
-const MAX_REMEMBERED_RECIPIENTS = 10_000;
+/** Recipients (and templates) one process remembers at most: a few megabytes. */
+const MAX_REMEMBERED_ROWS = 10_000;
 /**
  * How long a remembered row is used before it is read again. The INSERT's check compares xmin, a
  * 32-bit transaction id that comes round again after about four billion transactions (days on a
@@ -216,9 +216,9 @@ export class TemplatesRepository {
   }
 }
 
-/** Keeps `value` as the newest entry, dropping the oldest beyond MAX_REMEMBERED_RECIPIENTS. */
+/** Keeps `value` as the newest entry, dropping the oldest beyond MAX_REMEMBERED_ROWS. */
 function remember<Key, Value>(entries: Map<Key, Value>, key: Key, value: Value): void {
   entries.delete(key);
   entries.set(key, value);
-  if (entries.size > MAX_REMEMBERED_RECIPIENTS) entries.delete(entries.keys().next().value as Key);
+  if (entries.size > MAX_REMEMBERED_ROWS) entries.delete(entries.keys().next().value as Key);
 }
