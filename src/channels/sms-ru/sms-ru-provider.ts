@@ -85,9 +85,12 @@ export class SmsRuProvider implements ChannelProvider {
     form.set("json", "1");
     if (this.config.senderName) form.set("from", this.config.senderName);
 
-    // The messages of one call started in the same tick with the same timeout: they time out
-    // together, and the first signal to abort ends the call for all of them.
-    const signal = alone ? call[0]!.signal : AbortSignal.any(call.map((message) => message.signal));
+    // The messages of one call were queued in the same tick by callers that give each the same
+    // timeout, so the first queued is the first to time out, and its signal ends the call for all
+    // of them. Not AbortSignal.any: on Node 20 combining 20 signals costs about 250 µs (weak
+    // references and their finalisation), some 12 µs per SMS; a caller whose own signal aborts
+    // sooner still has its own timeout answer it (deliver-notification's sendWithTimeout).
+    const signal = call[0]!.signal;
     const secrets = [this.config.apiId];
     const result = await postToApi(
       `${this.config.apiUrl}/sms/send`,
