@@ -45,13 +45,14 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
       },
       reply: { code(status: number): unknown; header(name: string, value: string): unknown },
     ) => {
-      const { notification, replayed } = await createNotificationIdempotently(deps.core, request.body, {
-        callerId: request.caller?.id ?? null,
-        key: request.headers["idempotency-key"],
-      });
+      const { notification, attempts, replayed } = await createNotificationIdempotently(
+        deps.core,
+        request.body,
+        { callerId: request.caller?.id ?? null, key: request.headers["idempotency-key"] },
+      );
       reply.code(201);
       if (replayed) reply.header("idempotent-replayed", "true");
-      return serializeNotification(notification, notification.attempts);
+      return serializeNotification(notification, attempts);
     },
   } as const;
   app.post("/api/notifications/", create);
