@@ -51,40 +51,56 @@ export const serializeAttempt = (attempt: StoredAttempt) => ({
   })),
 });
 
-/** The notification's delivery summary: that of its latest attempt a provider accepted. */
-function deliverySummary(attempts: StoredAttempt[]) {
-  const latest = attempts.findLast((attempt) => attempt.status === "sent");
-  return {
-    delivery: latest?.delivery ?? null,
-    delivered_at: latest?.deliveredAt?.toISOString() ?? null,
-  };
+let lastInstant = Number.NaN;
+let lastInstantText = "";
+
+/**
+ * `date.toISOString()`, remembering the last one: notifications created together share their times
+ * (one INSERT, one now() for created_at and a plain notification's next_attempt_at), so a batch of
+ * answers or a page of a list converts each instant once. Date's conversion costs more than the
+ * rest of serializing a new notification.
+ */
+function isoTime(date: Date): string {
+  const instant = date.getTime();
+  if (instant !== lastInstant) {
+    lastInstantText = date.toISOString();
+    lastInstant = instant;
+  }
+  return lastInstantText;
 }
 
-export const serializeNotification = (notification: StoredNotification, attempts: StoredAttempt[]) => ({
-  id: notification.id,
-  user: notification.userId,
-  message: notification.message,
-  subject: notification.subject,
-  channels: notification.channels,
-  status: notification.status,
-  retry_count: notification.retryCount,
-  last_channel: notification.lastChannel,
-  sent_at: notification.sentAt?.toISOString() ?? null,
-  created_at: notification.createdAt.toISOString(),
-  next_attempt_at:
-    notification.status === "pending" ? (notification.nextAttemptAt?.toISOString() ?? null) : null,
-  failure_reason: notification.failureReason,
-  history_from_round: notification.historyFromRound,
-  priority: notification.priority,
-  category: notification.category,
-  expires_at: notification.expiresAt?.toISOString() ?? null,
-  template: notification.template,
-  locale: notification.locale,
-  rendered: notification.rendered ? renderedToJson(notification.rendered) : null,
-  broadcast: notification.broadcastId,
-  ...deliverySummary(attempts),
-  attempts: attempts.map(serializeAttempt),
-});
+export const serializeNotification = (notification: StoredNotification, attempts: StoredAttempt[]) => {
+  // The delivery summary is that of the latest attempt a provider accepted.
+  const latestSent = attempts.findLast((attempt) => attempt.status === "sent");
+  return {
+    id: notification.id,
+    user: notification.userId,
+    message: notification.message,
+    subject: notification.subject,
+    channels: notification.channels,
+    status: notification.status,
+    retry_count: notification.retryCount,
+    last_channel: notification.lastChannel,
+    sent_at: notification.sentAt ? isoTime(notification.sentAt) : null,
+    created_at: isoTime(notification.createdAt),
+    next_attempt_at:
+      notification.status === "pending" && notification.nextAttemptAt
+        ? isoTime(notification.nextAttemptAt)
+        : null,
+    failure_reason: notification.failureReason,
+    history_from_round: notification.historyFromRound,
+    priority: notification.priority,
+    category: notification.category,
+    expires_at: notification.expiresAt ? isoTime(notification.expiresAt) : null,
+    template: notification.template,
+    locale: notification.locale,
+    rendered: notification.rendered ? renderedToJson(notification.rendered) : null,
+    broadcast: notification.broadcastId,
+    delivery: latestSent?.delivery ?? null,
+    delivered_at: latestSent?.deliveredAt?.toISOString() ?? null,
+    attempts: attempts.map(serializeAttempt),
+  };
+};
 
 export const serializeSuppression = (suppression: Suppression) => ({
   id: suppression.id,

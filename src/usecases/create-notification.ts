@@ -117,7 +117,9 @@ export function validateNotificationContent(
   } else if (message === null) {
     problems.message = ["This field is required."];
   } else if (message.trim() === "") problems.message = ["This field may not be blank."];
-  else if ([...message].length > maxMessageLength) {
+  // The limit counts characters (code points), never more than UTF-16 units: only a message longer
+  // in units than the limit is split into characters to count them.
+  else if (message.length > maxMessageLength && [...message].length > maxMessageLength) {
     problems.message = [`Ensure this field has no more than ${maxMessageLength} characters.`];
   }
   if (template === null && input.data != null) problems.data = ["data is only for a template."];

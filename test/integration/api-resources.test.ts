@@ -111,6 +111,35 @@ describe("the REST API's resources", () => {
     expect(read.next_attempt_at).not.toBeNull();
   });
 
+  it("answers a create with the very bytes and headers a read of the new notification gives", async () => {
+    const user = await service.createUser({ email: "bytes@example.com", password: "a secret password" });
+    const bodies = [
+      { user: user.id, message: 'plain "quoted" ünï 😀' },
+      {
+        user: user.id,
+        message: "every field",
+        subject: "Greetings",
+        channels: ["sms", "email"],
+        priority: "critical",
+        category: "news",
+        ttl_seconds: 2 * 86_400,
+        send_at: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    ];
+    for (const payload of bodies) {
+      const created = await service.inject({ method: "POST", url: "/api/notifications/", payload });
+      expect(created.statusCode, created.body).toBe(201);
+      const read = await service.inject({ method: "GET", url: `/api/notifications/${created.json().id}/` });
+      expect(created.body).toBe(read.body);
+      // The same headers in the same order, with the same values but for the time and the rate limit's count.
+      const steady = (headers: Record<string, unknown>) =>
+        Object.entries(headers).filter(
+          ([name]) => !["date", "x-ratelimit-remaining", "x-ratelimit-reset"].includes(name),
+        );
+      expect(steady(created.headers)).toEqual(steady(read.headers));
+    }
+  });
+
   it("answers each of many concurrent creates with its own notification, and refuses only unknown users", async () => {
     const user = await service.createUser({ email: "concurrent@example.com", password: "a secret password" });
     const bodies = Array.from({ length: 60 }, (_, i) =>

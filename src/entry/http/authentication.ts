@@ -39,9 +39,10 @@ export function registerAuthentication(
   });
 }
 
+/** The path (the URL up to any "?") is under /api/, or /api itself. */
 function isProtected(request: FastifyRequest): boolean {
-  const path = request.url.split("?", 1)[0] ?? "";
-  return path.startsWith(PROTECTED_PREFIX) || path === "/api";
+  const url = request.url;
+  return url.startsWith(PROTECTED_PREFIX) || url === "/api" || url.startsWith("/api?");
 }
 
 function bearerToken(header: string | undefined): string | null {
