@@ -188,9 +188,14 @@ describe("the embedded mode: npm start with no database and no Redis configured"
 
   it("rides out a retry storm: 60 notifications whose first round fails all come back and are sent once", async () => {
     providers.reset();
-    providers.smsRu.replyNext(
-      ...Array.from({ length: 60 }, () => ({ status: 500, raw: "Internal Server Error" })),
-    );
+    // Each message's first call fails, whenever it comes: queued replies were taken in call order,
+    // so a retry that came before another notification's first call took that call's failure.
+    const seen = new Set<string>();
+    providers.smsRu.replyBy((messages) => {
+      const firstTime = Object.values(messages).filter((text) => !seen.has(text));
+      for (const text of firstTime) seen.add(text);
+      return firstTime.length > 0 ? { status: 500, raw: "Internal Server Error" } : undefined;
+    });
     const ids = await Promise.all(
       Array.from({ length: 60 }, (_, i) => notify({ message: `storm ${i}`, channels: ["sms"] })),
     );

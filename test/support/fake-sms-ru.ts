@@ -111,6 +111,8 @@ export class FakeSmsRu {
   /** Requests to /sms/status. */
   readonly statusRequests: SmsRuRequest[] = [];
   private replies: FakeReply[] = [];
+  /** Chooses the reply to a /sms/send request by what it carries; undefined: the usual reply. */
+  private chooseReply: ((messages: Record<string, string>) => FakeReply | undefined) | null = null;
   /** The sms_ids this fake gave out, with the status code each reports now. */
   private readonly receipts = new Map<string, number>();
   private nextSmsId = 1;
@@ -131,6 +133,15 @@ export class FakeSmsRu {
     this.replies.push(...replies);
   }
 
+  /**
+   * Replies to each /sms/send request as `choose` says from its messages (number → text), before
+   * any queued reply; where it returns undefined, as usual. For outcomes that must not depend on
+   * how the messages happen to be grouped into calls, or on their timing.
+   */
+  replyBy(choose: (messages: Record<string, string>) => FakeReply | undefined): void {
+    this.chooseReply = choose;
+  }
+
   /** What sms/status reports for `smsId` from now on (103 delivered, 104-108 or 150 not delivered). */
   setReceipt(smsId: string, statusCode: number): void {
     this.receipts.set(smsId, statusCode);
@@ -145,6 +156,7 @@ export class FakeSmsRu {
     this.requests.length = 0;
     this.statusRequests.length = 0;
     this.replies = [];
+    this.chooseReply = null;
     this.receipts.clear();
     this.nextSmsId = 1;
   }
@@ -170,7 +182,7 @@ export class FakeSmsRu {
     }
     this.requests.push(request);
     const fallback = () => this.sentReply(fields);
-    const reply = this.replies.shift() ?? fallback();
+    const reply = this.chooseReply?.(FakeSmsRu.messagesOf(request)) ?? this.replies.shift() ?? fallback();
     this.rememberSmsIds(reply);
     return { reply, fallback };
   }
