@@ -234,7 +234,9 @@ export class DeliveriesRepository {
    * behind a backlog that grew fast, an index of "few" pending rows looks cheaper than looking ids
    * up, and each batch read every pending row (thousands, seen in the bench). For the same reason
    * the rows are named by `id = ANY(the batch's ids)` besides the join: joined alone, a table of a
-   * few thousand rows was read whole into a hash for each batch of a dozen.
+   * few thousand rows was read whole into a hash for each batch of a dozen. Each notification is
+   * looked up once (`held`); only those whose lease needs renewing are looked up again, to be
+   * updated (none, as a rule: the first attempt comes right after the claim).
    */
   private async startManyUnderLease(starts: AttemptStart[]): Promise<(number | null)[]> {
     const { rows } = await this.db.query<{ id: number; notification_id: number }>(
@@ -243,20 +245,20 @@ export class DeliveriesRepository {
         `WITH started AS (
          SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::float8[])
            WITH ORDINALITY AS s(notification_id, round, channel, owner, lease_seconds, position)),
+       held AS (
+         SELECT n.id, s.owner, s.lease_seconds,
+           n.lease_expires_at < now() + make_interval(secs => s.lease_seconds / 2) AS renew
+         FROM notifications n JOIN started s ON n.id = s.notification_id
+         WHERE n.id = ANY($1::bigint[]) AND n.lease_owner = s.owner AND n.status IS NOT DISTINCT FROM 'pending'),
        renewed AS (
-         UPDATE notifications n SET lease_expires_at = now() + make_interval(secs => s.lease_seconds)
-         FROM started s
-         WHERE n.id = ANY($1::bigint[]) AND n.id = s.notification_id AND n.lease_owner = s.owner
-           AND n.status IS NOT DISTINCT FROM 'pending'
-           AND n.lease_expires_at < now() + make_interval(secs => s.lease_seconds / 2)
-         RETURNING n.id),
-       fresh AS (
-         SELECT n.id FROM notifications n JOIN started s ON n.id = s.notification_id
-         WHERE n.id = ANY($1::bigint[]) AND n.lease_owner = s.owner AND n.status IS NOT DISTINCT FROM 'pending'
-           AND n.lease_expires_at >= now() + make_interval(secs => s.lease_seconds / 2))
+         UPDATE notifications n SET lease_expires_at = now() + make_interval(secs => h.lease_seconds)
+         FROM held h
+         WHERE n.id = ANY(ARRAY(SELECT id FROM held WHERE renew)) AND n.id = h.id
+           AND n.lease_owner = h.owner AND n.status IS NOT DISTINCT FROM 'pending'
+         RETURNING n.id)
        INSERT INTO attempts (notification_id, round, channel, status)
        SELECT s.notification_id, s.round, s.channel, 'in_progress' FROM started s
-       WHERE s.notification_id IN (SELECT id FROM renewed UNION ALL SELECT id FROM fresh)
+       WHERE s.notification_id IN (SELECT id FROM renewed UNION ALL SELECT id FROM held WHERE NOT renew)
        ORDER BY s.position
        RETURNING id, notification_id`,
         [

@@ -154,6 +154,30 @@ describe("batched delivery statements", () => {
     ]);
     expect(lostAttempts).toEqual([]);
   });
+  it("starts attempts looking each notification up once, and again only to renew its lease", async () => {
+    const { deliveries, pool } = service.core;
+    await freeAll();
+    const ids = await createMany(5);
+    expect((await deliveries.claimDue("worker-a", 15, 10)).deliveries).toHaveLength(5);
+    await pool.query(
+      "UPDATE notifications SET lease_expires_at = now() + interval '2 seconds' WHERE id = $1",
+      [ids[4]],
+    );
+    const sent: pg.QueryConfig[] = [];
+    const capturing = new DeliveriesRepository(capturingQueryable(sent));
+    await Promise.all(ids.map((id) => capturing.startAttempt(id, 1, "sms", "worker-a", 15)));
+    expect(sent).toHaveLength(1);
+    const nodes = await explained(pool, sent[0]!);
+    // Rows of notifications fetched: one per notification, one more for the lease renewed.
+    const fetched = nodes
+      .filter((node) => node["Relation Name"] === "notifications")
+      .reduce((sum, node) => sum + node["Actual Rows"] * node["Actual Loops"], 0);
+    expect(fetched).toBe(ids.length + 1);
+    // And every one of them started.
+    expect(nodes.find((node) => node["Relation Name"] === "attempts")?.["Actual Rows"]).toBe(ids.length);
+    await freeAll();
+  });
+
   it("claims through the due index, reading only what it takes, when statistics say nothing is pending", async () => {
     const { pool } = service.core;
     await freeAll();
