@@ -4,12 +4,9 @@
  * Reconnects with backoff; every (re)connection says "ready", after which views reload.
  */
 import { Unauthorized } from "./api.js";
+import type { LiveEvent } from "./live-events.js";
 
-export type LiveEvent =
-  | { type: "created" | "updated"; id: number; status: string }
-  | { type: "attempt"; id: number; channel: string; status: string }
-  | { type: "ready" }
-  | { type: "resync" };
+export type { LiveEvent } from "./live-events.js";
 
 export type LiveState = "connecting" | "live" | "offline";
 

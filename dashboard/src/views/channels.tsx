@@ -3,6 +3,7 @@ import type { Api, ChannelOverview, ChannelSummary, Suppression } from "../api.j
 import { ErrorNote, useLiveReload } from "../components.js";
 import { channelName, fullTime, relative } from "../format.js";
 import type { LiveFeed } from "../live.js";
+import { changesChannelActivity } from "../live-events.js";
 
 export function ChannelsView(props: { api: Api; live: LiveFeed }) {
   const [overview, setOverview] = useState<ChannelOverview | null>(null);
@@ -21,12 +22,7 @@ export function ChannelsView(props: { api: Api; live: LiveFeed }) {
     const timer = setInterval(load, 30_000);
     return () => clearInterval(timer);
   }, [load]);
-  useLiveReload(
-    props.live,
-    (event) => event.type === "attempt" && event.status !== "in_progress",
-    load,
-    2_000,
-  );
+  useLiveReload(props.live, changesChannelActivity, load, 2_000);
 
   return (
     <section aria-labelledby="channels-title">
