@@ -175,7 +175,7 @@ async function main(): Promise<void> {
       if (proc.pid === service.pid) return "api";
       const role = memory.roles().get(proc.pid);
       if (role) return role.startsWith("worker") ? "worker" : "service other";
-      if (proc.pid === process.pid) return "bench";
+      if (proc.pid === process.pid || proc.pid === database.backendPid) return "bench";
       if (proc.pid === providers.pid) return "providers";
       if (proc.command === "postgres") {
         const ofTheCluster =
