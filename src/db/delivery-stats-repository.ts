@@ -43,7 +43,7 @@ export class DeliveryStatsRepository {
             WHERE status IN ('sent', 'failed') GROUP BY status, last_channel) e) AS ended,
          (SELECT json_agg(a) FROM (
             SELECT channel, status, error_kind, count(*)::integer AS count FROM attempts
-            WHERE status <> 'in_progress' GROUP BY channel, status, error_kind) a) AS attempts`,
+            WHERE finished_at IS NOT NULL GROUP BY channel, status, error_kind) a) AS attempts`,
     );
     const row = rows[0]!;
     return {

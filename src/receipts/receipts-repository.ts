@@ -51,9 +51,10 @@ export interface RecordedReceipt {
   delivery: "accepted" | "delivered" | "undelivered" | "unknown";
   /**
    * No later accepted attempt of the notification exists: this one is its delivery summary.
-   * Only worked out for a final receipt (false for `accepted`).
+   * Worked out only for a final receipt (false for `accepted`), and only when `record` was asked
+   * to (null otherwise): only webhooks need it, and it costs a read of the notification's attempts.
    */
-  latest: boolean;
+  latest: boolean | null;
   /** Its notification was waiting for this receipt and is due now (never for `accepted`). */
   madeDue: boolean;
 }
@@ -168,16 +169,20 @@ export class ReceiptsRepository {
    * report with a new code); a check that learnt nothing new returns nothing. Whether the code is
    * new is asked of the row as it was before this statement (RETURNING sees only the new values,
    * a subselect the statement's snapshot), and only for a report that stays accepted, so a receipt
-   * final at its first check, the common case, reads no more rows than before.
+   * final at its first check, the common case, reads no more rows than before. Whether each final
+   * receipt is its notification's latest is worked out only with `findLatest`.
    */
-  async record(updates: ReceiptUpdate[]): Promise<RecordedReceipt[]> {
+  async record(
+    updates: ReceiptUpdate[],
+    { findLatest }: { findLatest: boolean },
+  ): Promise<RecordedReceipt[]> {
     if (updates.length === 0) return [];
     const { rows } = await this.db.query<{
       id: number;
       notification_id: number;
       channel: Channel;
       delivery: RecordedReceipt["delivery"];
-      latest: boolean;
+      latest: boolean | null;
       made_due: boolean;
     }>(
       prepared(
@@ -213,8 +218,8 @@ export class ReceiptsRepository {
          WHERE n.id = f.notification_id AND n.status = 'pending' AND n.next_attempt_at > now()
          RETURNING n.id)
        SELECT f.id, f.notification_id, f.channel, f.delivery,
-         NOT EXISTS (SELECT 1 FROM attempts b
-           WHERE b.notification_id = f.notification_id AND b.status = 'sent' AND b.id > f.id) AS latest,
+         CASE WHEN $8::boolean THEN NOT EXISTS (SELECT 1 FROM attempts b
+           WHERE b.notification_id = f.notification_id AND b.status = 'sent' AND b.id > f.id) END AS latest,
          EXISTS (SELECT 1 FROM made_due m WHERE m.id = f.notification_id) AS made_due
        FROM final f
        UNION ALL
@@ -228,6 +233,7 @@ export class ReceiptsRepository {
           updates.map((update) => update.report?.text ?? null),
           updates.map((update) => update.nextCheckSeconds),
           updates.map((update) => update.posted === true),
+          findLatest,
         ],
       ),
     );

@@ -7,7 +7,12 @@
  * receipt became due.
  */
 import type { Logger } from "../core/logger.js";
-import type { NotificationEventPublisher, WebhookEvents, WorkWakeUps } from "../usecases/ports.js";
+import type {
+  BulkWebhookEvents,
+  NotificationEventPublisher,
+  WebhookEvents,
+  WorkWakeUps,
+} from "../usecases/ports.js";
 import type { ReceiptsRepository, ReceiptUpdate, RecordedReceipt } from "./receipts-repository.js";
 
 export interface RecordReceiptsDeps {
@@ -15,7 +20,7 @@ export interface RecordReceiptsDeps {
   /** Wakes notification workers when a held notification became due. */
   wakeUps: Pick<WorkWakeUps, "wake">;
   events: NotificationEventPublisher;
-  webhooks?: WebhookEvents;
+  webhooks?: WebhookEvents & Pick<BulkWebhookEvents, "subscribes">;
   logger: Logger;
 }
 
@@ -23,7 +28,7 @@ export async function recordReceipts(
   deps: RecordReceiptsDeps,
   updates: ReceiptUpdate[],
 ): Promise<RecordedReceipt[]> {
-  const recorded = await deps.store.record(updates);
+  const recorded = await deps.store.record(updates, { findLatest: await announcesReceipts(deps.webhooks) });
   let madeDue = false;
   for (const receipt of recorded) {
     deps.events.publish({
@@ -45,4 +50,13 @@ export async function recordReceipts(
   }
   if (madeDue) deps.wakeUps.wake();
   return recorded;
+}
+
+/** Whether some webhook endpoint is told of final receipts, so recording must say which are latest. */
+async function announcesReceipts(webhooks: RecordReceiptsDeps["webhooks"]): Promise<boolean> {
+  if (!webhooks) return false;
+  return (
+    (await webhooks.subscribes("notification.delivered")) ||
+    (await webhooks.subscribes("notification.undelivered"))
+  );
 }

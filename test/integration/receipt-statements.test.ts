@@ -72,14 +72,17 @@ describe("receipt check statements", () => {
     expect((await receipts.claimDue(holderName, 60, 3, 10)).checks).toHaveLength(2);
     expect((await receipts.claimDue(otherName, 60, 3, 10)).checks).toEqual([]);
 
-    const recorded = await receipts.record([
-      {
-        attemptId: due.attemptId,
-        delivery: "delivered",
-        report: { state: "delivered", code: "103", text: "ok" },
-        nextCheckSeconds: null,
-      },
-    ]);
+    const recorded = await receipts.record(
+      [
+        {
+          attemptId: due.attemptId,
+          delivery: "delivered",
+          report: { state: "delivered", code: "103", text: "ok" },
+          nextCheckSeconds: null,
+        },
+      ],
+      { findLatest: true },
+    );
     expect(recorded).toEqual([
       {
         attemptId: due.attemptId,
@@ -92,9 +95,10 @@ describe("receipt check statements", () => {
     ]);
     // A final state is never overwritten, and it is not claimed again.
     expect(
-      await receipts.record([
-        { attemptId: due.attemptId, delivery: "undelivered", report: null, nextCheckSeconds: null },
-      ]),
+      await receipts.record(
+        [{ attemptId: due.attemptId, delivery: "undelivered", report: null, nextCheckSeconds: null }],
+        { findLatest: true },
+      ),
     ).toEqual([]);
     const attempt = (await service.core.attempts.listForNotification(due.id))[0];
     expect(attempt).toMatchObject({ delivery: "delivered", receiptCode: "103", receiptText: "ok" });
@@ -113,9 +117,10 @@ describe("receipt check statements", () => {
       "UPDATE maintenance_schedule SET next_run_at = now() - interval '1 second' WHERE task = 'receipt-checks'",
     );
     expect((await receipts.claimDue(holderName, 60, 3, 10)).checks).toHaveLength(1);
-    await receipts.record([
-      { attemptId: soon.attemptId, delivery: "delivered", report: null, nextCheckSeconds: null },
-    ]);
+    await receipts.record(
+      [{ attemptId: soon.attemptId, delivery: "delivered", report: null, nextCheckSeconds: null }],
+      { findLatest: true },
+    );
     expect((await receipts.claimDue(holderName, 60, 3, 10)).checks).toEqual([]);
     await receipts.releaseLease(holderName);
   });
@@ -132,7 +137,10 @@ describe("receipt check statements", () => {
       store: receipts,
       wakeUps: { wake: () => void wakeUps++ },
       events: { publish: (event: NotificationEvent) => void events.push(event) },
-      webhooks: { emit: (...args: unknown[]) => void webhooks.push(args) },
+      webhooks: {
+        emit: (...args: unknown[]) => void webhooks.push(args),
+        subscribes: async (type: string) => type === "notification.delivered",
+      },
       logger: logs.logger,
     };
     const inTransit = (code: number | null, posted = false): ReceiptUpdate => ({
@@ -212,6 +220,42 @@ describe("receipt check statements", () => {
     expect(await deliveries.markSent(held.id, "worker-a", "sms")).toBe(true);
   });
 
+  it("works out whether a final receipt is its notification's latest only when webhooks are told of receipts", async () => {
+    const emitted: unknown[][] = [];
+    const withSubscriptions = (subscribed: string[]) => ({
+      store: service.core.receipts,
+      wakeUps: { wake: () => {} },
+      events: { publish: () => {} },
+      webhooks: {
+        emit: (...args: unknown[]) => void emitted.push(args),
+        subscribes: async (type: string) => subscribed.includes(type),
+      },
+      logger: captureLogs().logger,
+    });
+    const delivered = (attemptId: number): ReceiptUpdate[] => [
+      {
+        attemptId,
+        delivery: "delivered",
+        report: { state: "delivered", code: "103", text: SMS_RU_RECEIPT_TEXTS[103]! },
+        nextCheckSeconds: null,
+      },
+    ];
+
+    const unasked = await acceptedSms("sql-6", 60);
+    expect(
+      await recordReceipts(withSubscriptions(["notification.sent"]), delivered(unasked.attemptId)),
+    ).toEqual([
+      expect.objectContaining({ attemptId: unasked.attemptId, delivery: "delivered", latest: null }),
+    ]);
+    expect(emitted).toEqual([]);
+
+    const asked = await acceptedSms("sql-7", 60);
+    expect(
+      await recordReceipts(withSubscriptions(["notification.undelivered"]), delivered(asked.attemptId)),
+    ).toEqual([expect.objectContaining({ attemptId: asked.attemptId, delivery: "delivered", latest: true })]);
+    expect(emitted).toEqual([["notification.delivered", asked.id, asked.attemptId]]);
+  });
+
   it("makes a notification held for its receipt due at once when the receipt is final", async () => {
     const { receipts, pool } = service.core;
     const held = await acceptedSms("sql-3", 0, true);
@@ -220,15 +264,21 @@ describe("receipt check statements", () => {
 
     const { checks } = await receipts.claimDue("checker-a", 60, 0, 10);
     expect(checks.map((check) => check.attemptId)).toContain(held.attemptId);
-    const recorded = await receipts.record([
-      {
-        attemptId: held.attemptId,
-        delivery: "undelivered",
-        report: { state: "undelivered", code: "106", text: null },
-        nextCheckSeconds: null,
-      },
-    ]);
-    expect(recorded[0]).toMatchObject({ delivery: "undelivered", madeDue: true });
+    const recorded = await receipts.record(
+      [
+        {
+          attemptId: held.attemptId,
+          delivery: "undelivered",
+          report: { state: "undelivered", code: "106", text: null },
+          nextCheckSeconds: null,
+        },
+      ],
+      { findLatest: false },
+    );
+    // Not asked whether it is the latest attempt: no webhook needs it.
+    expect(recorded[0]).toEqual(
+      expect.objectContaining({ delivery: "undelivered", madeDue: true, latest: null }),
+    );
     const { rows } = await pool.query<{ due: boolean }>(
       "SELECT next_attempt_at <= now() AS due FROM notifications WHERE id = $1",
       [held.id],

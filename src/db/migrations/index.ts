@@ -16,6 +16,7 @@ import { receiptCallbacks } from "./015-receipt-callbacks.js";
 import { leanerIndexes } from "./016-leaner-indexes.js";
 import { statusIndexWithoutPending } from "./017-status-index-without-pending.js";
 import { receiptDueIndexApart } from "./018-receipt-due-index-apart.js";
+import { finishedAttemptsIndex } from "./019-finished-attempts-index.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -37,4 +38,5 @@ export const migrations: { name: string; sql: string }[] = [
   leanerIndexes,
   statusIndexWithoutPending,
   receiptDueIndexApart,
+  finishedAttemptsIndex,
 ];
