@@ -45,12 +45,17 @@ export interface WebhookEmitterDeps {
 export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
   private subscribed: Promise<string[]> | null = null;
   private subscribedAt = 0;
+  /** The last read of the subscribed types once it came back, for emit's synchronous check. */
+  private known: { types: string[]; at: number } | null = null;
   /** Events of one notification are stored in the order they were emitted (their sequence). */
   private readonly pending = new Map<number, Promise<void>>();
 
   constructor(private readonly deps: WebhookEmitterDeps) {}
 
   emit(type: WebhookEventType, notificationId: number, attemptId?: number): void {
+    // Every delivery emits; while nobody subscribes to the type (as last read, still trusted),
+    // return before making the promises and the per-notification chain an event would need.
+    if (this.knownUnsubscribed(type)) return;
     const previous = this.pending.get(notificationId) ?? Promise.resolve();
     const next = previous
       .then(() => this.record(type, notificationId, attemptId))
@@ -136,14 +141,27 @@ export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
   private subscribedTypes(): Promise<string[]> {
     const maxAgeMs = this.deps.cacheSeconds * 1000;
     if (!this.subscribed || performance.now() - this.subscribedAt > maxAgeMs) {
-      this.subscribedAt = performance.now();
+      const at = performance.now();
+      this.subscribedAt = at;
       const reading = this.deps.store.subscribedEventTypes();
-      // A failed read is not cached: the next event asks again.
-      reading.catch(() => {
-        if (this.subscribed === reading) this.subscribed = null;
-      });
+      reading.then(
+        (types) => {
+          if (this.subscribed === reading) this.known = { types, at };
+        },
+        // A failed read is not cached: the next event asks again.
+        () => {
+          if (this.subscribed === reading) this.subscribed = null;
+        },
+      );
       this.subscribed = reading;
     }
     return this.subscribed;
+  }
+
+  /** True only when the last read of the subscribed types, still trusted, has none for `type`. */
+  private knownUnsubscribed(type: WebhookEventType): boolean {
+    const known = this.known;
+    if (known === null || performance.now() - known.at > this.deps.cacheSeconds * 1000) return false;
+    return !known.types.some((subscribed) => subscribesTo([subscribed], type));
   }
 }
