@@ -111,8 +111,7 @@ export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
   }
 
   async subscribes(type: WebhookEventType): Promise<boolean> {
-    const types = await this.subscribedTypes();
-    return types.some((subscribed) => subscribesTo([subscribed], type));
+    return subscribesTo(await this.subscribedTypes(), type);
   }
 
   private async record(type: WebhookEventType, notificationId: number, attemptId?: number): Promise<void> {
@@ -162,6 +161,6 @@ export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
   private knownUnsubscribed(type: WebhookEventType): boolean {
     const known = this.known;
     if (known === null || performance.now() - known.at > this.deps.cacheSeconds * 1000) return false;
-    return !known.types.some((subscribed) => subscribesTo([subscribed], type));
+    return !subscribesTo(known.types, type);
   }
 }
