@@ -16,6 +16,7 @@ import type { HttpDeps } from "./http-deps.js";
 import { notificationActionsRoutes } from "./notification-actions-routes.js";
 import { notificationEventsRoute } from "./notification-events-route.js";
 import { notificationsRoutes } from "./notifications-routes.js";
+import { serializerFactoryWithNullableTypes } from "./nullable-types.js";
 import { observabilityRoutes } from "./observability-routes.js";
 import { openApiOptions } from "./openapi.js";
 import { outboxRoutes } from "./outbox-routes.js";
@@ -45,6 +46,7 @@ export async function buildHttpApp(
         coerceTypes: true,
       },
     },
+    schemaController: { compilersFactory: { buildSerializer: serializerFactoryWithNullableTypes() } },
     // A line per request would cost more than the request; deliveries are logged by the worker.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest } from "fastify";
 import type { Static } from "typebox";
 import { CATEGORY_RULE, isCategory } from "../../audiences/preferences.js";
 import { ValidationError } from "../../core/errors.js";
@@ -14,7 +13,6 @@ import { createNotificationIdempotently } from "../../usecases/create-notificati
 import { getNotification, listNotifications } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
-import { withNullableTypes } from "./nullable-types.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
 import {
   CreateNotificationBody,
@@ -26,52 +24,39 @@ import {
   NotificationSchema,
 } from "./schemas.js";
 
-/** NotificationSchema as the created notification is written: the same JSON, cheaper to write. */
-const CreatedNotificationJson = withNullableTypes(NotificationSchema);
-
 export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
-  const create = {
-    schema: {
-      tags: ["notifications"],
-      operationId: "createNotification",
-      summary: "Create a notification",
-      description:
-        "Stores the notification and answers at once with status pending; a worker delivers it through the first channel that works. With an Idempotency-Key, a repeated request returns the first notification as it stands now instead of creating another. With `template` instead of `message` it is rendered now, per channel, in the user's locale. `send_at` and the user's quiet hours (unless `priority` is critical) make it wait: status stays pending and next_attempt_at says when. With `expires_at` or `ttl_seconds` it is never delivered after that time and ends with status expired instead (already at creation when it could only go after it).",
-      headers: CreateNotificationHeaders,
-      body: CreateNotificationBody,
-      response: { 201: NotificationSchema, 400: ErrorBody, 409: ErrorBody },
-    },
-    handler: async (
-      request: {
-        body: Static<typeof CreateNotificationBody>;
-        headers: Static<typeof CreateNotificationHeaders>;
-        caller: FastifyRequest["caller"];
+  // The original service's path stays as an alias, out of the documentation.
+  for (const [path, hide] of [
+    ["/api/notifications/", false],
+    ["/api/notifications/create/", true],
+  ] as const) {
+    app.post(
+      path,
+      {
+        schema: {
+          tags: ["notifications"],
+          operationId: "createNotification",
+          summary: "Create a notification",
+          description:
+            "Stores the notification and answers at once with status pending; a worker delivers it through the first channel that works. With an Idempotency-Key, a repeated request returns the first notification as it stands now instead of creating another. With `template` instead of `message` it is rendered now, per channel, in the user's locale. `send_at` and the user's quiet hours (unless `priority` is critical) make it wait: status stays pending and next_attempt_at says when. With `expires_at` or `ttl_seconds` it is never delivered after that time and ends with status expired instead (already at creation when it could only go after it).",
+          headers: CreateNotificationHeaders,
+          body: CreateNotificationBody,
+          response: { 201: NotificationSchema, 400: ErrorBody, 409: ErrorBody },
+          hide,
+        },
       },
-      reply: {
-        code(status: number): unknown;
-        header(name: string, value: string): unknown;
-        serializer(serialize: (payload: Record<string, unknown>) => string): unknown;
-        compileSerializationSchema(
-          schema: Record<string, unknown>,
-          httpStatus: string,
-        ): (payload: Record<string, unknown>) => string;
+      async (request, reply) => {
+        const { notification, attempts, replayed } = await createNotificationIdempotently(
+          deps.core,
+          request.body,
+          { callerId: request.caller?.id ?? null, key: request.headers["idempotency-key"] },
+        );
+        reply.code(201);
+        if (replayed) reply.header("idempotent-replayed", "true");
+        return serializeNotification(notification, attempts);
       },
-    ) => {
-      const { notification, attempts, replayed } = await createNotificationIdempotently(
-        deps.core,
-        request.body,
-        { callerId: request.caller?.id ?? null, key: request.headers["idempotency-key"] },
-      );
-      reply.code(201);
-      if (replayed) reply.header("idempotent-replayed", "true");
-      // What Fastify would set for the schema's serializer, in the same place among the headers.
-      reply.header("content-type", "application/json; charset=utf-8");
-      reply.serializer(reply.compileSerializationSchema(CreatedNotificationJson, "201"));
-      return serializeNotification(notification, attempts);
-    },
-  } as const;
-  app.post("/api/notifications/", create);
-  app.post("/api/notifications/create/", { ...create, schema: { ...create.schema, hide: true } });
+    );
+  }
 
   app.get(
     "/api/notifications/:id/",

@@ -1,3 +1,26 @@
+import SerializerSelector from "@fastify/fast-json-stringify-compiler";
+
+/**
+ * Fastify's own response serializer factory, given each response schema as withNullableTypes
+ * rewrites it: every route writes the JSON its documented schema says, at the cost of the nullable
+ * types (a page of 100 notifications: about 630 -> 220 us). The OpenAPI document is built from
+ * the routes' schemas, which keep their anyOf.
+ */
+export function serializerFactoryWithNullableTypes(): SerializerSelector.SerializerFactory {
+  const buildSerializer = SerializerSelector();
+  return (externalSchemas, options) => {
+    const compile = buildSerializer(externalSchemas, options);
+    return (route) =>
+      compile({
+        ...route,
+        schema:
+          typeof route.schema === "object" && route.schema !== null
+            ? withNullableTypes(route.schema)
+            : route.schema,
+      });
+  };
+}
+
 /**
  * A response schema for serializing only: every `anyOf: [<string, number or enum>, { type: "null" }]`
  * (TypeBox's Union with Null) becomes the nullable type `type: [<type>, "null"]`. fast-json-stringify
