@@ -206,7 +206,11 @@ class NotificationServiceClient:
         return self._call("GET", f"/api/notifications/{_int(notification_id)}/")
 
     def list_notifications(self, **query: Any) -> JsonObject:
-        """One page: {"count", "next", "previous", "results"}; filters as the API names them."""
+        """One page: {"count", "count_exact", "next", "previous", "results"}; filters as the API names them.
+
+        Beyond 10,000 matches "count" is PostgreSQL's estimate and "count_exact" is False; "next"
+        always says exactly whether another page exists.
+        """
         return self._call("GET", "/api/notifications/", query=query)
 
     def iterate_notifications(self, **query: Any) -> Iterator[Notification]:

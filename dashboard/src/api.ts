@@ -138,7 +138,9 @@ export interface Suppression {
 }
 
 export interface Page<T> {
+  /** An estimate when count_exact is false (a list too long to count). */
   count: number;
+  count_exact: boolean;
   next: string | null;
   previous: string | null;
   results: T[];

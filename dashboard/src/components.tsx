@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import type { Page } from "./api.js";
 import type { LiveEvent, LiveFeed } from "./live.js";
 
 const STATUS_LABELS: Record<string, string> = {
@@ -40,26 +41,35 @@ export function DeliveryBadge({ delivery }: { delivery: string }) {
 
 export function Pagination(props: {
   page: number;
-  count: number;
+  /** The API's page: its count (an estimate when count_exact is false) and whether a next page exists. */
+  found: Pick<Page<unknown>, "count" | "count_exact" | "next">;
   pageSize: number;
   onPage: (page: number) => void;
 }) {
-  const pages = Math.max(1, Math.ceil(props.count / props.pageSize));
-  const from = props.count === 0 ? 0 : (props.page - 1) * props.pageSize + 1;
-  const to = Math.min(props.count, props.page * props.pageSize);
+  const { count, count_exact: exact } = props.found;
+  const pages = Math.max(1, Math.ceil(count / props.pageSize));
+  const from = count === 0 ? 0 : (props.page - 1) * props.pageSize + 1;
+  const to = Math.min(count, props.page * props.pageSize);
+  const about = exact ? "" : "about ";
   return (
     <nav class="pagination" aria-label="Pages">
       <span class="muted">
-        {from}–{to} of {props.count}
+        {from}–{exact ? to : props.page * props.pageSize} of {about}
+        {count.toLocaleString("en-US")}
       </span>
       <div class="pagination-buttons">
         <button type="button" disabled={props.page <= 1} onClick={() => props.onPage(props.page - 1)}>
           ← Newer
         </button>
         <span aria-current="page">
-          Page {props.page} of {pages}
+          Page {props.page} of {about}
+          {pages.toLocaleString("en-US")}
         </span>
-        <button type="button" disabled={props.page >= pages} onClick={() => props.onPage(props.page + 1)}>
+        <button
+          type="button"
+          disabled={props.found.next === null}
+          onClick={() => props.onPage(props.page + 1)}
+        >
           Older →
         </button>
       </div>

@@ -280,3 +280,18 @@ export interface FailureReason {
   count: number;
   lastSeenAt: Date;
 }
+
+/** A list's matching rows are counted one by one up to this many; beyond, the count is estimated. */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+/**
+ * One page of a list. `count` is how many rows match: exact when `countExact`, otherwise
+ * PostgreSQL's estimate (never below what is known to exist) for a list too long to count.
+ */
+export interface ListedPage<T> {
+  results: T[];
+  count: number;
+  countExact: boolean;
+  /** Rows exist after this page. */
+  hasMore: boolean;
+}

@@ -1,12 +1,14 @@
 import { RenderedFromChangedError, ValidationError } from "../core/errors.js";
 import {
   CHANNELS,
+  type ListedPage,
   type NewNotification,
   type NotificationFilter,
   type RenderedBodies,
   type StoredNotification,
 } from "../core/model.js";
 import { prepared, type Queryable } from "./database.js";
+import { listedPage } from "./listed-page.js";
 import {
   NOTIFICATION_COLUMNS,
   type NotificationRow,
@@ -177,7 +179,7 @@ export class NotificationsRepository {
   async list(
     filter: NotificationFilter,
     page: { limit: number; offset: number },
-  ): Promise<{ count: number; results: StoredNotification[] }> {
+  ): Promise<ListedPage<StoredNotification>> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     if (filter.userId !== undefined) {
@@ -211,17 +213,13 @@ export class NotificationsRepository {
       values.push(escapeLikePattern(filter.search));
       conditions.push(`message ILIKE '%' || $${values.length} || '%' ESCAPE '\\'`);
     }
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
-    const { rows: countRows } = await this.db.query<{ count: number }>(
-      `SELECT count(*)::integer AS count FROM notifications ${where}`,
-      values,
-    );
+    const fromWhere = `FROM notifications ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}`;
     const { rows } = await this.db.query<NotificationRow>(
-      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications ${where}
+      `SELECT ${NOTIFICATION_COLUMNS} ${fromWhere}
        ORDER BY id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
-      [...values, page.limit, page.offset],
+      [...values, page.limit + 1, page.offset],
     );
-    return { count: countRows[0]?.count ?? 0, results: rows.map(toNotification) };
+    return listedPage(this.db, fromWhere, values, page, rows, toNotification);
   }
 
   /**

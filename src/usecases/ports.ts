@@ -8,6 +8,7 @@ import type {
   ChannelActivity,
   FailureReason,
   IdempotencyRecord,
+  ListedPage,
   NewNotification,
   NewUser,
   NotificationFilter,
@@ -33,7 +34,7 @@ export interface NotificationStore {
   list(
     filter: NotificationFilter,
     page: { limit: number; offset: number },
-  ): Promise<{ count: number; results: StoredNotification[] }>;
+  ): Promise<ListedPage<StoredNotification>>;
   /** A pending notification ends cancelled; null when it is not pending. */
   cancel(id: number): Promise<StoredNotification | null>;
   /** A failed or cancelled one is pending again and due now; null when that is refused. */

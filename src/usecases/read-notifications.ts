@@ -1,6 +1,7 @@
 import { NotFoundError } from "../core/errors.js";
 import type {
   Channel,
+  ListedPage,
   NotificationStatus,
   StoredAttempt,
   StoredNotification,
@@ -41,8 +42,8 @@ export interface ListNotificationsQuery {
 export async function listNotifications(
   deps: ReadDeps,
   query: ListNotificationsQuery,
-): Promise<{ count: number; results: NotificationWithAttempts[] }> {
-  const { count, results } = await deps.notifications.list(
+): Promise<ListedPage<NotificationWithAttempts>> {
+  const { results, ...counted } = await deps.notifications.list(
     {
       userId: query.userId,
       status: query.status,
@@ -55,7 +56,7 @@ export async function listNotifications(
     { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   );
   const attempts = await deps.attempts.listForNotifications(results.map((n) => n.id));
-  return { count, results: results.map((n) => ({ ...n, attempts: attempts.get(n.id) ?? [] })) };
+  return { ...counted, results: results.map((n) => ({ ...n, attempts: attempts.get(n.id) ?? [] })) };
 }
 
 export async function getUser(deps: ReadDeps, id: number): Promise<UserProfile> {

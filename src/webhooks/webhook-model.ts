@@ -1,4 +1,5 @@
 /** Webhook endpoints, the deliveries of events to them and each attempt, as the core sees them. */
+import type { ListedPage } from "../core/model.js";
 
 export interface WebhookEndpoint {
   id: number;
@@ -113,7 +114,7 @@ export interface WebhookStore {
   listDeliveries(
     endpointId: number,
     page: { limit: number; offset: number },
-  ): Promise<{ count: number; results: WebhookDelivery[] }>;
+  ): Promise<ListedPage<WebhookDelivery>>;
   /** Pending again, due now, with a fresh retry schedule; null when it is unknown or being sent right now. */
   replayDelivery(endpointId: number, deliveryId: number): Promise<WebhookDelivery | null>;
   claimDue(

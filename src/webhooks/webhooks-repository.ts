@@ -3,7 +3,9 @@
  * lease-guarded statements a worker runs. A pending delivery whose next_attempt_at has come and
  * that no live worker holds is the job, claimed like notifications (FOR UPDATE SKIP LOCKED).
  */
+import type { ListedPage } from "../core/model.js";
 import type { Queryable } from "../db/database.js";
+import { listedPage } from "../db/listed-page.js";
 import type {
   ClaimedWebhookDelivery,
   NewWebhookEndpoint,
@@ -240,18 +242,22 @@ export class WebhooksRepository implements WebhookStore {
     return rows[0] ? toDelivery(rows[0]) : null;
   }
 
-  async listDeliveries(endpointId: number, page: { limit: number; offset: number }) {
-    const [count, found] = await Promise.all([
-      this.db.query<{ count: number }>(
-        "SELECT count(*)::integer AS count FROM webhook_deliveries WHERE endpoint_id = $1",
-        [endpointId],
-      ),
-      this.db.query<DeliveryRow>(
-        `${DELIVERY_SELECT} WHERE d.endpoint_id = $1 ORDER BY d.id DESC LIMIT $2 OFFSET $3`,
-        [endpointId, page.limit, page.offset],
-      ),
-    ]);
-    return { count: count.rows[0]?.count ?? 0, results: found.rows.map(toDelivery) };
+  async listDeliveries(
+    endpointId: number,
+    page: { limit: number; offset: number },
+  ): Promise<ListedPage<WebhookDelivery>> {
+    const { rows } = await this.db.query<DeliveryRow>(
+      `${DELIVERY_SELECT} WHERE d.endpoint_id = $1 ORDER BY d.id DESC LIMIT $2 OFFSET $3`,
+      [endpointId, page.limit + 1, page.offset],
+    );
+    return listedPage(
+      this.db,
+      "FROM webhook_deliveries WHERE endpoint_id = $1",
+      [endpointId],
+      page,
+      rows,
+      toDelivery,
+    );
   }
 
   async replayDelivery(endpointId: number, deliveryId: number): Promise<WebhookDelivery | null> {

@@ -222,7 +222,7 @@ describe("the REST API's resources", () => {
     const sent = (
       await service.inject({ method: "GET", url: `/api/notifications/?status=sent&user=${bob.id}` })
     ).json();
-    expect(sent).toEqual({ count: 0, next: null, previous: null, results: [] });
+    expect(sent).toEqual({ count: 0, count_exact: true, next: null, previous: null, results: [] });
 
     const unfiltered = (
       await service.inject({ method: "GET", url: "/api/notifications/?user=&status=" })

@@ -103,6 +103,7 @@ describe("withNullableTypes", () => {
       });
       const page = {
         count: 2,
+        count_exact: true,
         next: null,
         previous: "http://localhost/api/notifications/?page=1",
         results: [notification(1, true), notification(2, false)],

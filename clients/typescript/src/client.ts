@@ -62,9 +62,12 @@ export type SuppressionPage = Ok<"listSuppressions", 200>;
 export type ListSuppressionsQuery = QueryOf<"listSuppressions">;
 export type AddSuppressionRequest = BodyOf<"addSuppression">;
 
-/** A DRF-style page: `{count, next, previous, results}`. */
+/** A DRF-style page: `{count, count_exact, next, previous, results}`. */
 export interface Page<T> {
+  /** Exact up to 10,000 matches; beyond, PostgreSQL's estimate (count_exact false). */
   count: number;
+  count_exact: boolean;
+  /** Whether another page exists, exactly, whatever the count. */
   next: string | null;
   previous: string | null;
   results: T[];

@@ -1003,6 +1003,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "count": 120,
+                     *       "count_exact": true,
                      *       "next": "http://127.0.0.1:8000/api/notifications/?page=2&page_size=50",
                      *       "previous": null,
                      *       "results": [
@@ -1068,7 +1069,10 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description How many match: counted exactly up to 10,000, PostgreSQL's estimate beyond (count_exact false) */
                         count: number;
+                        /** @description false when count is an estimate; next still says exactly whether another page exists */
+                        count_exact: boolean;
                         next: string | null;
                         previous: string | null;
                         results: {
@@ -1698,6 +1702,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "count": 1,
+                     *       "count_exact": true,
                      *       "next": null,
                      *       "previous": null,
                      *       "results": [
@@ -1714,7 +1719,10 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description How many match: counted exactly up to 10,000, PostgreSQL's estimate beyond (count_exact false) */
                         count: number;
+                        /** @description false when count is an estimate; next still says exactly whether another page exists */
+                        count_exact: boolean;
                         next: string | null;
                         previous: string | null;
                         results: {
@@ -2479,6 +2487,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "count": 1,
+                     *       "count_exact": true,
                      *       "next": null,
                      *       "previous": null,
                      *       "results": [
@@ -2514,7 +2523,10 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description How many match: counted exactly up to 10,000, PostgreSQL's estimate beyond (count_exact false) */
                         count: number;
+                        /** @description false when count is an estimate; next still says exactly whether another page exists */
+                        count_exact: boolean;
                         next: string | null;
                         previous: string | null;
                         results: {
@@ -3565,6 +3577,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "count": 1,
+                     *       "count_exact": true,
                      *       "next": null,
                      *       "previous": null,
                      *       "results": [
@@ -3586,7 +3599,10 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description How many match: counted exactly up to 10,000, PostgreSQL's estimate beyond (count_exact false) */
                         count: number;
+                        /** @description false when count is an estimate; next still says exactly whether another page exists */
+                        count_exact: boolean;
                         next: string | null;
                         previous: string | null;
                         results: {
@@ -4229,6 +4245,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "count": 1,
+                     *       "count_exact": true,
                      *       "next": null,
                      *       "previous": null,
                      *       "results": [
@@ -4255,7 +4272,10 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description How many match: counted exactly up to 10,000, PostgreSQL's estimate beyond (count_exact false) */
                         count: number;
+                        /** @description false when count is an estimate; next still says exactly whether another page exists */
+                        count_exact: boolean;
                         next: string | null;
                         previous: string | null;
                         results: {
@@ -4638,6 +4658,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "count": 1,
+                     *       "count_exact": true,
                      *       "next": null,
                      *       "previous": null,
                      *       "results": [
@@ -4674,7 +4695,10 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description How many match: counted exactly up to 10,000, PostgreSQL's estimate beyond (count_exact false) */
                         count: number;
+                        /** @description false when count is an estimate; next still says exactly whether another page exists */
+                        count_exact: boolean;
                         next: string | null;
                         previous: string | null;
                         results: {
@@ -5543,6 +5567,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "count": 1,
+                     *       "count_exact": true,
                      *       "next": null,
                      *       "previous": null,
                      *       "results": [
@@ -5564,7 +5589,10 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description How many match: counted exactly up to 10,000, PostgreSQL's estimate beyond (count_exact false) */
                         count: number;
+                        /** @description false when count is an estimate; next still says exactly whether another page exists */
+                        count_exact: boolean;
                         next: string | null;
                         previous: string | null;
                         results: {

@@ -97,7 +97,7 @@ export function BroadcastsView(props: { api: Api; query: URLSearchParams }) {
           </table>
           <Pagination
             page={pageNumber}
-            count={page.count}
+            found={page}
             pageSize={BROADCAST_PAGE_SIZE}
             onPage={(next) => replaceQuery("/broadcasts", new URLSearchParams({ page: String(next) }))}
           />

@@ -159,7 +159,7 @@ export function NotificationList(props: { api: Api; live: LiveFeed; query: URLSe
           </table>
           <Pagination
             page={filters.page}
-            count={page.count}
+            found={page}
             pageSize={PAGE_SIZE}
             onPage={(next) => update({ page: String(next) })}
           />

@@ -88,9 +88,9 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
     },
     async (request) => {
       const query = parseListQuery(request.query);
-      const { count, results } = await listNotifications(deps.core, query);
+      const { results, ...counted } = await listNotifications(deps.core, query);
       return paginate(request, query.page, query.pageSize, {
-        count,
+        ...counted,
         results: results.map((notification) => serializeNotification(notification, notification.attempts)),
       });
     },

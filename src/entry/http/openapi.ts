@@ -86,7 +86,10 @@ function withPageExample(body: JsonSchema): JsonSchema {
   const item = properties?.results?.items?.examples?.[0];
   if (body.examples || !properties || !("count" in properties) || !("next" in properties) || !item)
     return body;
-  return { ...body, examples: [{ count: 1, next: null, previous: null, results: [item] }] };
+  return {
+    ...body,
+    examples: [{ count: 1, count_exact: true, next: null, previous: null, results: [item] }],
+  };
 }
 
 function serverOf(config: ServedAt) {

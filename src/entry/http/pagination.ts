@@ -1,6 +1,7 @@
 /** Django REST Framework's page-number pagination: `?page=&page_size=`, `{count, next, previous, results}`. */
 import type { FastifyRequest } from "fastify";
 import { ValidationError } from "../../core/errors.js";
+import type { ListedPage } from "../../core/model.js";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -40,17 +41,27 @@ export function pageParams(query: { page?: string; page_size?: string }): { page
   return { page, pageSize };
 }
 
+/**
+ * The page as the API answers it. A list that counts exactly (`{count, results}`, or `countExact`)
+ * has a last page, and a page after it is a 404; a count that is PostgreSQL's estimate says
+ * nothing certain about the end, so `next` follows `hasMore` and only an empty page is a 404.
+ */
 export function paginate<T>(
   request: FastifyRequest,
   page: number,
   pageSize: number,
-  found: { count: number; results: T[] },
-): { count: number; next: string | null; previous: string | null; results: T[] } {
-  const lastPage = Math.max(1, Math.ceil(found.count / pageSize));
-  if (page > lastPage) throw new PageNotFound();
+  found: { count: number; results: T[] } | ListedPage<T>,
+): { count: number; count_exact: boolean; next: string | null; previous: string | null; results: T[] } {
+  const countExact = "countExact" in found ? found.countExact : true;
+  const hasMore = countExact ? page < Math.ceil(found.count / pageSize) : (found as ListedPage<T>).hasMore;
+  const beyondTheEnd = countExact
+    ? page > Math.max(1, Math.ceil(found.count / pageSize))
+    : page > 1 && found.results.length === 0;
+  if (beyondTheEnd) throw new PageNotFound();
   return {
     count: found.count,
-    next: page < lastPage ? pageUrl(request, page + 1) : null,
+    count_exact: countExact,
+    next: hasMore ? pageUrl(request, page + 1) : null,
     previous: page > 1 ? pageUrl(request, page - 1) : null,
     results: found.results,
   };

@@ -7,6 +7,7 @@ import {
   ATTEMPT_STATUSES,
   CHANNELS,
   DELIVERY_STATES,
+  EXACT_COUNT_LIMIT,
   NOTIFICATION_STATUSES,
   PRIORITIES,
   SUPPRESSION_REASONS,
@@ -25,9 +26,18 @@ export const PageQuery = Type.Object({
 });
 
 /** One page of a list, as paginate (pagination.ts) answers it. */
+const PageCount = {
+  count: Type.Integer({
+    description: `How many match: counted exactly up to ${EXACT_COUNT_LIMIT.toLocaleString("en-US")}, PostgreSQL's estimate beyond (count_exact false)`,
+  }),
+  count_exact: Type.Boolean({
+    description: "false when count is an estimate; next still says exactly whether another page exists",
+  }),
+};
+
 export const Page = <T extends ReturnType<typeof Type.Object>>(item: T) =>
   Type.Object({
-    count: Type.Integer(),
+    ...PageCount,
     next: Nullable(Type.String()),
     previous: Nullable(Type.String()),
     results: Type.Array(item),
@@ -464,7 +474,7 @@ export const NotificationListQuery = Type.Object({
 
 export const NotificationPage = Type.Object(
   {
-    count: Type.Integer(),
+    ...PageCount,
     next: Nullable(Type.String()),
     previous: Nullable(Type.String()),
     results: Type.Array(NotificationSchema),
@@ -473,6 +483,7 @@ export const NotificationPage = Type.Object(
     examples: [
       {
         count: 120,
+        count_exact: true,
         next: "http://127.0.0.1:8000/api/notifications/?page=2&page_size=50",
         previous: null,
         results: [notificationExample],

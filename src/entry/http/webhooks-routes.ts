@@ -305,10 +305,10 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, d
     },
     async (request) => {
       const page = pageOf(request.query);
-      const found = await listWebhookDeliveries(webhookDeps, request.params.id, page);
+      const { results, ...counted } = await listWebhookDeliveries(webhookDeps, request.params.id, page);
       return paginate(request, page.page, page.pageSize, {
-        count: found.count,
-        results: found.results.map(serializeDelivery),
+        ...counted,
+        results: results.map(serializeDelivery),
       });
     },
   );

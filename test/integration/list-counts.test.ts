@@ -1,0 +1,100 @@
+/**
+ * A long list is not counted row by row on every page: past EXACT_COUNT_LIMIT matches the count is
+ * PostgreSQL's estimate (count_exact false), while `next` and the last page stay exact.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXACT_COUNT_LIMIT } from "../../src/core/model.js";
+import { startTestService, type TestService } from "../support/test-service.js";
+
+interface ListPage {
+  count: number;
+  count_exact: boolean;
+  next: string | null;
+  previous: string | null;
+  results: { id: number }[];
+}
+
+describe("counting a long list", () => {
+  const MANY = EXACT_COUNT_LIMIT + 2_345;
+  let service: TestService;
+  let crowded: number;
+  let quiet: number;
+
+  beforeAll(async () => {
+    service = await startTestService({ worker: false });
+    crowded = (await service.createUser({ email: "crowded@example.com", password: "long enough" })).id;
+    quiet = (await service.createUser({ email: "quiet@example.com", password: "long enough" })).id;
+    for (const message of ["one", "two", "three"]) await service.createNotification({ user: quiet, message });
+    // Rows as the API stores them, made in one statement: creating 12,000 through it would take a minute.
+    await service.core.pool.query(
+      `INSERT INTO notifications (user_id, message, status, next_attempt_at)
+       SELECT $1, 'bulk ' || n, 'pending', now() FROM generate_series(1, $2) n`,
+      [crowded, MANY],
+    );
+    // Exactly the limit of them failed.
+    await service.core.pool.query(
+      `UPDATE notifications SET status = 'failed', next_attempt_at = NULL
+       WHERE id IN (SELECT id FROM notifications WHERE user_id = $1 ORDER BY id LIMIT $2)`,
+      [crowded, EXACT_COUNT_LIMIT],
+    );
+    await service.core.pool.query("ANALYZE notifications");
+  }, 60_000);
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  const list = async (query: Record<string, string>, status = 200) => {
+    const response = await service.inject({
+      method: "GET",
+      url: `/api/notifications/?${new URLSearchParams(query)}`,
+    });
+    expect(response.statusCode, response.body).toBe(status);
+    return response.json() as ListPage;
+  };
+
+  it("gives PostgreSQL's estimate past the limit, and a next page", async () => {
+    const first = await list({ page_size: "200" });
+    expect(first.count_exact).toBe(false);
+    // The estimate after ANALYZE, not merely "more than the limit".
+    expect(first.count).toBeGreaterThan(MANY * 0.9);
+    expect(first.count).toBeLessThan(MANY * 1.1);
+    expect(first.results).toHaveLength(200);
+    expect(first.next).toContain("page=2");
+    expect(first.previous).toBeNull();
+    expect(first.results[0]!.id).toBeGreaterThan(first.results[199]!.id);
+  });
+
+  it("counts exactly on the last page, and answers 404 after it", async () => {
+    const total = MANY + 3;
+    const lastPage = Math.ceil(total / 200);
+    const last = await list({ page_size: "200", page: String(lastPage) });
+    expect(last).toMatchObject({ count: total, count_exact: true, next: null });
+    expect(last.results).toHaveLength(total - (lastPage - 1) * 200);
+    const beforeLast = await list({ page_size: "200", page: String(lastPage - 1) });
+    expect(beforeLast.count_exact).toBe(false);
+    expect(beforeLast.next).toContain(`page=${lastPage}`);
+    const after = await list({ page_size: "200", page: String(lastPage + 1) }, 404);
+    expect(after).toMatchObject({ detail: "Invalid page." });
+  });
+
+  it("counts exactly up to the limit", async () => {
+    expect(await list({ user: String(quiet), page_size: "2" })).toMatchObject({
+      count: 3,
+      count_exact: true,
+      next: expect.stringContaining("page=2"),
+    });
+    expect(await list({ user: String(quiet), page_size: "2", page: "2" })).toMatchObject({
+      count: 3,
+      count_exact: true,
+      next: null,
+    });
+    await list({ user: String(quiet), page_size: "2", page: "3" }, 404);
+    expect(await list({ search: "no such text" })).toMatchObject({ count: 0, count_exact: true, next: null });
+    // Exactly the limit: still counted.
+    expect(await list({ status: "failed", page_size: "200" })).toMatchObject({
+      count: EXACT_COUNT_LIMIT,
+      count_exact: true,
+      next: expect.stringContaining("page=2"),
+    });
+  });
+});
