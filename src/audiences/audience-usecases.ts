@@ -7,6 +7,7 @@ import {
   CHANNELS,
   type Channel,
   isChannel,
+  type ListedPage,
   type Preferences,
   SUPPRESSION_REASONS,
   type SuppressionReason,
@@ -24,10 +25,7 @@ export interface PreferenceStore {
 }
 
 export interface SuppressionStore {
-  list(
-    filter: SuppressionFilter,
-    page: { limit: number; offset: number },
-  ): Promise<{ count: number; results: Suppression[] }>;
+  list(filter: SuppressionFilter, page: { limit: number; offset: number }): Promise<ListedPage<Suppression>>;
   add(suppression: NewSuppression): Promise<Suppression | null>;
   findByAddress(channel: Channel, address: string): Promise<Suppression | null>;
   remove(id: number): Promise<Suppression | null>;
@@ -83,7 +81,7 @@ export async function listSuppressions(
   deps: AudienceDeps,
   query: SuppressionQuery,
   page: { limit: number; offset: number },
-): Promise<{ count: number; results: Suppression[] }> {
+): Promise<ListedPage<Suppression>> {
   const problems: Record<string, string[]> = {};
   let channel: Channel | undefined;
   if (query.channel !== undefined) {
@@ -99,7 +97,7 @@ export async function listSuppressions(
       const address = normalizeSuppressionAddress(candidate, query.address!, deps.phoneDefaultRegion);
       return address === null ? [] : [{ channel: candidate, address }];
     });
-    if (candidates.length === 0) return { count: 0, results: [] };
+    if (candidates.length === 0) return NOTHING_FOUND;
     filter.addresses = candidates;
   }
   if (query.user !== undefined) {
@@ -109,10 +107,12 @@ export async function listSuppressions(
     filter.addresses = filter.addresses
       ? filter.addresses.filter((wanted) => own.some((mine) => sameEntry(mine, wanted)))
       : own;
-    if (filter.addresses.length === 0) return { count: 0, results: [] };
+    if (filter.addresses.length === 0) return NOTHING_FOUND;
   }
   return deps.suppressions.list(filter, page);
 }
+
+const NOTHING_FOUND: ListedPage<Suppression> = { count: 0, countExact: true, hasMore: false, results: [] };
 
 /** A user's addresses as suppressions spell them. */
 function addressesOf(user: UserProfile): { channel: Channel; address: string }[] {

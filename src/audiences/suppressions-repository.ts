@@ -1,7 +1,8 @@
 /** Suppressed addresses as stored: listed, added by hand, removed. The worker adds its own in the attempt's statement. */
 
-import type { Channel, SuppressionReason } from "../core/model.js";
+import type { Channel, ListedPage, SuppressionReason } from "../core/model.js";
 import { prepared, type Queryable } from "../db/database.js";
+import { listedPage } from "../db/listed-page.js";
 import type { NewSuppression, Suppression, SuppressionFilter } from "./suppression.js";
 
 interface SuppressionRow {
@@ -32,7 +33,7 @@ export class SuppressionsRepository {
   async list(
     filter: SuppressionFilter,
     page: { limit: number; offset: number },
-  ): Promise<{ count: number; results: Suppression[] }> {
+  ): Promise<ListedPage<Suppression>> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     if (filter.channel !== undefined) {
@@ -50,17 +51,13 @@ export class SuppressionsRepository {
         `(channel, address) IN (SELECT * FROM unnest($${values.length - 1}::text[], $${values.length}::text[]))`,
       );
     }
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
-    const { rows: countRows } = await this.db.query<{ count: number }>(
-      `SELECT count(*)::integer AS count FROM suppressions ${where}`,
-      values,
-    );
+    const fromWhere = `FROM suppressions ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}`;
     const { rows } = await this.db.query<SuppressionRow>(
-      `SELECT ${COLUMNS} FROM suppressions ${where}
+      `SELECT ${COLUMNS} ${fromWhere}
        ORDER BY id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
-      [...values, page.limit, page.offset],
+      [...values, page.limit + 1, page.offset],
     );
-    return { count: countRows[0]?.count ?? 0, results: rows.map(toSuppression) };
+    return listedPage(this.db, fromWhere, values, page, rows, toSuppression);
   }
 
   /** The new suppression, or null when the address is suppressed already. */

@@ -1,5 +1,6 @@
-import type { Channel, NewOutboxEntry, OutboxEntry, OutboxFilter } from "../core/model.js";
+import type { Channel, ListedPage, NewOutboxEntry, OutboxEntry, OutboxFilter } from "../core/model.js";
 import type { Queryable } from "./database.js";
+import { listedPage } from "./listed-page.js";
 
 interface OutboxRow {
   id: number;
@@ -37,7 +38,7 @@ export class OutboxRepository {
   async list(
     filter: OutboxFilter,
     page: { limit: number; offset: number },
-  ): Promise<{ count: number; results: OutboxEntry[] }> {
+  ): Promise<ListedPage<OutboxEntry>> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     if (filter.channel !== undefined) {
@@ -48,15 +49,11 @@ export class OutboxRepository {
       values.push(filter.notificationId);
       conditions.push(`notification_id = $${values.length}`);
     }
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
-    const { rows: countRows } = await this.db.query<{ count: number }>(
-      `SELECT count(*)::integer AS count FROM outbox ${where}`,
-      values,
-    );
+    const fromWhere = `FROM outbox ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}`;
     const { rows } = await this.db.query<OutboxRow>(
-      `SELECT * FROM outbox ${where} ORDER BY id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
-      [...values, page.limit, page.offset],
+      `SELECT * ${fromWhere} ORDER BY id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      [...values, page.limit + 1, page.offset],
     );
-    return { count: countRows[0]?.count ?? 0, results: rows.map(toEntry) };
+    return listedPage(this.db, fromWhere, values, page, rows, toEntry);
   }
 }

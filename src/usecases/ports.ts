@@ -130,10 +130,7 @@ export interface ApiKeyStore {
 }
 
 export interface OutboxReader {
-  list(
-    filter: OutboxFilter,
-    page: { limit: number; offset: number },
-  ): Promise<{ count: number; results: OutboxEntry[] }>;
+  list(filter: OutboxFilter, page: { limit: number; offset: number }): Promise<ListedPage<OutboxEntry>>;
 }
 
 /** What the channel overview reads about recent attempts. */

@@ -1,4 +1,4 @@
-import type { Channel, OutboxEntry } from "../core/model.js";
+import type { Channel, ListedPage, OutboxEntry } from "../core/model.js";
 import type { OutboxReader } from "./ports.js";
 
 export interface OutboxDeps {
@@ -13,10 +13,7 @@ export interface ListOutboxQuery {
 }
 
 /** What the delivery sandbox "sent", newest first. */
-export async function listOutbox(
-  deps: OutboxDeps,
-  query: ListOutboxQuery,
-): Promise<{ count: number; results: OutboxEntry[] }> {
+export async function listOutbox(deps: OutboxDeps, query: ListOutboxQuery): Promise<ListedPage<OutboxEntry>> {
   return deps.outbox.list(
     { channel: query.channel, notificationId: query.notificationId },
     { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },

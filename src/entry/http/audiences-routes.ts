@@ -133,7 +133,7 @@ export const audiencesRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, 
         offset: (query.page - 1) * query.pageSize,
       });
       return paginate(request, query.page, query.pageSize, {
-        count: found.count,
+        ...found,
         results: found.results.map(serializeSuppression),
       });
     },

@@ -68,7 +68,7 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, dep
       const query = parseOutboxQuery(request.query);
       const found = await listOutbox(deps.core, query);
       return paginate(request, query.page, query.pageSize, {
-        count: found.count,
+        ...found,
         results: found.results.map(serializeOutboxEntry),
       });
     },
