@@ -434,6 +434,12 @@ describe(
       ]);
       const line = first.process.lines.find((l) => /RUNNING ON the EMBEDDED PostgreSQL/.test(String(l.msg)));
       expect(line?.msg).toMatch(/data in \/.*\/data\)/);
+      // The sandbox writes the outbox as its provider call, before the attempt's outcome is
+      // recorded: what must survive the kill is the notification once it reads sent.
+      await waitFor("the notification to be sent", async () => {
+        const { body } = await request(`${first.url}/api/notifications/${created.body.id}/`, { headers });
+        return body.status === "sent" ? body : undefined;
+      });
 
       first.process.killTree();
       await first.process.exited;
