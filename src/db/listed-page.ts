@@ -1,6 +1,6 @@
 /**
- * One page of a list whose table grows without bound (notifications, webhook deliveries), without
- * counting every row that matches: a page asks PostgreSQL for at most EXACT_COUNT_LIMIT + 1 of them
+ * One page of a list whose table grows without bound (notifications, webhook deliveries,
+ * suppressions, the sandbox outbox), without counting every row that matches: a page asks PostgreSQL for at most EXACT_COUNT_LIMIT + 1 of them
  * and, when there are more, takes the planner's estimate. An exact count(*) reads every matching
  * row on every page: 400 ms for two million notifications, asked again by an open dashboard each
  * time one is created.

@@ -1,4 +1,7 @@
-/** Django REST Framework's page-number pagination: `?page=&page_size=`, `{count, next, previous, results}`. */
+/**
+ * Django REST Framework's page-number pagination: `?page=&page_size=`, answered as
+ * `{count, count_exact, next, previous, results}` (count_exact is ours: see ListedPage).
+ */
 import type { FastifyRequest } from "fastify";
 import { ValidationError } from "../../core/errors.js";
 import type { ListedPage } from "../../core/model.js";
