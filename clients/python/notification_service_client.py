@@ -214,8 +214,18 @@ class NotificationServiceClient:
         return self._call("GET", "/api/notifications/", query=query)
 
     def iterate_notifications(self, **query: Any) -> Iterator[Notification]:
-        """Every notification matching the filters, newest first, page after page."""
-        return self.paginate(lambda page: self.list_notifications(**query, page=page))
+        """Every notification matching the filters, newest first, page after page.
+
+        Each page after the first asks for those older than the last one seen (before=), so
+        notifications created meanwhile never repeat one, and a deep page costs no more than the first.
+        """
+        query.pop("page", None)
+        while True:
+            current = self.list_notifications(**query)
+            yield from current["results"]
+            if current.get("next") is None or not current["results"]:
+                return
+            query["before"] = current["results"][-1]["id"]
 
     def retry_notification(self, notification_id: int) -> Notification:
         return self._call("POST", f"/api/notifications/{_int(notification_id)}/retry/")

@@ -209,6 +209,10 @@ export class NotificationsRepository {
       values.push(filter.broadcastId);
       conditions.push(`broadcast_id = $${values.length}`);
     }
+    if (filter.beforeId !== undefined) {
+      values.push(filter.beforeId);
+      conditions.push(`id < $${values.length}`);
+    }
     if (filter.search !== undefined && filter.search !== "") {
       values.push(escapeLikePattern(filter.search));
       conditions.push(`message ILIKE '%' || $${values.length} || '%' ESCAPE '\\'`);

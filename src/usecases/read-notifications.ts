@@ -35,6 +35,7 @@ export interface ListNotificationsQuery {
   /** Only the notifications fanned out from this broadcast. */
   broadcastId?: number;
   category?: string;
+  beforeId?: number;
   page: number;
   pageSize: number;
 }
@@ -52,6 +53,7 @@ export async function listNotifications(
       scheduled: query.scheduled,
       broadcastId: query.broadcastId,
       category: query.category,
+      beforeId: query.beforeId,
     },
     { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   );

@@ -77,6 +77,32 @@ describe("counting a long list", () => {
     expect(after).toMatchObject({ detail: "Invalid page." });
   });
 
+  it("walks the whole list by id with before: every row once, none repeated when one is created meanwhile", async () => {
+    const seen: number[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = await list({
+        user: String(crowded),
+        page_size: "200",
+        ...(before ? { before: String(before) } : {}),
+      });
+      seen.push(...page.results.map((n) => n.id));
+      if (page.next === null) break;
+      before = page.results.at(-1)!.id;
+      if (seen.length === 200)
+        await service.createNotification({ user: crowded, message: "created meanwhile" });
+    }
+    expect(seen).toHaveLength(MANY);
+    expect(new Set(seen).size).toBe(MANY);
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+    const older = await list({ user: String(crowded), before: String(seen[MANY - 3]), page_size: "200" });
+    expect(older).toMatchObject({ count: 2, count_exact: true, next: null });
+    expect(older.results.map((n) => n.id)).toEqual(seen.slice(MANY - 2));
+    const refused = await service.inject({ method: "GET", url: "/api/notifications/?before=soon" });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toEqual({ before: ["Enter a whole number."] });
+  });
+
   it("counts exactly up to the limit", async () => {
     expect(await list({ user: String(quiet), page_size: "2" })).toMatchObject({
       count: 3,

@@ -180,6 +180,13 @@ class AgainstTheServiceTest(unittest.TestCase):
         self.assertEqual([n["id"] for n in first["results"]], [ids[4], ids[3]])
         seen = [n["id"] for n in self.client.iterate_notifications(user=user["id"], page_size=2)]
         self.assertEqual(seen, list(reversed(ids)))
+        # One created after the first page was read: page numbers would shift and show ids[3] again.
+        walked = []
+        for notification in self.client.iterate_notifications(user=user["id"], page_size=2):
+            walked.append(notification["id"])
+            if len(walked) == 1:
+                self.client.create_notification({"user": user["id"], "message": "created meanwhile"})
+        self.assertEqual(walked, list(reversed(ids)))
 
     def test_a_400_is_the_typed_error_with_the_drf_body(self):
         with self.assertRaises(NotificationServiceError) as caught:

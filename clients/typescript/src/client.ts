@@ -172,9 +172,23 @@ export class NotificationServiceClient {
     return this.call(this.http.GET("/api/notifications/", { params: { query: strings(query) }, ...options }));
   }
 
-  /** Every notification matching the query, newest first, page after page. */
-  iterateNotifications(query: ListNotificationsQuery = {}, options: CallOptions = {}) {
-    return this.paginate((page) => this.listNotifications({ ...query, page }, options));
+  /**
+   * Every notification matching the query, newest first, page after page. Each page after the
+   * first asks for those older than the last one seen (`before`), so notifications created while it
+   * runs never repeat one, and a deep page costs no more than the first.
+   */
+  async *iterateNotifications(
+    query: ListNotificationsQuery = {},
+    options: CallOptions = {},
+  ): AsyncGenerator<Notification, void, undefined> {
+    let before = query.before;
+    for (;;) {
+      const current = await this.listNotifications({ ...query, before, page: undefined }, options);
+      yield* current.results;
+      const last = current.results.at(-1);
+      if (current.next === null || last === undefined) return;
+      before = String(last.id);
+    }
   }
 
   retryNotification(id: number, options: CallOptions = {}): Promise<Notification> {

@@ -983,6 +983,11 @@ export interface operations {
                  * @example marketing
                  */
                 category?: string;
+                /**
+                 * @description Only those with a smaller id (older). Pass the last id of a page to read the next one: each page then costs the same however deep, and rows created meanwhile never repeat
+                 * @example 1041
+                 */
+                before?: string;
                 /** @description 1-based page number */
                 page?: string;
                 /** @description Default 50, at most 200 */

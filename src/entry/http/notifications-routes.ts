@@ -133,8 +133,10 @@ function parseListQuery(query: Static<typeof NotificationListQuery>) {
     if (isCategory(query.category)) category = query.category;
     else problems.category = [CATEGORY_RULE];
   }
+  const beforeId =
+    query.before === undefined || query.before === "" ? undefined : positive("before", query.before, 0);
   const page = positive("page", query.page, 1);
   const pageSize = positive("page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  return { userId, status, channel, search, scheduled, broadcastId, category, page, pageSize };
+  return { userId, status, channel, search, scheduled, broadcastId, category, beforeId, page, pageSize };
 }

@@ -468,6 +468,13 @@ export const NotificationListQuery = Type.Object({
   category: Type.Optional(
     Type.String({ description: "Only those of this category", examples: ["marketing"] }),
   ),
+  before: Type.Optional(
+    Type.String({
+      description:
+        "Only those with a smaller id (older). Pass the last id of a page to read the next one: each page then costs the same however deep, and rows created meanwhile never repeat",
+      examples: ["1041"],
+    }),
+  ),
   page: Type.Optional(Type.String({ description: "1-based page number" })),
   page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),
 });
