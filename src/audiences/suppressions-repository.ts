@@ -52,12 +52,12 @@ export class SuppressionsRepository {
       );
     }
     const fromWhere = `FROM suppressions ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}`;
-    const { rows } = await this.db.query<SuppressionRow>(
-      `SELECT ${COLUMNS} ${fromWhere}
-       ORDER BY id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
-      [...values, page.limit + 1, page.offset],
+    return listedPage(
+      this.db,
+      { select: `SELECT ${COLUMNS} ${fromWhere}`, fromWhere, values, orderBy: "id DESC" },
+      page,
+      toSuppression,
     );
-    return listedPage(this.db, fromWhere, values, page, rows, toSuppression);
   }
 
   /** The new suppression, or null when the address is suppressed already. */

@@ -218,12 +218,12 @@ export class NotificationsRepository {
       conditions.push(`message ILIKE '%' || $${values.length} || '%' ESCAPE '\\'`);
     }
     const fromWhere = `FROM notifications ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}`;
-    const { rows } = await this.db.query<NotificationRow>(
-      `SELECT ${NOTIFICATION_COLUMNS} ${fromWhere}
-       ORDER BY id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
-      [...values, page.limit + 1, page.offset],
+    return listedPage(
+      this.db,
+      { select: `SELECT ${NOTIFICATION_COLUMNS} ${fromWhere}`, fromWhere, values, orderBy: "id DESC" },
+      page,
+      toNotification,
     );
-    return listedPage(this.db, fromWhere, values, page, rows, toNotification);
   }
 
   /**

@@ -50,10 +50,11 @@ export class OutboxRepository {
       conditions.push(`notification_id = $${values.length}`);
     }
     const fromWhere = `FROM outbox ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}`;
-    const { rows } = await this.db.query<OutboxRow>(
-      `SELECT * ${fromWhere} ORDER BY id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
-      [...values, page.limit + 1, page.offset],
+    return listedPage(
+      this.db,
+      { select: `SELECT * ${fromWhere}`, fromWhere, values, orderBy: "id DESC" },
+      page,
+      toEntry,
     );
-    return listedPage(this.db, fromWhere, values, page, rows, toEntry);
   }
 }

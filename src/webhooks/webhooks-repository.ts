@@ -246,16 +246,15 @@ export class WebhooksRepository implements WebhookStore {
     endpointId: number,
     page: { limit: number; offset: number },
   ): Promise<ListedPage<WebhookDelivery>> {
-    const { rows } = await this.db.query<DeliveryRow>(
-      `${DELIVERY_SELECT} WHERE d.endpoint_id = $1 ORDER BY d.id DESC LIMIT $2 OFFSET $3`,
-      [endpointId, page.limit + 1, page.offset],
-    );
     return listedPage(
       this.db,
-      "FROM webhook_deliveries WHERE endpoint_id = $1",
-      [endpointId],
+      {
+        select: `${DELIVERY_SELECT} WHERE d.endpoint_id = $1`,
+        fromWhere: "FROM webhook_deliveries WHERE endpoint_id = $1",
+        values: [endpointId],
+        orderBy: "d.id DESC",
+      },
       page,
-      rows,
       toDelivery,
     );
   }

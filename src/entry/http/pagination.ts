@@ -47,7 +47,8 @@ export function pageParams(query: { page?: string; page_size?: string }): { page
 /**
  * The page as the API answers it. A list that counts exactly (`{count, results}`, or `countExact`)
  * has a last page, and a page after it is a 404; a count that is PostgreSQL's estimate says
- * nothing certain about the end, so `next` follows `hasMore` and only an empty page is a 404.
+ * nothing certain about the end, so only an empty page is a 404. `next` follows `hasMore` when the
+ * list read one row more to learn it.
  */
 export function paginate<T>(
   request: FastifyRequest,
@@ -55,11 +56,10 @@ export function paginate<T>(
   pageSize: number,
   found: { count: number; results: T[] } | ListedPage<T>,
 ): { count: number; count_exact: boolean; next: string | null; previous: string | null; results: T[] } {
-  const countExact = "countExact" in found ? found.countExact : true;
-  const hasMore = countExact ? page < Math.ceil(found.count / pageSize) : (found as ListedPage<T>).hasMore;
-  const beyondTheEnd = countExact
-    ? page > Math.max(1, Math.ceil(found.count / pageSize))
-    : page > 1 && found.results.length === 0;
+  const countExact = !("countExact" in found) || found.countExact;
+  const lastPage = Math.max(1, Math.ceil(found.count / pageSize));
+  const hasMore = "hasMore" in found ? found.hasMore : page < lastPage;
+  const beyondTheEnd = countExact ? page > lastPage : page > 1 && found.results.length === 0;
   if (beyondTheEnd) throw new PageNotFound();
   return {
     count: found.count,
