@@ -188,6 +188,17 @@ class NotificationServiceClient:
     def update_user(self, user_id: int, body: JsonObject) -> User:
         return self._call("PATCH", f"/api/users/{_int(user_id)}/", body=body)
 
+    def list_users(self, **query: Any) -> JsonObject:
+        """Newest first; with email, phone_number or telegram_id, only the users who have it."""
+        return self._call("GET", "/api/users/", query=query)
+
+    def iterate_users(self, **query: Any) -> Iterator[User]:
+        return self.paginate(lambda page: self.list_users(**query, page=page))
+
+    def delete_user(self, user_id: int) -> None:
+        """Erases the user with their notifications and attempts, for good."""
+        self._call("DELETE", f"/api/users/{_int(user_id)}/")
+
     def get_preferences(self, user_id: int) -> JsonObject:
         """The channels the user turned off, everywhere and per category."""
         return self._call("GET", f"/api/users/{_int(user_id)}/preferences/")

@@ -346,10 +346,15 @@ class LockedBroadcast implements BroadcastBatch {
     return rows[0]?.n ?? 0;
   }
 
+  /**
+   * The next recipients, each locked against erasure (FOR KEY SHARE, as the foreign key's own check
+   * would) until the batch commits: a user deleted between this read and the batch's INSERT would
+   * otherwise fail the whole batch. A user erased before the read is simply passed over.
+   */
   async nextRecipients(limit: number) {
     if (this.broadcast.allUsers) {
       const { rows } = await this.db.query<UserProfileRow>(
-        `SELECT ${USER_PROFILE_COLUMNS} FROM users WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3`,
+        `SELECT ${USER_PROFILE_COLUMNS} FROM users WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3 FOR KEY SHARE`,
         [this.cursor, this.lastUserId ?? 0, limit],
       );
       const last = rows.at(-1);
@@ -372,7 +377,7 @@ class LockedBroadcast implements BroadcastBatch {
     if (!chunk) return { users: [], lastUserId: this.cursor, exhausted: true };
     // A user deleted since creation is passed over.
     const { rows } = await this.db.query<UserProfileRow>(
-      `SELECT ${USER_PROFILE_COLUMNS} FROM users WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      `SELECT ${USER_PROFILE_COLUMNS} FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE`,
       [chunk.user_ids],
     );
     return {

@@ -266,6 +266,21 @@ export interface NewUser {
 /** The fields a user may change after creation (never the password here); absent ones stay. */
 export type UserChanges = Partial<Omit<NewUser, "passwordHash">>;
 
+/** Which recipients a list keeps: each field given must match (the email whatever its case). */
+export interface UserFilter {
+  email?: string;
+  /** E.164, as stored. */
+  phoneNumber?: string;
+  telegramId?: string;
+}
+
+/** What erasing a recipient removed with them. */
+export interface ErasedUser {
+  id: number;
+  /** Their notifications, deleted with their attempts, outbox entries and idempotency keys. */
+  notifications: number;
+}
+
 export interface ChannelActivity {
   channel: string;
   sent: number;

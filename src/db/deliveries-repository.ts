@@ -200,14 +200,20 @@ export class DeliveriesRepository {
     cause: string,
     reason: string,
   ): Promise<void> {
-    await this.db.query(
-      prepared(
-        "record-skipped-attempt",
-        `INSERT INTO attempts (notification_id, round, channel, status, error_kind, error, finished_at)
-       VALUES ($1, $2, $3, 'skipped', $4, $5, now())`,
-        [notificationId, round, channel, cause, reason],
-      ),
-    );
+    try {
+      await this.db.query(
+        prepared(
+          "record-skipped-attempt",
+          `INSERT INTO attempts (notification_id, round, channel, status, error_kind, error, finished_at)
+         VALUES ($1, $2, $3, 'skipped', $4, $5, now())`,
+          [notificationId, round, channel, cause, reason],
+        ),
+      );
+    } catch (error) {
+      // 23503: the notification was deleted meanwhile (its recipient erased); the lease-guarded
+      // statements that follow find it gone, as they would a lost lease.
+      if ((error as { code?: string }).code !== "23503") throw error;
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ValidationError } from "../core/errors.js";
-import type { NewUser, UserChanges, UserProfile } from "../core/model.js";
-import { prepared, type Queryable } from "./database.js";
+import type { ErasedUser, ListedPage, NewUser, UserChanges, UserFilter, UserProfile } from "../core/model.js";
+import { type Pool, prepared, withTransaction } from "./database.js";
+import { listedPage } from "./listed-page.js";
 import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "./rows.js";
 import { TickBatcher } from "./tick-batcher.js";
 
@@ -11,7 +12,7 @@ export class UsersRepository {
   // under load, the reads of one tick share one statement, as the inserts that follow do.
   private readonly readBatcher = new TickBatcher<number, UserProfile | null>((ids) => this.findMany(ids));
 
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Pool) {}
 
   async create(user: NewUser): Promise<UserProfile> {
     try {
@@ -67,6 +68,54 @@ export class UsersRepository {
       if ((error as { code?: string }).code === "23505") throw duplicateEmail();
       throw error;
     }
+  }
+
+  async list(filter: UserFilter, page: { limit: number; offset: number }): Promise<ListedPage<UserProfile>> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    // lower(email) is what the unique index holds, so a lookup by email reads one entry.
+    if (filter.email !== undefined) {
+      values.push(filter.email);
+      conditions.push(`lower(email) = lower($${values.length})`);
+    }
+    if (filter.phoneNumber !== undefined) {
+      values.push(filter.phoneNumber);
+      conditions.push(`phone_number = $${values.length}`);
+    }
+    if (filter.telegramId !== undefined) {
+      values.push(filter.telegramId);
+      conditions.push(`telegram_id = $${values.length}`);
+    }
+    const fromWhere = `FROM users ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}`;
+    return listedPage<UserProfileRow, UserProfile>(
+      this.db,
+      { select: `SELECT ${USER_PROFILE_COLUMNS} ${fromWhere}`, fromWhere, values, orderBy: "id DESC" },
+      page,
+      toUserProfile,
+    );
+  }
+
+  /**
+   * The foreign keys' ON DELETE CASCADE take the user's notifications, and theirs (attempts,
+   * outbox entries, idempotency keys), with the user. Webhook events hold a copy of their
+   * notification (its message too) but no foreign key, so they are deleted by the notifications'
+   * ids, with their deliveries. The user is locked first: a notification for them created from
+   * then on waits for this transaction (its foreign key check needs the row) and then fails, so
+   * the second statement's snapshot holds every notification of theirs there will be.
+   */
+  async erase(id: number): Promise<ErasedUser | null> {
+    return withTransaction(this.db, async (client) => {
+      const { rowCount } = await client.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [id]);
+      if (rowCount === 0) return null;
+      const { rows } = await client.query<{ notifications: number }>(
+        `WITH theirs AS (SELECT id FROM notifications WHERE user_id = $1),
+         events AS (DELETE FROM webhook_events WHERE notification_id IN (SELECT id FROM theirs)),
+         erased AS (DELETE FROM users WHERE id = $1)
+         SELECT count(*)::integer AS notifications FROM theirs`,
+        [id],
+      );
+      return { id, notifications: rows[0]?.notifications ?? 0 };
+    });
   }
 
   /** Reads made in the same tick share one statement; only for a pool-bound repository. */

@@ -6,6 +6,7 @@
 import type {
   Channel,
   ChannelActivity,
+  ErasedUser,
   FailureReason,
   IdempotencyRecord,
   ListedPage,
@@ -20,6 +21,7 @@ import type {
   StoredAttempt,
   StoredNotification,
   UserChanges,
+  UserFilter,
   UserProfile,
 } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
@@ -96,6 +98,10 @@ export interface UserStore extends UserReader {
   create(user: NewUser): Promise<UserProfile>;
   /** Applies the changes given; null when there is no such user. Refuses a taken email like create. */
   update(id: number, changes: UserChanges): Promise<UserProfile | null>;
+  /** Newest first. */
+  list(filter: UserFilter, page: { limit: number; offset: number }): Promise<ListedPage<UserProfile>>;
+  /** Deletes the user and everything of theirs that refers to them; null when there is no such user. */
+  erase(id: number): Promise<ErasedUser | null>;
 }
 
 /** Idempotency-Keys: which request first used each key of a caller, and what it created. */

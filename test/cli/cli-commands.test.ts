@@ -76,6 +76,50 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
     expect(await cli("migrate")).toMatchObject({ code: 0, stdout: "The database schema is up to date.\n" });
   });
 
+  describe("users list and delete", () => {
+    it("finds a user by a contact written any way, and erases them with their notifications", async () => {
+      const created = await runCli(
+        [
+          "users",
+          "create",
+          "--email",
+          "Erase.Me@example.com",
+          "--password",
+          "long enough",
+          "--phone",
+          "+79990009988",
+          "--json",
+        ],
+        env,
+      );
+      expect(created.code, created.stderr).toBe(0);
+      const { id } = JSON.parse(created.stdout);
+      await db.query("INSERT INTO notifications (user_id, message) VALUES ($1, 'one'), ($1, 'two')", [id]);
+
+      const byPhone = await runCli(["users", "list", "--phone", "8 999 000-99-88"], env);
+      expect(byPhone.code, byPhone.stderr).toBe(0);
+      expect(byPhone.stdout).toMatch(
+        new RegExp(`^${id}\\s+Erase\\.Me@example\\.com\\s+-\\s+\\+79990009988`, "m"),
+      );
+      const byEmail = await runCli(["users", "list", "--email", "erase.me@EXAMPLE.com", "--json"], env);
+      expect(JSON.parse(byEmail.stdout).map((user: { id: number }) => user.id)).toEqual([id]);
+      const bad = await runCli(["users", "list", "--phone", "call me"], env);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/phone_number/);
+
+      const erased = await runCli(["users", "delete", String(id)], env);
+      expect(erased.code, erased.stderr).toBe(0);
+      expect(erased.stdout).toMatch(`Erased user ${id} and 2 notification(s).`);
+      expect((await db.query("SELECT 1 FROM notifications WHERE user_id = $1", [id])).rowCount).toBe(0);
+      expect((await runCli(["users", "list", "--email", "erase.me@example.com"], env)).stdout).toMatch(
+        /No users/,
+      );
+      const again = await runCli(["users", "delete", String(id)], env);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/not found/);
+    });
+  });
+
   describe("users create", () => {
     it("reads the password from standard input with --password-stdin, and wants exactly one source", async () => {
       const piped = await runCli(

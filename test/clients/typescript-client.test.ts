@@ -71,6 +71,26 @@ describe("TypeScript client", () => {
     expect(outbox.results.map((message) => message.text)).toEqual(["from the TS client"]);
   });
 
+  it("finds a user by a contact, iterates users, and erases one with their notifications", async () => {
+    const erased = await direct.createUser({
+      email: "TS-Erase@example.com",
+      password: "long enough",
+      phone_number: "+7 999 000-44-55",
+    });
+    const found = await direct.listUsers({ phone_number: "8 999 000 44 55" });
+    expect(found.results.map((user) => user.id)).toEqual([erased.id]);
+    expect((await direct.listUsers({ email: "ts-erase@EXAMPLE.com" })).results).toEqual([erased]);
+    const everyone: number[] = [];
+    for await (const user of direct.iterateUsers({ page_size: 1 })) everyone.push(user.id);
+    expect(everyone).toEqual(expect.arrayContaining([userId, erased.id]));
+    const notification = await direct.createNotification({ user: erased.id, message: "to be erased" });
+
+    await direct.deleteUser(erased.id);
+    await expect(direct.getUser(erased.id)).rejects.toMatchObject({ status: 404 });
+    await expect(direct.getNotification(notification.id)).rejects.toMatchObject({ status: 404 });
+    await expect(direct.deleteUser(erased.id)).rejects.toMatchObject({ status: 404 });
+  });
+
   it("lists page by page and iterates every page", async () => {
     const other = await direct.createUser({ email: "ts-pages@example.com", password: "long enough" });
     const ids: number[] = [];

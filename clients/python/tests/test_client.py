@@ -172,6 +172,22 @@ class AgainstTheServiceTest(unittest.TestCase):
         self.assertEqual([message["text"] for message in outbox["results"]], ["from Python"])
         self.assertIn(created["id"], [m["notification"] for m in self.client.iterate_outbox(channel="sms")])
 
+    def test_finds_a_user_by_a_contact_and_erases_them_with_their_notifications(self):
+        email = f"Py-Erase-{uuid.uuid4().hex}@example.com"
+        erased = self.client.create_user({"email": email, "password": "long enough", "telegram_id": "-100777"})
+        found = self.client.list_users(email=email.lower())
+        self.assertEqual(found["results"], [erased])
+        self.assertIn(erased["id"], [u["id"] for u in self.client.list_users(telegram_id="-100777")["results"]])
+        self.assertIn(erased["id"], [u["id"] for u in self.client.iterate_users(page_size=1)])
+        notification = self.client.create_notification({"user": erased["id"], "message": "to be erased"})
+
+        self.assertIsNone(self.client.delete_user(erased["id"]))
+        reads = (lambda: self.client.get_user(erased["id"]), lambda: self.client.get_notification(notification["id"]))
+        for read in reads:
+            with self.assertRaises(NotificationServiceError) as raised:
+                read()
+            self.assertEqual(raised.exception.status, 404)
+
     def test_lists_page_by_page_and_iterates_every_page(self):
         user = self.client.create_user({"email": f"py-pages-{uuid.uuid4().hex}@example.com", "password": "long enough"})
         ids = [self.client.create_notification({"user": user["id"], "message": f"page {n}"})["id"] for n in range(5)]

@@ -29,6 +29,8 @@ type QueryOf<Op extends keyof operations> = {
 export type User = Ok<"getUser", 200>;
 export type CreateUserRequest = BodyOf<"createUser">;
 export type UpdateUserRequest = BodyOf<"updateUser">;
+export type UserPage = Ok<"listUsers", 200>;
+export type ListUsersQuery = QueryOf<"listUsers">;
 export type Notification = Ok<"getNotification", 200>;
 export type CreateNotificationRequest = BodyOf<"createNotification">;
 export type NotificationPage = Ok<"listNotifications", 200>;
@@ -126,6 +128,20 @@ export class NotificationServiceClient {
 
   updateUser(id: number, body: UpdateUserRequest, options: CallOptions = {}): Promise<User> {
     return this.call(this.http.PATCH("/api/users/{id}/", { params: { path: { id } }, body, ...options }));
+  }
+
+  /** Newest first; with `email`, `phone_number` or `telegram_id`, only the users who have it. */
+  listUsers(query: ListUsersQuery = {}, options: CallOptions = {}): Promise<UserPage> {
+    return this.call(this.http.GET("/api/users/", { params: { query: strings(query) }, ...options }));
+  }
+
+  iterateUsers(query: ListUsersQuery = {}, options: CallOptions = {}) {
+    return this.paginate((page) => this.listUsers({ ...query, page }, options));
+  }
+
+  /** Erases the user with their notifications and attempts, for good. */
+  async deleteUser(id: number, options: CallOptions = {}): Promise<void> {
+    await this.call(this.http.DELETE("/api/users/{id}/", { params: { path: { id } }, ...options }));
   }
 
   /** The channels the user turned off, everywhere and per category. */

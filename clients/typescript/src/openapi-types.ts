@@ -7,7 +7,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List or find recipients, newest first
+         * @description With email, phone_number or telegram_id, only the users who have that contact: how a backend finds the id of a user it created before. A contact that could not be stored is a 400 naming it.
+         */
+        get: operations["listUsers"];
         put?: never;
         /** Create a recipient */
         post: operations["createUser"];
@@ -28,7 +32,11 @@ export interface paths {
         get: operations["getUser"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erase a recipient and their notifications
+         * @description Deletes the user with their notifications, attempts, outbox entries and preferences, for good. Pending notifications are never sent; a provider call already under way cannot be called back. Suppressed addresses stay suppressed (DELETE /api/suppressions/{id}/ lifts one).
+         */
+        delete: operations["deleteUser"];
         options?: never;
         head?: never;
         /**
@@ -558,6 +566,149 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description Only the user with this email, whatever its case */
+                email?: string;
+                /**
+                 * @description Only users with this number, written any way POST /api/users/ accepts it
+                 * @example +7 999 000-11-22
+                 */
+                phone_number?: string;
+                /** @description Only users with this chat id */
+                telegram_id?: string;
+                /** @description 1-based page number */
+                page?: string;
+                /** @description Default 50, at most 200 */
+                page_size?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "count_exact": true,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 1,
+                     *           "email": "bob@example.com",
+                     *           "first_name": "Bob",
+                     *           "last_name": "",
+                     *           "phone_number": "+79990001122",
+                     *           "telegram_id": "123456789",
+                     *           "locale": null,
+                     *           "timezone": "Europe/Berlin",
+                     *           "quiet_hours": {
+                     *             "start": "22:00",
+                     *             "end": "08:00"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description How many match: counted exactly up to 10,000, PostgreSQL's estimate beyond (count_exact false) */
+                        count: number;
+                        /** @description false when count is an estimate; next still says exactly whether another page exists */
+                        count_exact: boolean;
+                        next: string | null;
+                        previous: string | null;
+                        results: {
+                            id: number;
+                            email: string;
+                            first_name: string;
+                            last_name: string;
+                            phone_number: string | null;
+                            telegram_id: string | null;
+                            locale: string | null;
+                            timezone: string | null;
+                            quiet_hours: {
+                                /** @description HH:MM, 24-hour */
+                                start: string;
+                                /** @description HH:MM, 24-hour */
+                                end: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid API key: it is unknown or has been revoked."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Over API_RATE_LIMIT_PER_MINUTE for this API key; the Retry-After header says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+    };
     createUser: {
         parameters: {
             query?: never;
@@ -749,6 +900,76 @@ export interface operations {
                         } | null;
                     };
                 };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid API key: it is unknown or has been revoked."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Over API_RATE_LIMIT_PER_MINUTE for this API key; the Retry-After header says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No API key, or one that is unknown or revoked */
             401: {

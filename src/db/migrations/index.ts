@@ -17,6 +17,7 @@ import { leanerIndexes } from "./016-leaner-indexes.js";
 import { statusIndexWithoutPending } from "./017-status-index-without-pending.js";
 import { receiptDueIndexApart } from "./018-receipt-due-index-apart.js";
 import { finishedAttemptsIndex } from "./019-finished-attempts-index.js";
+import { recipientLookups } from "./020-recipient-lookups.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -39,4 +40,5 @@ export const migrations: { name: string; sql: string }[] = [
   statusIndexWithoutPending,
   receiptDueIndexApart,
   finishedAttemptsIndex,
+  recipientLookups,
 ];

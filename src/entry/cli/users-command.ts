@@ -1,9 +1,14 @@
 import { text } from "node:stream/consumers";
 import type { Command } from "commander";
 import { createUser } from "../../usecases/create-user.js";
+import { eraseUser } from "../../usecases/erase-user.js";
+import { findUsers } from "../../usecases/find-users.js";
 import { serializeUser } from "../public-json.js";
+import { parseId } from "./arguments.js";
 import { type Io, orDash, printJson, table } from "./output.js";
 import { withCore } from "./with-core.js";
+
+const LIST_LIMIT = 200;
 
 export function addUsersCommands(program: Command, io: Io): void {
   const users = program.command("users").description("manage recipients");
@@ -48,5 +53,48 @@ export function addUsersCommands(program: Command, io: Io): void {
           ["  telegram", orDash(user.telegramId)],
         ]),
       );
+    });
+
+  users
+    .command("list")
+    .description(`list or find recipients, newest first (at most ${LIST_LIMIT}), as GET /api/users/ does`)
+    .option("--email <address>", "only the user with this email, whatever its case")
+    .option("--phone <number>", "only users with this number, in any common notation")
+    .option("--telegram-id <id>", "only users with this chat id")
+    .option("--json", "print them as JSON")
+    .action(async (options) => {
+      const found = await withCore((core) =>
+        findUsers(
+          core,
+          { email: options.email, phone_number: options.phone, telegram_id: options.telegramId },
+          { limit: LIST_LIMIT, offset: 0 },
+        ),
+      );
+      if (options.json) return printJson(io, found.results.map(serializeUser));
+      if (found.count === 0) return io.out("No users.");
+      io.out(
+        table([
+          ["ID", "EMAIL", "NAME", "PHONE", "TELEGRAM"],
+          ...found.results.map((user) => [
+            String(user.id),
+            user.email,
+            orDash(`${user.firstName} ${user.lastName}`.trim()),
+            orDash(user.phoneNumber),
+            orDash(user.telegramId),
+          ]),
+        ]),
+      );
+      if (found.count > found.results.length) io.err(`(${found.results.length} of ${found.count} shown)`);
+    });
+
+  users
+    .command("delete")
+    .description(
+      "erase a recipient with their notifications, attempts and webhook events, as DELETE /api/users/{id}/ does",
+    )
+    .argument("<id>", "the user's id", parseId)
+    .action(async (id: number) => {
+      const erased = await withCore((core) => eraseUser(core, id));
+      io.out(`Erased user ${erased.id} and ${erased.notifications} notification(s).`);
     });
 }

@@ -1,11 +1,29 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { Static } from "typebox";
+import { type Static, Type } from "typebox";
 import { createUser } from "../../usecases/create-user.js";
+import { eraseUser } from "../../usecases/erase-user.js";
+import { findUsers } from "../../usecases/find-users.js";
 import { getUser } from "../../usecases/read-notifications.js";
 import { updateUser } from "../../usecases/update-user.js";
 import { serializeUser } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
-import { CreateUserBody, ErrorBody, IdParams, UpdateUserBody, User } from "./schemas.js";
+import { pageParams, paginate } from "./pagination.js";
+import { CreateUserBody, ErrorBody, IdParams, Page, PageQuery, UpdateUserBody, User } from "./schemas.js";
+
+const UserQuery = Type.Object({
+  email: Type.Optional(
+    Type.String({ maxLength: 254, description: "Only the user with this email, whatever its case" }),
+  ),
+  phone_number: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description: "Only users with this number, written any way POST /api/users/ accepts it",
+      examples: ["+7 999 000-11-22"],
+    }),
+  ),
+  telegram_id: Type.Optional(Type.String({ maxLength: 32, description: "Only users with this chat id" })),
+  ...PageQuery.properties,
+});
 
 export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   const create = {
@@ -28,6 +46,29 @@ export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps
   app.post("/api/users/", create);
   // The original service's path, kept so its clients work unchanged.
   app.post("/api/users/create/", { ...create, schema: { ...create.schema, hide: true } });
+
+  app.get(
+    "/api/users/",
+    {
+      schema: {
+        tags: ["users"],
+        operationId: "listUsers",
+        summary: "List or find recipients, newest first",
+        description:
+          "With email, phone_number or telegram_id, only the users who have that contact: how a backend finds the id of a user it created before. A contact that could not be stored is a 400 naming it.",
+        querystring: UserQuery,
+        response: { 200: Page(User), 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { page, pageSize } = pageParams(request.query);
+      const found = await findUsers(deps.core, request.query, {
+        limit: pageSize,
+        offset: (page - 1) * pageSize,
+      });
+      return paginate(request, page, pageSize, { ...found, results: found.results.map(serializeUser) });
+    },
+  );
 
   app.get(
     "/api/users/:id/",
@@ -58,5 +99,26 @@ export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps
       },
     },
     async (request) => serializeUser(await updateUser(deps.core, request.params.id, request.body)),
+  );
+
+  app.delete(
+    "/api/users/:id/",
+    {
+      schema: {
+        tags: ["users"],
+        operationId: "deleteUser",
+        summary: "Erase a recipient and their notifications",
+        description:
+          "Deletes the user with their notifications, attempts, outbox entries and preferences, for good. Pending notifications are never sent; a provider call already under way cannot be called back. Suppressed addresses stay suppressed (DELETE /api/suppressions/{id}/ lifts one).",
+        params: IdParams,
+        response: { 204: Type.Null({ description: "Erased" }), 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const erased = await eraseUser(deps.core, request.params.id);
+      // Ids and a count only: what was erased must not reach the logs either.
+      request.log.info({ userId: erased.id, notifications: erased.notifications }, "user erased");
+      return reply.code(204).send(null);
+    },
   );
 };
