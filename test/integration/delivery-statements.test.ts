@@ -113,6 +113,21 @@ describe("batched delivery statements", () => {
     }
   });
 
+  it("records a skip on a notification deleted meanwhile (its user erased) as nothing, not an error", async () => {
+    const { deliveries } = service.core;
+    const { id: gone } = await service.createUser({ email: "gone@example.com", password: "correct horse" });
+    const { id } = await service.createNotification({ user: gone, message: "gone" });
+    await deliveries.recordSkipped(id, 1, "email", "no_contact", "no email address");
+    expect((await service.inject({ method: "DELETE", url: `/api/users/${gone}/` })).statusCode).toBe(204);
+    await expect(
+      deliveries.recordSkipped(id, 1, "sms", "no_contact", "no phone number"),
+    ).resolves.toBeUndefined();
+    const { rowCount } = await service.core.pool.query("SELECT 1 FROM attempts WHERE notification_id = $1", [
+      id,
+    ]);
+    expect(rowCount).toBe(0);
+  });
+
   it("renews a lease with less than half left when an attempt starts, and leaves a fresh one alone", async () => {
     const { deliveries, pool } = service.core;
     const [fresh, aging, lost] = await createMany(3);
