@@ -235,6 +235,13 @@ export interface ListFilters {
   page?: number;
 }
 
+/** The contacts a user can be looked up by, exactly as the list's query names them. */
+export const USER_CONTACTS = ["email", "phone_number", "telegram_id"] as const;
+export type UserContact = (typeof USER_CONTACTS)[number];
+
+/** Exact lookups, each written any way the service accepts it (an email in any case, a phone in any notation). */
+export type UserFilters = Partial<Record<UserContact, string>> & { page?: number };
+
 export const PAGE_SIZE = 25;
 /** Broadcasts per page: each carries its counts, read from an index per broadcast. */
 export const BROADCAST_PAGE_SIZE = 10;
@@ -293,6 +300,21 @@ export class Api {
 
   user(id: number): Promise<User> {
     return this.request("GET", `/api/users/${id}/`);
+  }
+
+  /** Newest first; the filters narrow them to the users who have that contact. */
+  users(filters: UserFilters): Promise<Page<User>> {
+    const query = new URLSearchParams({ page_size: String(PAGE_SIZE), page: String(filters.page ?? 1) });
+    for (const key of USER_CONTACTS) {
+      const value = filters[key]?.trim();
+      if (value) query.set(key, value);
+    }
+    return this.request("GET", `/api/users/?${query}`);
+  }
+
+  /** The user with their notifications, attempts and webhook events, for good; suppressions stay. */
+  eraseUser(id: number): Promise<null> {
+    return this.request("DELETE", `/api/users/${id}/`);
   }
 
   retry(id: number): Promise<Notification> {

@@ -12,6 +12,7 @@ import { NotificationList } from "./views/notification-list.js";
 import { OutboxView } from "./views/outbox.js";
 import { SignIn } from "./views/sign-in.js";
 import { TemplateEditor, TemplateList } from "./views/templates.js";
+import { UsersView } from "./views/users.js";
 import { WebhooksView } from "./views/webhooks.js";
 
 /** The key lives for this tab only: closing it signs out. */
@@ -83,7 +84,10 @@ function Signedin(props: { apiKey: string; onSignOut: () => void; onRefused: () 
           <Tab href="#/webhooks" active={route.view === "webhooks"}>
             Webhooks
           </Tab>
-          <Tab href="#/suppressions" active={route.view === "suppressions" || route.view === "user"}>
+          <Tab href="#/users" active={route.view === "users" || route.view === "user"}>
+            Users
+          </Tab>
+          <Tab href="#/suppressions" active={route.view === "suppressions"}>
             Suppressions
           </Tab>
           <Tab href="#/outbox" active={route.view === "outbox"}>
@@ -120,6 +124,8 @@ function view(route: Route, api: Api, live: LiveFeed) {
       return <BroadcastsView api={api} query={route.query} />;
     case "template":
       return <TemplateEditor key={route.key ?? "new"} api={api} templateKey={route.key} />;
+    case "users":
+      return <UsersView api={api} query={route.query} />;
     case "user":
       return <UserView key={route.id} api={api} id={route.id} />;
     case "suppressions":

@@ -1,6 +1,7 @@
 /**
  * Hash routes, so the static server needs no fallback: #/, #/notifications/12, #/channels, #/outbox,
- * #/templates, #/templates/new, #/templates/otp, #/webhooks, #/broadcasts, #/users/3, #/suppressions.
+ * #/templates, #/templates/new, #/templates/otp, #/webhooks, #/broadcasts, #/users, #/users/3,
+ * #/suppressions.
  */
 import { useEffect, useState } from "preact/hooks";
 
@@ -12,6 +13,7 @@ export type Route =
   | { view: "templates" }
   | { view: "webhooks" }
   | { view: "broadcasts"; query: URLSearchParams }
+  | { view: "users"; query: URLSearchParams }
   | { view: "user"; id: number }
   | { view: "suppressions"; query: URLSearchParams }
   /** key null: a new template. */
@@ -28,6 +30,7 @@ export function parseRoute(hash: string): Route {
   if (path === "/webhooks") return { view: "webhooks" };
   if (path === "/broadcasts") return { view: "broadcasts", query };
   if (path === "/suppressions") return { view: "suppressions", query };
+  if (path === "/users") return { view: "users", query };
   const user = /^\/users\/(\d+)$/.exec(path);
   if (user) return { view: "user", id: Number(user[1]) };
   if (path === "/templates/new") return { view: "template", key: null };

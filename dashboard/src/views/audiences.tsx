@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import {
   type Api,
+  ApiError,
   CHANNELS,
   type Channel,
   type ChannelSummary,
@@ -12,8 +13,9 @@ import {
 import { Empty, ErrorNote, PageLinks } from "../components.js";
 import { channelName, fullTime, shortTime } from "../format.js";
 import { replaceQuery } from "../router.js";
+import { EraseUser } from "./users.js";
 
-/** One user: contacts, the channels they turned off, and the suppressions of their addresses. */
+/** One user: profile, the channels they turned off, the suppressions of their addresses, and erasing them. */
 export function UserView(props: { api: Api; id: number }) {
   const { api, id } = props;
   const [user, setUser] = useState<User | null>(null);
@@ -21,7 +23,12 @@ export function UserView(props: { api: Api; id: number }) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    const fail = (failure: unknown) => setError((failure as Error).message);
+    const fail = (failure: unknown) =>
+      setError(
+        failure instanceof ApiError && failure.status === 404
+          ? `User #${id} does not exist: erased, or never created.`
+          : (failure as Error).message,
+      );
     api.user(id).then(setUser, fail);
     api.preferences(id).then(setPreferences, fail);
   }, [api, id]);
@@ -45,14 +52,22 @@ export function UserView(props: { api: Api; id: number }) {
       <ErrorNote error={error} />
       <div class="user-grid">
         <div class="card">
-          <h2>Contacts</h2>
-          <dl class="facts">
+          <h2>Profile</h2>
+          <dl class="facts" data-profile>
             <dt>Email</dt>
             <dd>{user?.email ?? "—"}</dd>
+            <dt>Name</dt>
+            <dd>{name || "—"}</dd>
             <dt>Phone</dt>
             <dd>{user?.phone_number ?? "—"}</dd>
             <dt>Telegram</dt>
             <dd>{user?.telegram_id ?? "—"}</dd>
+            <dt>Locale</dt>
+            <dd>{user?.locale ?? "—"}</dd>
+            <dt>Time zone</dt>
+            <dd>{user?.timezone ?? "—"}</dd>
+            <dt>Quiet hours</dt>
+            <dd>{user?.quiet_hours ? `${user.quiet_hours.start}–${user.quiet_hours.end}` : "—"}</dd>
           </dl>
         </div>
         <section class="card" aria-labelledby="preferences-title">
@@ -79,6 +94,7 @@ export function UserView(props: { api: Api; id: number }) {
         </p>
       ) : null}
       <SuppressionTable api={api} user={id} />
+      {user ? <EraseUser api={api} user={user} /> : null}
     </section>
   );
 }
