@@ -213,6 +213,16 @@ class NotificationServiceClient:
         key = idempotency_key or str(uuid.uuid4())
         return self._call("POST", "/api/notifications/", body=body, headers={"Idempotency-Key": key})
 
+    def create_notifications(
+        self, notifications: List[JsonObject], *, idempotency_key: Optional[str] = None
+    ) -> List[Notification]:
+        """Up to 500 at once, stored all or none, in order; one key covers them all when retried."""
+        key = idempotency_key or str(uuid.uuid4())
+        created = self._call(
+            "POST", "/api/notifications/bulk/", body={"notifications": notifications}, headers={"Idempotency-Key": key}
+        )
+        return created["results"]
+
     def get_notification(self, notification_id: int) -> Notification:
         return self._call("GET", f"/api/notifications/{_int(notification_id)}/")
 

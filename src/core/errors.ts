@@ -18,6 +18,15 @@ export class ValidationError extends Error {
   }
 }
 
+/** Notifications for users that do not exist (any more): none of the batch was stored. */
+export class UnknownUsersError extends Error {
+  override name = "UnknownUsersError";
+  /** The users found missing; empty when one vanished mid-statement and could not be named. */
+  constructor(readonly userIds: number[]) {
+    super(`Unknown users: ${userIds.join(", ")}`);
+  }
+}
+
 export class NotFoundError extends Error {
   override name = "NotFoundError";
 }

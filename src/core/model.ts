@@ -249,6 +249,8 @@ export interface OutboxFilter {
 export interface IdempotencyRecord {
   requestHash: string;
   createdId: number;
+  /** Every notification a bulk request created, in its order; null for a single creation. */
+  createdIds: number[] | null;
 }
 
 export interface NewUser {

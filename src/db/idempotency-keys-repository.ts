@@ -5,11 +5,14 @@ import type { Queryable } from "./database.js";
 export interface IdempotencyTarget {
   table: "idempotency_keys" | "broadcast_idempotency_keys";
   createdColumn: "notification_id" | "broadcast_id";
+  /** Where a request that created many keeps them all, when this kind of creation has such requests. */
+  createdManyColumn?: "notification_ids";
 }
 
 export const NOTIFICATION_KEYS: IdempotencyTarget = {
   table: "idempotency_keys",
   createdColumn: "notification_id",
+  createdManyColumn: "notification_ids",
 };
 export const BROADCAST_KEYS: IdempotencyTarget = {
   table: "broadcast_idempotency_keys",
@@ -19,6 +22,7 @@ export const BROADCAST_KEYS: IdempotencyTarget = {
 export class IdempotencyKeysRepository {
   private readonly table: string;
   private readonly created: string;
+  private readonly createdMany: string;
 
   constructor(
     private readonly db: Queryable,
@@ -26,6 +30,7 @@ export class IdempotencyKeysRepository {
   ) {
     this.table = target.table;
     this.created = target.createdColumn;
+    this.createdMany = target.createdManyColumn ?? "NULL::bigint[]";
   }
 
   /**
@@ -52,17 +57,35 @@ export class IdempotencyKeysRepository {
         [caller, key, requestHash, ttlHours * 3600],
       );
       if (rowCount === 1) return null;
-      const { rows } = await this.db.query<{ request_hash: string; created_id: number | null }>(
-        `SELECT request_hash, ${this.created} AS created_id FROM ${this.table} WHERE caller = $1 AND key = $2`,
+      const { rows } = await this.db.query<{
+        request_hash: string;
+        created_id: number | null;
+        created_ids: string[] | null;
+      }>(
+        `SELECT request_hash, ${this.created} AS created_id, ${this.createdMany} AS created_ids
+         FROM ${this.table} WHERE caller = $1 AND key = $2`,
         [caller, key],
       );
-      const row = rows[0];
-      if (row?.created_id != null) {
-        return { requestHash: row.request_hash, createdId: Number(row.created_id) };
-      }
+      const record = rows[0] ? recordOf(rows[0]) : null;
+      if (record) return record;
       // The row went away in between (its notification was deleted): try to take the key again.
       if (tries >= 3) throw new Error(`idempotency key row kept vanishing for caller ${caller}`);
     }
+  }
+
+  /** What a key created, when a request that was stored holds it and it has not expired; no lock. */
+  async lookup(caller: string, key: string, ttlHours: number): Promise<IdempotencyRecord | null> {
+    const { rows } = await this.db.query<{
+      request_hash: string;
+      created_id: number | null;
+      created_ids: string[] | null;
+    }>(
+      `SELECT request_hash, ${this.created} AS created_id, ${this.createdMany} AS created_ids
+       FROM ${this.table}
+       WHERE caller = $1 AND key = $2 AND created_at >= now() - make_interval(secs => $3)`,
+      [caller, key, ttlHours * 3600],
+    );
+    return rows[0] ? recordOf(rows[0]) : null;
   }
 
   /** Ties the key taken by `reserve` to what was created in the same transaction. */
@@ -71,6 +94,19 @@ export class IdempotencyKeysRepository {
       caller,
       key,
       createdId,
+    ]);
+  }
+
+  /**
+   * Ties the key to everything one bulk request created, in its order (notification keys only).
+   * Not through the foreign key: deleting one of them (its user erased) must not free the key,
+   * or a retry would create the others again. The TTL forgets it like any key.
+   */
+  async attachMany(caller: string, key: string, createdIds: number[]): Promise<void> {
+    await this.db.query(`UPDATE ${this.table} SET ${this.createdMany} = $3 WHERE caller = $1 AND key = $2`, [
+      caller,
+      key,
+      createdIds,
     ]);
   }
 
@@ -84,4 +120,18 @@ export class IdempotencyKeysRepository {
     );
     return rowCount ?? 0;
   }
+}
+
+/** A key's row as what it created; null while nothing is tied to it. */
+function recordOf(row: {
+  request_hash: string;
+  created_id: number | null;
+  created_ids: string[] | null;
+}): IdempotencyRecord | null {
+  if (row.created_ids) {
+    const createdIds = row.created_ids.map(Number);
+    return { requestHash: row.request_hash, createdId: createdIds[0]!, createdIds };
+  }
+  if (row.created_id == null) return null;
+  return { requestHash: row.request_hash, createdId: Number(row.created_id), createdIds: null };
 }

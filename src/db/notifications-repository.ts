@@ -1,4 +1,4 @@
-import { RenderedFromChangedError, ValidationError } from "../core/errors.js";
+import { RenderedFromChangedError, UnknownUsersError, ValidationError } from "../core/errors.js";
 import {
   CHANNELS,
   type ListedPage,
@@ -133,6 +133,35 @@ export class NotificationsRepository {
       });
     }
     return results;
+  }
+
+  async createMany(notifications: NewNotification[]): Promise<StoredNotification[]> {
+    let rows: NotificationRow[];
+    try {
+      ({ rows } = await this.db.query<NotificationRow>(
+        prepared("insert-notifications", INSERT_MANY, [
+          notifications.map((item) => item.userId),
+          notifications.map((item) => item.message),
+          notifications.map((item) => item.subject),
+          notifications.map((item) => item.channels?.join(",") ?? null),
+          ...extraColumns(notifications),
+        ]),
+      ));
+    } catch (error) {
+      // A user deleted between the statement's EXISTS and its foreign key check: it cannot be named
+      // here (the failed statement ended the transaction), and nothing was stored.
+      if ((error as { code?: string }).code === "23503") throw new UnknownUsersError([]);
+      throw error;
+    }
+    if (rows.length < notifications.length) {
+      // The INSERT left out the rows of unknown users; the caller's transaction must store none.
+      const stored = new Set(rows.map((row) => Number(row.user_id)));
+      throw new UnknownUsersError([
+        ...new Set(notifications.map((item) => item.userId).filter((id) => !stored.has(id))),
+      ]);
+    }
+    // Ids are taken in the statement's order (ORDER BY position), so sorting by id restores it.
+    return rows.map(toNotification).sort((a, b) => a.id - b.id);
   }
 
   async create(notification: NewNotification): Promise<StoredNotification> {

@@ -96,7 +96,7 @@ export function validateIdempotencyKey(key: string): string {
  * request without templates or times hashes as it did before they existed, so keys stored then
  * still match.
  */
-function requestHash(request: NotificationRequest, input: CreateNotificationInput): string {
+export function requestHash(request: NotificationRequest, input: CreateNotificationInput): string {
   const parts: unknown[] = [request.userId, request.message, request.subject, request.channels];
   const timing = {
     template: request.template,

@@ -32,6 +32,11 @@ export interface NotificationStore {
   create(notification: NewNotification): Promise<StoredNotification>;
   /** Like create, sharing one INSERT with the other creates of the same moment; never in a transaction. */
   createBatched(notification: NewNotification): Promise<StoredNotification>;
+  /**
+   * All of them in one INSERT, in their order, or none: UnknownUsersError names the users that
+   * do not exist. For a bulk request, inside its transaction.
+   */
+  createMany(notifications: NewNotification[]): Promise<StoredNotification[]>;
   findById(id: number): Promise<StoredNotification | null>;
   list(
     filter: NotificationFilter,
@@ -114,12 +119,16 @@ export interface IdempotencyKeyStore {
     ttlHours: number,
   ): Promise<IdempotencyRecord | null>;
   attach(caller: string, key: string, notificationId: number): Promise<void>;
+  /** What the key created, if a stored request holds it and it has not expired; takes no lock. */
+  lookup(caller: string, key: string, ttlHours: number): Promise<IdempotencyRecord | null>;
+  /** Ties the key to every notification one bulk request created, in its order. */
+  attachMany(caller: string, key: string, notificationIds: number[]): Promise<void>;
   deleteExpired(ttlHours: number, limit?: number): Promise<number>;
 }
 
 /** The stores a transaction binds to one connection. */
 export interface TransactionStores {
-  notifications: Pick<NotificationStore, "create">;
+  notifications: Pick<NotificationStore, "create" | "createMany">;
   idempotencyKeys: IdempotencyKeyStore;
 }
 

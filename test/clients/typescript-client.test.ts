@@ -91,6 +91,24 @@ describe("TypeScript client", () => {
     await expect(direct.deleteUser(erased.id)).rejects.toMatchObject({ status: 404 });
   });
 
+  it("creates notifications in bulk, in order, and a repeated key creates none of them again", async () => {
+    const items = [
+      { user: userId, message: "bulk one from TS" },
+      { user: userId, message: "bulk two from TS" },
+    ];
+    const created = await direct.createNotifications(items, { idempotencyKey: "ts-bulk-1" });
+    expect(created.map((n) => [n.user, n.message, n.status])).toEqual([
+      [userId, "bulk one from TS", "pending"],
+      [userId, "bulk two from TS", "pending"],
+    ]);
+    const again = await direct.createNotifications(items, { idempotencyKey: "ts-bulk-1" });
+    expect(again.map((n) => n.id)).toEqual(created.map((n) => n.id));
+    await expect(direct.createNotifications([{ user: userId, message: "" }])).rejects.toMatchObject({
+      status: 400,
+      body: { "notifications.0.message": ["This field may not be blank."] },
+    });
+  });
+
   it("lists page by page and iterates every page", async () => {
     const other = await direct.createUser({ email: "ts-pages@example.com", password: "long enough" });
     const ids: number[] = [];

@@ -188,6 +188,21 @@ class AgainstTheServiceTest(unittest.TestCase):
                 read()
             self.assertEqual(raised.exception.status, 404)
 
+    def test_creates_notifications_in_bulk_once_per_key(self):
+        items = [
+            {"user": self.user["id"], "message": "bulk one from Python"},
+            {"user": self.user["id"], "message": "bulk two from Python"},
+        ]
+        key = f"py-bulk-{uuid.uuid4().hex}"
+        created = self.client.create_notifications(items, idempotency_key=key)
+        self.assertEqual([n["message"] for n in created], ["bulk one from Python", "bulk two from Python"])
+        again = self.client.create_notifications(items, idempotency_key=key)
+        self.assertEqual([n["id"] for n in again], [n["id"] for n in created])
+        with self.assertRaises(NotificationServiceError) as raised:
+            self.client.create_notifications([{"user": self.user["id"], "message": ""}])
+        self.assertEqual(raised.exception.status, 400)
+        self.assertIn("notifications.0.message", raised.exception.body)
+
     def test_lists_page_by_page_and_iterates_every_page(self):
         user = self.client.create_user({"email": f"py-pages-{uuid.uuid4().hex}@example.com", "password": "long enough"})
         ids = [self.client.create_notification({"user": user["id"], "message": f"page {n}"})["id"] for n in range(5)]

@@ -33,6 +33,7 @@ export type UserPage = Ok<"listUsers", 200>;
 export type ListUsersQuery = QueryOf<"listUsers">;
 export type Notification = Ok<"getNotification", 200>;
 export type CreateNotificationRequest = BodyOf<"createNotification">;
+export type CreatedNotifications = Ok<"createNotifications", 201>;
 export type NotificationPage = Ok<"listNotifications", 200>;
 export type ListNotificationsQuery = QueryOf<"listNotifications">;
 export type OutboxPage = Ok<"listOutbox", 200>;
@@ -175,6 +176,24 @@ export class NotificationServiceClient {
         ...options,
       }),
     );
+  }
+
+  /**
+   * Up to 500 notifications in one request, stored all or none, answered in the same order. One
+   * Idempotency-Key covers them all, so a retried request never creates any of them twice.
+   */
+  async createNotifications(
+    notifications: CreateNotificationRequest[],
+    { idempotencyKey = randomUUID(), ...options }: CreateNotificationOptions = {},
+  ): Promise<Notification[]> {
+    const created: CreatedNotifications = await this.call(
+      this.http.POST("/api/notifications/bulk/", {
+        body: { notifications },
+        params: { header: { "idempotency-key": idempotencyKey } },
+        ...options,
+      }),
+    );
+    return created.results;
   }
 
   getNotification(id: number, options: CallOptions = {}): Promise<Notification> {

@@ -46,6 +46,26 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/api/notifications/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create many notifications at once
+         * @description Up to 500 notifications, each exactly as POST /api/notifications/ takes one, stored in one transaction: all of them or none. A problem with any item is a 400 naming it as notifications.<index>.<field> (an unknown user too), and nothing is stored. One Idempotency-Key covers the whole request: repeated, it answers the notifications it created the first time, as they stand now.
+         */
+        post: operations["createNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/": {
         parameters: {
             query?: never;
@@ -1147,6 +1167,291 @@ export interface operations {
             };
             /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Over API_RATE_LIMIT_PER_MINUTE for this API key; the Retry-After header says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+    };
+    createNotifications: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1-255 printable ASCII characters, unique per notification you mean to send (e.g. a UUID). A retry with the same key and body returns the first notification (same id, header Idempotent-Replayed: true) and sends nothing again; the same key with another body is a 409. Keys are per API key and remembered IDEMPOTENCY_TTL_HOURS (24 h). */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "notifications": [
+                 *         {
+                 *           "user": 1,
+                 *           "message": "Your code is 1234"
+                 *         },
+                 *         {
+                 *           "user": 2,
+                 *           "template": "otp",
+                 *           "data": {
+                 *             "code": "5678"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1 to 500 notifications, each as POST /api/notifications/ takes one */
+                    notifications: {
+                        /** @description The recipient's user id */
+                        user: number;
+                        /** @description The text to deliver (at most MAX_MESSAGE_LENGTH characters). Required unless template is given; not both. */
+                        message?: string | null;
+                        /**
+                         * @description The key of a template to render instead of message: rendered now, for every channel the notification may use, in the user's locale (else the template's default_locale). A missing variable, an unknown filter or a render error is a 400 and nothing is stored.
+                         * @example otp
+                         */
+                        template?: string | null;
+                        /**
+                         * @description The template's `data` variables (at most 16 KB of JSON); only with template
+                         * @example {
+                         *       "code": "123456",
+                         *       "minutes": 10
+                         *     }
+                         */
+                        data?: {
+                            [key: string]: unknown;
+                        } | null;
+                        send_at?: string | null;
+                        expires_at?: string | null;
+                        /**
+                         * @description expires_at as seconds from now. Not with expires_at.
+                         * @example 600
+                         */
+                        ttl_seconds?: number | null;
+                        /** @description critical: delivered even inside the user's quiet hours (never after its expiry). Default normal. */
+                        priority?: ("normal" | "critical") | null;
+                        /** @description Email subject */
+                        subject?: string | null;
+                        /**
+                         * @description What kind of message it is: a slug of lower-case letters, digits, "-" and "_" (e.g. security, marketing, billing). The user's preferences for the category apply (unless priority is critical or the category is in CRITICAL_CATEGORIES), and its emails carry a one-click unsubscribe link when PUBLIC_URL is set.
+                         * @example marketing
+                         */
+                        category?: string | null;
+                        /** @description Ordered channels to try instead of CHANNEL_ORDER: a subset of sms, email, telegram */
+                        channels?: string[] | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 41,
+                     *           "user": 1,
+                     *           "message": "Your code is 1234",
+                     *           "subject": null,
+                     *           "channels": null,
+                     *           "status": "sent",
+                     *           "retry_count": 0,
+                     *           "last_channel": "email",
+                     *           "sent_at": "2026-11-19T08:29:23.718Z",
+                     *           "created_at": "2026-11-19T08:29:22.896Z",
+                     *           "next_attempt_at": null,
+                     *           "failure_reason": null,
+                     *           "history_from_round": 1,
+                     *           "priority": "normal",
+                     *           "category": null,
+                     *           "expires_at": null,
+                     *           "template": null,
+                     *           "locale": null,
+                     *           "rendered": null,
+                     *           "broadcast": null,
+                     *           "delivery": "accepted",
+                     *           "delivered_at": null,
+                     *           "attempts": [
+                     *             {
+                     *               "channel": "sms",
+                     *               "status": "failed",
+                     *               "round": 1,
+                     *               "error": "На этот номер нельзя отправлять сообщения",
+                     *               "error_kind": "permanent",
+                     *               "provider_code": "207",
+                     *               "provider_message_id": null,
+                     *               "started_at": "2026-11-19T08:29:22.950Z",
+                     *               "finished_at": "2026-11-19T08:29:23.101Z",
+                     *               "delivery": null,
+                     *               "delivered_at": null,
+                     *               "receipt_code": null,
+                     *               "receipt_text": null,
+                     *               "receipts": []
+                     *             },
+                     *             {
+                     *               "channel": "email",
+                     *               "status": "sent",
+                     *               "round": 1,
+                     *               "error": null,
+                     *               "error_kind": null,
+                     *               "provider_code": null,
+                     *               "provider_message_id": "<a1b2c3@example.com>",
+                     *               "started_at": "2026-11-19T08:29:23.102Z",
+                     *               "finished_at": "2026-11-19T08:29:23.718Z",
+                     *               "delivery": "accepted",
+                     *               "delivered_at": null,
+                     *               "receipt_code": null,
+                     *               "receipt_text": null,
+                     *               "receipts": []
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The notifications, in the request's order */
+                        results: {
+                            id: number;
+                            user: number;
+                            message: string;
+                            subject: string | null;
+                            channels: ("sms" | "email" | "telegram")[] | null;
+                            /** @enum {unknown} */
+                            status: "pending" | "sent" | "failed" | "cancelled" | "expired";
+                            retry_count: number;
+                            last_channel: ("sms" | "email" | "telegram") | null;
+                            sent_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            next_attempt_at: string | null;
+                            failure_reason: string | null;
+                            /** @description The round a manual retry started (1 if never retried by hand); earlier attempts no longer count against delivery */
+                            history_from_round: number;
+                            /** @enum {unknown} */
+                            priority: "normal" | "critical";
+                            category: string | null;
+                            expires_at: string | null;
+                            template: string | null;
+                            locale: string | null;
+                            rendered: {
+                                sms?: {
+                                    text: string;
+                                };
+                                email?: {
+                                    subject?: string | null;
+                                    text: string;
+                                    html?: string | null;
+                                };
+                                telegram?: {
+                                    text: string;
+                                    parse_mode?: "HTML" | null;
+                                };
+                            } | null;
+                            broadcast: number | null;
+                            /** @description The delivery state of the latest attempt a provider accepted (null when none was). status stays sent on undelivered: sent means a provider accepted it */
+                            delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                            delivered_at: string | null;
+                            attempts: {
+                                /**
+                                 * @description A delivery channel
+                                 * @enum {unknown}
+                                 */
+                                channel: "sms" | "email" | "telegram";
+                                /** @enum {unknown} */
+                                status: "in_progress" | "sent" | "failed" | "skipped" | "interrupted";
+                                /** @description 1 for the first round, 2 for the first retry, ... */
+                                round: number;
+                                error: string | null;
+                                error_kind: string | null;
+                                provider_code: string | null;
+                                provider_message_id: string | null;
+                                /** Format: date-time */
+                                started_at: string;
+                                finished_at: string | null;
+                                delivery: ("accepted" | "delivered" | "undelivered" | "unknown") | null;
+                                delivered_at: string | null;
+                                receipt_code: string | null;
+                                receipt_text: string | null;
+                                /** @description The provider's receipts for this message, oldest first (one entry per change of code) */
+                                receipts: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    state: "in_transit" | "delivered" | "undelivered";
+                                    code: string | null;
+                                    text: string | null;
+                                }[];
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid API key: it is unknown or has been revoked."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

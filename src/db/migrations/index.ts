@@ -18,6 +18,7 @@ import { statusIndexWithoutPending } from "./017-status-index-without-pending.js
 import { receiptDueIndexApart } from "./018-receipt-due-index-apart.js";
 import { finishedAttemptsIndex } from "./019-finished-attempts-index.js";
 import { recipientLookups } from "./020-recipient-lookups.js";
+import { bulkIdempotencyKeys } from "./021-bulk-idempotency-keys.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -41,4 +42,5 @@ export const migrations: { name: string; sql: string }[] = [
   receiptDueIndexApart,
   finishedAttemptsIndex,
   recipientLookups,
+  bulkIdempotencyKeys,
 ];

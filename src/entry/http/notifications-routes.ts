@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { Static } from "typebox";
+import { type Static, Type } from "typebox";
 import { CATEGORY_RULE, isCategory } from "../../audiences/preferences.js";
 import { ValidationError } from "../../core/errors.js";
 import {
@@ -10,6 +10,10 @@ import {
   type NotificationStatus,
 } from "../../core/model.js";
 import { createNotificationIdempotently } from "../../usecases/create-notification-idempotently.js";
+import {
+  createNotificationsInBulk,
+  MAX_BULK_NOTIFICATIONS,
+} from "../../usecases/create-notifications-in-bulk.js";
 import { getNotification, listNotifications } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
@@ -22,9 +26,66 @@ import {
   NotificationListQuery,
   NotificationPage,
   NotificationSchema,
+  notificationExample,
 } from "./schemas.js";
 
+/** A bulk request's body may hold hundreds of messages: more than one notification's limit. */
+const BULK_BODY_LIMIT = 2 * 1024 * 1024;
+
+const BulkBody = Type.Object(
+  {
+    notifications: Type.Array(CreateNotificationBody, {
+      minItems: 1,
+      maxItems: MAX_BULK_NOTIFICATIONS,
+      description: `1 to ${MAX_BULK_NOTIFICATIONS} notifications, each as POST /api/notifications/ takes one`,
+    }),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        notifications: [
+          { user: 1, message: "Your code is 1234" },
+          { user: 2, template: "otp", data: { code: "5678" } },
+        ],
+      },
+    ],
+  },
+);
+
+const BulkCreated = Type.Object(
+  { results: Type.Array(NotificationSchema, { description: "The notifications, in the request's order" }) },
+  { examples: [{ results: [notificationExample] }] },
+);
+
 export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
+  app.post(
+    "/api/notifications/bulk/",
+    {
+      bodyLimit: Math.max(BULK_BODY_LIMIT, deps.config.bodyLimitBytes),
+      schema: {
+        tags: ["notifications"],
+        operationId: "createNotifications",
+        summary: "Create many notifications at once",
+        description: `Up to ${MAX_BULK_NOTIFICATIONS} notifications, each exactly as POST /api/notifications/ takes one, stored in one transaction: all of them or none. A problem with any item is a 400 naming it as notifications.<index>.<field> (an unknown user too), and nothing is stored. One Idempotency-Key covers the whole request: repeated, it answers the notifications it created the first time, as they stand now.`,
+        headers: CreateNotificationHeaders,
+        body: BulkBody,
+        response: { 201: BulkCreated, 400: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { results, replayed } = await createNotificationsInBulk(deps.core, request.body.notifications, {
+        callerId: request.caller?.id ?? null,
+        key: request.headers["idempotency-key"],
+      });
+      reply.code(201);
+      if (replayed) reply.header("idempotent-replayed", "true");
+      return {
+        results: results.map(({ notification, attempts }) => serializeNotification(notification, attempts)),
+      };
+    },
+  );
+
   // The original service's path stays as an alias, out of the documentation.
   for (const [path, hide] of [
     ["/api/notifications/", false],

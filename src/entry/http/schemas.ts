@@ -333,7 +333,7 @@ const RenderedBodiesSchema = Type.Object(
   },
 );
 
-const notificationExample = {
+export const notificationExample = {
   id: 41,
   user: 1,
   message: "Your code is 1234",
