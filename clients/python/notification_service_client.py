@@ -193,7 +193,7 @@ class NotificationServiceClient:
         return self._call("GET", "/api/users/", query=query)
 
     def iterate_users(self, **query: Any) -> Iterator[User]:
-        return self.paginate(lambda page: self.list_users(**query, page=page))
+        return self.walk_before(self.list_users, query)
 
     def delete_user(self, user_id: int) -> None:
         """Erases the user with their notifications and attempts, for good."""
@@ -240,13 +240,7 @@ class NotificationServiceClient:
         Each page after the first asks for those older than the last one seen (before=), so
         notifications created meanwhile never repeat one, and a deep page costs no more than the first.
         """
-        query.pop("page", None)
-        while True:
-            current = self.list_notifications(**query)
-            yield from current["results"]
-            if current.get("next") is None or not current["results"]:
-                return
-            query["before"] = current["results"][-1]["id"]
+        return self.walk_before(self.list_notifications, query)
 
     def retry_notification(self, notification_id: int) -> Notification:
         return self._call("POST", f"/api/notifications/{_int(notification_id)}/retry/")
@@ -297,7 +291,7 @@ class NotificationServiceClient:
         return self._call("GET", "/api/outbox/", query=query)
 
     def iterate_outbox(self, **query: Any) -> Iterator[JsonObject]:
-        return self.paginate(lambda page: self.list_outbox(**query, page=page))
+        return self.walk_before(self.list_outbox, query)
 
     def get_channel_overview(self) -> JsonObject:
         return self._call("GET", "/api/channels/overview/")
@@ -308,7 +302,7 @@ class NotificationServiceClient:
         return self._call("GET", "/api/suppressions/", query=query)
 
     def iterate_suppressions(self, **query: Any) -> Iterator[JsonObject]:
-        return self.paginate(lambda page: self.list_suppressions(**query, page=page))
+        return self.walk_before(self.list_suppressions, query)
 
     def add_suppression(self, body: JsonObject) -> JsonObject:
         return self._call("POST", "/api/suppressions/", body=body)
@@ -370,7 +364,7 @@ class NotificationServiceClient:
         return self._call("GET", f"/api/webhooks/{_int(webhook_id)}/deliveries/", query=query)
 
     def iterate_webhook_deliveries(self, webhook_id: int, **query: Any) -> Iterator[JsonObject]:
-        return self.paginate(lambda page: self.list_webhook_deliveries(webhook_id, **query, page=page))
+        return self.walk_before(lambda **each: self.list_webhook_deliveries(webhook_id, **each), query)
 
     def replay_webhook_delivery(self, webhook_id: int, delivery_id: int) -> JsonObject:
         return self._call(
@@ -392,6 +386,20 @@ class NotificationServiceClient:
             if current.get("next") is None or not current["results"]:
                 return
             page += 1
+
+    @staticmethod
+    def walk_before(list_page: Callable[..., JsonObject], query: Dict[str, Any]) -> Iterator[JsonObject]:
+        """Every item of a list that grows newest first, each page older than the last item seen.
+
+        Items created meanwhile never repeat one, and every page costs the service what the first does.
+        """
+        query = {key: value for key, value in query.items() if key != "page"}
+        while True:
+            current = list_page(**query)
+            yield from current["results"]
+            if current.get("next") is None or not current["results"]:
+                return
+            query["before"] = current["results"][-1]["id"]
 
     def _call(
         self,

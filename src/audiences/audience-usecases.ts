@@ -8,6 +8,7 @@ import {
   type Channel,
   isChannel,
   type ListedPage,
+  type PageWindow,
   type Preferences,
   SUPPRESSION_REASONS,
   type SuppressionReason,
@@ -25,7 +26,7 @@ export interface PreferenceStore {
 }
 
 export interface SuppressionStore {
-  list(filter: SuppressionFilter, page: { limit: number; offset: number }): Promise<ListedPage<Suppression>>;
+  list(filter: SuppressionFilter, page: PageWindow): Promise<ListedPage<Suppression>>;
   add(suppression: NewSuppression): Promise<Suppression | null>;
   findByAddress(channel: Channel, address: string): Promise<Suppression | null>;
   remove(id: number): Promise<Suppression | null>;
@@ -80,7 +81,7 @@ export interface SuppressionQuery {
 export async function listSuppressions(
   deps: AudienceDeps,
   query: SuppressionQuery,
-  page: { limit: number; offset: number },
+  page: PageWindow,
 ): Promise<ListedPage<Suppression>> {
   const problems: Record<string, string[]> = {};
   let channel: Channel | undefined;

@@ -1,6 +1,6 @@
 /** Suppressed addresses as stored: listed, added by hand, removed. The worker adds its own in the attempt's statement. */
 
-import type { Channel, ListedPage, SuppressionReason } from "../core/model.js";
+import type { Channel, ListedPage, PageWindow, SuppressionReason } from "../core/model.js";
 import { prepared, type Queryable } from "../db/database.js";
 import { listedPage } from "../db/listed-page.js";
 import type { NewSuppression, Suppression, SuppressionFilter } from "./suppression.js";
@@ -30,10 +30,7 @@ const toSuppression = (row: SuppressionRow): Suppression => ({
 export class SuppressionsRepository {
   constructor(private readonly db: Queryable) {}
 
-  async list(
-    filter: SuppressionFilter,
-    page: { limit: number; offset: number },
-  ): Promise<ListedPage<Suppression>> {
+  async list(filter: SuppressionFilter, page: PageWindow): Promise<ListedPage<Suppression>> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     if (filter.channel !== undefined) {
@@ -50,6 +47,10 @@ export class SuppressionsRepository {
       conditions.push(
         `(channel, address) IN (SELECT * FROM unnest($${values.length - 1}::text[], $${values.length}::text[]))`,
       );
+    }
+    if (page.beforeId !== undefined) {
+      values.push(page.beforeId);
+      conditions.push(`id < $${values.length}`);
     }
     const fromWhere = `FROM suppressions ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}`;
     return listedPage(

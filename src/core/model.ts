@@ -304,6 +304,17 @@ export interface FailureReason {
 export const EXACT_COUNT_LIMIT = 10_000;
 
 /**
+ * Which page of a list, newest first: `limit` rows from `offset`, among those with an id below
+ * `beforeId` when it is given (a cursor: every page then costs what the first does, and rows
+ * added meanwhile never shift one).
+ */
+export interface PageWindow {
+  limit: number;
+  offset: number;
+  beforeId?: number;
+}
+
+/**
  * One page of a list. `count` is how many rows match: exact when `countExact`, otherwise
  * PostgreSQL's estimate (never below what is known to exist) for a list too long to count.
  */

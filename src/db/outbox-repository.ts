@@ -1,4 +1,11 @@
-import type { Channel, ListedPage, NewOutboxEntry, OutboxEntry, OutboxFilter } from "../core/model.js";
+import type {
+  Channel,
+  ListedPage,
+  NewOutboxEntry,
+  OutboxEntry,
+  OutboxFilter,
+  PageWindow,
+} from "../core/model.js";
 import type { Queryable } from "./database.js";
 import { listedPage } from "./listed-page.js";
 
@@ -35,10 +42,7 @@ export class OutboxRepository {
     return toEntry(rows[0]!);
   }
 
-  async list(
-    filter: OutboxFilter,
-    page: { limit: number; offset: number },
-  ): Promise<ListedPage<OutboxEntry>> {
+  async list(filter: OutboxFilter, page: PageWindow): Promise<ListedPage<OutboxEntry>> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     if (filter.channel !== undefined) {
@@ -48,6 +52,10 @@ export class OutboxRepository {
     if (filter.notificationId !== undefined) {
       values.push(filter.notificationId);
       conditions.push(`notification_id = $${values.length}`);
+    }
+    if (page.beforeId !== undefined) {
+      values.push(page.beforeId);
+      conditions.push(`id < $${values.length}`);
     }
     const fromWhere = `FROM outbox ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}`;
     return listedPage(

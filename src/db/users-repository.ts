@@ -1,5 +1,13 @@
 import { ValidationError } from "../core/errors.js";
-import type { ErasedUser, ListedPage, NewUser, UserChanges, UserFilter, UserProfile } from "../core/model.js";
+import type {
+  ErasedUser,
+  ListedPage,
+  NewUser,
+  PageWindow,
+  UserChanges,
+  UserFilter,
+  UserProfile,
+} from "../core/model.js";
 import { type Pool, prepared, withTransaction } from "./database.js";
 import { listedPage } from "./listed-page.js";
 import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "./rows.js";
@@ -70,7 +78,7 @@ export class UsersRepository {
     }
   }
 
-  async list(filter: UserFilter, page: { limit: number; offset: number }): Promise<ListedPage<UserProfile>> {
+  async list(filter: UserFilter, page: PageWindow): Promise<ListedPage<UserProfile>> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     // lower(email) is what the unique index holds, so a lookup by email reads one entry.
@@ -85,6 +93,10 @@ export class UsersRepository {
     if (filter.telegramId !== undefined) {
       values.push(filter.telegramId);
       conditions.push(`telegram_id = $${values.length}`);
+    }
+    if (page.beforeId !== undefined) {
+      values.push(page.beforeId);
+      conditions.push(`id < $${values.length}`);
     }
     const fromWhere = `FROM users ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""}`;
     return listedPage<UserProfileRow, UserProfile>(

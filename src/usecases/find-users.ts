@@ -1,6 +1,6 @@
 import { isEmailAddress, isTelegramChatId, normalizePhoneNumber } from "../core/contacts.js";
 import { ValidationError } from "../core/errors.js";
-import type { ListedPage, UserFilter, UserProfile } from "../core/model.js";
+import type { ListedPage, PageWindow, UserFilter, UserProfile } from "../core/model.js";
 import type { UserStore } from "./ports.js";
 
 export interface FindUsersDeps {
@@ -24,7 +24,7 @@ export interface UserQuery {
 export async function findUsers(
   deps: FindUsersDeps,
   query: UserQuery,
-  page: { limit: number; offset: number },
+  page: PageWindow,
 ): Promise<ListedPage<UserProfile>> {
   return deps.users.list(userFilterOf(query, deps.phoneDefaultRegion), page);
 }

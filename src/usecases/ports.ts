@@ -15,6 +15,7 @@ import type {
   NotificationFilter,
   OutboxEntry,
   OutboxFilter,
+  PageWindow,
   RenderedBodies,
   RenderedFrom,
   StoredApiKey,
@@ -104,7 +105,7 @@ export interface UserStore extends UserReader {
   /** Applies the changes given; null when there is no such user. Refuses a taken email like create. */
   update(id: number, changes: UserChanges): Promise<UserProfile | null>;
   /** Newest first. */
-  list(filter: UserFilter, page: { limit: number; offset: number }): Promise<ListedPage<UserProfile>>;
+  list(filter: UserFilter, page: PageWindow): Promise<ListedPage<UserProfile>>;
   /** Deletes the user and everything of theirs that refers to them; null when there is no such user. */
   erase(id: number): Promise<ErasedUser | null>;
 }
@@ -145,7 +146,7 @@ export interface ApiKeyStore {
 }
 
 export interface OutboxReader {
-  list(filter: OutboxFilter, page: { limit: number; offset: number }): Promise<ListedPage<OutboxEntry>>;
+  list(filter: OutboxFilter, page: PageWindow): Promise<ListedPage<OutboxEntry>>;
 }
 
 /** What the channel overview reads about recent attempts. */

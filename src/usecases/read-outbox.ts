@@ -1,4 +1,4 @@
-import type { Channel, ListedPage, OutboxEntry } from "../core/model.js";
+import type { Channel, ListedPage, OutboxEntry, PageWindow } from "../core/model.js";
 import type { OutboxReader } from "./ports.js";
 
 export interface OutboxDeps {
@@ -8,14 +8,13 @@ export interface OutboxDeps {
 export interface ListOutboxQuery {
   channel?: Channel;
   notificationId?: number;
-  page: number;
-  pageSize: number;
 }
 
 /** What the delivery sandbox "sent", newest first. */
-export async function listOutbox(deps: OutboxDeps, query: ListOutboxQuery): Promise<ListedPage<OutboxEntry>> {
-  return deps.outbox.list(
-    { channel: query.channel, notificationId: query.notificationId },
-    { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
-  );
+export async function listOutbox(
+  deps: OutboxDeps,
+  query: ListOutboxQuery,
+  page: PageWindow,
+): Promise<ListedPage<OutboxEntry>> {
+  return deps.outbox.list({ channel: query.channel, notificationId: query.notificationId }, page);
 }

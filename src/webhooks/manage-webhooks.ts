@@ -4,7 +4,7 @@
  */
 import { ConflictError, NotFoundError, ValidationError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { ListedPage } from "../core/model.js";
+import type { ListedPage, PageWindow } from "../core/model.js";
 import type { WorkWakeUps } from "../usecases/ports.js";
 import { webhookUrlProblem } from "./webhook-address.js";
 import {
@@ -98,7 +98,7 @@ export async function rotateWebhookSecret(deps: WebhookDeps, id: number): Promis
 export async function listWebhookDeliveries(
   deps: WebhookDeps,
   id: number,
-  page: { limit: number; offset: number },
+  page: PageWindow,
 ): Promise<ListedPage<WebhookDelivery>> {
   await getWebhook(deps, id);
   return deps.webhooks.listDeliveries(id, page);

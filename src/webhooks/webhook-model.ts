@@ -1,5 +1,5 @@
 /** Webhook endpoints, the deliveries of events to them and each attempt, as the core sees them. */
-import type { ListedPage } from "../core/model.js";
+import type { ListedPage, PageWindow } from "../core/model.js";
 
 export interface WebhookEndpoint {
   id: number;
@@ -111,10 +111,7 @@ export interface WebhookStore {
     endpointId: number,
     event: { id: string; type: string; payload: object },
   ): Promise<WebhookDelivery | null>;
-  listDeliveries(
-    endpointId: number,
-    page: { limit: number; offset: number },
-  ): Promise<ListedPage<WebhookDelivery>>;
+  listDeliveries(endpointId: number, page: PageWindow): Promise<ListedPage<WebhookDelivery>>;
   /** Pending again, due now, with a fresh retry schedule; null when it is unknown or being sent right now. */
   replayDelivery(endpointId: number, deliveryId: number): Promise<WebhookDelivery | null>;
   claimDue(

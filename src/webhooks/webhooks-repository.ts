@@ -3,7 +3,7 @@
  * lease-guarded statements a worker runs. A pending delivery whose next_attempt_at has come and
  * that no live worker holds is the job, claimed like notifications (FOR UPDATE SKIP LOCKED).
  */
-import type { ListedPage } from "../core/model.js";
+import type { ListedPage, PageWindow } from "../core/model.js";
 import type { Queryable } from "../db/database.js";
 import { listedPage } from "../db/listed-page.js";
 import type {
@@ -242,16 +242,14 @@ export class WebhooksRepository implements WebhookStore {
     return rows[0] ? toDelivery(rows[0]) : null;
   }
 
-  async listDeliveries(
-    endpointId: number,
-    page: { limit: number; offset: number },
-  ): Promise<ListedPage<WebhookDelivery>> {
+  async listDeliveries(endpointId: number, page: PageWindow): Promise<ListedPage<WebhookDelivery>> {
+    const before = page.beforeId === undefined ? "" : " AND d.id < $2";
     return listedPage(
       this.db,
       {
-        select: `${DELIVERY_SELECT} WHERE d.endpoint_id = $1`,
-        fromWhere: "FROM webhook_deliveries WHERE endpoint_id = $1",
-        values: [endpointId],
+        select: `${DELIVERY_SELECT} WHERE d.endpoint_id = $1${before}`,
+        fromWhere: `FROM webhook_deliveries d WHERE d.endpoint_id = $1${before}`,
+        values: page.beforeId === undefined ? [endpointId] : [endpointId, page.beforeId],
         orderBy: "d.id DESC",
       },
       page,

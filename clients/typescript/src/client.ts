@@ -55,6 +55,8 @@ export type UpdateWebhookRequest = BodyOf<"updateWebhook">;
 export type WebhookDelivery = Ok<"replayWebhookDelivery", 202>;
 export type WebhookDeliveryPage = Ok<"listWebhookDeliveries", 200>;
 export type PageQuery = QueryOf<"listWebhooks">;
+/** A page query of a list that also takes `before` (an id: only older items). */
+export type CursorPageQuery = QueryOf<"listWebhookDeliveries">;
 export type Broadcast = Ok<"getBroadcast", 200>;
 export type BroadcastPage = Ok<"listBroadcasts", 200>;
 export type CreateBroadcastRequest = BodyOf<"createBroadcast">;
@@ -137,7 +139,9 @@ export class NotificationServiceClient {
   }
 
   iterateUsers(query: ListUsersQuery = {}, options: CallOptions = {}) {
-    return this.paginate((page) => this.listUsers({ ...query, page }, options));
+    return this.walkBefore(query.before, (before) =>
+      this.listUsers({ ...query, before, page: undefined }, options),
+    );
   }
 
   /** Erases the user with their notifications and attempts, for good. */
@@ -212,18 +216,10 @@ export class NotificationServiceClient {
    * first asks for those older than the last one seen (`before`), so notifications created while it
    * runs never repeat one, and a deep page costs no more than the first.
    */
-  async *iterateNotifications(
-    query: ListNotificationsQuery = {},
-    options: CallOptions = {},
-  ): AsyncGenerator<Notification, void, undefined> {
-    let before = query.before;
-    for (;;) {
-      const current = await this.listNotifications({ ...query, before, page: undefined }, options);
-      yield* current.results;
-      const last = current.results.at(-1);
-      if (current.next === null || last === undefined) return;
-      before = String(last.id);
-    }
+  iterateNotifications(query: ListNotificationsQuery = {}, options: CallOptions = {}) {
+    return this.walkBefore(query.before, (before) =>
+      this.listNotifications({ ...query, before, page: undefined }, options),
+    );
   }
 
   retryNotification(id: number, options: CallOptions = {}): Promise<Notification> {
@@ -292,7 +288,9 @@ export class NotificationServiceClient {
   }
 
   iterateOutbox(query: ListOutboxQuery = {}, options: CallOptions = {}) {
-    return this.paginate((page) => this.listOutbox({ ...query, page }, options));
+    return this.walkBefore(query.before, (before) =>
+      this.listOutbox({ ...query, before, page: undefined }, options),
+    );
   }
 
   getChannelOverview(options: CallOptions = {}): Promise<ChannelOverview> {
@@ -306,7 +304,9 @@ export class NotificationServiceClient {
   }
 
   iterateSuppressions(query: ListSuppressionsQuery = {}, options: CallOptions = {}) {
-    return this.paginate((page) => this.listSuppressions({ ...query, page }, options));
+    return this.walkBefore(query.before, (before) =>
+      this.listSuppressions({ ...query, before, page: undefined }, options),
+    );
   }
 
   addSuppression(body: AddSuppressionRequest, options: CallOptions = {}): Promise<Suppression> {
@@ -395,7 +395,7 @@ export class NotificationServiceClient {
 
   listWebhookDeliveries(
     id: number,
-    query: PageQuery = {},
+    query: CursorPageQuery = {},
     options: CallOptions = {},
   ): Promise<WebhookDeliveryPage> {
     return this.call(
@@ -406,8 +406,10 @@ export class NotificationServiceClient {
     );
   }
 
-  iterateWebhookDeliveries(id: number, query: PageQuery = {}, options: CallOptions = {}) {
-    return this.paginate((page) => this.listWebhookDeliveries(id, { ...query, page }, options));
+  iterateWebhookDeliveries(id: number, query: CursorPageQuery = {}, options: CallOptions = {}) {
+    return this.walkBefore(query.before, (before) =>
+      this.listWebhookDeliveries(id, { ...query, before, page: undefined }, options),
+    );
   }
 
   replayWebhookDelivery(id: number, deliveryId: number, options: CallOptions = {}): Promise<WebhookDelivery> {
@@ -432,6 +434,25 @@ export class NotificationServiceClient {
       const current = await fetchPage(page);
       yield* current.results;
       if (current.next === null || current.results.length === 0) return;
+    }
+  }
+
+  /**
+   * Every item of a list that grows newest first, each page asking for those older than the last
+   * item seen (`before`): items created meanwhile never repeat one, and every page costs the service
+   * what the first does.
+   */
+  async *walkBefore<T extends { id: number }>(
+    before: string | number | boolean | undefined,
+    fetchPage: (before: string | undefined) => Promise<Page<T>>,
+  ): AsyncGenerator<T, void, undefined> {
+    let cursor = before === undefined ? undefined : String(before);
+    for (;;) {
+      const current = await fetchPage(cursor);
+      yield* current.results;
+      const last = current.results.at(-1);
+      if (current.next === null || last === undefined) return;
+      cursor = String(last.id);
     }
   }
 

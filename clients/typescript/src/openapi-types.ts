@@ -598,6 +598,11 @@ export interface operations {
                 phone_number?: string;
                 /** @description Only users with this chat id */
                 telegram_id?: string;
+                /**
+                 * @description Only those with a smaller id (older). Pass the last id of a page to read the next one: each page then costs the same however deep, and rows created meanwhile never repeat
+                 * @example 1041
+                 */
+                before?: string;
                 /** @description 1-based page number */
                 page?: string;
                 /** @description Default 50, at most 200 */
@@ -2213,6 +2218,11 @@ export interface operations {
                 channel?: string;
                 /** @description Only this notification's messages */
                 notification?: string;
+                /**
+                 * @description Only those with a smaller id (older). Pass the last id of a page to read the next one: each page then costs the same however deep, and rows created meanwhile never repeat
+                 * @example 1041
+                 */
+                before?: string;
                 /** @description 1-based page number */
                 page?: string;
                 /** @description Default 50, at most 200 */
@@ -4753,6 +4763,11 @@ export interface operations {
     listWebhookDeliveries: {
         parameters: {
             query?: {
+                /**
+                 * @description Only those with a smaller id (older). Pass the last id of a page to read the next one: each page then costs the same however deep, and rows created meanwhile never repeat
+                 * @example 1041
+                 */
+                before?: string;
                 /** @description 1-based page number */
                 page?: string;
                 /** @description Default 50, at most 200 */
@@ -6078,6 +6093,11 @@ export interface operations {
                 address?: string;
                 /** @description Only the addresses this user has */
                 user?: string;
+                /**
+                 * @description Only those with a smaller id (older). Pass the last id of a page to read the next one: each page then costs the same however deep, and rows created meanwhile never repeat
+                 * @example 1041
+                 */
+                before?: string;
                 /** @description 1-based page number */
                 page?: string;
                 /** @description Default 50, at most 200 */

@@ -8,12 +8,11 @@ import {
   removeSuppression,
   replacePreferences,
 } from "../../audiences/audience-usecases.js";
-import { ValidationError } from "../../core/errors.js";
 import { CHANNELS, SUPPRESSION_REASONS } from "../../core/model.js";
 import { serializeSuppression } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
-import { ErrorBody, IdParams, Page, SuppressionSchema } from "./schemas.js";
+import { pageParams, paginate, positiveInteger } from "./pagination.js";
+import { CursorPageQuery, ErrorBody, IdParams, Page, SuppressionSchema } from "./schemas.js";
 
 const ChannelSwitches = Type.Object(
   {
@@ -58,8 +57,7 @@ const SuppressionQuery = Type.Object({
     }),
   ),
   user: Type.Optional(Type.String({ description: "Only the addresses this user has" })),
-  page: Type.Optional(Type.String({ description: "1-based page number" })),
-  page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),
+  ...CursorPageQuery.properties,
 });
 
 const NewSuppressionBody = Type.Object(
@@ -128,10 +126,7 @@ export const audiencesRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, 
     },
     async (request) => {
       const query = parseSuppressionQuery(request.query);
-      const found = await listSuppressions(deps.core, query, {
-        limit: query.pageSize,
-        offset: (query.page - 1) * query.pageSize,
-      });
+      const found = await listSuppressions(deps.core, query, query.window);
       return paginate(request, query.page, query.pageSize, {
         ...found,
         results: found.results.map(serializeSuppression),
@@ -182,14 +177,10 @@ function parseSuppressionQuery(query: Static<typeof SuppressionQuery>) {
     query.user === undefined || query.user === ""
       ? undefined
       : positiveInteger(problems, "user", query.user, 0);
-  const page = positiveInteger(problems, "page", query.page, 1);
-  const pageSize = positiveInteger(problems, "page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   return {
     channel: query.channel || undefined,
     address: query.address?.trim() || undefined,
     user,
-    page,
-    pageSize,
+    ...pageParams(query, problems),
   };
 }

@@ -1,18 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "typebox";
-import { ValidationError } from "../../core/errors.js";
 import type { OutboxEntry } from "../../core/model.js";
 import { CHANNELS, type Channel, isChannel } from "../../core/model.js";
 import { listOutbox } from "../../usecases/read-outbox.js";
 import type { HttpDeps } from "./http-deps.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
-import { ErrorBody, Page } from "./schemas.js";
+import { pageParams, paginate, positiveInteger } from "./pagination.js";
+import { CursorPageQuery, ErrorBody, Page } from "./schemas.js";
 
 const OutboxQuery = Type.Object({
   channel: Type.Optional(Type.String({ description: `Only this channel: ${CHANNELS.join(", ")}` })),
   notification: Type.Optional(Type.String({ description: "Only this notification's messages" })),
-  page: Type.Optional(Type.String({ description: "1-based page number" })),
-  page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),
+  ...CursorPageQuery.properties,
 });
 
 const OutboxMessage = Type.Object(
@@ -66,7 +64,7 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, dep
     },
     async (request) => {
       const query = parseOutboxQuery(request.query);
-      const found = await listOutbox(deps.core, query);
+      const found = await listOutbox(deps.core, query, query.window);
       return paginate(request, query.page, query.pageSize, {
         ...found,
         results: found.results.map(serializeOutboxEntry),
@@ -86,8 +84,5 @@ function parseOutboxQuery(query: Static<typeof OutboxQuery>) {
     query.notification === undefined || query.notification === ""
       ? undefined
       : positiveInteger(problems, "notification", query.notification, 0);
-  const page = positiveInteger(problems, "page", query.page, 1);
-  const pageSize = positiveInteger(problems, "page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  return { channel, notificationId, page, pageSize };
+  return { channel, notificationId, ...pageParams(query, problems) };
 }

@@ -4,7 +4,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import { ValidationError } from "../../core/errors.js";
-import type { ListedPage } from "../../core/model.js";
+import type { ListedPage, PageWindow } from "../../core/model.js";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -35,13 +35,24 @@ export function positiveInteger(
   return value;
 }
 
-/** `?page=&page_size=` read and checked: a 400 naming each field that is not a whole number in range. */
-export function pageParams(query: { page?: string; page_size?: string }): { page: number; pageSize: number } {
-  const problems: Record<string, string[]> = {};
+/**
+ * `?page=&page_size=` (and `before=` where the list takes it) read and checked: a 400 naming each
+ * field that is not a whole number in range, with those already in `problems`.
+ */
+export function pageParams(
+  query: { page?: string; page_size?: string; before?: string },
+  problems: Record<string, string[]> = {},
+): { page: number; pageSize: number; window: PageWindow } {
   const page = positiveInteger(problems, "page", query.page, 1);
   const pageSize = positiveInteger(problems, "page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const beforeId =
+    query.before === undefined || query.before === ""
+      ? undefined
+      : positiveInteger(problems, "before", query.before, 0);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  return { page, pageSize };
+  const window: PageWindow = { limit: pageSize, offset: (page - 1) * pageSize };
+  if (beforeId !== undefined) window.beforeId = beforeId;
+  return { page, pageSize, window };
 }
 
 /**

@@ -25,6 +25,20 @@ export const PageQuery = Type.Object({
   ),
 });
 
+/** `?before=`, a cursor for the lists that grow newest first; read by pageParams. */
+export const BeforeQuery = {
+  before: Type.Optional(
+    Type.String({
+      description:
+        "Only those with a smaller id (older). Pass the last id of a page to read the next one: each page then costs the same however deep, and rows created meanwhile never repeat",
+      examples: ["1041"],
+    }),
+  ),
+};
+
+/** `?page=&page_size=&before=`, for a list that grows newest first. */
+export const CursorPageQuery = Type.Object({ ...BeforeQuery, ...PageQuery.properties });
+
 /** One page of a list, as paginate (pagination.ts) answers it. */
 const PageCount = {
   count: Type.Integer({
@@ -468,13 +482,7 @@ export const NotificationListQuery = Type.Object({
   category: Type.Optional(
     Type.String({ description: "Only those of this category", examples: ["marketing"] }),
   ),
-  before: Type.Optional(
-    Type.String({
-      description:
-        "Only those with a smaller id (older). Pass the last id of a page to read the next one: each page then costs the same however deep, and rows created meanwhile never repeat",
-      examples: ["1041"],
-    }),
-  ),
+  ...BeforeQuery,
   page: Type.Optional(Type.String({ description: "1-based page number" })),
   page_size: Type.Optional(Type.String({ description: "Default 50, at most 200" })),
 });

@@ -8,7 +8,15 @@ import { updateUser } from "../../usecases/update-user.js";
 import { serializeUser } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
 import { pageParams, paginate } from "./pagination.js";
-import { CreateUserBody, ErrorBody, IdParams, Page, PageQuery, UpdateUserBody, User } from "./schemas.js";
+import {
+  CreateUserBody,
+  CursorPageQuery,
+  ErrorBody,
+  IdParams,
+  Page,
+  UpdateUserBody,
+  User,
+} from "./schemas.js";
 
 const UserQuery = Type.Object({
   email: Type.Optional(
@@ -22,7 +30,7 @@ const UserQuery = Type.Object({
     }),
   ),
   telegram_id: Type.Optional(Type.String({ maxLength: 32, description: "Only users with this chat id" })),
-  ...PageQuery.properties,
+  ...CursorPageQuery.properties,
 });
 
 export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
@@ -61,11 +69,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps
       },
     },
     async (request) => {
-      const { page, pageSize } = pageParams(request.query);
-      const found = await findUsers(deps.core, request.query, {
-        limit: pageSize,
-        offset: (page - 1) * pageSize,
-      });
+      const { page, pageSize, window } = pageParams(request.query);
+      const found = await findUsers(deps.core, request.query, window);
       return paginate(request, page, pageSize, { ...found, results: found.results.map(serializeUser) });
     },
   );

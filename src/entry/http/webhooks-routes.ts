@@ -18,7 +18,7 @@ import { WEBHOOK_DELIVERY_STATUSES } from "../../webhooks/webhook-model.js";
 import { serializeDelivery, serializeEndpoint, serializeWithSecret } from "../webhooks-json.js";
 import type { HttpDeps } from "./http-deps.js";
 import { pageParams, paginate } from "./pagination.js";
-import { ErrorBody, IdParams, Page, PageQuery } from "./schemas.js";
+import { CursorPageQuery, ErrorBody, IdParams, Page, PageQuery } from "./schemas.js";
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const Timestamp = Type.String({ format: "date-time" });
@@ -299,14 +299,14 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, d
         operationId: "listWebhookDeliveries",
         summary: "The endpoint's deliveries, newest first, each with its attempts",
         params: IdParams,
-        querystring: PageQuery,
+        querystring: CursorPageQuery,
         response: { 200: Page(DeliverySchema), 400: ErrorBody, 404: ErrorBody },
       },
     },
     async (request) => {
-      const page = pageOf(request.query);
-      const { results, ...counted } = await listWebhookDeliveries(webhookDeps, request.params.id, page);
-      return paginate(request, page.page, page.pageSize, {
+      const { page, pageSize, window } = pageParams(request.query);
+      const { results, ...counted } = await listWebhookDeliveries(webhookDeps, request.params.id, window);
+      return paginate(request, page, pageSize, {
         ...counted,
         results: results.map(serializeDelivery),
       });
