@@ -57,16 +57,7 @@ export class IdempotencyKeysRepository {
         [caller, key, requestHash, ttlHours * 3600],
       );
       if (rowCount === 1) return null;
-      const { rows } = await this.db.query<{
-        request_hash: string;
-        created_id: number | null;
-        created_ids: string[] | null;
-      }>(
-        `SELECT request_hash, ${this.created} AS created_id, ${this.createdMany} AS created_ids
-         FROM ${this.table} WHERE caller = $1 AND key = $2`,
-        [caller, key],
-      );
-      const record = rows[0] ? recordOf(rows[0]) : null;
+      const record = await this.read(caller, key, null);
       if (record) return record;
       // The row went away in between (its notification was deleted): try to take the key again.
       if (tries >= 3) throw new Error(`idempotency key row kept vanishing for caller ${caller}`);
@@ -74,16 +65,21 @@ export class IdempotencyKeysRepository {
   }
 
   /** What a key created, when a request that was stored holds it and it has not expired; no lock. */
-  async lookup(caller: string, key: string, ttlHours: number): Promise<IdempotencyRecord | null> {
-    const { rows } = await this.db.query<{
-      request_hash: string;
-      created_id: number | null;
-      created_ids: string[] | null;
-    }>(
+  lookup(caller: string, key: string, ttlHours: number): Promise<IdempotencyRecord | null> {
+    return this.read(caller, key, ttlHours);
+  }
+
+  /** The key's row as what it created; with `ttlHours`, only while it has not expired. */
+  private async read(
+    caller: string,
+    key: string,
+    ttlHours: number | null,
+  ): Promise<IdempotencyRecord | null> {
+    const { rows } = await this.db.query<KeyRow>(
       `SELECT request_hash, ${this.created} AS created_id, ${this.createdMany} AS created_ids
        FROM ${this.table}
-       WHERE caller = $1 AND key = $2 AND created_at >= now() - make_interval(secs => $3)`,
-      [caller, key, ttlHours * 3600],
+       WHERE caller = $1 AND key = $2${ttlHours === null ? "" : " AND created_at >= now() - make_interval(secs => $3)"}`,
+      ttlHours === null ? [caller, key] : [caller, key, ttlHours * 3600],
     );
     return rows[0] ? recordOf(rows[0]) : null;
   }
@@ -122,12 +118,14 @@ export class IdempotencyKeysRepository {
   }
 }
 
-/** A key's row as what it created; null while nothing is tied to it. */
-function recordOf(row: {
+interface KeyRow {
   request_hash: string;
   created_id: number | null;
   created_ids: string[] | null;
-}): IdempotencyRecord | null {
+}
+
+/** A key's row as what it created; null while nothing is tied to it. */
+function recordOf(row: KeyRow): IdempotencyRecord | null {
   if (row.created_ids) {
     const createdIds = row.created_ids.map(Number);
     return { requestHash: row.request_hash, createdId: createdIds[0]!, createdIds };
