@@ -67,6 +67,7 @@ interface AttemptStart {
   channel: Channel;
   owner: string;
   leaseSeconds: number;
+  callSeconds: number;
 }
 
 export interface SentFinish {
@@ -219,10 +220,11 @@ export class DeliveriesRepository {
   /**
    * Records an attempt as in progress under the worker's lease, in one statement; null when the
    * lease was lost (taken over after expiring, or the notification was cancelled). The lease is
-   * renewed only when less than half of it is left: the first attempt comes milliseconds after the
-   * claim, and rewriting the row then cost PostgreSQL a row version per delivery for nothing. A
-   * lease with more than half left cannot be taken over before the statement ends. Starts in the
-   * same tick share one statement.
+   * renewed only when less of it is left than the provider call may take (`callSeconds`): the
+   * first attempt comes milliseconds after the claim, and rewriting the row then cost PostgreSQL a
+   * row version per delivery for nothing; but a later channel of the round, after a slow failure,
+   * must not be sent under a lease that could lapse mid-call (another worker would take the
+   * notification over and send it again). Starts in the same tick share one statement.
    */
   startAttempt(
     notificationId: number,
@@ -230,8 +232,9 @@ export class DeliveriesRepository {
     channel: Channel,
     owner: string,
     leaseSeconds: number,
+    callSeconds: number,
   ): Promise<number | null> {
-    return this.startBatcher.add({ notificationId, round, channel, owner, leaseSeconds });
+    return this.startBatcher.add({ notificationId, round, channel, owner, leaseSeconds, callSeconds });
   }
 
   /**
@@ -249,11 +252,11 @@ export class DeliveriesRepository {
       prepared(
         "start-attempts-under-lease",
         `WITH started AS (
-         SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::float8[])
-           WITH ORDINALITY AS s(notification_id, round, channel, owner, lease_seconds, position)),
+         SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[], $5::float8[], $6::float8[])
+           WITH ORDINALITY AS s(notification_id, round, channel, owner, lease_seconds, call_seconds, position)),
        held AS (
          SELECT n.id, s.owner, s.lease_seconds,
-           n.lease_expires_at < now() + make_interval(secs => s.lease_seconds / 2) AS renew
+           n.lease_expires_at < now() + make_interval(secs => s.call_seconds) AS renew
          FROM notifications n JOIN started s ON n.id = s.notification_id
          WHERE n.id = ANY($1::bigint[]) AND n.lease_owner = s.owner AND n.status IS NOT DISTINCT FROM 'pending'),
        renewed AS (
@@ -273,6 +276,7 @@ export class DeliveriesRepository {
           starts.map((start) => start.channel),
           starts.map((start) => start.owner),
           starts.map((start) => start.leaseSeconds),
+          starts.map((start) => start.callSeconds),
         ],
       ),
     );

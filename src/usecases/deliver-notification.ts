@@ -512,6 +512,7 @@ async function attemptChannel(
     channel,
     deps.workerId,
     deps.leaseSeconds,
+    longestCallSeconds(deps.providerTimeoutSeconds),
   );
   if (attemptId === null) return "lease_lost";
   deps.events.publish({ type: "attempt", id: notification.id, channel, status: "in_progress" });
@@ -557,6 +558,14 @@ const NO_CATEGORIES: ReadonlySet<string> = new Set();
 
 // After its timeout, how long a provider that honours the abort has to say what it got done.
 const ABORT_GRACE_MS = 250;
+
+/**
+ * How long an attempt may hold its lease: the provider's timeout, the grace after aborting it,
+ * and a second to record the outcome. LEASE_SECONDS must be more than the timeout (config.ts).
+ */
+export function longestCallSeconds(providerTimeoutSeconds: number): number {
+  return providerTimeoutSeconds + ABORT_GRACE_MS / 1000 + 1;
+}
 
 /**
  * The provider should honour the signal; the race makes sure a provider that does not still times

@@ -174,6 +174,8 @@ export interface DeliveryStore {
     channel: Channel,
     owner: string,
     leaseSeconds: number,
+    /** The longest the provider call may take: a lease with less left is renewed first. */
+    callSeconds: number,
   ): Promise<number | null>;
   /**
    * Records the success and ends the notification sent; false when the lease was lost. With

@@ -72,7 +72,7 @@ describe("batched delivery statements", () => {
     const [id] = await createMany(1);
     const { deliveries: held } = await deliveries.claimDue("worker-a", 15, 1);
     expect(held.map((claim) => claim.notification.id)).toEqual([id]);
-    expect(await deliveries.startAttempt(id!, 1, "sms", "worker-a", 15)).toEqual(expect.any(Number));
+    expect(await deliveries.startAttempt(id!, 1, "sms", "worker-a", 15, 11)).toEqual(expect.any(Number));
     expect((await deliveries.claimDue("worker-b", 15, 1)).deliveries).toEqual([]);
 
     // worker-a dies: its lease runs out.
@@ -85,7 +85,7 @@ describe("batched delivery statements", () => {
     expect(taken[0]!.interrupted).toBe(1);
     expect(taken[0]!.attempts.map((attempt) => attempt.status)).toEqual(["interrupted"]);
     // worker-a's lease is gone: it can no longer record anything on the notification.
-    expect(await deliveries.startAttempt(id!, 1, "sms", "worker-a", 15)).toBeNull();
+    expect(await deliveries.startAttempt(id!, 1, "sms", "worker-a", 15, 11)).toBeNull();
     await freeAll();
   });
 
@@ -96,7 +96,9 @@ describe("batched delivery statements", () => {
     // The last one is cancelled: its lease is gone, so no attempt may start.
     await service.inject({ method: "POST", url: `/api/notifications/${ids[3]}/cancel/` });
 
-    const started = await Promise.all(ids.map((id) => deliveries.startAttempt(id, 1, "sms", "worker-a", 15)));
+    const started = await Promise.all(
+      ids.map((id) => deliveries.startAttempt(id, 1, "sms", "worker-a", 15, 11)),
+    );
     expect(started.slice(0, 3).every((attemptId) => typeof attemptId === "number")).toBe(true);
     expect(new Set(started.slice(0, 3)).size).toBe(3);
     expect(started[3]).toBeNull();
@@ -128,14 +130,19 @@ describe("batched delivery statements", () => {
     expect(rowCount).toBe(0);
   });
 
-  it("renews a lease with less than half left when an attempt starts, and leaves a fresh one alone", async () => {
+  it("renews a lease that could lapse during the provider call when an attempt starts, and leaves a fresh one alone", async () => {
     const { deliveries, pool } = service.core;
-    const [fresh, aging, lost] = await createMany(3);
-    expect((await deliveries.claimDue("worker-a", 15, 10)).deliveries).toHaveLength(3);
-    // One lease has 2 s of its 15 left; another has lapsed and another worker holds it now.
+    const [fresh, aging, halfAged, lost] = await createMany(4);
+    expect((await deliveries.claimDue("worker-a", 15, 10)).deliveries).toHaveLength(4);
+    // One lease has 2 s of its 15 left; one 9 s, more than half but less than an 11-second call
+    // (a second channel after a slow first one); another has lapsed and another worker holds it now.
     await pool.query(
       "UPDATE notifications SET lease_expires_at = now() + interval '2 seconds' WHERE id = $1",
       [aging],
+    );
+    await pool.query(
+      "UPDATE notifications SET lease_expires_at = now() + interval '9 seconds' WHERE id = $1",
+      [halfAged],
     );
     await pool.query(
       "UPDATE notifications SET lease_expires_at = now() - interval '1 second' WHERE id = $1",
@@ -154,18 +161,19 @@ describe("batched delivery statements", () => {
     const freshBefore = await leaseOf(fresh!);
 
     const started = await Promise.all(
-      [fresh, aging, lost].map((id) => deliveries.startAttempt(id!, 1, "sms", "worker-a", 15)),
+      [fresh, aging, halfAged, lost].map((id) => deliveries.startAttempt(id!, 1, "sms", "worker-a", 15, 11)),
     );
-    expect(typeof started[0]).toBe("number");
-    expect(typeof started[1]).toBe("number");
-    expect(started[2]).toBeNull();
+    expect(started.map((id) => typeof id)).toEqual(["number", "number", "number", "object"]);
+    expect(started[3]).toBeNull();
     // The fresh lease's row was not rewritten: same expiry, same row version.
     expect(await leaseOf(fresh!)).toEqual(freshBefore);
-    const { rows } = await pool.query<{ seconds_left: number }>(
-      "SELECT extract(epoch FROM lease_expires_at - now())::float8 AS seconds_left FROM notifications WHERE id = $1",
-      [aging],
-    );
-    expect(rows[0]!.seconds_left).toBeGreaterThan(10);
+    for (const renewed of [aging, halfAged]) {
+      const { rows } = await pool.query<{ seconds_left: number }>(
+        "SELECT extract(epoch FROM lease_expires_at - now())::float8 AS seconds_left FROM notifications WHERE id = $1",
+        [renewed],
+      );
+      expect(rows[0]!.seconds_left).toBeGreaterThan(14);
+    }
     const { rows: lostAttempts } = await pool.query("SELECT id FROM attempts WHERE notification_id = $1", [
       lost,
     ]);
@@ -182,7 +190,7 @@ describe("batched delivery statements", () => {
     );
     const sent: pg.QueryConfig[] = [];
     const capturing = new DeliveriesRepository(capturingQueryable(sent));
-    await Promise.all(ids.map((id) => capturing.startAttempt(id, 1, "sms", "worker-a", 15)));
+    await Promise.all(ids.map((id) => capturing.startAttempt(id, 1, "sms", "worker-a", 15, 11)));
     expect(sent).toHaveLength(1);
     const nodes = await explained(pool, sent[0]!);
     // Rows of notifications fetched: one per notification, one more for the lease renewed.

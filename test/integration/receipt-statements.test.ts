@@ -32,7 +32,7 @@ describe("receipt check statements", () => {
     const created = await service.createNotification({ user, message: smsId });
     const { deliveries: claimed } = await deliveries.claimDue("worker-a", 15, 1);
     expect(claimed.map((claim) => claim.notification.id)).toEqual([created.id]);
-    const attemptId = (await deliveries.startAttempt(created.id, 1, "sms", "worker-a", 15))!;
+    const attemptId = (await deliveries.startAttempt(created.id, 1, "sms", "worker-a", 15, 11))!;
     const finish = {
       attemptId,
       outcome: sent(smsId),
