@@ -36,6 +36,11 @@ export interface ChannelProvider {
   /** The vendor, for people: "SMS.ru", "SMTP", "Telegram Bot API". */
   readonly vendor: string;
   send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome>;
+  /**
+   * Present when the vendor's client can only carry so many calls at once: the worker takes a
+   * turn before it starts the attempt (and the provider's timeout), and gives it back after.
+   */
+  admit?(): Promise<() => void>;
   /** Present when the vendor tells what became of an accepted message (SMS.ru's sms/status). */
   readonly receipts?: ReceiptSource;
   close?(): Promise<void>;

@@ -23,6 +23,12 @@ export interface DueWorkRunnerOptions<Item> {
   claim(limit: number): Promise<DueWork<Item>>;
   /** Works on one claimed row; a rejection is logged, and the row's lease frees it for another try. */
   handle(item: Item): Promise<unknown>;
+  /**
+   * The row's identity. With it, a row this process is still working on is not worked on twice
+   * when a claim takes it again (its lease lapsed while it waited, say for an SMTP connection):
+   * that claim, under this process's own name, only renewed the lease.
+   */
+  idOf?(item: Item): unknown;
   /** Rows in hand at once. */
   concurrency: number;
   /** At most this many rows per claim, so a backlog spreads over several processes. */
@@ -46,6 +52,7 @@ const REFILL_DELAY_MS = 5;
 
 export class DueWorkRunner<Item> {
   private inFlight = 0;
+  private readonly inHand = new Set<unknown>();
   private claiming = false;
   private claimAgain = false;
   /** The last claim filled every free slot or its batch: more rows may be due right now. */
@@ -158,7 +165,10 @@ export class DueWorkRunner<Item> {
       }
       if (this.claimFailing) this.options.logger.info({ work: this.options.name }, "claiming due work again");
       this.claimFailing = false;
-      for (const item of claimed.items) this.run(item);
+      for (const item of claimed.items) {
+        if (this.options.idOf && this.inHand.has(this.options.idOf(item))) continue;
+        this.run(item);
+      }
       if (claimed.nextDueInSeconds !== null) this.wakeIn(claimed.nextDueInSeconds);
       if (claimed.items.length < limit) {
         this.mayHaveMore = false;
@@ -170,6 +180,8 @@ export class DueWorkRunner<Item> {
 
   private run(item: Item): void {
     this.inFlight += 1;
+    const id = this.options.idOf?.(item);
+    if (id !== undefined) this.inHand.add(id);
     this.options
       .handle(item)
       .catch((error: Error) =>
@@ -180,6 +192,7 @@ export class DueWorkRunner<Item> {
       )
       .finally(() => {
         this.inFlight -= 1;
+        if (id !== undefined) this.inHand.delete(id);
         if (this.stopped) {
           if (this.inFlight === 0) this.drained?.();
           return;

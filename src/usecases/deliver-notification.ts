@@ -506,26 +506,37 @@ async function attemptChannel(
   if (openReason)
     return skip("circuit_open", `${provider.vendor} is paused after a configuration error: ${openReason}`);
 
-  const attemptId = await deps.deliveries.startAttempt(
-    notification.id,
-    round,
-    channel,
-    deps.workerId,
-    deps.leaseSeconds,
-    longestCallSeconds(deps.providerTimeoutSeconds),
-  );
-  if (attemptId === null) return "lease_lost";
-  deps.events.publish({ type: "attempt", id: notification.id, channel, status: "in_progress" });
-  const startedAt = performance.now();
   const unsubscribeUrl =
     channel === "email"
       ? unsubscribeUrlOf(deps.unsubscribeLinks, criticalCategories, notification.userId, notification)
       : null;
-  const outcome = await sendWithTimeout(
-    provider,
-    { to: address, ...body, notificationId: notification.id, previousAttempt, unsubscribeUrl },
-    deps.providerTimeoutSeconds,
-  );
+  // A provider that carries only so many calls at once (SMTP's pool) is waited for here, before the
+  // attempt and its timeout start: the wait is not the provider's slowness (see SendSlots). Waiting
+  // may outlast the claim's lease; the start statement then renews it, or finds it taken over.
+  const release = provider.admit ? await provider.admit() : undefined;
+  let attemptId: number | null;
+  let outcome: DeliveryOutcome;
+  let startedAt: number;
+  try {
+    attemptId = await deps.deliveries.startAttempt(
+      notification.id,
+      round,
+      channel,
+      deps.workerId,
+      deps.leaseSeconds,
+      longestCallSeconds(deps.providerTimeoutSeconds),
+    );
+    if (attemptId === null) return "lease_lost";
+    deps.events.publish({ type: "attempt", id: notification.id, channel, status: "in_progress" });
+    startedAt = performance.now();
+    outcome = await sendWithTimeout(
+      provider,
+      { to: address, ...body, notificationId: notification.id, previousAttempt, unsubscribeUrl },
+      deps.providerTimeoutSeconds,
+    );
+  } finally {
+    release?.();
+  }
   if (outcome.kind === "sent") {
     deps.logger.info(
       { ...log, outcome: "sent", durationMs: Math.round(performance.now() - startedAt) },

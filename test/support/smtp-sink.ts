@@ -35,6 +35,8 @@ export interface SmtpSinkOptions {
   password?: string;
   starttls?: boolean;
   secure?: boolean;
+  /** How long the server takes over each message before it answers: a slow or distant server. */
+  dataDelayMs?: number;
 }
 
 interface Rejection {
@@ -44,6 +46,7 @@ interface Rejection {
 
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
+  private dataDelayMs = 0;
   /** Every RCPT TO address the server was asked for, accepted or refused. */
   readonly recipientsAsked: string[] = [];
   readonly host = "127.0.0.1";
@@ -90,6 +93,7 @@ export class SmtpSink {
     const listening = server.listen(0, "127.0.0.1");
     await once(listening, "listening");
     sink = new SmtpSink(server, (listening.address() as AddressInfo).port);
+    sink.dataDelayMs = options.dataDelayMs ?? 0;
     return sink;
   }
 
@@ -117,6 +121,7 @@ export class SmtpSink {
 
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
     const parsed = await simpleParser(stream);
+    if (this.dataDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.dataDelayMs));
     const rejection = this.nextDataRejection;
     this.nextDataRejection = null;
     if (rejection) throw smtpError(rejection);

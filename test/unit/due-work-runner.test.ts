@@ -56,6 +56,7 @@ describe("the due-work runner", () => {
       maxBatch?: number;
       pollIntervalMs?: number;
       handle?: (id: number) => Promise<unknown>;
+      idOf?: (id: number) => unknown;
     } = {},
   ) => {
     const handled: number[] = [];
@@ -67,6 +68,7 @@ describe("the due-work runner", () => {
         handled.push(id);
         await options.handle?.(id);
       },
+      ...(options.idOf ? { idOf: options.idOf } : {}),
       concurrency: options.concurrency ?? 8,
       maxBatch: options.maxBatch ?? 4,
       pollIntervalMs: options.pollIntervalMs ?? 60_000,
@@ -91,6 +93,25 @@ describe("the due-work runner", () => {
     expect(handled).not.toContain(7); // no poll for a minute, and nobody woke it
     wakeUps.wake();
     await expect.poll(() => handled).toContain(7);
+  });
+
+  it("does not work twice on a row a claim takes again while it is still in hand", async () => {
+    const rows = new DueRows();
+    rows.add(1);
+    let finish: () => void = () => {};
+    const { handled, wakeUps } = await start(rows, {
+      idOf: (id) => id,
+      handle: (id) => (id === 1 ? new Promise<void>((resolve) => (finish = resolve)) : Promise.resolve()),
+    });
+    await expect.poll(() => handled).toEqual([1]);
+    // Its lease lapsed while it waited (for an SMTP connection, say): the next claim takes it again.
+    rows.add(1);
+    rows.add(2);
+    wakeUps.wake();
+    await expect.poll(() => handled).toEqual([1, 2]);
+    finish();
+    await settle();
+    expect(handled).toEqual([1, 2]);
   });
 
   it("looks again when the next row falls due, as the last claim said", async () => {

@@ -9,6 +9,7 @@ import { type DeliveryOutcome, permanent, sent, transient } from "../../core/out
 import { abortReason, whenAborted } from "../abort.js";
 import type { ChannelProvider, OutgoingMessage } from "../channel.js";
 import { redact } from "../redact.js";
+import { SendSlots } from "../send-slots.js";
 import type { SmtpConfig } from "./smtp-channel.js";
 import { outcomeOfSmtpError, type SmtpError } from "./smtp-error.js";
 
@@ -17,10 +18,14 @@ export interface SmtpProviderOptions {
   tls?: ConnectionOptions;
 }
 
+/** SMTP connections kept open to the server; as many emails are sent at once, per process. */
+const POOL_CONNECTIONS = 5;
+
 export class SmtpProvider implements ChannelProvider {
   readonly channel = "email" as const;
   readonly vendor = "SMTP";
   private readonly transport;
+  private readonly slots = new SendSlots(POOL_CONNECTIONS);
 
   constructor(
     private readonly config: SmtpConfig,
@@ -28,7 +33,7 @@ export class SmtpProvider implements ChannelProvider {
   ) {
     this.transport = nodemailer.createTransport({
       pool: true,
-      maxConnections: 5,
+      maxConnections: POOL_CONNECTIONS,
       host: config.host,
       port: config.port,
       ...tlsMode(config),
@@ -38,6 +43,11 @@ export class SmtpProvider implements ChannelProvider {
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
     });
+  }
+
+  /** A turn on one of the pool's connections: emails beyond the pool wait here, not in nodemailer's queue. */
+  admit(): Promise<() => void> {
+    return this.slots.take();
   }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {

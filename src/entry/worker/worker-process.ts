@@ -51,6 +51,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       return { items: batch.deliveries, nextDueInSeconds: batch.nextDueInSeconds };
     },
     handle: (claimed) => deliverNotification(deps, claimed),
+    idOf: (claimed) => claimed.notification.id,
     concurrency: config.workerConcurrency,
     maxBatch: CLAIM_BATCH,
     pollIntervalMs: config.pollIntervalSeconds * 1000,
