@@ -277,8 +277,9 @@ export function EraseUser(props: { api: Api; user: User }) {
     <section class="card card-danger" aria-labelledby="erase-title">
       <h2 id="erase-title">Erase this user</h2>
       <p>
-        Deletes the user with their notifications, attempts and webhook events, for good; the suppressions of
-        their addresses stay.
+        Deletes the user, their preferences and their notifications with everything recorded about them
+        (attempts, outbox entries, idempotency keys, webhook events), for good; the suppressions of their
+        addresses stay.
       </p>
       <form class="erase-form" onSubmit={erase}>
         <div class="field">
