@@ -27,6 +27,9 @@ export class UnknownUsersError extends Error {
   }
 }
 
+/** What a request naming a user that does not exist is told, in the original service's words. */
+export const unknownUserMessage = (userId: number) => `Invalid pk "${userId}" - object does not exist.`;
+
 export class NotFoundError extends Error {
   override name = "NotFoundError";
 }

@@ -216,8 +216,6 @@ export interface NotificationFilter {
   /** Only the notifications fanned out from this broadcast. */
   broadcastId?: number;
   category?: string;
-  /** Only those with a smaller id (older): a cursor for walking a long list page after page. */
-  beforeId?: number;
 }
 
 export interface StoredApiKey {

@@ -1,9 +1,15 @@
-import { RenderedFromChangedError, UnknownUsersError, ValidationError } from "../core/errors.js";
+import {
+  RenderedFromChangedError,
+  UnknownUsersError,
+  unknownUserMessage,
+  ValidationError,
+} from "../core/errors.js";
 import {
   CHANNELS,
   type ListedPage,
   type NewNotification,
   type NotificationFilter,
+  type PageWindow,
   type RenderedBodies,
   type StoredNotification,
 } from "../core/model.js";
@@ -18,8 +24,7 @@ import {
 } from "./rows.js";
 import { TickBatcher } from "./tick-batcher.js";
 
-const unknownUser = (userId: number) =>
-  ValidationError.of("user", `Invalid pk "${userId}" - object does not exist.`);
+const unknownUser = (userId: number) => ValidationError.of("user", unknownUserMessage(userId));
 
 /**
  * Many notifications in one INSERT. Rows for unknown users are left out rather than failing the
@@ -205,10 +210,7 @@ export class NotificationsRepository {
     return rows[0] ? toNotification(rows[0]) : null;
   }
 
-  async list(
-    filter: NotificationFilter,
-    page: { limit: number; offset: number },
-  ): Promise<ListedPage<StoredNotification>> {
+  async list(filter: NotificationFilter, page: PageWindow): Promise<ListedPage<StoredNotification>> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     if (filter.userId !== undefined) {
@@ -238,8 +240,8 @@ export class NotificationsRepository {
       values.push(filter.broadcastId);
       conditions.push(`broadcast_id = $${values.length}`);
     }
-    if (filter.beforeId !== undefined) {
-      values.push(filter.beforeId);
+    if (page.beforeId !== undefined) {
+      values.push(page.beforeId);
       conditions.push(`id < $${values.length}`);
     }
     if (filter.search !== undefined && filter.search !== "") {

@@ -1,5 +1,5 @@
 /** What the API and the CLI can do with templates: save, read, list, delete, and preview a render. */
-import { NotFoundError, ValidationError } from "../core/errors.js";
+import { NotFoundError, unknownUserMessage, ValidationError } from "../core/errors.js";
 import { CHANNELS, type Channel, isChannel } from "../core/model.js";
 import type { UserReader } from "../usecases/ports.js";
 import type { RenderScope } from "./render-template.js";
@@ -138,7 +138,7 @@ async function previewScope(
   let locale: string | null = null;
   if (typeof input.user === "number") {
     const found = await deps.users.findById(input.user);
-    if (!found) throw ValidationError.of("user", `Invalid pk "${input.user}" - object does not exist.`);
+    if (!found) throw ValidationError.of("user", unknownUserMessage(input.user));
     user = userScope(found);
     locale = found.locale;
   } else if (input.user) {

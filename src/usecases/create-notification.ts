@@ -1,6 +1,6 @@
 import { type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audience-gate.js";
 import { CATEGORY_RULE, isCategory } from "../audiences/preferences.js";
-import { RenderedFromChangedError, ValidationError } from "../core/errors.js";
+import { RenderedFromChangedError, unknownUserMessage, ValidationError } from "../core/errors.js";
 import {
   type Channel,
   isChannel,
@@ -217,7 +217,7 @@ export async function prepareNotification(
       : null;
     const { user, templateVersion } =
       remembered ?? (await deps.templates.recipientAndTemplateVersion(request.userId, request.template));
-    if (!user) throw ValidationError.of("user", `Invalid pk "${request.userId}" - object does not exist.`);
+    if (!user) throw ValidationError.of("user", unknownUserMessage(request.userId));
     const channels = request.channels ?? deps.channelOrder;
     const { template, locale, rendered } = await deps.templateCatalog.renderForRecipient({
       template: request.template,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { ConflictError, UnknownUsersError, ValidationError } from "../core/errors.js";
-import type { IdempotencyRecord, NewNotification, StoredAttempt, StoredNotification } from "../core/model.js";
+import { ConflictError, UnknownUsersError, unknownUserMessage, ValidationError } from "../core/errors.js";
+import type { IdempotencyRecord, StoredAttempt, StoredNotification } from "../core/model.js";
 import {
   type CreateNotificationInput,
   type NotificationRequest,
@@ -46,7 +46,9 @@ export async function createNotificationsInBulk(
   }
   const key = scope.key === undefined ? undefined : validateIdempotencyKey(scope.key);
   const now = deps.clock?.() ?? new Date();
-  const requests = eachOrProblems(inputs, (input) => validateNotification(input, deps.maxMessageLength, now));
+  const requests = await eachOrProblems(inputs, (input) =>
+    validateNotification(input, deps.maxMessageLength, now),
+  );
   const hash = key === undefined ? "" : bulkRequestHash(requests, inputs);
   const caller = scope.callerId ?? "";
   // A retry of a stored request is answered before its items are prepared again: one of its users
@@ -59,9 +61,9 @@ export async function createNotificationsInBulk(
   // database's one connection, a read through the pool while the transaction holds it would wait.
   // A plain message's user is looked up too (one statement for all), so that every unknown user is
   // named at once; the INSERT checks again.
-  const fields = await eachOrProblemsAsync(requests, async (request) => {
+  const fields = await eachOrProblems(requests, async (request) => {
     if (request.template === null && !(await deps.users.findById(request.userId))) {
-      throw ValidationError.of("user", unknownUser(request.userId));
+      throw ValidationError.of("user", unknownUserMessage(request.userId));
     }
     return prepareNotification(deps, request, now);
   });
@@ -118,27 +120,12 @@ async function replay(
   };
 }
 
-/** Runs `check` on each item; every ValidationError is gathered under the item's index. */
-function eachOrProblems<In, Out>(items: In[], check: (item: In) => Out): Out[] {
-  const problems: Record<string, string[]> = {};
-  const results = items.map((item, index) => {
-    try {
-      return check(item);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      Object.assign(problems, indexed(index, error));
-      return undefined as Out;
-    }
-  });
-  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  return results;
-}
-
-async function eachOrProblemsAsync(
-  requests: NotificationRequest[],
-  prepare: (request: NotificationRequest) => Promise<NewNotification>,
-): Promise<NewNotification[]> {
-  const settled = await Promise.allSettled(requests.map(prepare));
+/**
+ * Runs `check` on every item (side by side, so the reads of one tick share a statement); every
+ * ValidationError is gathered under its item's index, and any one of them fails the whole request.
+ */
+async function eachOrProblems<In, Out>(items: In[], check: (item: In) => Out | Promise<Out>): Promise<Out[]> {
+  const settled = await Promise.allSettled(items.map(async (item) => check(item)));
   const problems: Record<string, string[]> = {};
   settled.forEach((result, index) => {
     if (result.status === "fulfilled") return;
@@ -146,7 +133,7 @@ async function eachOrProblemsAsync(
     Object.assign(problems, indexed(index, result.reason));
   });
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  return settled.map((result) => (result as PromiseFulfilledResult<NewNotification>).value);
+  return settled.map((result) => (result as PromiseFulfilledResult<Out>).value);
 }
 
 function indexed(index: number, error: ValidationError): Record<string, string[]> {
@@ -166,13 +153,11 @@ function unknownUsersProblem(error: UnknownUsersError, requests: NotificationReq
   const problems: Record<string, string[]> = {};
   requests.forEach((request, index) => {
     if (unknown.has(request.userId)) {
-      problems[`notifications.${index}.user`] = [unknownUser(request.userId)];
+      problems[`notifications.${index}.user`] = [unknownUserMessage(request.userId)];
     }
   });
   return new ValidationError(problems);
 }
-
-const unknownUser = (id: number) => `Invalid pk "${id}" - object does not exist.`;
 
 /** The items' own hashes, in order: the same request however its JSON was spelled. */
 function bulkRequestHash(requests: NotificationRequest[], inputs: CreateNotificationInput[]): string {

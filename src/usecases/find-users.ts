@@ -1,6 +1,6 @@
-import { isEmailAddress, isTelegramChatId, normalizePhoneNumber } from "../core/contacts.js";
 import { ValidationError } from "../core/errors.js";
 import type { ListedPage, PageWindow, UserFilter, UserProfile } from "../core/model.js";
+import { validateProfile } from "./create-user.js";
 import type { UserStore } from "./ports.js";
 
 export interface FindUsersDeps {
@@ -29,25 +29,19 @@ export async function findUsers(
   return deps.users.list(userFilterOf(query, deps.phoneDefaultRegion), page);
 }
 
-export function userFilterOf(query: UserQuery, phoneDefaultRegion: string): UserFilter {
+function userFilterOf(query: UserQuery, phoneDefaultRegion: string): UserFilter {
+  // Only the contacts given: an empty one means no filter here, where a profile would clear it.
+  const given = Object.fromEntries(
+    (["email", "phone_number", "telegram_id"] as const)
+      .map((field) => [field, query[field]?.trim()])
+      .filter(([, value]) => value),
+  );
   const problems: Record<string, string[]> = {};
-  const filter: UserFilter = {};
-  const email = query.email?.trim();
-  if (email) {
-    if (isEmailAddress(email)) filter.email = email;
-    else problems.email = ["Enter a valid email address."];
-  }
-  const phone = query.phone_number?.trim();
-  if (phone) {
-    const normalized = normalizePhoneNumber(phone, phoneDefaultRegion);
-    if (normalized) filter.phoneNumber = normalized;
-    else problems.phone_number = ["Enter a valid phone number, e.g. +79990001122."];
-  }
-  const telegramId = query.telegram_id?.trim();
-  if (telegramId) {
-    if (isTelegramChatId(telegramId)) filter.telegramId = telegramId;
-    else problems.telegram_id = ["Enter a numeric Telegram chat id (digits, a leading minus for groups)."];
-  }
+  const contacts = validateProfile(given, phoneDefaultRegion, problems);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+  const filter: UserFilter = {};
+  if (contacts.email) filter.email = contacts.email;
+  if (contacts.phoneNumber) filter.phoneNumber = contacts.phoneNumber;
+  if (contacts.telegramId) filter.telegramId = contacts.telegramId;
   return filter;
 }

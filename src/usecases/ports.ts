@@ -39,10 +39,7 @@ export interface NotificationStore {
    */
   createMany(notifications: NewNotification[]): Promise<StoredNotification[]>;
   findById(id: number): Promise<StoredNotification | null>;
-  list(
-    filter: NotificationFilter,
-    page: { limit: number; offset: number },
-  ): Promise<ListedPage<StoredNotification>>;
+  list(filter: NotificationFilter, page: PageWindow): Promise<ListedPage<StoredNotification>>;
   /** A pending notification ends cancelled; null when it is not pending. */
   cancel(id: number): Promise<StoredNotification | null>;
   /** A failed or cancelled one is pending again and due now; null when that is refused. */

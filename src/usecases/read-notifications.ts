@@ -3,6 +3,7 @@ import type {
   Channel,
   ListedPage,
   NotificationStatus,
+  PageWindow,
   StoredAttempt,
   StoredNotification,
   UserProfile,
@@ -35,14 +36,12 @@ export interface ListNotificationsQuery {
   /** Only the notifications fanned out from this broadcast. */
   broadcastId?: number;
   category?: string;
-  beforeId?: number;
-  page: number;
-  pageSize: number;
 }
 
 export async function listNotifications(
   deps: ReadDeps,
   query: ListNotificationsQuery,
+  page: PageWindow,
 ): Promise<ListedPage<NotificationWithAttempts>> {
   const { results, ...counted } = await deps.notifications.list(
     {
@@ -53,9 +52,8 @@ export async function listNotifications(
       scheduled: query.scheduled,
       broadcastId: query.broadcastId,
       category: query.category,
-      beforeId: query.beforeId,
     },
-    { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
+    page,
   );
   const attempts = await deps.attempts.listForNotifications(results.map((n) => n.id));
   return { ...counted, results: results.map((n) => ({ ...n, attempts: attempts.get(n.id) ?? [] })) };

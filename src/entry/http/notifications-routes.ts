@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "typebox";
 import { CATEGORY_RULE, isCategory } from "../../audiences/preferences.js";
-import { ValidationError } from "../../core/errors.js";
 import {
   CHANNELS,
   type Channel,
@@ -17,7 +16,7 @@ import {
 import { getNotification, listNotifications } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate, positiveInteger } from "./pagination.js";
+import { pageParams, paginate, positiveInteger } from "./pagination.js";
 import {
   CreateNotificationBody,
   CreateNotificationHeaders,
@@ -149,7 +148,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
     },
     async (request) => {
       const query = parseListQuery(request.query);
-      const { results, ...counted } = await listNotifications(deps.core, query);
+      const { results, ...counted } = await listNotifications(deps.core, query, query.window);
       return paginate(request, query.page, query.pageSize, {
         ...counted,
         results: results.map((notification) => serializeNotification(notification, notification.attempts)),
@@ -160,8 +159,8 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
 
 function parseListQuery(query: Static<typeof NotificationListQuery>) {
   const problems: Record<string, string[]> = {};
-  const positive = (field: string, raw: string | undefined, fallback: number, max?: number) =>
-    positiveInteger(problems, field, raw, fallback, max);
+  const positive = (field: string, raw: string | undefined, fallback: number) =>
+    positiveInteger(problems, field, raw, fallback);
   const userId = query.user === undefined || query.user === "" ? undefined : positive("user", query.user, 0);
   let status: NotificationStatus | undefined;
   if (query.status !== undefined && query.status !== "") {
@@ -194,10 +193,14 @@ function parseListQuery(query: Static<typeof NotificationListQuery>) {
     if (isCategory(query.category)) category = query.category;
     else problems.category = [CATEGORY_RULE];
   }
-  const beforeId =
-    query.before === undefined || query.before === "" ? undefined : positive("before", query.before, 0);
-  const page = positive("page", query.page, 1);
-  const pageSize = positive("page_size", query.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
-  return { userId, status, channel, search, scheduled, broadcastId, category, beforeId, page, pageSize };
+  return {
+    userId,
+    status,
+    channel,
+    search,
+    scheduled,
+    broadcastId,
+    category,
+    ...pageParams(query, problems),
+  };
 }

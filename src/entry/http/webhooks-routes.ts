@@ -172,11 +172,6 @@ const DeliveryParams = Type.Object({
   delivery_id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The delivery's id" }),
 });
 
-function pageOf(query: { page?: string; page_size?: string }) {
-  const { page, pageSize } = pageParams(query);
-  return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
-}
-
 export const webhooksRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   const webhookDeps: WebhookDeps = {
     webhooks: deps.core.webhooks,
@@ -218,8 +213,8 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, d
       },
     },
     async (request) => {
-      const page = pageOf(request.query);
-      const found = await listWebhooks(webhookDeps, page);
+      const page = pageParams(request.query);
+      const found = await listWebhooks(webhookDeps, page.window);
       return paginate(request, page.page, page.pageSize, {
         count: found.count,
         results: found.results.map(serializeEndpoint),
