@@ -1,6 +1,10 @@
 import type { Queryable } from "./database.js";
 
-/** Counts over everything PostgreSQL holds: the same answer from whichever process asks. */
+/**
+ * Counts over everything PostgreSQL holds: the same answer from whichever process asks. The
+ * counters (created, ended, attempts) also hold what retention, erasure and manual retries took
+ * out of the tables (retired_counts), so they never go down.
+ */
 export interface DeliveryStats {
   created: number;
   /** Notifications that ended sent or failed, by the last channel a provider was called on (null: none). */
@@ -25,6 +29,7 @@ export class DeliveryStatsRepository {
       queue: { due: number; held: number; scheduled: number };
       by_status: { status: string; channel: string | null; count: number }[] | null;
       attempts: { channel: string; status: string; error_kind: string | null; count: number }[] | null;
+      retired: RetiredCount[] | null;
     }>(
       // Every notification is counted in one pass, by status and last channel: the total and the
       // ended ones come from the same groups. Counting them apart read the table twice (the whole
@@ -45,25 +50,76 @@ export class DeliveryStatsRepository {
             GROUP BY status, last_channel) e) AS by_status,
          (SELECT json_agg(a) FROM (
             SELECT channel, status, error_kind, count(*)::integer AS count FROM attempts
-            WHERE finished_at IS NOT NULL GROUP BY channel, status, error_kind) a) AS attempts`,
+            WHERE finished_at IS NOT NULL GROUP BY channel, status, error_kind) a) AS attempts,
+         (SELECT json_agg(r) FROM retired_counts r) AS retired`,
     );
     const row = rows[0]!;
     const byStatus = row.by_status ?? [];
+    const retired = row.retired ?? [];
+    const ended = new Tally<DeliveryStats["ended"][number]>((group) => `${group.status}|${group.channel}`);
+    for (const group of byStatus) {
+      if (group.status === "sent" || group.status === "failed") ended.add({ ...group, status: group.status });
+    }
+    const attempts = new Tally<DeliveryStats["attempts"][number]>(
+      (group) => `${group.channel}|${group.status}|${group.errorKind}`,
+    );
+    for (const group of row.attempts ?? []) {
+      attempts.add({
+        channel: group.channel,
+        status: group.status,
+        errorKind: group.error_kind,
+        count: group.count,
+      });
+    }
+    let created = byStatus.reduce((sum, group) => sum + group.count, 0);
+    for (const count of retired) {
+      const gone = Number(count.count);
+      if (count.series === "created") created += gone;
+      else if (count.series === "sent" || count.series === "failed")
+        ended.add({ status: count.series, channel: count.channel || null, count: gone });
+      else if (count.series === "attempts")
+        attempts.add({
+          channel: count.channel,
+          status: count.status,
+          errorKind: count.error_kind || null,
+          count: gone,
+        });
+    }
     return {
-      created: byStatus.reduce((sum, group) => sum + group.count, 0),
-      ended: byStatus.filter(
-        (group): group is DeliveryStats["ended"][number] =>
-          group.status === "sent" || group.status === "failed",
-      ),
+      created,
+      ended: ended.groups(),
       pending: row.pending,
       waitingForRetry: row.waiting_for_retry,
       queue: row.queue,
-      attempts: (row.attempts ?? []).map((a) => ({
-        channel: a.channel,
-        status: a.status,
-        errorKind: a.error_kind,
-        count: a.count,
-      })),
+      attempts: attempts.groups(),
     };
+  }
+}
+
+/** A row of retired_counts: '' stands for a label the series lacks or a NULL (migration 022). */
+interface RetiredCount {
+  series: string;
+  channel: string;
+  status: string;
+  error_kind: string;
+  /** bigint, which json_agg writes as a number. */
+  count: number | string;
+}
+
+/** Counts added up by their labels. */
+class Tally<Group extends { count: number }> {
+  private readonly byKey = new Map<string, Group>();
+
+  constructor(private readonly keyOf: (group: Group) => string) {}
+
+  add(group: Group): void {
+    const key = this.keyOf(group);
+    const known = this.byKey.get(key);
+    if (known) known.count += group.count;
+    else this.byKey.set(key, { ...group });
+  }
+
+  groups(): Group[] {
+    return [...this.byKey.values()];
   }
 }

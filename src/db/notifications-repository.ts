@@ -15,6 +15,7 @@ import {
 } from "../core/model.js";
 import { prepared, type Queryable } from "./database.js";
 import { listedPage } from "./listed-page.js";
+import { TALLY_DELETED_NOTIFICATIONS } from "./retired-counts.js";
 import {
   NOTIFICATION_COLUMNS,
   type NotificationRow,
@@ -263,15 +264,19 @@ export class NotificationsRepository {
    * Pending ones stay whatever their age. Returns how many were deleted.
    */
   async deleteFinishedOlderThan(days: number, limit: number): Promise<number> {
-    const { rowCount } = await this.db.query(
-      `DELETE FROM notifications WHERE id IN (
-         SELECT id FROM notifications
-         WHERE created_at < now() - make_interval(secs => $1)
-           AND status IN ('sent', 'failed', 'cancelled', 'expired')
-         LIMIT $2)`,
+    const { rows } = await this.db.query<{ deleted: number }>(
+      `WITH gone AS (
+         DELETE FROM notifications WHERE id IN (
+           SELECT id FROM notifications
+           WHERE created_at < now() - make_interval(secs => $1)
+             AND status IN ('sent', 'failed', 'cancelled', 'expired')
+           LIMIT $2)
+         RETURNING id, status, last_channel),
+       ${TALLY_DELETED_NOTIFICATIONS}
+       SELECT count(*)::integer AS deleted FROM gone`,
       [days * 86_400, limit],
     );
-    return rowCount ?? 0;
+    return rows[0]?.deleted ?? 0;
   }
 
   /**
@@ -296,10 +301,14 @@ export class NotificationsRepository {
    * earlier than the round it was waiting for), so the timeline keeps every past attempt and
    * retry_count goes on counting. Refused (null) when the notification was delivered after all,
    * or while an attempt of the round that was cancelled may still be talking to its provider.
+   * A failure taken back stays counted for /metrics (retired_counts): the row is locked first, so
+   * the status it had is the one this update changed.
    */
   async retryManually(id: number, inFlightSeconds: number): Promise<StoredNotification | null> {
     const { rows } = await this.db.query<NotificationRow>(
-      `UPDATE notifications n
+      `WITH previous AS (SELECT status, last_channel FROM notifications WHERE id = $1 FOR UPDATE),
+       retried AS (
+       UPDATE notifications n
          SET status = 'pending',
              retry_count = GREATEST(n.retry_count, a.highest_round),
              history_from_round = GREATEST(n.retry_count, a.highest_round) + 1,
@@ -308,10 +317,15 @@ export class NotificationsRepository {
        FROM (SELECT COALESCE(max(round), 0) AS highest_round,
                     bool_or(status = 'sent') AS delivered,
                     bool_or(status = 'in_progress' AND started_at > now() - make_interval(secs => $2)) AS busy
-               FROM attempts WHERE notification_id = $1) a
+               FROM attempts WHERE notification_id = $1) a, previous p
        WHERE n.id = $1 AND n.status IN ('failed', 'cancelled')
          AND a.delivered IS NOT TRUE AND a.busy IS NOT TRUE
-       RETURNING ${notificationColumnsOf("n")}`,
+       RETURNING ${notificationColumnsOf("n")}, p.status AS previous_status),
+       tallied AS (
+         INSERT INTO retired_counts AS r (series, channel, count)
+         SELECT 'failed', COALESCE(last_channel, ''), 1 FROM retried WHERE previous_status = 'failed'
+         ON CONFLICT (series, channel, status, error_kind) DO UPDATE SET count = r.count + 1)
+       SELECT * FROM retried`,
       [id, inFlightSeconds],
     );
     return rows[0] ? toNotification(rows[0]) : null;

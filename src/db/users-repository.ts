@@ -10,6 +10,7 @@ import type {
 } from "../core/model.js";
 import { type Pool, prepared, withTransaction } from "./database.js";
 import { listedPage } from "./listed-page.js";
+import { TALLY_DELETED_NOTIFICATIONS } from "./retired-counts.js";
 import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "./rows.js";
 import { TickBatcher } from "./tick-batcher.js";
 
@@ -108,8 +109,9 @@ export class UsersRepository {
   }
 
   /**
-   * The foreign keys' ON DELETE CASCADE take the user's notifications, and theirs (attempts,
-   * outbox entries, idempotency keys), with the user. Webhook events hold a copy of their
+   * The user's notifications and their attempts are deleted and tallied for /metrics
+   * (retired_counts); the foreign keys' ON DELETE CASCADE take the rest (preferences, outbox
+   * entries, idempotency keys). Webhook events hold a copy of their
    * notification (its message too) but no foreign key, so they are deleted by the notifications'
    * ids, with their deliveries. The user is locked first: a notification for them created from
    * then on waits for this transaction (its foreign key check needs the row) and then fails, so
@@ -120,10 +122,11 @@ export class UsersRepository {
       const { rowCount } = await client.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [id]);
       if (rowCount === 0) return null;
       const { rows } = await client.query<{ notifications: number }>(
-        `WITH theirs AS (SELECT id FROM notifications WHERE user_id = $1),
-         events AS (DELETE FROM webhook_events WHERE notification_id IN (SELECT id FROM theirs)),
+        `WITH gone AS (DELETE FROM notifications WHERE user_id = $1 RETURNING id, status, last_channel),
+         ${TALLY_DELETED_NOTIFICATIONS},
+         events AS (DELETE FROM webhook_events WHERE notification_id IN (SELECT id FROM gone)),
          erased AS (DELETE FROM users WHERE id = $1)
-         SELECT count(*)::integer AS notifications FROM theirs`,
+         SELECT count(*)::integer AS notifications FROM gone`,
         [id],
       );
       return { id, notifications: rows[0]?.notifications ?? 0 };

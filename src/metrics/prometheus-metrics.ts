@@ -3,7 +3,8 @@
  * the process that answers: counts and queue depth are read from PostgreSQL (the source of truth,
  * and the queue) at scrape time, and the creation-to-sent histogram from the Redis hash all workers add
  * to. Any API process gives the same numbers, so scrape one of them (or the load balancer) and
- * never sum across processes. Only the process_* and nodejs_* series are about the process itself.
+ * never sum across processes. The counters include what left the tables (retired_counts), so they
+ * never go down. Only the process_* and nodejs_* series are about the process itself.
  */
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from "prom-client";
 import { CHANNELS } from "../core/model.js";
@@ -42,7 +43,7 @@ export function createPrometheusMetrics(
   });
   const failed = new Counter({
     name: `${P}notifications_failed_total`,
-    help: 'Notifications that ended failed, by the last channel a provider was called on ("none": every channel was skipped)',
+    help: 'Notifications that ended failed, by the last channel a provider was called on ("none": every channel was skipped); one manually retried and failed again counts twice',
     labelNames: ["channel"],
     registers,
   });

@@ -5,6 +5,7 @@ import { createCore } from "../../src/app.js";
 import { parseConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { buildHttpApp } from "../../src/entry/http/http-app.js";
+import { deleteOldNotifications } from "../../src/usecases/delete-old-notifications.js";
 import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
 import { parsePrometheusText, sampleValue } from "../support/prometheus-text.js";
 import { redisConnected } from "../support/redis-keys.js";
@@ -126,6 +127,106 @@ describe("/healthz, /readyz and /metrics", () => {
       await otherApp.close();
       await otherCore.close();
     }
+  });
+});
+
+describe("/metrics counters", () => {
+  let smsRu: FakeSmsRu;
+  let service: TestService;
+
+  beforeAll(async () => {
+    smsRu = await FakeSmsRu.start();
+    service = await startTestService({ env: { SMS_RU_API_URL: smsRu.url, SMS_RU_API_ID: "metrics-api-id" } });
+  });
+  afterAll(async () => {
+    await service?.close();
+    await smsRu?.close();
+  });
+
+  const counters = async () => {
+    const samples = parsePrometheusText((await service.app.inject({ method: "GET", url: "/metrics" })).body);
+    const value = (name: string, labels?: Record<string, string>) => sampleValue(samples, M + name, labels);
+    return {
+      created: value("notifications_created_total"),
+      sentBySms: value("notifications_sent_total", { channel: "sms" }),
+      failedBySms: value("notifications_failed_total", { channel: "sms" }),
+      failedWithNoChannel: value("notifications_failed_total", { channel: "none" }),
+      smsSent: value("delivery_attempts_total", { channel: "sms", status: "sent", error_kind: "none" }),
+      smsRejected: value("delivery_attempts_total", {
+        channel: "sms",
+        status: "failed",
+        error_kind: "permanent",
+      }),
+      emailSkipped: value("delivery_attempts_total", {
+        channel: "email",
+        status: "skipped",
+        error_kind: "not_configured",
+      }),
+      pending: value("notifications_pending"),
+    };
+  };
+
+  it("never go down when retention, an erasure or a manual retry takes rows out of what they count", async () => {
+    const kept = await service.createUser({
+      email: "kept@example.com",
+      password: "correct horse",
+      phone_number: "+79990001133",
+    });
+    const erased = await service.createUser({
+      email: "erased@example.com",
+      password: "correct horse",
+      phone_number: "+79990001144",
+    });
+    const send = async (user: number, channels: string[], extra: Record<string, unknown> = {}) =>
+      (await service.createNotification({ user, message: "counted", channels, ...extra })).id;
+
+    await service.waitForStatus(await send(kept.id, ["sms"]), "sent");
+    smsRu.replyNext(smsRuReplies.numberError("79990001133", 209));
+    const rejected = await send(kept.id, ["sms"]);
+    await service.waitForStatus(rejected, "failed");
+    await service.waitForStatus(await send(kept.id, ["email"]), "failed");
+    await service.waitForStatus(await send(erased.id, ["sms"]), "sent");
+    const scheduled = await send(erased.id, ["sms"], {
+      send_at: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const before = {
+      created: 5,
+      sentBySms: 2,
+      failedBySms: 1,
+      failedWithNoChannel: 1,
+      smsSent: 2,
+      smsRejected: 1,
+      emailSkipped: 1,
+      pending: 1,
+    };
+    expect(await counters()).toEqual(before);
+
+    // The failure stays counted; the retry's own outcome is added.
+    const retried = await service.inject({ method: "POST", url: `/api/notifications/${rejected}/retry/` });
+    expect(retried.statusCode).toBe(200);
+    await service.waitForStatus(rejected, "sent");
+    const afterRetry = { ...before, sentBySms: 3, smsSent: 3 };
+    expect(await counters()).toEqual(afterRetry);
+
+    const erasure = await service.inject({ method: "DELETE", url: `/api/users/${erased.id}/` });
+    expect(erasure.statusCode).toBe(204);
+    expect(
+      (await service.inject({ method: "GET", url: `/api/notifications/${scheduled}/` })).statusCode,
+    ).toBe(404);
+    expect(await counters()).toEqual({ ...afterRetry, pending: 0 });
+
+    const { pool } = service.core;
+    await pool.query("UPDATE notifications SET created_at = now() - interval '40 days'");
+    expect(await deleteOldNotifications(service.core, 30)).toBe(3);
+    const left = await pool.query(
+      "SELECT (SELECT count(*) FROM notifications) + (SELECT count(*) FROM attempts) AS n",
+    );
+    expect(Number(left.rows[0].n)).toBe(0);
+    expect(await counters()).toEqual({ ...afterRetry, pending: 0 });
+
+    // What comes after is added to what was retired.
+    await service.waitForStatus(await send(kept.id, ["sms"]), "sent");
+    expect(await counters()).toEqual({ ...afterRetry, created: 6, sentBySms: 4, smsSent: 4, pending: 0 });
   });
 });
 

@@ -19,6 +19,7 @@ import { receiptDueIndexApart } from "./018-receipt-due-index-apart.js";
 import { finishedAttemptsIndex } from "./019-finished-attempts-index.js";
 import { recipientLookups } from "./020-recipient-lookups.js";
 import { bulkIdempotencyKeys } from "./021-bulk-idempotency-keys.js";
+import { retiredCounts } from "./022-retired-counts.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -43,4 +44,5 @@ export const migrations: { name: string; sql: string }[] = [
   finishedAttemptsIndex,
   recipientLookups,
   bulkIdempotencyKeys,
+  retiredCounts,
 ];
