@@ -9,7 +9,9 @@
  * of the notifications it deleted, deletes their attempts too and tallies both. The attempts are
  * deleted here rather than by the foreign key's cascade so that their outcomes are read from the
  * rows as deleted: an attempt a worker finished while this statement waited for its lock is
- * counted as finished.
+ * counted as finished. The tallies are written in the order of their key, so statements that
+ * add to the same ones (erasures at once, or one beside retention) wait for each other rather
+ * than deadlock.
  */
 export const TALLY_DELETED_NOTIFICATIONS = `
   gone_attempts AS (
@@ -27,4 +29,5 @@ export const TALLY_DELETED_NOTIFICATIONS = `
         WHERE finished_at IS NOT NULL GROUP BY channel, status, error_kind) c
     WHERE n > 0
     GROUP BY series, channel, status, error_kind
+    ORDER BY series, channel, status, error_kind
     ON CONFLICT (series, channel, status, error_kind) DO UPDATE SET count = r.count + EXCLUDED.count)`;

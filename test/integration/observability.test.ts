@@ -228,6 +228,33 @@ describe("/metrics counters", () => {
     await service.waitForStatus(await send(kept.id, ["sms"]), "sent");
     expect(await counters()).toEqual({ ...afterRetry, created: 6, sentBySms: 4, smsSent: 4, pending: 0 });
   });
+  it("keep what erasures made at once took away, each counted once", async () => {
+    const users = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        service.createUser({
+          email: `many-${i}@example.com`,
+          password: "correct horse",
+          phone_number: `+7999000${2200 + i}`,
+        }),
+      ),
+    );
+    const sent = users.map(
+      async (user) =>
+        (await service.createNotification({ user: user.id, message: "sms", channels: ["sms"] })).id,
+    );
+    const skipped = users.map(
+      async (user) =>
+        (await service.createNotification({ user: user.id, message: "email", channels: ["email"] })).id,
+    );
+    for (const id of await Promise.all([...sent, ...skipped])) await service.waitForStatus(id);
+    const delivered = await counters();
+
+    const erasures = await Promise.all(
+      users.map((user) => service.inject({ method: "DELETE", url: `/api/users/${user.id}/` })),
+    );
+    expect(erasures.map((erasure) => erasure.statusCode)).toEqual(users.map(() => 204));
+    expect(await counters()).toEqual(delivered);
+  });
 });
 
 describe("/readyz and /metrics when a dependency is down", () => {
