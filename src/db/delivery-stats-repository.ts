@@ -14,8 +14,11 @@ export interface DeliveryStats {
   pending: number;
   /** Pending notifications that already failed at least one round: waiting for a retry. */
   waitingForRetry: number;
-  /** Pending notifications: due now and free, held by a worker, or due later. */
-  queue: { due: number; held: number; scheduled: number };
+  /**
+   * Pending notifications: due now and free, held by a worker, or due later; and how long the
+   * longest-waiting free one has been due (0 when none is), the lag a recipient sees.
+   */
+  queue: { due: number; held: number; scheduled: number; oldestDueSeconds: number };
 }
 
 export class DeliveryStatsRepository {
@@ -26,7 +29,7 @@ export class DeliveryStatsRepository {
     const { rows } = await this.db.query<{
       pending: number;
       waiting_for_retry: number;
-      queue: { due: number; held: number; scheduled: number };
+      queue: { due: number; held: number; scheduled: number; oldestDueSeconds: number };
       by_status: { status: string; channel: string | null; count: number }[] | null;
       attempts: { channel: string; status: string; error_kind: string | null; count: number }[] | null;
       retired: RetiredCount[] | null;
@@ -42,7 +45,9 @@ export class DeliveryStatsRepository {
          (SELECT json_build_object(
             'due', count(*) FILTER (WHERE next_attempt_at <= now() AND NOT held),
             'held', count(*) FILTER (WHERE held),
-            'scheduled', count(*) FILTER (WHERE next_attempt_at > now() AND NOT held))
+            'scheduled', count(*) FILTER (WHERE next_attempt_at > now() AND NOT held),
+            'oldestDueSeconds', COALESCE(extract(epoch FROM now() - min(next_attempt_at)
+              FILTER (WHERE next_attempt_at <= now() AND NOT held)), 0))
           FROM (SELECT next_attempt_at, COALESCE(lease_expires_at >= now(), false) AS held
                   FROM notifications WHERE status = 'pending') p) AS queue,
          (SELECT json_agg(e) FROM (

@@ -69,6 +69,11 @@ export function createPrometheusMetrics(
     labelNames: ["state"],
     registers,
   });
+  const oldestDue = new Gauge({
+    name: `${P}queue_oldest_due_seconds`,
+    help: "How long the longest-waiting due notification no worker holds has been due (0 when none is): the delivery lag, which grows when workers are down or cannot keep up",
+    registers,
+  });
   const sourceUp = new Gauge({
     name: `${P}metrics_source_up`,
     help: "1 when the source (postgres, redis) answered this scrape; its series are left out when 0",
@@ -89,7 +94,9 @@ export function createPrometheusMetrics(
       withTimeout(sources.stats(), timeoutMs),
       withTimeout(sources.latency(), timeoutMs),
     ]);
-    for (const metric of [created, sent, failed, attempts, pending, waitingForRetry, queued]) metric.reset();
+    for (const metric of [created, sent, failed, attempts, pending, waitingForRetry, queued, oldestDue]) {
+      metric.reset();
+    }
     sourceUp.set({ source: "postgres" }, stats.status === "fulfilled" ? 1 : 0);
     sourceUp.set({ source: "redis" }, latencySeries.status === "fulfilled" ? 1 : 0);
     if (stats.status === "fulfilled") {
@@ -111,6 +118,7 @@ export function createPrometheusMetrics(
       pending.set(value.pending);
       waitingForRetry.set(value.waitingForRetry);
       for (const state of ["due", "held", "scheduled"] as const) queued.set({ state }, value.queue[state]);
+      oldestDue.set(value.queue.oldestDueSeconds);
     }
     latency.series = latencySeries.status === "fulfilled" ? latencySeries.value : [];
   };

@@ -91,6 +91,7 @@ describe("/healthz, /readyz and /metrics", () => {
     expect(value("queue_notifications", { state: "scheduled" })).toBe(1);
     expect(value("queue_notifications", { state: "due" })).toBe(0);
     expect(value("queue_notifications", { state: "held" })).toBe(0);
+    expect(value("queue_oldest_due_seconds")).toBe(0);
     expect(value("metrics_source_up", { source: "postgres" })).toBe(1);
     expect(value("metrics_source_up", { source: "redis" })).toBe(1);
 
@@ -254,6 +255,51 @@ describe("/metrics counters", () => {
     );
     expect(erasures.map((erasure) => erasure.statusCode)).toEqual(users.map(() => 204));
     expect(await counters()).toEqual(delivered);
+  });
+});
+
+describe("/metrics queue lag", () => {
+  let service: TestService;
+
+  beforeAll(async () => {
+    service = await startTestService({ worker: false });
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it("says how long the oldest due notification no worker holds has waited", async () => {
+    const user = await service.createUser({ email: "lag@example.com", password: "correct horse" });
+    const lag = async () => {
+      const samples = parsePrometheusText(
+        (await service.app.inject({ method: "GET", url: "/metrics" })).body,
+      );
+      return {
+        due: sampleValue(samples, `${M}queue_notifications`, { state: "due" }),
+        oldest: sampleValue(samples, `${M}queue_oldest_due_seconds`)!,
+      };
+    };
+    expect(await lag()).toEqual({ due: 0, oldest: 0 });
+
+    const { id } = await service.createNotification({ user: user.id, message: "nobody delivers this" });
+    await service.createNotification({ user: user.id, message: "nor this" });
+    await service.core.pool.query(
+      "UPDATE notifications SET next_attempt_at = now() - interval '90 seconds' WHERE id = $1",
+      [id],
+    );
+    const waiting = await lag();
+    expect(waiting.due).toBe(2);
+    expect(waiting.oldest).toBeGreaterThanOrEqual(90);
+    expect(waiting.oldest).toBeLessThan(120);
+
+    // Held under a lease, it is a worker's and no longer waiting.
+    await service.core.pool.query(
+      "UPDATE notifications SET lease_owner = 'a-worker', lease_expires_at = now() + interval '1 minute' WHERE id = $1",
+      [id],
+    );
+    const held = await lag();
+    expect(held.due).toBe(1);
+    expect(held.oldest).toBeLessThan(60);
   });
 });
 
