@@ -74,6 +74,30 @@ export function createPrometheusMetrics(
     help: "How long the longest-waiting due notification no worker holds has been due (0 when none is): the delivery lag, which grows when workers are down or cannot keep up",
     registers,
   });
+  const webhookEnabled = new Gauge({
+    name: `${P}webhook_endpoint_enabled`,
+    help: "1 while the webhook endpoint is enabled, 0 once disabled (by hand, or after failing for WEBHOOK_DISABLE_AFTER_DAYS)",
+    labelNames: ["endpoint"],
+    registers,
+  });
+  const webhookFailing = new Gauge({
+    name: `${P}webhook_endpoint_failing_seconds`,
+    help: "How long every attempt at the webhook endpoint has failed, since its first failure after a success (0 while it succeeds)",
+    labelNames: ["endpoint"],
+    registers,
+  });
+  const webhookPending = new Gauge({
+    name: `${P}webhook_deliveries_pending`,
+    help: "Webhook deliveries to the endpoint not yet succeeded or given up",
+    labelNames: ["endpoint"],
+    registers,
+  });
+  const webhookOldest = new Gauge({
+    name: `${P}webhook_oldest_pending_seconds`,
+    help: "How long the endpoint's oldest pending webhook delivery has waited since its event (0 when none is pending)",
+    labelNames: ["endpoint"],
+    registers,
+  });
   const sourceUp = new Gauge({
     name: `${P}metrics_source_up`,
     help: "1 when the source (postgres, redis) answered this scrape; its series are left out when 0",
@@ -94,7 +118,8 @@ export function createPrometheusMetrics(
       withTimeout(sources.stats(), timeoutMs),
       withTimeout(sources.latency(), timeoutMs),
     ]);
-    for (const metric of [created, sent, failed, attempts, pending, waitingForRetry, queued, oldestDue]) {
+    const fromPostgres = [created, sent, failed, attempts, pending, waitingForRetry, queued, oldestDue];
+    for (const metric of [...fromPostgres, webhookEnabled, webhookFailing, webhookPending, webhookOldest]) {
       metric.reset();
     }
     sourceUp.set({ source: "postgres" }, stats.status === "fulfilled" ? 1 : 0);
@@ -119,6 +144,13 @@ export function createPrometheusMetrics(
       waitingForRetry.set(value.waitingForRetry);
       for (const state of ["due", "held", "scheduled"] as const) queued.set({ state }, value.queue[state]);
       oldestDue.set(value.queue.oldestDueSeconds);
+      for (const endpoint of value.webhookEndpoints) {
+        const labels = { endpoint: String(endpoint.id) };
+        webhookEnabled.set(labels, endpoint.enabled ? 1 : 0);
+        webhookFailing.set(labels, endpoint.failingSeconds);
+        webhookPending.set(labels, endpoint.pending);
+        webhookOldest.set(labels, endpoint.oldestPendingSeconds);
+      }
     }
     latency.series = latencySeries.status === "fulfilled" ? latencySeries.value : [];
   };

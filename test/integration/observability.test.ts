@@ -9,6 +9,7 @@ import { deleteOldNotifications } from "../../src/usecases/delete-old-notificati
 import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
 import { parsePrometheusText, sampleValue } from "../support/prometheus-text.js";
 import { redisConnected } from "../support/redis-keys.js";
+import { ScriptedHttpServer } from "../support/scripted-http-server.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -300,6 +301,80 @@ describe("/metrics queue lag", () => {
     const held = await lag();
     expect(held.due).toBe(1);
     expect(held.oldest).toBeLessThan(60);
+  });
+});
+
+describe("/metrics webhook endpoints", () => {
+  let service: TestService;
+  let endpoints: ScriptedHttpServer;
+
+  beforeAll(async () => {
+    endpoints = await ScriptedHttpServer.start((request) => {
+      const reply = request.url?.startsWith("/down") ? { status: 503, body: {} } : { status: 204, body: {} };
+      return { reply, fallback: () => reply };
+    });
+    service = await startTestService({
+      env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true", WEBHOOK_RETRY_SCHEDULE_SECONDS: "600" },
+    });
+  });
+  afterAll(async () => {
+    await service?.close();
+    await endpoints?.close();
+  });
+
+  it("say by endpoint id whether it is enabled, how long it has failed and how far behind it is", async () => {
+    const create = async (path: string) => {
+      const response = await service.inject({
+        method: "POST",
+        url: "/api/webhooks/",
+        payload: { url: `${endpoints.url}${path}?token=kept-out-of-labels`, events: ["notification.sent"] },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      const { id } = response.json<{ id: number }>();
+      expect((await service.inject({ method: "POST", url: `/api/webhooks/${id}/test/` })).statusCode).toBe(
+        202,
+      );
+      return String(id);
+    };
+    const down = await create("/down");
+    const up = await create("/up");
+    const scrape = async () => {
+      const response = await service.app.inject({ method: "GET", url: "/metrics" });
+      expect(response.body).not.toContain("kept-out-of-labels");
+      const samples = parsePrometheusText(response.body);
+      const of = (endpoint: string) => {
+        const value = (name: string) => sampleValue(samples, `${M}${name}`, { endpoint });
+        return {
+          enabled: value("webhook_endpoint_enabled"),
+          failing: value("webhook_endpoint_failing_seconds")!,
+          pending: value("webhook_deliveries_pending"),
+          oldest: value("webhook_oldest_pending_seconds")!,
+        };
+      };
+      return { down: of(down), up: of(up) };
+    };
+    // The failed test delivery waits 600 s for its next attempt.
+    const failing = await waitFor("the failing endpoint's first failure", async () => {
+      const now = await scrape();
+      return now.down.failing > 0 && now.up.pending === 0 ? now : undefined;
+    });
+    expect(failing.up).toEqual({ enabled: 1, failing: 0, pending: 0, oldest: 0 });
+    expect(failing.down).toMatchObject({ enabled: 1, pending: 1 });
+    expect(failing.down.oldest).toBeGreaterThan(0);
+    expect(failing.down.oldest).toBeLessThan(60);
+
+    await service.core.pool.query(
+      "UPDATE webhook_endpoints SET failing_since = now() - interval '1 hour' WHERE id = $1",
+      [Number(down)],
+    );
+    expect((await scrape()).down.failing).toBeGreaterThanOrEqual(3600);
+    const disabled = await service.inject({
+      method: "PATCH",
+      url: `/api/webhooks/${down}/`,
+      payload: { enabled: false },
+    });
+    expect(disabled.statusCode, disabled.body).toBe(200);
+    expect((await scrape()).down.enabled).toBe(0);
   });
 });
 
