@@ -13,10 +13,11 @@ describe("an email burst larger than the SMTP pool", () => {
   let service: TestService;
 
   beforeAll(async () => {
-    // 50 ms per message on 5 connections: 200 messages take 2 s, twice the provider timeout.
+    // 50 ms per message on 5 connections: 500 messages take 5 s, well over the provider timeout,
+    // which is 3 s rather than 1 so that one message on a loaded machine does not run out of it.
     providers = await LoopbackProviders.start({ dataDelayMs: 50 });
     service = await startTestService({
-      env: providers.env({ MAX_RETRIES: "0", PROVIDER_TIMEOUT_SECONDS: "1" }),
+      env: providers.env({ MAX_RETRIES: "0", PROVIDER_TIMEOUT_SECONDS: "3" }),
     });
   });
   afterAll(async () => {
@@ -38,7 +39,7 @@ describe("an email burst larger than the SMTP pool", () => {
           ).id,
       ),
     );
-    const items = Array.from({ length: 200 }, (_, i) => ({
+    const items = Array.from({ length: 500 }, (_, i) => ({
       user: users[i % users.length],
       message: `burst ${i}`,
       channels: ["email", "telegram"],
@@ -63,7 +64,7 @@ describe("an email burst larger than the SMTP pool", () => {
       async () => ((await outcomes()).some((row) => row.status === "pending") ? undefined : true),
       60_000,
     );
-    expect(await outcomes()).toEqual([{ status: "sent", last_channel: "email", n: 200 }]);
+    expect(await outcomes()).toEqual([{ status: "sent", last_channel: "email", n: 500 }]);
     const { rows: failed } = await service.core.pool.query(
       "SELECT count(*)::int AS n FROM attempts WHERE notification_id = ANY($1) AND status <> 'sent'",
       [ids],
