@@ -24,8 +24,11 @@ export const CHROMIUM_ARGS = [
 
 export function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
+  // Test files start in parallel: one waits for another's install to release dpkg's lock (then
+  // finds it installed) instead of failing on the lock.
+  const waitForLock = ["-o", "DPkg::Lock::Timeout=300"];
   const install = () =>
-    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], {
+    execFileSync("apt-get", [...waitForLock, "install", "-y", "--no-install-recommends", "chromium"], {
       stdio: "inherit",
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
     });
@@ -33,7 +36,7 @@ export function ensureChromium(): void {
     install();
   } catch {
     // A fresh machine's package lists may be missing or old.
-    execFileSync("apt-get", ["update"], { stdio: "inherit" });
+    execFileSync("apt-get", [...waitForLock, "update"], { stdio: "inherit" });
     install();
   }
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is still missing after apt-get install chromium`);
