@@ -80,14 +80,12 @@ export class TelegramUpdatesPoller {
           await this.pause(deps.standbySeconds);
           continue;
         }
-        const signal = AbortSignal.any([
-          this.stopping.signal,
-          AbortSignal.timeout((longPoll + deps.requestTimeoutSeconds) * 1000),
-        ]);
-        const answer = await deps.bot.getUpdates(claim.nextOffset, longPoll, signal);
+        const answer = await this.whileRunning((longPoll + deps.requestTimeoutSeconds) * 1000, (signal) =>
+          deps.bot.getUpdates(claim.nextOffset, longPoll, signal),
+        );
         if (this.stopping.signal.aborted) break;
         if (!answer.ok) {
-          this.failed(answer.errorCode, answer.description);
+          this.failed(answer.errorCode, answer.description, hintFor(answer.errorCode));
           await this.pause(backoffSeconds(this.failures, answer.retryAfterSeconds));
           continue;
         }
@@ -101,20 +99,41 @@ export class TelegramUpdatesPoller {
         );
       } catch (error) {
         // PostgreSQL away, most likely: the same updates are asked for again once it is back.
-        this.failed(null, error instanceof Error ? error.message : String(error));
+        this.failed(
+          null,
+          error instanceof Error ? error.message : String(error),
+          "PostgreSQL did not answer the poller",
+        );
         await this.pause(backoffSeconds(this.failures, null));
       }
     }
   }
 
-  private failed(errorCode: number | null, description: string): void {
+  /**
+   * Runs `call` with a signal that aborts after `timeoutMs` or when the poller stops. Made by hand
+   * rather than with AbortSignal.any, so that no listener stays on the long-lived stop signal.
+   */
+  private async whileRunning<T>(timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const round = new AbortController();
+    const onStop = () => round.abort(this.stopping.signal.reason);
+    this.stopping.signal.addEventListener("abort", onStop, { once: true });
+    const timer = setTimeout(() => round.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
+    try {
+      return await call(round.signal);
+    } finally {
+      clearTimeout(timer);
+      this.stopping.signal.removeEventListener("abort", onStop);
+    }
+  }
+
+  private failed(errorCode: number | null, description: string, hint: string): void {
     this.failures += 1;
     const said = `${errorCode ?? ""} ${description}`;
     if (said === this.warned) return;
     this.warned = said;
     this.deps.logger.warn(
       { errorCode, reason: description },
-      `Telegram connect links get no updates: ${hintFor(errorCode)}; trying again with backoff`,
+      `Telegram connect links get no updates: ${hint}; trying again with backoff`,
     );
   }
 

@@ -228,10 +228,14 @@ describe("Telegram connect links", () => {
     const link = await createLink(user.id);
     telegram.receive(566, `/start ${link.code}`);
     await waitForTelegramId(user.id, "566");
+    // One for the two 409s in a row (a loaded machine may add others, e.g. PostgreSQL slow to answer).
     const warnings = logs.lines.filter(
-      (line) => line.level === "warn" && line.message.includes("connect links get no updates"),
+      (line) =>
+        line.level === "warn" &&
+        line.message.includes("connect links get no updates") &&
+        line.fields.errorCode === 409,
     );
-    expect(warnings).toHaveLength(1);
+    expect(warnings, JSON.stringify(warnings)).toHaveLength(1);
     expect(warnings[0]?.message).toMatch(/webhook is set: deleteWebhook removes it/);
     expect(warnings[0]?.fields).toMatchObject({ errorCode: 409 });
     expect(logs.lines.some((line) => line.message === "Telegram connect links get updates again")).toBe(true);
