@@ -17,6 +17,7 @@ import {
   fallbackAddresses,
 } from "./channels/build-providers.js";
 import { buildSandboxProviders } from "./channels/sandbox/sandbox-provider.js";
+import { TelegramBotApi } from "./channels/telegram/telegram-bot-api.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./core/logger.js";
 import type { Channel } from "./core/model.js";
@@ -36,6 +37,9 @@ import { type TransactionRunner, transactionRunner } from "./db/transactions.js"
 import { UsersRepository } from "./db/users-repository.js";
 import { ReceiptsRepository } from "./receipts/receipts-repository.js";
 import { createSideChannels, type SideChannels } from "./side-channels.js";
+import { BotUsername } from "./telegram-links/bot-username.js";
+import type { TelegramLinkIssuing } from "./telegram-links/create-telegram-link.js";
+import { TelegramLinksRepository } from "./telegram-links/telegram-links-repository.js";
 import { TemplateCatalog } from "./templates/template-catalog.js";
 import { TemplatesRepository } from "./templates/templates-repository.js";
 import { ApiKeyAuthenticator } from "./usecases/authenticate-api-key.js";
@@ -102,6 +106,10 @@ export interface CoreDeps {
   unsubscribeLinks: UnsubscribeLinks | null;
   /** CRITICAL_CATEGORIES: delivered whatever the recipient's preferences. */
   criticalCategories: ReadonlySet<string>;
+  /** Telegram connect-link codes, the bot's update offset and its poller's lease. */
+  telegramLinks: TelegramLinksRepository;
+  /** Whether connect links can be made (TELEGRAM_LINKS), and with which bot. */
+  telegramLinkIssuing: TelegramLinkIssuing;
 }
 
 export interface Core extends CoreDeps {
@@ -188,6 +196,8 @@ export function createCore(config: Config, logger: Logger, poolSize = config.dat
     suppressions: new SuppressionsRepository(pool),
     unsubscribeLinks: unsubscribeLinksOf(config),
     criticalCategories: new Set(config.audiences.criticalCategories),
+    telegramLinks: new TelegramLinksRepository(pool),
+    telegramLinkIssuing: telegramLinkIssuingOf(config),
     async close() {
       await sideChannels.close();
       await pool.end();
@@ -238,6 +248,29 @@ export function createDeliveryRuntime(core: Core, options: DeliveryOptions = {})
     async close() {
       await closeProviders(providers);
     },
+  };
+}
+
+function telegramLinkIssuingOf(config: Config): TelegramLinkIssuing {
+  const { telegram } = config;
+  if (!telegram) {
+    return {
+      enabled: false,
+      reason:
+        "Telegram is not configured: set TELEGRAM_BOT_TOKEN, and TELEGRAM_LINKS=true to make connect links.",
+    };
+  }
+  if (!telegram.links) {
+    return {
+      enabled: false,
+      reason:
+        "Telegram connect links are off: set TELEGRAM_LINKS=true (a worker then receives the bot's messages).",
+    };
+  }
+  return {
+    enabled: true,
+    ttlSeconds: telegram.links.ttlSeconds,
+    botUsername: new BotUsername(new TelegramBotApi(telegram), config.providerTimeoutSeconds),
   };
 }
 

@@ -199,6 +199,13 @@ class NotificationServiceClient:
         """Erases the user with their notifications and attempts, for good."""
         self._call("DELETE", f"/api/users/{_int(user_id)}/")
 
+    def create_telegram_link(self, user_id: int) -> JsonObject:
+        """A t.me link that connects the user's Telegram chat when they open it and press Start.
+
+        Single-use, valid until its expires_at; needs TELEGRAM_LINKS=true on the service.
+        """
+        return self._call("POST", f"/api/users/{_int(user_id)}/telegram-link/")
+
     def get_preferences(self, user_id: int) -> JsonObject:
         """The channels the user turned off, everywhere and per category."""
         return self._call("GET", f"/api/users/{_int(user_id)}/preferences/")

@@ -39,6 +39,11 @@ export class ConflictError extends Error {
   override name = "ConflictError";
 }
 
+/** Something the request needs from outside (a provider's API) does not answer now; worth a retry. */
+export class UnavailableError extends Error {
+  override name = "UnavailableError";
+}
+
 /**
  * A notification rendered from a remembered recipient and template was not stored: one of the two
  * rows changed (or went) since it was read. The caller reads them again and renders afresh.

@@ -12,7 +12,11 @@ export interface HousekeepingDeps extends RetentionDeps, ForgetKeysDeps {
   webhooks?: Pick<WebhookStore, "deleteFinishedEventsOlderThan">;
   /** The Idempotency-Keys of broadcasts, forgotten after the same TTL. */
   broadcastIdempotencyKeys?: ForgetKeysDeps["idempotencyKeys"];
+  /** Telegram connect-link codes, forgotten a day after they expire. */
+  telegramLinks?: { deleteExpired(graceSeconds: number): Promise<number> };
 }
+
+const EXPIRED_LINK_CODES_KEPT_SECONDS = 24 * 3600;
 
 // Expired keys are already ignored and old notifications only take space: deleting them need not
 // be frequent.
@@ -41,6 +45,11 @@ export async function runHousekeepingIfDue(deps: HousekeepingDeps): Promise<bool
         ),
     );
   }
+  await deps.telegramLinks
+    ?.deleteExpired(EXPIRED_LINK_CODES_KEPT_SECONDS)
+    .catch((error: Error) =>
+      logger.warn({ err: error.message }, "could not delete expired Telegram link codes; will try again"),
+    );
   if (deps.retentionDays > 0) {
     await deleteOldNotifications(deps, deps.retentionDays)
       .then((deleted) => {

@@ -22,6 +22,7 @@ const config = (overrides: Partial<TelegramConfig> = {}): TelegramConfig => ({
   defaultChatId: null,
   perChatPerSecond: 1,
   globalPerSecond: 30,
+  links: null,
   ...overrides,
 });
 

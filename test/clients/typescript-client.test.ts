@@ -98,6 +98,24 @@ describe("TypeScript client", () => {
     await expect(direct.deleteUser(erased.id)).rejects.toMatchObject({ status: 404 });
   });
 
+  it("makes a Telegram connect link, and the user who opens it gets their telegram_id", async () => {
+    const user = await direct.createUser({ email: "ts-telegram@example.com", password: "long enough" });
+    const link = await direct.createTelegramLink(user.id);
+    expect(link.url).toBe(`https://t.me/loopback_bot?start=${link.code}`);
+    expect(Date.parse(link.expires_at)).toBeGreaterThan(Date.now());
+    setup.telegram.receive(777001, `/start ${link.code}`);
+    const linked = await waitFor(
+      "the user's telegram_id to be set",
+      async () => {
+        const current = await direct.getUser(user.id);
+        return current.telegram_id === "777001" ? current : undefined;
+      },
+      15_000,
+    );
+    expect(linked.telegram_id).toBe("777001");
+    await expect(direct.createTelegramLink(987_654_321)).rejects.toMatchObject({ status: 404 });
+  });
+
   it("creates notifications in bulk, in order, and a repeated key creates none of them again", async () => {
     const items = [
       { user: userId, message: "bulk one from TS" },

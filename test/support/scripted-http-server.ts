@@ -17,12 +17,13 @@ export type FakeReply =
 
 /**
  * What a fake does with a request: records it, and answers with the reply to give now and the
- * default reply (asked for only when a hang without `then` runs out).
+ * default reply (asked for only when a hang without `then` runs out). A reply that is a promise
+ * is given when it settles (a long poll answered when something happens).
  */
 export type RequestHandler = (
   req: IncomingMessage,
   body: string,
-) => { reply: FakeReply; fallback: () => FakeReply };
+) => { reply: FakeReply | Promise<FakeReply>; fallback: () => FakeReply };
 
 export class ScriptedHttpServer {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -40,9 +41,9 @@ export class ScriptedHttpServer {
     const scripted = new ScriptedHttpServer(server, `http://127.0.0.1:${port}`);
     server.on("request", (req, res) =>
       readBody(req)
-        .then((body) => {
+        .then(async (body) => {
           const { reply, fallback } = handle(req, body);
-          scripted.answer(res, reply, fallback);
+          scripted.answer(res, await reply, fallback);
         })
         // A client that gives up mid-request is not the fake's problem.
         .catch(() => res.destroy()),

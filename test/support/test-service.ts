@@ -15,6 +15,7 @@ import { waitFor } from "./wait-for.js";
 export interface TestService {
   app: FastifyInstance;
   core: Core;
+  /** The running worker; a test that restarts it puts the new one here, for close to stop. */
   worker: RunningWorker | null;
   database: TestDatabase;
   env: Record<string, string>;
@@ -100,7 +101,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   };
   const getNotification = (id: number) => expectStatus("GET", `/api/notifications/${id}/`, 200);
 
-  return {
+  const service: TestService = {
     app,
     core,
     worker,
@@ -122,11 +123,12 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
         timeoutMs,
       ),
     async close() {
-      await worker?.stop();
+      await service.worker?.stop();
       await app.close();
       await core.close();
       await deleteRedisKeys(env.REDIS_PREFIX!);
       await database.drop();
     },
   };
+  return service;
 }

@@ -119,6 +119,30 @@ describe("configuration", () => {
     ).not.toThrow(/short-secret-value/);
   });
 
+  it("keeps Telegram connect links off unless TELEGRAM_LINKS=true, which needs a bot token", () => {
+    const token = "123:a-bot-token";
+    expect(parseConfig({ TELEGRAM_BOT_TOKEN: token }).telegram?.links).toBeNull();
+    expect(parseConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_LINKS: "true" }).telegram?.links).toEqual({
+      ttlSeconds: 86_400,
+      welcomeText: expect.stringContaining("connected"),
+    });
+    expect(
+      parseConfig({
+        TELEGRAM_BOT_TOKEN: token,
+        TELEGRAM_LINKS: "true",
+        TELEGRAM_LINK_TTL_SECONDS: "600",
+        TELEGRAM_LINK_WELCOME: "Hi!",
+      }).telegram?.links,
+    ).toEqual({ ttlSeconds: 600, welcomeText: "Hi!" });
+    expect(() => parseConfig({ TELEGRAM_LINKS: "true" })).toThrow(
+      /TELEGRAM_LINKS=true needs TELEGRAM_BOT_TOKEN/,
+    );
+    expect(() => parseConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_LINK_TTL_SECONDS: "5" })).toThrow(
+      /TELEGRAM_LINK_TTL_SECONDS must be a number from 60/,
+    );
+    expect(() => parseConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_LINKS: "maybe" })).toThrow(ConfigError);
+  });
+
   it("builds the database URL from the original's POSTGRES_* names, and lets DATABASE_URL win", () => {
     const env = {
       POSTGRES_HOST: "db",

@@ -188,6 +188,16 @@ class AgainstTheServiceTest(unittest.TestCase):
                 read()
             self.assertEqual(raised.exception.status, 404)
 
+    def test_makes_a_telegram_connect_link(self):
+        link = self.client.create_telegram_link(self.user["id"])
+        self.assertRegex(link["code"], r"^[A-Za-z0-9_-]{1,64}$")
+        self.assertEqual(link["url"], f"https://t.me/loopback_bot?start={link['code']}")
+        self.assertIn("T", link["expires_at"])
+        self.assertNotEqual(self.client.create_telegram_link(self.user["id"])["code"], link["code"])
+        with self.assertRaises(NotificationServiceError) as raised:
+            self.client.create_telegram_link(987654321)
+        self.assertEqual(raised.exception.status, 404)
+
     def test_creates_notifications_in_bulk_once_per_key(self):
         items = [
             {"user": self.user["id"], "message": "bulk one from Python"},

@@ -30,6 +30,7 @@ export type User = Ok<"getUser", 200>;
 export type CreateUserRequest = BodyOf<"createUser">;
 export type UpdateUserRequest = BodyOf<"updateUser">;
 export type UserPage = Ok<"listUsers", 200>;
+export type TelegramLink = Ok<"createTelegramLink", 201>;
 export type ListUsersQuery = QueryOf<"listUsers">;
 export type Notification = Ok<"getNotification", 200>;
 export type CreateNotificationRequest = BodyOf<"createNotification">;
@@ -147,6 +148,16 @@ export class NotificationServiceClient {
   /** Erases the user with their notifications and attempts, for good. */
   async deleteUser(id: number, options: CallOptions = {}): Promise<void> {
     await this.call(this.http.DELETE("/api/users/{id}/", { params: { path: { id } }, ...options }));
+  }
+
+  /**
+   * A t.me link that connects the user's Telegram chat when they open it and press Start (their
+   * telegram_id is set then). Single-use, valid until `expires_at`. Needs TELEGRAM_LINKS=true.
+   */
+  createTelegramLink(userId: number, options: CallOptions = {}): Promise<TelegramLink> {
+    return this.call(
+      this.http.POST("/api/users/{id}/telegram-link/", { params: { path: { id: userId } }, ...options }),
+    );
   }
 
   /** The channels the user turned off, everywhere and per category. */

@@ -46,6 +46,26 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/api/users/{id}/telegram-link/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a link that connects the user's Telegram chat
+         * @description A t.me link that opens the bot with a single-use code, valid TELEGRAM_LINK_TTL_SECONDS. When the person presses Start, a worker sets the user's telegram_id to their chat and the bot answers with TELEGRAM_LINK_WELCOME. 409 when Telegram or connect links are not configured (TELEGRAM_BOT_TOKEN, TELEGRAM_LINKS=true); 503 when Telegram does not tell the bot's username (getMe).
+         */
+        post: operations["createTelegramLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/bulk/": {
         parameters: {
             query?: never;
@@ -1194,6 +1214,121 @@ export interface operations {
                      *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
                      *     }
                      */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+    };
+    createTelegramLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "url": "https://t.me/acme_notify_bot?start=q5Xb1m4vJ0kPz2Yw8nR3tUcA7eLd6hGf",
+                     *       "code": "q5Xb1m4vJ0kPz2Yw8nR3tUcA7eLd6hGf",
+                     *       "expires_at": "2026-12-04T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Opens the bot in Telegram with the code; give it to the user */
+                        url: string;
+                        /** @description The start parameter in the link (single-use; stored only as a hash, never shown again) */
+                        code: string;
+                        /**
+                         * Format: date-time
+                         * @description The link no longer works after this
+                         */
+                        expires_at: string;
+                    };
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid API key: it is unknown or has been revoked."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Over API_RATE_LIMIT_PER_MINUTE for this API key; the Retry-After header says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": {
                         detail?: string;
                     } & {

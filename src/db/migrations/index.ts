@@ -20,6 +20,7 @@ import { finishedAttemptsIndex } from "./019-finished-attempts-index.js";
 import { recipientLookups } from "./020-recipient-lookups.js";
 import { bulkIdempotencyKeys } from "./021-bulk-idempotency-keys.js";
 import { retiredCounts } from "./022-retired-counts.js";
+import { telegramLinks } from "./023-telegram-links.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -45,4 +46,5 @@ export const migrations: { name: string; sql: string }[] = [
   recipientLookups,
   bulkIdempotencyKeys,
   retiredCounts,
+  telegramLinks,
 ];

@@ -4,7 +4,7 @@
  * A 5xx never carries internals; they go to the log.
  */
 import type { FastifyError, FastifyInstance } from "fastify";
-import { ConflictError, NotFoundError, ValidationError } from "../../core/errors.js";
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from "../../core/errors.js";
 import { isDatabaseUnavailable } from "../../db/database.js";
 
 interface AjvIssue {
@@ -24,6 +24,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof ValidationError) return reply.code(400).send(error.fields);
     if (error instanceof NotFoundError) return reply.code(404).send({ detail: error.message });
     if (error instanceof ConflictError) return reply.code(409).send({ detail: error.message });
+    if (error instanceof UnavailableError) {
+      return reply.code(503).header("retry-after", "5").send({ detail: error.message });
+    }
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error.message }, "database unavailable");
       return reply

@@ -23,6 +23,7 @@ import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
 import { smsRuCallbackRoutes } from "./sms-ru-callback-routes.js";
+import { telegramLinksRoutes } from "./telegram-links-routes.js";
 import { templatesRoutes } from "./templates-routes.js";
 import { unsubscribeRoutes } from "./unsubscribe-routes.js";
 import { usersRoutes } from "./users-routes.js";
@@ -64,6 +65,7 @@ export async function buildHttpApp(
   registerApiDocs(app, "Notification Service API");
 
   await app.register(usersRoutes, deps);
+  await app.register(telegramLinksRoutes, deps);
   await app.register(notificationsRoutes, deps);
   await app.register(outboxRoutes, deps);
   await app.register(observabilityRoutes, deps);

@@ -169,6 +169,25 @@ export const User = Type.Object(
   { examples: [userExample] },
 );
 
+export const TelegramLinkSchema = Type.Object(
+  {
+    url: Type.String({ description: "Opens the bot in Telegram with the code; give it to the user" }),
+    code: Type.String({
+      description: "The start parameter in the link (single-use; stored only as a hash, never shown again)",
+    }),
+    expires_at: Type.String({ format: "date-time", description: "The link no longer works after this" }),
+  },
+  {
+    examples: [
+      {
+        url: "https://t.me/acme_notify_bot?start=q5Xb1m4vJ0kPz2Yw8nR3tUcA7eLd6hGf",
+        code: "q5Xb1m4vJ0kPz2Yw8nR3tUcA7eLd6hGf",
+        expires_at: "2026-12-04T09:00:00.000Z",
+      },
+    ],
+  },
+);
+
 const ChannelName = Type.Enum(CHANNELS, { description: "A delivery channel" });
 
 const Rfc3339 = (description: string, example: string) =>

@@ -2,11 +2,14 @@ import type { Core } from "../../app.js";
 import { createDeliveryRuntime, type DeliveryOptions } from "../../app.js";
 import type { ClaimedBroadcast } from "../../broadcasts/broadcast-model.js";
 import { fanOutBroadcast } from "../../broadcasts/fan-out-broadcast.js";
+import { botIdOf, TelegramBotApi } from "../../channels/telegram/telegram-bot-api.js";
 import type { ClaimedDelivery } from "../../core/model.js";
 import { DueWorkRunner } from "../../queue/due-work-runner.js";
 import { checkReceipts } from "../../receipts/check-receipts.js";
 import { earlyWindowSeconds } from "../../receipts/receipt-schedule.js";
 import type { ReceiptCheck } from "../../receipts/receipts-repository.js";
+import { handleTelegramUpdates } from "../../telegram-links/handle-telegram-updates.js";
+import { TelegramUpdatesPoller } from "../../telegram-links/telegram-updates-poller.js";
 import { abandonDeliveries, deliverNotification } from "../../usecases/deliver-notification.js";
 import { runHousekeepingIfDue } from "../../usecases/housekeeping.js";
 import { deliverWebhook } from "../../webhooks/deliver-webhook.js";
@@ -193,6 +196,8 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
   });
   if (receiptSources.size > 0) void receiptRunner.start();
 
+  const telegramUpdates = startTelegramUpdatesPoller(core, deps.workerId);
+
   const housekeep = () => runHousekeepingIfDue({ ...core, retentionDays: config.retentionDays, logger });
   let housekeeping: Promise<boolean> | null = null;
   const housekeepOnce = () => {
@@ -216,6 +221,8 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       // A fan-out hands its broadcast back between two batches; one mid-batch is left to its lease.
       const broadcastsFinished = broadcastRunner.stop(config.shutdownGraceSeconds * 1000);
       const receiptsFinished = receiptRunner.stop(config.shutdownGraceSeconds * 1000);
+      // Aborts the long poll at once; a batch of /start messages being answered finishes.
+      const telegramUpdatesStopped = telegramUpdates?.stop();
       const finished = await runner.stop(config.shutdownGraceSeconds * 1000);
       if (!finished) {
         const abandoned = await abandonDeliveries(deps).catch((error: Error) => {
@@ -233,9 +240,44 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
       await broadcastsFinished;
       await receiptsFinished;
       await core.receipts.releaseLease(deps.workerId).catch(() => {});
+      await telegramUpdatesStopped;
       await webhookEvents.flush();
       await webhookSender.close();
       await runtime.close();
     },
   };
+}
+
+/**
+ * With TELEGRAM_LINKS on, receives the messages people send the bot (a connect link's /start) in
+ * whichever worker holds the poller's lease; off (the default), nothing polls Telegram.
+ */
+function startTelegramUpdatesPoller(core: Core, workerId: string): TelegramUpdatesPoller | null {
+  const { config, logger } = core;
+  const telegram = config.telegram;
+  const links = telegram?.links;
+  if (!telegram || !links) return null;
+  const bot = new TelegramBotApi(telegram);
+  const poller = new TelegramUpdatesPoller({
+    telegramLinks: core.telegramLinks,
+    bot,
+    handle: (updates) =>
+      handleTelegramUpdates(
+        {
+          telegramLinks: core.telegramLinks,
+          bot,
+          welcomeText: links.welcomeText,
+          timeoutSeconds: config.providerTimeoutSeconds,
+          logger,
+        },
+        updates,
+      ),
+    botId: botIdOf(telegram.botToken),
+    holder: workerId,
+    requestTimeoutSeconds: config.providerTimeoutSeconds,
+    standbySeconds: config.pollIntervalSeconds,
+    logger,
+  });
+  poller.start();
+  return poller;
 }

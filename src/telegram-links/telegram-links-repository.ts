@@ -1,0 +1,102 @@
+/**
+ * Connect-link codes (stored as hashes) and the getUpdates offset, and the poller's lease: a row
+ * of maintenance_schedule (task `telegram-updates`, with its holder), so that one worker of the
+ * deployment polls at a time, as one checks receipts (see receipts-repository.ts).
+ */
+import type { Queryable } from "../db/database.js";
+
+const LEASE_TASK = "telegram-updates";
+
+/** What redeeming a code did. */
+export type Redemption =
+  | { kind: "linked"; userId: number }
+  /** This very update used the code already (it is being handled again): nothing changes. */
+  | { kind: "already_handled" }
+  /** Unknown, expired, or used by another update. */
+  | { kind: "invalid" };
+
+export class TelegramLinksRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Stores a code for the user; null when there is no such user. */
+  async create(userId: number, codeHash: string, ttlSeconds: number): Promise<{ expiresAt: Date } | null> {
+    const { rows } = await this.db.query<{ expires_at: Date }>(
+      `INSERT INTO telegram_link_codes (code_hash, user_id, expires_at)
+       SELECT $2, id, now() + make_interval(secs => $3) FROM users WHERE id = $1
+       RETURNING expires_at`,
+      [userId, codeHash, ttlSeconds],
+    );
+    return rows[0] ? { expiresAt: rows[0].expires_at } : null;
+  }
+
+  /**
+   * Uses the code for `chatId` if it is known, unexpired and unused: the user's telegram_id
+   * becomes the chat, in the same statement. The last column reads the row as it was before
+   * this statement, so it tells an update handled a second time from a code used before.
+   */
+  async redeem(codeHash: string, chatId: string, updateId: number): Promise<Redemption> {
+    const { rows } = await this.db.query<{ user_id: number | null; redeemed_update_id: number | null }>(
+      `WITH used AS (
+         UPDATE telegram_link_codes SET used_at = now(), chat_id = $2, redeemed_update_id = $3
+         WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()
+         RETURNING user_id),
+       linked AS (
+         UPDATE users u SET telegram_id = $2 FROM used WHERE u.id = used.user_id RETURNING u.id)
+       SELECT (SELECT id FROM linked) AS user_id,
+         (SELECT redeemed_update_id FROM telegram_link_codes WHERE code_hash = $1) AS redeemed_update_id`,
+      [codeHash, chatId, updateId],
+    );
+    const row = rows[0];
+    if (row?.user_id != null) return { kind: "linked", userId: row.user_id };
+    return row?.redeemed_update_id === updateId ? { kind: "already_handled" } : { kind: "invalid" };
+  }
+
+  /**
+   * Takes or renews the poller's lease for `holder` (when it holds it, or the lease lapsed) and
+   * reads where the bot's updates continue from (null: nothing handled yet), in one round trip.
+   */
+  async claimPolling(
+    holder: string,
+    leaseSeconds: number,
+    botId: string,
+  ): Promise<{ held: boolean; nextOffset: number | null }> {
+    const { rows } = await this.db.query<{ held: boolean; next_offset: number | null }>(
+      `WITH lease AS (
+         INSERT INTO maintenance_schedule AS s (task, next_run_at, holder)
+         VALUES ($4, now() + make_interval(secs => $2), $1)
+         ON CONFLICT (task) DO UPDATE SET next_run_at = EXCLUDED.next_run_at, holder = EXCLUDED.holder
+         WHERE s.holder = EXCLUDED.holder OR s.next_run_at <= now()
+         RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM lease) AS held,
+         (SELECT next_offset FROM telegram_update_offsets WHERE bot_id = $3) AS next_offset`,
+      [holder, leaseSeconds, botId, LEASE_TASK],
+    );
+    return { held: rows[0]?.held === true, nextOffset: rows[0]?.next_offset ?? null };
+  }
+
+  /** The updates before `nextOffset` are handled. Never moves back. */
+  async saveOffset(botId: string, nextOffset: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO telegram_update_offsets AS o (bot_id, next_offset) VALUES ($1, $2)
+       ON CONFLICT (bot_id) DO UPDATE SET next_offset = GREATEST(o.next_offset, EXCLUDED.next_offset)`,
+      [botId, nextOffset],
+    );
+  }
+
+  /** Gives the poller's lease up (a worker stopping), so another worker need not wait it out. */
+  async releasePolling(holder: string): Promise<void> {
+    await this.db.query(
+      `UPDATE maintenance_schedule SET next_run_at = now(), holder = NULL WHERE task = $2 AND holder = $1`,
+      [holder, LEASE_TASK],
+    );
+  }
+
+  /** Forgets codes that expired more than `graceSeconds` ago, used or not (housekeeping). */
+  async deleteExpired(graceSeconds: number): Promise<number> {
+    const { rowCount } = await this.db.query(
+      "DELETE FROM telegram_link_codes WHERE expires_at < now() - make_interval(secs => $1)",
+      [graceSeconds],
+    );
+    return rowCount ?? 0;
+  }
+}
