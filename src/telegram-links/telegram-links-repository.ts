@@ -33,6 +33,10 @@ export class TelegramLinksRepository {
    * Uses the code for `chatId` if it is known, unexpired and unused: the user's telegram_id
    * becomes the chat, in the same statement. The last column reads the row as it was before
    * this statement, so it tells an update handled a second time from a code used before.
+   *
+   * Pressing Start unblocks the bot, so a `bot_blocked` suppression of the chat (a 403 "bot was
+   * blocked by the user" once) is lifted with it; one added for another reason (`manual`,
+   * `unsubscribed`) is someone's decision and stays.
    */
   async redeem(codeHash: string, chatId: string, updateId: number): Promise<Redemption> {
     const { rows } = await this.db.query<{ user_id: number | null; redeemed_update_id: number | null }>(
@@ -41,7 +45,10 @@ export class TelegramLinksRepository {
          WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()
          RETURNING user_id),
        linked AS (
-         UPDATE users u SET telegram_id = $2 FROM used WHERE u.id = used.user_id RETURNING u.id)
+         UPDATE users u SET telegram_id = $2 FROM used WHERE u.id = used.user_id RETURNING u.id),
+       unblocked AS (
+         DELETE FROM suppressions
+         WHERE channel = 'telegram' AND address = $2 AND reason = 'bot_blocked' AND EXISTS (SELECT 1 FROM used))
        SELECT (SELECT id FROM linked) AS user_id,
          (SELECT redeemed_update_id FROM telegram_link_codes WHERE code_hash = $1) AS redeemed_update_id`,
       [codeHash, chatId, updateId],

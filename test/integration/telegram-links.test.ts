@@ -117,6 +117,40 @@ describe("Telegram connect links", () => {
     expect(logs.lines.some((line) => line.message === "user connected their Telegram chat")).toBe(true);
   });
 
+  it("lifts the chat's bot_blocked suppression when the person presses Start, and no other kind", async () => {
+    const suppress = async (address: string, reason: string) => {
+      const response = await service.inject({
+        method: "POST",
+        url: "/api/suppressions/",
+        payload: { channel: "telegram", address, reason },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+    };
+    const suppressed = async (address: string) => {
+      const response = await service.inject({
+        method: "GET",
+        url: `/api/suppressions/?channel=telegram&address=${address}`,
+      });
+      return response
+        .json<{ results: { reason: string }[] }>()
+        .results.map((suppression) => suppression.reason);
+    };
+    await suppress("556", "bot_blocked");
+    await suppress("557", "manual");
+    const unblocking = await newUser("unblocking");
+    const chosen = await newUser("chosen");
+    telegram.receive(556, `/start ${(await createLink(unblocking.id)).code}`);
+    telegram.receive(557, `/start ${(await createLink(chosen.id)).code}`);
+    await waitForTelegramId(unblocking.id, "556");
+    await waitForTelegramId(chosen.id, "557");
+    expect(await suppressed("556")).toEqual([]);
+    expect(await suppressed("557")).toEqual(["manual"]);
+
+    const notification = await service.createNotification({ user: unblocking.id, message: "you are back" });
+    expect((await service.waitForStatus(notification.id, "sent")).last_channel).toBe("telegram");
+    expect(repliesTo(556).map((request) => request.body.text)).toContain("you are back");
+  });
+
   it("answers an expired link that it is not valid, and connects nobody", async () => {
     const user = await newUser("expired");
     const link = await createLink(user.id);
