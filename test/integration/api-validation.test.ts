@@ -158,6 +158,64 @@ describe("the REST API's answers to bad input", () => {
     expect(await rowCount("notifications")).toBe(before);
   });
 
+  it.each([
+    [
+      "a bulk item's non-numeric user",
+      "/api/notifications/bulk/",
+      {
+        notifications: [
+          { user: "USER", message: "hi" },
+          { user: "abc", message: "hi" },
+        ],
+      },
+      { "notifications.1.user": ["A valid integer is required."] },
+    ],
+    [
+      "a bulk item's unknown field",
+      "/api/notifications/bulk/",
+      { notifications: [{ user: "USER", message: "hi", importance: "high" }] },
+      { "notifications.0.importance": ["Unknown field."] },
+    ],
+    [
+      "a bulk item's channels that are not a list",
+      "/api/notifications/bulk/",
+      {
+        notifications: [
+          { user: "USER", message: "hi" },
+          { user: "USER", message: "hi", channels: "sms" },
+        ],
+      },
+      { "notifications.1.channels": ["Expected array."] },
+    ],
+    [
+      "an unknown channel in preferences",
+      "/api/users/USER/preferences/",
+      { channels: { fax: false }, categories: {} },
+      { "channels.fax": ["Unknown field."] },
+    ],
+    [
+      "an unknown channel in a category's preferences",
+      "/api/users/USER/preferences/",
+      { channels: {}, categories: { marketing: { fax: false } } },
+      { "categories.marketing.fax": ["Unknown field."] },
+    ],
+    [
+      "an email body without its text in a template",
+      "/api/templates/",
+      { key: "nested", default_locale: "en", locales: { en: { email: { subject: "Hi" } } } },
+      { "locales.en.email.text": ["This field is required."] },
+    ],
+  ])("names %s by its path", async (_what, url, payload, body) => {
+    const resolved = JSON.parse(JSON.stringify(payload).replaceAll('"USER"', String(userId)));
+    const response = await service.inject({
+      method: url.endsWith("/preferences/") ? "PUT" : "POST",
+      url: url.replace("USER", String(userId)),
+      payload: resolved,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual(body);
+  });
+
   it("counts a message's length in characters, not bytes or UTF-16 units", async () => {
     const response = await post("/api/notifications/", { user: userId, message: "😀".repeat(100) });
     expect(response.statusCode).toBe(201);
