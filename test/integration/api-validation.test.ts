@@ -149,6 +149,22 @@ describe("the REST API's answers to bad input", () => {
       { user: "USER", message: "hi", importance: "high" },
       { importance: ["Unknown field."] },
     ],
+    // 0, "" and false are not null: read as null, each of these was stored without an expiry.
+    [
+      "a ttl of 0 seconds",
+      { user: "USER", message: "hi", ttl_seconds: 0 },
+      { ttl_seconds: ["Ensure this value is at least 1."] },
+    ],
+    [
+      "an empty expires_at",
+      { user: "USER", message: "hi", expires_at: "" },
+      { expires_at: [expect.stringMatching(/date-time/)] },
+    ],
+    [
+      "an empty channel list as a string",
+      { user: "USER", message: "hi", channels: "" },
+      { channels: ["Expected array."] },
+    ],
   ])("rejects %s when creating a notification", async (_what, payload, body) => {
     const before = await rowCount("notifications");
     const resolved = JSON.parse(JSON.stringify(payload).replace('"USER"', String(userId)));
@@ -214,6 +230,24 @@ describe("the REST API's answers to bad input", () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual(body);
+  });
+
+  it("still takes null for a field that may be null, and a number written as a string", async () => {
+    const response = await post("/api/notifications/", {
+      user: String(userId),
+      message: "hi",
+      ttl_seconds: null,
+      expires_at: null,
+      channels: null,
+      priority: null,
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({
+      user: userId,
+      expires_at: null,
+      channels: null,
+      priority: "normal",
+    });
   });
 
   it("counts a message's length in characters, not bytes or UTF-16 units", async () => {

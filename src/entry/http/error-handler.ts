@@ -62,6 +62,8 @@ function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<st
   /** Fields whose message only says the value has the wrong shape. */
   const shapeOnly = new Set<string>();
   for (const issue of issues) {
+    // A nullable field's null branch (see body-validation.ts) only says the value is not null.
+    if (issue.keyword === "const" && issue.params.allowedValue === null) continue;
     const path = issue.instancePath
       .split("/")
       .filter(Boolean)

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { registerApiDocs } from "./api-docs.js";
 import { audiencesRoutes } from "./audiences-routes.js";
 import { registerAuthentication } from "./authentication.js";
+import { validatorFactoryWithoutNullCoercion } from "./body-validation.js";
 import { broadcastsRoutes } from "./broadcasts-routes.js";
 import { channelsRoutes } from "./channels-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
@@ -46,7 +47,12 @@ export async function buildHttpApp(
         coerceTypes: true,
       },
     },
-    schemaController: { compilersFactory: { buildSerializer: serializerFactoryWithNullableTypes() } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: validatorFactoryWithoutNullCoercion(),
+        buildSerializer: serializerFactoryWithNullableTypes(),
+      },
+    },
     // A line per request would cost more than the request; deliveries are logged by the worker.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();
