@@ -250,6 +250,30 @@ describe("the REST API's answers to bad input", () => {
     });
   });
 
+  it("reads an empty application/json body as no body: an action taking none works, a create is a 400", async () => {
+    const created = await post("/api/notifications/", {
+      user: userId,
+      message: "hi",
+      send_at: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const cancelled = await post(`/api/notifications/${created.json().id}/cancel/`, "");
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: "cancelled" });
+    const suppression = await post("/api/suppressions/", { channel: "email", address: "gone@example.com" });
+    const lifted = await service.inject({
+      method: "DELETE",
+      url: `/api/suppressions/${suppression.json().id}/`,
+      headers: { "content-type": "application/json" },
+      payload: "",
+    });
+    expect(lifted.statusCode).toBe(200);
+    const before = await rowCount("users");
+    const empty = await post("/api/users/", "");
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toEqual({ non_field_errors: [expect.any(String)] });
+    expect(await rowCount("users")).toBe(before);
+  });
+
   it("counts a message's length in characters, not bytes or UTF-16 units", async () => {
     const response = await post("/api/notifications/", { user: userId, message: "😀".repeat(100) });
     expect(response.statusCode).toBe(201);

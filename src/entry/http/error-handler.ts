@@ -37,8 +37,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
         return reply.code(400).send({ detail: "The request contains characters that cannot be stored." });
       case "FST_ERR_CTP_INVALID_JSON_BODY":
         return reply.code(400).send({ detail: `JSON parse error - ${error.message}` });
-      case "FST_ERR_CTP_EMPTY_JSON_BODY":
-        return reply.code(400).send({ detail: "JSON parse error - the body is empty." });
       case "FST_ERR_CTP_BODY_TOO_LARGE":
         return reply.code(413).send({ detail: "Request body is too large." });
       case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
@@ -62,7 +60,7 @@ function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<st
   /** Fields whose message only says the value has the wrong shape. */
   const shapeOnly = new Set<string>();
   for (const issue of issues) {
-    // A nullable field's null branch (see body-validation.ts) only says the value is not null.
+    // A nullable field's null branch (see request-bodies.ts) only says the value is not null.
     if (issue.keyword === "const" && issue.params.allowedValue === null) continue;
     const path = issue.instancePath
       .split("/")

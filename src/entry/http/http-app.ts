@@ -8,7 +8,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { registerApiDocs } from "./api-docs.js";
 import { audiencesRoutes } from "./audiences-routes.js";
 import { registerAuthentication } from "./authentication.js";
-import { validatorFactoryWithoutNullCoercion } from "./body-validation.js";
 import { broadcastsRoutes } from "./broadcasts-routes.js";
 import { channelsRoutes } from "./channels-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
@@ -23,6 +22,7 @@ import { openApiOptions } from "./openapi.js";
 import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
+import { acceptEmptyJsonBodies, validatorFactoryWithoutNullCoercion } from "./request-bodies.js";
 import { smsRuCallbackRoutes } from "./sms-ru-callback-routes.js";
 import { templatesRoutes } from "./templates-routes.js";
 import { unsubscribeRoutes } from "./unsubscribe-routes.js";
@@ -59,6 +59,7 @@ export async function buildHttpApp(
 
   // JSON only: a text/plain body would otherwise reach validation as a string.
   app.removeContentTypeParser("text/plain");
+  acceptEmptyJsonBodies(app);
   registerErrorHandler(app);
   // Protection first: CORS must answer preflights before authentication asks them for a key.
   await registerProtection(app, deps.config, deps.core.sideChannels.apiRateLimitStore);

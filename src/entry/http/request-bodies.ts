@@ -1,4 +1,19 @@
 import AjvCompiler from "@fastify/ajv-compiler";
+import type { FastifyInstance } from "fastify";
+
+/**
+ * An empty body sent as application/json is no body, as Django REST Framework reads it: clients
+ * that send the header on every call can still POST to retry, cancel or test, which take none.
+ * A route that needs a body still answers 400 for it. Everything else is Fastify's own parser.
+ */
+export function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    if (body.length === 0) return done(null, undefined);
+    parseJson(request, body.toString(), done);
+  });
+}
 
 /**
  * Fastify's own validator factory, given each request body schema as withoutNullCoercion rewrites
