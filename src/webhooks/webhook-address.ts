@@ -34,10 +34,13 @@ for (const [network, prefix] of [
   refused.addSubnet(network, prefix, "ipv6");
 }
 
-/** Why an IP address is not a place to send webhooks, or null when it is a public one. */
+/**
+ * What an IP address is when it is not a place to send webhooks ("a loopback, ... address"), or
+ * null when it is a public one; callers say "<address> is <reason>".
+ */
 export function refusedAddressReason(address: string): string | null {
   const family = isIP(address);
-  if (family === 0) return `${address} is not an IP address`;
+  if (family === 0) return "not an IP address";
   if (family === 6) {
     // IPv4 written as IPv6 (::ffff:10.0.0.1, NAT64 64:ff9b::10.0.0.1) is judged as the IPv4 it is.
     const embedded = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
@@ -50,7 +53,7 @@ export function refusedAddressReason(address: string): string | null {
     }
   }
   if (refused.check(address, family === 4 ? "ipv4" : "ipv6")) {
-    return `${address} is a loopback, private, link-local or otherwise internal address`;
+    return "a loopback, private, link-local or otherwise internal address";
   }
   return null;
 }
@@ -88,7 +91,8 @@ export async function webhookUrlProblem(raw: string, allowPrivateNetworks: boole
   for (const address of addresses) {
     const reason = refusedAddressReason(address);
     if (reason) {
-      return `The host ${url.hostname} resolves to ${reason}; set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow it.`;
+      const what = literal ? `${address} is ${reason}` : `${url.hostname} resolves to ${address}, ${reason}`;
+      return `The host ${what}; set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow it.`;
     }
   }
   return null;

@@ -40,7 +40,8 @@ function checkedLookup(hostname: string, options: LookupOptions, callback: Looku
     if (error) return callback(error, []);
     for (const { address } of addresses) {
       const reason = refusedAddressReason(address);
-      if (reason) return callback(new RefusedAddressError(`${hostname} resolves to ${reason}`), []);
+      if (reason)
+        return callback(new RefusedAddressError(`${hostname} resolves to ${address}, ${reason}`), []);
     }
     if (options.all) return callback(null, addresses);
     const first = addresses[0];
@@ -77,7 +78,7 @@ export class WebhookSender {
       // A literal IP address is connected to without a lookup, so it is checked here.
       const literal = ipLiteralHost(new URL(url));
       const reason = literal ? refusedAddressReason(literal) : null;
-      if (reason) return failed(`refused: ${reason}`);
+      if (reason) return failed(`refused: ${literal} is ${reason}`);
     }
     const timeoutMs = this.options.timeoutSeconds * 1000;
     try {

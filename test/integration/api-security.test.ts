@@ -167,6 +167,33 @@ describe("API rate limits and CORS", () => {
     });
     expect(other.headers["access-control-allow-origin"]).toBeUndefined();
   });
+
+  it("lets a configured origin use every method the API has, and read the headers clients act on", async () => {
+    for (const method of ["PUT", "PATCH", "DELETE"]) {
+      const preflight = await service.app.inject({
+        method: "OPTIONS",
+        url: "/api/users/1/",
+        headers: {
+          origin: "https://app.example",
+          "access-control-request-method": method,
+          "access-control-request-headers": "authorization,content-type",
+        },
+      });
+      expect(preflight.statusCode, method).toBe(204);
+      expect(String(preflight.headers["access-control-allow-methods"]).split(/,\s*/), method).toContain(
+        method,
+      );
+    }
+    const limited = await service.app.inject({
+      method: "GET",
+      url: "/api/notifications/",
+      headers: { origin: "https://app.example", authorization: "Bearer first-key-abcdef" },
+    });
+    expect(limited.headers["access-control-allow-origin"]).toBe("https://app.example");
+    expect(String(limited.headers["access-control-expose-headers"]).toLowerCase().split(/,\s*/)).toEqual(
+      expect.arrayContaining(["retry-after", "idempotent-replayed"]),
+    );
+  });
 });
 
 describe("API access at start-up", () => {

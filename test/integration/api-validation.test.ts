@@ -149,6 +149,22 @@ describe("the REST API's answers to bad input", () => {
       { user: "USER", message: "hi", importance: "high" },
       { importance: ["Unknown field."] },
     ],
+    // 0, "" and false are not null: read as null, each of these was stored without an expiry.
+    [
+      "a ttl of 0 seconds",
+      { user: "USER", message: "hi", ttl_seconds: 0 },
+      { ttl_seconds: ["Ensure this value is at least 1."] },
+    ],
+    [
+      "an empty expires_at",
+      { user: "USER", message: "hi", expires_at: "" },
+      { expires_at: [expect.stringMatching(/date-time/)] },
+    ],
+    [
+      "an empty channel list as a string",
+      { user: "USER", message: "hi", channels: "" },
+      { channels: ["Expected array."] },
+    ],
   ])("rejects %s when creating a notification", async (_what, payload, body) => {
     const before = await rowCount("notifications");
     const resolved = JSON.parse(JSON.stringify(payload).replace('"USER"', String(userId)));
@@ -156,6 +172,106 @@ describe("the REST API's answers to bad input", () => {
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual(body);
     expect(await rowCount("notifications")).toBe(before);
+  });
+
+  it.each([
+    [
+      "a bulk item's non-numeric user",
+      "/api/notifications/bulk/",
+      {
+        notifications: [
+          { user: "USER", message: "hi" },
+          { user: "abc", message: "hi" },
+        ],
+      },
+      { "notifications.1.user": ["A valid integer is required."] },
+    ],
+    [
+      "a bulk item's unknown field",
+      "/api/notifications/bulk/",
+      { notifications: [{ user: "USER", message: "hi", importance: "high" }] },
+      { "notifications.0.importance": ["Unknown field."] },
+    ],
+    [
+      "a bulk item's channels that are not a list",
+      "/api/notifications/bulk/",
+      {
+        notifications: [
+          { user: "USER", message: "hi" },
+          { user: "USER", message: "hi", channels: "sms" },
+        ],
+      },
+      { "notifications.1.channels": ["Expected array."] },
+    ],
+    [
+      "an unknown channel in preferences",
+      "/api/users/USER/preferences/",
+      { channels: { fax: false }, categories: {} },
+      { "channels.fax": ["Unknown field."] },
+    ],
+    [
+      "an unknown channel in a category's preferences",
+      "/api/users/USER/preferences/",
+      { channels: {}, categories: { marketing: { fax: false } } },
+      { "categories.marketing.fax": ["Unknown field."] },
+    ],
+    [
+      "an email body without its text in a template",
+      "/api/templates/",
+      { key: "nested", default_locale: "en", locales: { en: { email: { subject: "Hi" } } } },
+      { "locales.en.email.text": ["This field is required."] },
+    ],
+  ])("names %s by its path", async (_what, url, payload, body) => {
+    const resolved = JSON.parse(JSON.stringify(payload).replaceAll('"USER"', String(userId)));
+    const response = await service.inject({
+      method: url.endsWith("/preferences/") ? "PUT" : "POST",
+      url: url.replace("USER", String(userId)),
+      payload: resolved,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual(body);
+  });
+
+  it("still takes null for a field that may be null, and a number written as a string", async () => {
+    const response = await post("/api/notifications/", {
+      user: String(userId),
+      message: "hi",
+      ttl_seconds: null,
+      expires_at: null,
+      channels: null,
+      priority: null,
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({
+      user: userId,
+      expires_at: null,
+      channels: null,
+      priority: "normal",
+    });
+  });
+
+  it("reads an empty application/json body as no body: an action taking none works, a create is a 400", async () => {
+    const created = await post("/api/notifications/", {
+      user: userId,
+      message: "hi",
+      send_at: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const cancelled = await post(`/api/notifications/${created.json().id}/cancel/`, "");
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: "cancelled" });
+    const suppression = await post("/api/suppressions/", { channel: "email", address: "gone@example.com" });
+    const lifted = await service.inject({
+      method: "DELETE",
+      url: `/api/suppressions/${suppression.json().id}/`,
+      headers: { "content-type": "application/json" },
+      payload: "",
+    });
+    expect(lifted.statusCode).toBe(200);
+    const before = await rowCount("users");
+    const empty = await post("/api/users/", "");
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toEqual({ non_field_errors: [expect.any(String)] });
+    expect(await rowCount("users")).toBe(before);
   });
 
   it("counts a message's length in characters, not bytes or UTF-16 units", async () => {

@@ -157,7 +157,7 @@ describe("delivery into the sandbox outbox", () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({
       channel: ["Select a valid choice: sms, email, telegram."],
-      notification: ["Enter a whole number."],
+      notification: ["Enter a whole number of at least 1."],
     });
     expect((await service.inject({ method: "GET", url: "/api/outbox/?page=999" })).statusCode).toBe(404);
   });

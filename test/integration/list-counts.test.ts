@@ -100,7 +100,13 @@ describe("counting a long list", () => {
     expect(older.results.map((n) => n.id)).toEqual(seen.slice(MANY - 2));
     const refused = await service.inject({ method: "GET", url: "/api/notifications/?before=soon" });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json()).toEqual({ before: ["Enter a whole number."] });
+    expect(refused.json()).toEqual({ before: ["Enter a whole number of at least 1."] });
+    // 0 is a whole number: the message says why it is refused.
+    const zero = await service.inject({ method: "GET", url: "/api/notifications/?before=0&page=0" });
+    expect(zero.json()).toEqual({
+      before: ["Enter a whole number of at least 1."],
+      page: ["Enter a whole number of at least 1."],
+    });
   });
 
   it("counts exactly up to the limit", async () => {

@@ -84,7 +84,7 @@ describe("walking the lists by before=", () => {
 
       const bad = await service.inject({ method: "GET", url: `${urls[list]!()}?before=soon` });
       expect(bad.statusCode).toBe(400);
-      expect(bad.json()).toEqual({ before: ["Enter a whole number."] });
+      expect(bad.json()).toEqual({ before: ["Enter a whole number of at least 1."] });
     });
   }
 });

@@ -547,7 +547,7 @@ describe("templates", () => {
       expect(Object.keys(bad.json()).sort()).toEqual(["locale", "quiet_hours", "timezone"]);
       const clock = await patch({ quiet_hours: { start: "8:00", end: "09:00" } });
       expect(clock.statusCode).toBe(400);
-      expect(Object.keys(clock.json())).toEqual(["quiet_hours"]);
+      expect(Object.keys(clock.json())).toEqual(["quiet_hours.start"]);
       expect(
         (await service.inject({ method: "PATCH", url: "/api/users/999999/", payload: {} })).statusCode,
       ).toBe(404);

@@ -572,9 +572,11 @@ describe("webhooks", () => {
       // A name that resolves to loopback now (it could have been public when the endpoint was made).
       const byName = await sender.send(`http://localhost:${port}/sneaky`, {}, "{}");
       expect(byName.ok).toBe(false);
-      expect(byName.error).toMatch(/refused: localhost resolves to .* internal address/);
+      expect(byName.error).toMatch(/refused: localhost resolves to \S+, a loopback, .* internal address/);
       const byAddress = await sender.send(`http://127.0.0.1:${port}/sneaky`, {}, "{}");
-      expect(byAddress.error).toMatch(/refused/);
+      expect(byAddress.error).toBe(
+        "refused: 127.0.0.1 is a loopback, private, link-local or otherwise internal address",
+      );
       expect(receiver.to("/sneaky")).toHaveLength(0);
     } finally {
       await sender.close();

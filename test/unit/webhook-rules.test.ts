@@ -37,7 +37,12 @@ describe("webhook rules", () => {
     expect(await webhookUrlProblem("not a url", true)).toMatch(/valid URL/);
     expect(await webhookUrlProblem("https://user:pw@example.com/", true)).toMatch(/Credentials/);
     expect(await webhookUrlProblem("http://127.0.0.1:9/", true)).toBeNull();
-    expect(await webhookUrlProblem("http://127.0.0.1:9/", false)).toMatch(/internal address/);
+    expect(await webhookUrlProblem("http://127.0.0.1:9/", false)).toBe(
+      "The host 127.0.0.1 is a loopback, private, link-local or otherwise internal address; set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow it.",
+    );
+    expect(await webhookUrlProblem("http://localhost:9/", false)).toMatch(
+      /^The host localhost resolves to (127\.0\.0\.1|::1), a loopback, private, link-local or otherwise internal address; set /,
+    );
   });
 
   it("retries on the schedule, then gives up", () => {

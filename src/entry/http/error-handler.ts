@@ -40,8 +40,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
         return reply.code(400).send({ detail: "The request contains characters that cannot be stored." });
       case "FST_ERR_CTP_INVALID_JSON_BODY":
         return reply.code(400).send({ detail: `JSON parse error - ${error.message}` });
-      case "FST_ERR_CTP_EMPTY_JSON_BODY":
-        return reply.code(400).send({ detail: "JSON parse error - the body is empty." });
       case "FST_ERR_CTP_BODY_TOO_LARGE":
         return reply.code(413).send({ detail: "Request body is too large." });
       case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
@@ -56,22 +54,30 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 }
 
+/**
+ * A field inside an object or a list is named by its dotted path (`notifications.1.user`,
+ * `channels.fax`, `locales.en.email.text`), as the use cases name what they check.
+ */
 function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<string, string[]> {
   const result: Record<string, string[]> = {};
+  /** Fields whose message only says the value has the wrong shape. */
+  const shapeOnly = new Set<string>();
   for (const issue of issues) {
+    // A nullable field's null branch (see request-bodies.ts) only says the value is not null.
+    if (issue.keyword === "const" && issue.params.allowedValue === null) continue;
     const path = issue.instancePath
       .split("/")
       .filter(Boolean)
       .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
-    let field = path[0] ?? "";
+    let field = path.join(".");
     let problem: string;
     switch (issue.keyword) {
       case "required":
-        field = String(issue.params.missingProperty);
+        field = [...path, String(issue.params.missingProperty)].join(".");
         problem = "This field is required.";
         break;
       case "additionalProperties":
-        field = String(issue.params.additionalProperty);
+        field = [...path, String(issue.params.additionalProperty)].join(".");
         problem = "Unknown field.";
         break;
       case "type":
@@ -104,7 +110,16 @@ function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<st
     const messages = result[field] ?? [];
     // A value failing a union reports once per branch; one message per field is enough.
     if (!result[field]) result[field] = messages;
-    if (messages.length === 0) messages.push(problem);
+    if (messages.length === 0) {
+      messages.push(problem);
+      if (issue.keyword === "type" || issue.keyword === "anyOf") shapeOnly.add(field);
+    }
+  }
+  // A nullable object whose field is wrong also fails as a whole (it is not null either): the
+  // field's own message says what to change.
+  const fields = Object.keys(result);
+  for (const field of fields) {
+    if (shapeOnly.has(field) && fields.some((other) => other.startsWith(`${field}.`))) delete result[field];
   }
   return result;
 }

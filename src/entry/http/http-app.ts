@@ -22,6 +22,7 @@ import { openApiOptions } from "./openapi.js";
 import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
 import { registerNullCharacterCheck } from "./reject-null-characters.js";
+import { acceptEmptyJsonBodies, validatorFactoryWithoutNullCoercion } from "./request-bodies.js";
 import { smsRuCallbackRoutes } from "./sms-ru-callback-routes.js";
 import { telegramLinksRoutes } from "./telegram-links-routes.js";
 import { templatesRoutes } from "./templates-routes.js";
@@ -47,13 +48,19 @@ export async function buildHttpApp(
         coerceTypes: true,
       },
     },
-    schemaController: { compilersFactory: { buildSerializer: serializerFactoryWithNullableTypes() } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: validatorFactoryWithoutNullCoercion(),
+        buildSerializer: serializerFactoryWithNullableTypes(),
+      },
+    },
     // A line per request would cost more than the request; deliveries are logged by the worker.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON only: a text/plain body would otherwise reach validation as a string.
   app.removeContentTypeParser("text/plain");
+  acceptEmptyJsonBodies(app);
   registerErrorHandler(app);
   // Protection first: CORS must answer preflights before authentication asks them for a key.
   await registerProtection(app, deps.config, deps.core.sideChannels.apiRateLimitStore);

@@ -28,7 +28,9 @@ export function positiveInteger(
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < 1 || value > max) {
     problems[field] = [
-      max < Number.MAX_SAFE_INTEGER ? `Enter a whole number from 1 to ${max}.` : "Enter a whole number.",
+      max < Number.MAX_SAFE_INTEGER
+        ? `Enter a whole number from 1 to ${max}.`
+        : "Enter a whole number of at least 1.",
     ];
     return fallback;
   }

@@ -16,7 +16,12 @@ export async function registerProtection(
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins,
+      // Every method the API has: the plugin's default (GET, HEAD, POST) left a browser unable to
+      // change preferences, templates, users or webhooks, or to delete anything.
+      methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
       allowedHeaders: ["authorization", "content-type", "idempotency-key"],
+      // What a client acts on: when to retry after a 429 or 503, and whether a create was replayed.
+      exposedHeaders: ["retry-after", "idempotent-replayed"],
     });
   }
   if (config.apiRateLimitPerMinute > 0) {
