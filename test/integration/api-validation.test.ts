@@ -93,6 +93,20 @@ describe("the REST API's answers to bad input", () => {
       { telegram_id: [expect.any(String)] },
     ],
     [
+      "quiet hours that are no time of day",
+      "/api/users/",
+      {
+        email: "e@example.com",
+        password: "long enough password",
+        quiet_hours: { start: "25:00", end: "7:30" },
+      },
+      400,
+      {
+        "quiet_hours.start": ["Enter a time of day as HH:MM, 24-hour (07:30, 22:00)."],
+        "quiet_hours.end": ["Enter a time of day as HH:MM, 24-hour (07:30, 22:00)."],
+      },
+    ],
+    [
       "an unknown field",
       "/api/users/",
       { email: "d@example.com", password: "long enough password", is_admin: true },

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from "../../core/errors.js";
 import { isDatabaseUnavailable } from "../../db/database.js";
+import { PATTERN_PROBLEMS } from "./schemas.js";
 
 interface AjvIssue {
   keyword: string;
@@ -95,6 +96,9 @@ function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<st
         break;
       case "maxItems":
         problem = `Ensure this field has no more than ${issue.params.limit} elements.`;
+        break;
+      case "pattern":
+        problem = PATTERN_PROBLEMS[String(issue.params.pattern)] ?? "Enter a valid value.";
         break;
       case "minimum":
       case "maximum":

@@ -61,10 +61,17 @@ export const IdParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The id" }),
 });
 
+const CLOCK_TIME_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+
+/** What to tell a caller whose value does not match a schema's pattern (Ajv would show the regex). */
+export const PATTERN_PROBLEMS: Readonly<Record<string, string>> = {
+  [CLOCK_TIME_PATTERN]: "Enter a time of day as HH:MM, 24-hour (07:30, 22:00).",
+};
+
 const QuietHoursSchema = Type.Object(
   {
-    start: Type.String({ pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$", description: "HH:MM, 24-hour" }),
-    end: Type.String({ pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$", description: "HH:MM, 24-hour" }),
+    start: Type.String({ pattern: CLOCK_TIME_PATTERN, description: "HH:MM, 24-hour" }),
+    end: Type.String({ pattern: CLOCK_TIME_PATTERN, description: "HH:MM, 24-hour" }),
   },
   {
     additionalProperties: false,
