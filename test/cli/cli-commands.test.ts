@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../src/core/passwords.js";
 import { type CliDatabase, migratedCliDatabase } from "../support/cli-database.js";
 import { TEST_REDIS_URL } from "../support/databases.js";
+import { FakeTelegram } from "../support/fake-telegram.js";
 import { runCli } from "../support/run-cli.js";
 
 // Each command is a fresh node process compiling TypeScript through tsx, about a second apiece
@@ -117,6 +119,44 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
       const again = await runCli(["users", "delete", String(id)], env);
       expect(again.code).toBe(1);
       expect(again.stderr).toMatch(/not found/);
+    });
+  });
+
+  describe("users telegram-link", () => {
+    it("says what to set while links are off, and prints a working link when they are on", async () => {
+      const telegram = await FakeTelegram.start();
+      try {
+        const created = await runCli(
+          ["users", "create", "--email", "linked@example.com", "--password", "long enough", "--json"],
+          env,
+        );
+        const { id } = JSON.parse(created.stdout);
+        const off = await runCli(["users", "telegram-link", String(id)], env);
+        expect(off.code).toBe(1);
+        expect(off.stderr).toMatch(/TELEGRAM_BOT_TOKEN/);
+
+        const linksOn = {
+          ...env,
+          TELEGRAM_API_URL: telegram.url,
+          TELEGRAM_BOT_TOKEN: "4242:cli-token-x",
+          TELEGRAM_LINKS: "true",
+        };
+        const link = await runCli(["users", "telegram-link", String(id), "--json"], linksOn);
+        expect(link.code, link.stderr).toBe(0);
+        const { url, code } = JSON.parse(link.stdout);
+        expect(url).toBe(`https://t.me/loopback_bot?start=${code}`);
+        const { rows } = await db.query("SELECT user_id, code_hash FROM telegram_link_codes");
+        expect(rows).toEqual([
+          { user_id: String(id), code_hash: createHash("sha256").update(code).digest("hex") },
+        ]);
+        expect(link.stdout + link.stderr).not.toContain("cli-token-x");
+
+        const unknown = await runCli(["users", "telegram-link", "999999"], linksOn);
+        expect(unknown.code).toBe(1);
+        expect(unknown.stderr).toMatch(/not found/);
+      } finally {
+        await telegram.close();
+      }
     });
   });
 

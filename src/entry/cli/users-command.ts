@@ -1,5 +1,6 @@
 import { text } from "node:stream/consumers";
 import type { Command } from "commander";
+import { createTelegramLink } from "../../telegram-links/create-telegram-link.js";
 import { createUser } from "../../usecases/create-user.js";
 import { eraseUser } from "../../usecases/erase-user.js";
 import { findUsers } from "../../usecases/find-users.js";
@@ -96,5 +97,21 @@ export function addUsersCommands(program: Command, io: Io): void {
     .action(async (id: number) => {
       const erased = await withCore((core) => eraseUser(core, id));
       io.out(`Erased user ${erased.id} and ${erased.notifications} notification(s).`);
+    });
+
+  users
+    .command("telegram-link")
+    .description(
+      "make a link that connects the user's Telegram chat, as POST /api/users/{id}/telegram-link/ does (needs TELEGRAM_LINKS=true)",
+    )
+    .argument("<id>", "the user's id", parseId)
+    .option("--json", "print the link as the API answers it")
+    .action(async (id: number, options: { json?: boolean }) => {
+      const link = await withCore((core) => createTelegramLink(core, id));
+      if (options.json) {
+        return printJson(io, { url: link.url, code: link.code, expires_at: link.expiresAt.toISOString() });
+      }
+      io.out(link.url);
+      io.err(`(single use, until ${link.expiresAt.toISOString()})`);
     });
 }
