@@ -2,7 +2,7 @@
  * What the API, the CLI and the unsubscribe page do with preferences and suppressions. The
  * worker never calls these: it reads both with its claim and suppresses in the attempt's statement.
  */
-import { ConflictError, NotFoundError, ValidationError } from "../core/errors.js";
+import { ConflictError, NotFoundError, userNotFound, ValidationError } from "../core/errors.js";
 import {
   CHANNELS,
   type Channel,
@@ -39,11 +39,9 @@ export interface AudienceDeps {
   phoneDefaultRegion: string;
 }
 
-const noUser = (userId: number) => new NotFoundError(`There is no user with id ${userId}.`);
-
 export async function getPreferences(deps: AudienceDeps, userId: number): Promise<Preferences> {
   const preferences = await deps.preferences.find(userId);
-  if (preferences === undefined) throw noUser(userId);
+  if (preferences === undefined) throw userNotFound(userId);
   return preferences ?? EMPTY_PREFERENCES;
 }
 
@@ -54,7 +52,7 @@ export async function replacePreferences(
   input: unknown,
 ): Promise<Preferences> {
   const preferences = parsePreferences(input, await categoryLimitFor(deps, userId, input));
-  if (!(await deps.preferences.replace(userId, preferences))) throw noUser(userId);
+  if (!(await deps.preferences.replace(userId, preferences))) throw userNotFound(userId);
   return preferences;
 }
 
@@ -103,7 +101,7 @@ export async function listSuppressions(
   }
   if (query.user !== undefined) {
     const user = await deps.users.findById(query.user);
-    if (!user) throw noUser(query.user);
+    if (!user) throw userNotFound(query.user);
     const own = addressesOf(user);
     filter.addresses = filter.addresses
       ? filter.addresses.filter((wanted) => own.some((mine) => sameEntry(mine, wanted)))

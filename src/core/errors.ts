@@ -34,6 +34,9 @@ export class NotFoundError extends Error {
   override name = "NotFoundError";
 }
 
+/** A path or filter naming a user that does not exist: one sentence wherever it is said. */
+export const userNotFound = (userId: number) => new NotFoundError(`User ${userId} not found.`);
+
 /** The request is valid but conflicts with the current state (a reused key, a finished notification). */
 export class ConflictError extends Error {
   override name = "ConflictError";

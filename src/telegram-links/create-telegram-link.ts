@@ -3,7 +3,7 @@
  * t.me link that opens the bot with it. When the person presses Start, the worker that polls the
  * bot's updates sets the user's telegram_id to their chat (handle-telegram-updates.ts).
  */
-import { ConflictError, NotFoundError, UnavailableError } from "../core/errors.js";
+import { ConflictError, UnavailableError, userNotFound } from "../core/errors.js";
 import type { UserReader } from "../usecases/ports.js";
 import type { BotUsername } from "./bot-username.js";
 import { hashLinkCode, linkUrl, newLinkCode } from "./link-codes.js";
@@ -32,7 +32,7 @@ export async function createTelegramLink(
 ): Promise<TelegramLink> {
   const issuing = deps.telegramLinkIssuing;
   if (!issuing.enabled) throw new ConflictError(issuing.reason);
-  if (!(await deps.users.findById(userId))) throw new NotFoundError(`User ${userId} not found.`);
+  if (!(await deps.users.findById(userId))) throw userNotFound(userId);
   const bot = await issuing.botUsername.get();
   if (!bot.ok) {
     throw new UnavailableError(
@@ -42,6 +42,6 @@ export async function createTelegramLink(
   const code = newLinkCode();
   // A user erased since the read above: the insert finds nobody.
   const stored = await deps.telegramLinks.create(userId, hashLinkCode(code), issuing.ttlSeconds);
-  if (!stored) throw new NotFoundError(`User ${userId} not found.`);
+  if (!stored) throw userNotFound(userId);
   return { url: linkUrl(bot.result.username, code), code, expiresAt: stored.expiresAt };
 }

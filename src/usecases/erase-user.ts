@@ -1,4 +1,4 @@
-import { NotFoundError } from "../core/errors.js";
+import { userNotFound } from "../core/errors.js";
 import type { ErasedUser } from "../core/model.js";
 import type { NotificationEventPublisher, UserStore } from "./ports.js";
 
@@ -17,7 +17,7 @@ export interface EraseUserDeps {
  */
 export async function eraseUser(deps: EraseUserDeps, id: number): Promise<ErasedUser> {
   const erased = await deps.users.erase(id);
-  if (!erased) throw new NotFoundError(`User ${id} not found.`);
+  if (!erased) throw userNotFound(id);
   if (erased.notifications > 0) deps.notificationEvents?.publish({ type: "resync" });
   return erased;
 }

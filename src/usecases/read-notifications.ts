@@ -1,4 +1,4 @@
-import { NotFoundError } from "../core/errors.js";
+import { NotFoundError, userNotFound } from "../core/errors.js";
 import type {
   Channel,
   ListedPage,
@@ -61,6 +61,6 @@ export async function listNotifications(
 
 export async function getUser(deps: ReadDeps, id: number): Promise<UserProfile> {
   const user = await deps.users.findById(id);
-  if (!user) throw new NotFoundError(`User ${id} not found.`);
+  if (!user) throw userNotFound(id);
   return user;
 }

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from "../core/errors.js";
+import { userNotFound, ValidationError } from "../core/errors.js";
 import type { UserProfile } from "../core/model.js";
 import { type UserProfileInput, validateProfile } from "./create-user.js";
 import type { UserStore } from "./ports.js";
@@ -19,6 +19,6 @@ export async function updateUser(
   const changes = validateProfile(input, deps.phoneDefaultRegion, problems);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   const updated = await deps.users.update(id, changes);
-  if (!updated) throw new NotFoundError(`User ${id} not found.`);
+  if (!updated) throw userNotFound(id);
   return updated;
 }

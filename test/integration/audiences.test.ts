@@ -128,6 +128,10 @@ describe("categories, preferences, suppressions and one-click unsubscribe", () =
 
       const missing = await service.inject({ method: "GET", url: "/api/users/999999/preferences/" });
       expect(missing.statusCode).toBe(404);
+      // Said as GET /api/users/999999/ says it.
+      expect(missing.json()).toEqual({ detail: "User 999999 not found." });
+      const missingUser = await service.inject({ method: "GET", url: "/api/users/999999/" });
+      expect(missingUser.json()).toEqual(missing.json());
     });
 
     it("skips a channel turned off everywhere with reason preference, and delivers on the next", async () => {
