@@ -247,6 +247,30 @@ describe("Telegram connect links", () => {
     }
   });
 
+  it("takes over from a worker that died holding the lease once that lease lapses, and not before", async () => {
+    await service.worker?.stop();
+    // A worker killed mid-poll leaves its lease behind; this one lapses 2 s from now.
+    await service.core.pool.query(
+      `INSERT INTO maintenance_schedule (task, holder, next_run_at)
+       VALUES ('telegram-updates', 'killed-worker', now() + interval '2 seconds')
+       ON CONFLICT (task) DO UPDATE SET holder = EXCLUDED.holder, next_run_at = EXCLUDED.next_run_at`,
+    );
+    const lapsesAt = Date.now() + 2_000;
+    const pollsBefore = telegram.requestsOf("getUpdates").length;
+    service.worker = startWorker(service.core);
+    const user = await newUser("after-a-crash");
+    const link = await createLink(user.id);
+    telegram.receive(566, `/start ${link.code}`);
+    await waitForTelegramId(user.id, "566");
+    // Nobody polled while the dead worker's lease held (allowing for the two clocks' rounding).
+    expect(Date.now()).toBeGreaterThanOrEqual(lapsesAt - 250);
+    expect(telegram.requestsOf("getUpdates").length).toBeGreaterThan(pollsBefore);
+    const { rows } = await service.core.pool.query(
+      "SELECT holder FROM maintenance_schedule WHERE task = 'telegram-updates'",
+    );
+    expect(rows[0].holder).not.toBe("killed-worker");
+  });
+
   it("says once that getUpdates answers 409 (a webhook is set), keeps delivering, and picks up again", async () => {
     const reachable = await service.createUser({
       email: "reachable@example.com",
