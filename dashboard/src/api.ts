@@ -109,6 +109,13 @@ export interface RenderedTemplate {
   rendered: RenderedBodies;
 }
 
+/** A Telegram connect link (POST /api/users/{id}/telegram-link/). */
+export interface TelegramLink {
+  url: string;
+  code: string;
+  expires_at: string;
+}
+
 export interface User {
   id: number;
   email: string;
@@ -315,6 +322,10 @@ export class Api {
   /** The user with their notifications, attempts and webhook events, for good; suppressions stay. */
   eraseUser(id: number): Promise<null> {
     return this.request("DELETE", `/api/users/${id}/`);
+  }
+
+  telegramLink(userId: number): Promise<TelegramLink> {
+    return this.request("POST", `/api/users/${userId}/telegram-link/`);
   }
 
   retry(id: number): Promise<Notification> {

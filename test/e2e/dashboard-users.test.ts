@@ -18,7 +18,7 @@ describe("the dashboard's users", { timeout: 90_000 }, () => {
 
   beforeAll(async () => {
     providers = await LoopbackProviders.start();
-    service = await startTestService({ env: providers.env({ MAX_RETRIES: "0" }) });
+    service = await startTestService({ env: providers.env({ MAX_RETRIES: "0", TELEGRAM_LINKS: "true" }) });
     dashboard = await openDashboard(service);
     ({ page, baseUrl, problems } = dashboard);
   }, 180_000);
@@ -164,6 +164,29 @@ describe("the dashboard's users", { timeout: 90_000 }, () => {
     expect((await service.getNotification(adas.id)).status).toBe("sent");
     const left = (await get("/api/suppressions/")).json();
     expect(left.results.map((s: { address: string }) => s.address)).toEqual(["grace@example.com"]);
+    expect(problems).toEqual([]);
+  });
+
+  it("makes a Telegram connect link on the user's page, which connects the chat that starts it", async () => {
+    const lin = await service.createUser({ email: "lin@example.com", password: "long enough password" });
+    await page.goto(`${baseUrl}/dashboard/#/users/${lin.id}`);
+    await page.locator("[data-profile]").getByText("lin@example.com").waitFor();
+    await page.getByRole("button", { name: "Make a connect link" }).click();
+    const field = page.locator("[data-telegram-link]");
+    await field.waitFor();
+    const code = /^https:\/\/t\.me\/loopback_bot\?start=([A-Za-z0-9_-]{32})$/.exec(
+      await field.inputValue(),
+    )?.[1];
+    expect(code).toBeDefined();
+    await page.screenshot({ path: `${SCREENSHOTS}/user-telegram-link.png`, fullPage: true });
+
+    // The person opens it and presses Start: the bot gets /start <code> from their chat.
+    providers.telegram.receive(737373, `/start ${code}`);
+    await expect
+      .poll(async () => (await get(`/api/users/${lin.id}/`)).json().telegram_id, { timeout: 15_000 })
+      .toBe("737373");
+    await page.reload();
+    await page.locator("[data-profile]").getByText("737373").waitFor();
     expect(problems).toEqual([]);
   });
 

@@ -13,9 +13,12 @@ import {
 import { Empty, ErrorNote, PageLinks } from "../components.js";
 import { channelName, fullTime, shortTime } from "../format.js";
 import { replaceQuery } from "../router.js";
-import { EraseUser } from "./users.js";
+import { ConnectTelegram, EraseUser } from "./users.js";
 
-/** One user: profile, the channels they turned off, the suppressions of their addresses, and erasing them. */
+/**
+ * One user: profile, the channels they turned off, a Telegram connect link, the suppressions of
+ * their addresses, and erasing them.
+ */
 export function UserView(props: { api: Api; id: number }) {
   const { api, id } = props;
   const [user, setUser] = useState<User | null>(null);
@@ -85,6 +88,7 @@ export function UserView(props: { api: Api; id: number }) {
           )}
         </section>
       </div>
+      {user ? <ConnectTelegram api={api} user={user} /> : null}
       <h2>Suppressed addresses</h2>
       {suppressedFallback ? (
         <p class="note note-error" data-fallback-suppressed={suppressedFallback.address}>

@@ -4,11 +4,13 @@ import {
   ApiError,
   PAGE_SIZE,
   type Page,
+  type TelegramLink,
   USER_CONTACTS,
   type User,
   type UserContact,
 } from "../api.js";
 import { Empty, ErrorNote, Pagination } from "../components.js";
+import { fullTime } from "../format.js";
 import { replaceQuery } from "../router.js";
 
 type Contacts = Record<UserContact, string>;
@@ -239,6 +241,57 @@ function SearchForm(props: {
         ) : null}
       </div>
     </form>
+  );
+}
+
+/**
+ * A single-use t.me link to pass on to the person (by email, a message, a QR code): opened in
+ * Telegram and started, it makes their chat the one their notifications go to. Each press makes a
+ * new link; while connect links are off, the service's answer says what to set.
+ */
+export function ConnectTelegram(props: { api: Api; user: User }) {
+  const { api, user } = props;
+  const [link, setLink] = useState<TelegramLink | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const make = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      setLink(await api.telegramLink(user.id));
+    } catch (failure) {
+      setLink(null);
+      setProblem((failure as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card telegram-link-card" aria-labelledby="telegram-link-title">
+      <h2 id="telegram-link-title">Connect Telegram</h2>
+      <p>
+        A link for this person to open in Telegram and start: their chat becomes the one Telegram
+        notifications go to{user.telegram_id ? `, instead of ${user.telegram_id}` : ""}.
+      </p>
+      <button type="button" onClick={make} disabled={busy}>
+        {busy ? "Making…" : "Make a connect link"}
+      </button>
+      {link ? (
+        <div class="field">
+          <label for="telegram-link">Single use, until {fullTime(link.expires_at)}</label>
+          <input
+            id="telegram-link"
+            readOnly
+            value={link.url}
+            data-telegram-link
+            onFocus={(event) => event.currentTarget.select()}
+          />
+        </div>
+      ) : null}
+      <ErrorNote error={problem} />
+    </section>
   );
 }
 
