@@ -40,6 +40,11 @@ export async function postToApi(
   }
 }
 
+/** Whether a parsed reply is a JSON object (not null, not an array): the shape vendor replies take. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);

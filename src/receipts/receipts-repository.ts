@@ -7,6 +7,10 @@
  */
 import type { Channel } from "../core/model.js";
 import { plannedEachCall, prepared, type Queryable } from "../db/database.js";
+import { releaseTaskLease, taskLeaseCte } from "../db/maintenance-repository.js";
+
+/** The row of maintenance_schedule whose holder checks receipts for the deployment. */
+const RECEIPT_CHECKS_TASK = "receipt-checks";
 
 /** An accepted attempt to ask its provider about. */
 export interface ReceiptCheck {
@@ -87,12 +91,7 @@ export class ReceiptsRepository {
   ): Promise<{ checks: ReceiptCheck[]; nextDueInSeconds: number | null }> {
     const { rows } = await this.db.query<ClaimRow>(
       plannedEachCall(
-        `WITH lease AS (
-         INSERT INTO maintenance_schedule AS s (task, next_run_at, holder)
-         VALUES ('receipt-checks', now() + make_interval(secs => $2), $1)
-         ON CONFLICT (task) DO UPDATE SET next_run_at = EXCLUDED.next_run_at, holder = EXCLUDED.holder
-         WHERE s.holder = EXCLUDED.holder OR s.next_run_at <= now()
-         RETURNING 1),
+        `WITH ${taskLeaseCte(RECEIPT_CHECKS_TASK, "$1", "$2")},
        due AS (
          SELECT a.id, a.notification_id, a.channel, a.provider_message_id, a.receipt_checks,
            extract(epoch FROM now() - a.finished_at)::float8 AS age_seconds
@@ -151,12 +150,8 @@ export class ReceiptsRepository {
   }
 
   /** Gives the checker's lease up (a worker stopping), so another worker need not wait it out. */
-  async releaseLease(holder: string): Promise<void> {
-    await this.db.query(
-      `UPDATE maintenance_schedule SET next_run_at = now(), holder = NULL
-       WHERE task = 'receipt-checks' AND holder = $1`,
-      [holder],
-    );
+  releaseLease(holder: string): Promise<void> {
+    return releaseTaskLease(this.db, RECEIPT_CHECKS_TASK, holder);
   }
 
   /**

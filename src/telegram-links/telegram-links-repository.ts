@@ -1,9 +1,10 @@
 /**
  * Connect-link codes (stored as hashes) and the getUpdates offset, and the poller's lease: a row
  * of maintenance_schedule (task `telegram-updates`, with its holder), so that one worker of the
- * deployment polls at a time, as one checks receipts (see receipts-repository.ts).
+ * deployment polls at a time, as one checks receipts (taskLeaseCte in maintenance-repository.ts).
  */
 import type { Queryable } from "../db/database.js";
+import { releaseTaskLease, taskLeaseCte } from "../db/maintenance-repository.js";
 
 const LEASE_TASK = "telegram-updates";
 
@@ -68,15 +69,10 @@ export class TelegramLinksRepository {
     botId: string,
   ): Promise<{ held: boolean; nextOffset: number | null }> {
     const { rows } = await this.db.query<{ held: boolean; next_offset: number | null }>(
-      `WITH lease AS (
-         INSERT INTO maintenance_schedule AS s (task, next_run_at, holder)
-         VALUES ($4, now() + make_interval(secs => $2), $1)
-         ON CONFLICT (task) DO UPDATE SET next_run_at = EXCLUDED.next_run_at, holder = EXCLUDED.holder
-         WHERE s.holder = EXCLUDED.holder OR s.next_run_at <= now()
-         RETURNING 1)
+      `WITH ${taskLeaseCte(LEASE_TASK, "$1", "$2")}
        SELECT EXISTS (SELECT 1 FROM lease) AS held,
          (SELECT next_offset FROM telegram_update_offsets WHERE bot_id = $3) AS next_offset`,
-      [holder, leaseSeconds, botId, LEASE_TASK],
+      [holder, leaseSeconds, botId],
     );
     return { held: rows[0]?.held === true, nextOffset: rows[0]?.next_offset ?? null };
   }
@@ -91,11 +87,8 @@ export class TelegramLinksRepository {
   }
 
   /** Gives the poller's lease up (a worker stopping), so another worker need not wait it out. */
-  async releasePolling(holder: string): Promise<void> {
-    await this.db.query(
-      `UPDATE maintenance_schedule SET next_run_at = now(), holder = NULL WHERE task = $2 AND holder = $1`,
-      [holder, LEASE_TASK],
-    );
+  releasePolling(holder: string): Promise<void> {
+    return releaseTaskLease(this.db, LEASE_TASK, holder);
   }
 
   /** Forgets codes that expired more than `graceSeconds` ago, used or not (housekeeping). */

@@ -16,7 +16,7 @@ import {
   sent,
   transient,
 } from "../../core/outcome.js";
-import { type ApiReply, excerpt } from "../post-to-api.js";
+import { type ApiReply, excerpt, isJsonObject } from "../post-to-api.js";
 import { meaningOf, SMS_RU_ACCEPTED } from "./sms-ru-status-codes.js";
 
 interface StatusPart {
@@ -41,7 +41,7 @@ interface NumberEntry extends StatusPart {
 export function outcomeOfReply(reply: ApiReply, number: string, { alone = true } = {}): DeliveryOutcome {
   const httpFailure = outcomeOfHttpStatus(reply);
   if (httpFailure) return httpFailure;
-  if (!isObject(reply.json)) return transient(`unreadable reply from SMS.ru: ${excerpt(reply.text)}`);
+  if (!isJsonObject(reply.json)) return transient(`unreadable reply from SMS.ru: ${excerpt(reply.text)}`);
 
   const body = reply.json as SendReply;
   if (!isAccepted(body)) return failureOf(body);
@@ -95,14 +95,10 @@ function failureOf(part: StatusPart): FailureOutcome {
  * differ from what we sent; when the call carried our number alone, a single entry is ours either way.
  */
 function entryFor(map: unknown, number: string, alone: boolean): NumberEntry | null {
-  if (!isObject(map)) return null;
+  if (!isJsonObject(map)) return null;
   const own = (map as Record<string, unknown>)[number];
-  if (isObject(own)) return own as NumberEntry;
+  if (isJsonObject(own)) return own as NumberEntry;
   if (!alone) return null;
   const entries = Object.values(map);
-  return entries.length === 1 && isObject(entries[0]) ? (entries[0] as NumberEntry) : null;
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return entries.length === 1 && isJsonObject(entries[0]) ? (entries[0] as NumberEntry) : null;
 }

@@ -6,7 +6,7 @@
  * (https://core.telegram.org/bots/api#making-requests); each becomes a typed result, and every
  * text that could quote the URL (the token is in its path) is redacted.
  */
-import { postToApi } from "../post-to-api.js";
+import { excerpt, isJsonObject, postToApi } from "../post-to-api.js";
 import { redact } from "../redact.js";
 
 export type BotApiResult<T> =
@@ -88,13 +88,13 @@ export class TelegramBotApi {
     );
     if ("failure" in posted) return this.failure(null, posted.failure.reason);
     const { status, json, text } = posted.reply;
-    const reply = isObject(json) ? json : null;
+    const reply = isJsonObject(json) ? json : null;
     if (reply?.ok === true && status >= 200 && status < 300) return { ok: true, result: reply.result };
     const errorCode = Number(reply?.error_code ?? status);
     const description =
       typeof reply?.description === "string"
         ? reply.description
-        : `HTTP ${status} from the Bot API: ${text.replace(/\s+/g, " ").trim().slice(0, 200)}`;
+        : `HTTP ${status} from the Bot API: ${excerpt(text)}`;
     const retryAfter = Number((reply?.parameters as { retry_after?: unknown } | undefined)?.retry_after);
     return {
       ...this.failure(Number.isFinite(errorCode) ? errorCode : status, description),
@@ -121,9 +121,9 @@ export function botIdOf(botToken: string): string {
 }
 
 function updateOf(raw: unknown): BotUpdate | null {
-  if (!isObject(raw) || typeof raw.update_id !== "number") return null;
-  const message = isObject(raw.message) ? raw.message : null;
-  const chat = message && isObject(message.chat) ? message.chat : null;
+  if (!isJsonObject(raw) || typeof raw.update_id !== "number") return null;
+  const message = isJsonObject(raw.message) ? raw.message : null;
+  const chat = message && isJsonObject(message.chat) ? message.chat : null;
   const chatId = chat?.id;
   if (!message || !chat || (typeof chatId !== "number" && typeof chatId !== "string")) {
     return { updateId: raw.update_id, message: null };
@@ -136,8 +136,4 @@ function updateOf(raw: unknown): BotUpdate | null {
       text: typeof message.text === "string" ? message.text : null,
     },
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

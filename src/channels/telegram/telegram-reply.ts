@@ -12,7 +12,7 @@ import {
   sent,
   transient,
 } from "../../core/outcome.js";
-import { type ApiReply, excerpt } from "../post-to-api.js";
+import { type ApiReply, excerpt, isJsonObject } from "../post-to-api.js";
 
 interface BotApiReply {
   ok?: unknown;
@@ -29,7 +29,7 @@ const DEAD_CHAT = /bot was blocked by the user|user is deactivated/i;
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 export function outcomeOfReply(reply: ApiReply): DeliveryOutcome {
-  const body = isObject(reply.json) ? (reply.json as BotApiReply) : null;
+  const body = isJsonObject(reply.json) ? (reply.json as BotApiReply) : null;
   if (body?.ok === true && reply.status >= 200 && reply.status < 300) {
     const id = body.result?.message_id;
     return sent(typeof id === "number" || typeof id === "string" ? String(id) : null);
@@ -76,8 +76,4 @@ function retryAfterSeconds(body: BotApiReply): number {
 function withMigration(description: string, body: BotApiReply | null): string {
   const target = body?.parameters?.migrate_to_chat_id;
   return target === undefined ? description : `${description} (new chat id ${String(target)})`;
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -11,7 +11,7 @@ export function acceptEmptyJsonBodies(app: FastifyInstance): void {
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
     if (body.length === 0) return done(null, undefined);
-    parseJson(request, body.toString(), done);
+    parseJson(request, body as string, done);
   });
 }
 
