@@ -5,7 +5,9 @@
  * else is left alone. Handling an update a second time (a worker stopped before it stored the
  * offset) changes nothing and answers nothing.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { BotApiResult, BotUpdate } from "../channels/telegram/telegram-bot-api.js";
+import type { ChatRateLimiter } from "../channels/telegram/telegram-rate-limit.js";
 import type { Logger } from "../core/logger.js";
 import { hashLinkCode, startParameterOf } from "./link-codes.js";
 import type { TelegramLinksRepository } from "./telegram-links-repository.js";
@@ -17,7 +19,12 @@ export interface HandleTelegramUpdatesDeps {
   telegramLinks: Pick<TelegramLinksRepository, "redeem">;
   bot: { sendMessage(chatId: string, text: string, signal: AbortSignal): Promise<BotApiResult<null>> };
   welcomeText: string;
-  /** A reply that has not gone within this is given up (it is only a courtesy). */
+  /**
+   * The pacing notifications to Telegram go by (shared through Redis, or this process's own while
+   * Redis is away), so an answer never pushes the bot past Telegram's flood limits; null: unpaced.
+   */
+  rateLimiter: ChatRateLimiter | null;
+  /** A reply that has not gone within this, its wait for a turn included, is given up (it is only a courtesy). */
   timeoutSeconds: number;
   logger: Logger;
 }
@@ -39,8 +46,10 @@ export async function handleTelegramUpdates(
       deps.logger.info({ userId: redemption.userId }, "user connected their Telegram chat");
     }
     const text = redemption.kind === "linked" ? deps.welcomeText : INVALID_LINK_TEXT;
+    const deadline = Date.now() + deps.timeoutSeconds * 1000;
+    if (!(await waitForTurn(deps, message.chatId, deadline))) continue;
     const sent = await deps.bot
-      .sendMessage(message.chatId, text, AbortSignal.timeout(deps.timeoutSeconds * 1000))
+      .sendMessage(message.chatId, text, AbortSignal.timeout(Math.max(1, deadline - Date.now())))
       .catch((error: unknown) => ({
         ok: false as const,
         errorCode: null,
@@ -53,4 +62,29 @@ export async function handleTelegramUpdates(
       );
     }
   }
+}
+
+/**
+ * Books the reply a slot in Telegram's pacing and waits for it. False, with a log line, when no
+ * slot comes before the deadline: the chat is connected all the same, and only the answer is
+ * left out, rather than sent past the limits (a 429) or holding the poller for longer.
+ */
+async function waitForTurn(
+  deps: HandleTelegramUpdatesDeps,
+  chatId: string,
+  deadline: number,
+): Promise<boolean> {
+  if (!deps.rateLimiter) return true;
+  const decision = await deps.rateLimiter
+    .reserve(chatId, Math.max(0, deadline - Date.now()))
+    .catch(() => null);
+  if (!decision?.reserved) {
+    deps.logger.warn(
+      { waitMs: decision?.waitMs ?? null },
+      "did not answer a /start message in Telegram: no turn in Telegram's flood limits before the reply's timeout",
+    );
+    return false;
+  }
+  if (decision.waitMs > 0) await sleep(decision.waitMs);
+  return true;
 }

@@ -184,6 +184,32 @@ describe("Telegram connect links", () => {
     expect(await telegramIdOf(user.id)).toBe("changed-since");
   });
 
+  it("answers in turn with the notifications' pacing, and connects without answering when no turn comes in time", async () => {
+    const redis = service.core.sideChannels.redis!;
+    const chatKey = (chatId: number) => `${service.env.REDIS_PREFIX}:telegram-rate:chat:${chatId}`;
+    const redisNow = async () => {
+      const [seconds, micros] = await redis.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    };
+    // Another worker has booked chat 591 for the next minute, far past the reply's 3 s timeout.
+    await redis.set(chatKey(591), (await redisNow()) + 60_000, "PX", 60_000);
+    const late = await newUser("late-turn");
+    telegram.receive(591, `/start ${(await createLink(late.id)).code}`);
+    await waitForTelegramId(late.id, "591");
+    await waitForPolls(2);
+    expect(repliesTo(591)).toEqual([]);
+    expect(logs.lines.some((line) => /did not answer a \/start message/.test(line.message))).toBe(true);
+
+    // Chat 592's turn is 1.5 s away: the answer waits for it, and books the chat's next turn.
+    const turnAt = (await redisNow()) + 1500;
+    await redis.set(chatKey(592), turnAt, "PX", 1500);
+    const paced = await newUser("paced-turn");
+    telegram.receive(592, `/start ${(await createLink(paced.id)).code}`);
+    await waitForReplyTo(592);
+    expect(await redisNow()).toBeGreaterThanOrEqual(turnAt);
+    expect(Number(await redis.get(chatKey(592)))).toBeGreaterThan(turnAt);
+  });
+
   it("leaves alone what is not /start with a code in a private chat", async () => {
     const user = await newUser("ignored");
     const link = await createLink(user.id);

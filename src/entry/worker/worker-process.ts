@@ -267,6 +267,7 @@ function startTelegramUpdatesPoller(core: Core, workerId: string): TelegramUpdat
           telegramLinks: core.telegramLinks,
           bot,
           welcomeText: links.welcomeText,
+          rateLimiter: core.sideChannels.forDelivery().telegramRateLimiter,
           timeoutSeconds: config.providerTimeoutSeconds,
           logger,
         },
