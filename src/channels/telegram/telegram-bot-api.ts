@@ -1,13 +1,13 @@
 /**
  * The Bot API calls that connect links make besides sending notifications: getMe (the bot's
  * username, for t.me links), getUpdates (long polling for the messages people send the bot) and
- * a plain sendMessage (the bot's answer to /start). Replies are `{"ok":true,"result":...}` or
- * `{"ok":false,"error_code":409,"description":"Conflict: ..."}`
- * (https://core.telegram.org/bots/api#making-requests); each becomes a typed result, and every
- * text that could quote the URL (the token is in its path) is redacted.
+ * a plain sendMessage (the bot's answer to /start). Each reply, read by telegram-reply.ts's
+ * readBotApiReply as a notification's is, becomes a typed result, and every text that could quote
+ * the URL (the token is in its path) is redacted.
  */
-import { excerpt, isJsonObject, postToApi } from "../post-to-api.js";
+import { isJsonObject, postToApi } from "../post-to-api.js";
 import { redact } from "../redact.js";
+import { readBotApiReply } from "./telegram-reply.js";
 
 export type BotApiResult<T> =
   | { ok: true; result: T }
@@ -87,18 +87,12 @@ export class TelegramBotApi {
       [botToken],
     );
     if ("failure" in posted) return this.failure(null, posted.failure.reason);
-    const { status, json, text } = posted.reply;
-    const reply = isJsonObject(json) ? json : null;
-    if (reply?.ok === true && status >= 200 && status < 300) return { ok: true, result: reply.result };
-    const errorCode = Number(reply?.error_code ?? status);
-    const description =
-      typeof reply?.description === "string"
-        ? reply.description
-        : `HTTP ${status} from the Bot API: ${excerpt(text)}`;
-    const retryAfter = Number((reply?.parameters as { retry_after?: unknown } | undefined)?.retry_after);
+    const reading = readBotApiReply(posted.reply);
+    if (reading.kind === "result") return { ok: true, result: reading.result };
+    if (reading.kind === "not_json") return this.failure(reading.status, reading.reason);
     return {
-      ...this.failure(Number.isFinite(errorCode) ? errorCode : status, description),
-      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      ...this.failure(reading.errorCode, reading.description ?? `error_code ${reading.errorCode}`),
+      retryAfterSeconds: reading.retryAfterSeconds,
     };
   }
 
