@@ -14,7 +14,13 @@ import {
   type SuppressionReason,
   type UserProfile,
 } from "../core/model.js";
-import { EMPTY_PREFERENCES, MAX_PREFERENCE_CATEGORIES, parsePreferences } from "./preferences.js";
+import type { UserWebhookEvents } from "../usecases/ports.js";
+import {
+  EMPTY_PREFERENCES,
+  MAX_PREFERENCE_CATEGORIES,
+  parsePreferences,
+  type TurnOffResult,
+} from "./preferences.js";
 import type { NewSuppression, Suppression, SuppressionFilter, SuppressionSource } from "./suppression.js";
 import { normalizeSuppressionAddress, suppressionAddressOf } from "./suppression-address.js";
 import type { UnsubscribeTarget } from "./unsubscribe-token.js";
@@ -22,7 +28,7 @@ import type { UnsubscribeTarget } from "./unsubscribe-token.js";
 export interface PreferenceStore {
   find(userId: number): Promise<Preferences | null | undefined>;
   replace(userId: number, preferences: Preferences): Promise<boolean>;
-  turnOff(userId: number, category: string, channel: Channel): Promise<boolean>;
+  turnOff(userId: number, category: string, channel: Channel): Promise<TurnOffResult>;
 }
 
 export interface SuppressionStore {
@@ -191,11 +197,19 @@ export async function removeSuppression(deps: AudienceDeps, id: number): Promise
 
 /**
  * Turns the token's category off for email, for its user (a preference, so the user can turn it
- * back on); false when the user no longer exists. The token was verified by the caller.
+ * back on), and tells webhook subscribers `user.unsubscribed` when that changed something; false
+ * when the user no longer exists. The token was verified by the caller.
  */
 export async function unsubscribe(
-  deps: Pick<AudienceDeps, "preferences">,
+  deps: Pick<AudienceDeps, "preferences"> & { webhooks: UserWebhookEvents },
   target: UnsubscribeTarget,
 ): Promise<boolean> {
-  return deps.preferences.turnOff(target.userId, target.category, "email");
+  const result = await deps.preferences.turnOff(target.userId, target.category, "email");
+  if (result === "turned_off") {
+    deps.webhooks.emitForUser("user.unsubscribed", target.userId, {
+      category: target.category,
+      channel: "email",
+    });
+  }
+  return result !== "no_user";
 }

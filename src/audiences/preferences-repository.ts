@@ -1,7 +1,7 @@
 /** Users' preferences, a JSON document on the user row (NULL: everything allowed). */
 import type { Channel, Preferences } from "../core/model.js";
 import type { Queryable } from "../db/database.js";
-import { storedPreferences } from "./preferences.js";
+import { storedPreferences, type TurnOffResult } from "./preferences.js";
 
 export class PreferencesRepository {
   constructor(private readonly db: Queryable) {}
@@ -26,18 +26,24 @@ export class PreferencesRepository {
 
   /**
    * Turns one channel off for one category, keeping everything else, in one statement (two
-   * unsubscribes at once must not undo each other); false when there is no such user.
+   * unsubscribes at once must not undo each other).
    */
-  async turnOff(userId: number, category: string, channel: Channel): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `UPDATE users SET preferences = jsonb_set(
-         jsonb_set(COALESCE(preferences, '{}'::jsonb), '{categories}',
-                   COALESCE(preferences->'categories', '{}'::jsonb)),
-         ARRAY['categories', $2::text],
-         COALESCE(preferences->'categories'->$2::text, '{}'::jsonb) || jsonb_build_object($3::text, false))
-       WHERE id = $1`,
+  async turnOff(userId: number, category: string, channel: Channel): Promise<TurnOffResult> {
+    // Changed only when it was not off already: a second click (or a mail provider's retry)
+    // changes nothing, so it is told nothing either.
+    const { rows } = await this.db.query<{ changed: boolean; exists: boolean }>(
+      `WITH changed AS (
+         UPDATE users SET preferences = jsonb_set(
+           jsonb_set(COALESCE(preferences, '{}'::jsonb), '{categories}',
+                     COALESCE(preferences->'categories', '{}'::jsonb)),
+           ARRAY['categories', $2::text],
+           COALESCE(preferences->'categories'->$2::text, '{}'::jsonb) || jsonb_build_object($3::text, false))
+         WHERE id = $1 AND preferences->'categories'->$2::text->$3::text IS DISTINCT FROM 'false'::jsonb
+         RETURNING id)
+       SELECT EXISTS (SELECT 1 FROM changed) AS changed, EXISTS (SELECT 1 FROM users WHERE id = $1) AS exists`,
       [userId, category, channel],
     );
-    return rowCount === 1;
+    const row = rows[0];
+    return row?.changed ? "turned_off" : row?.exists ? "already_off" : "no_user";
   }
 }

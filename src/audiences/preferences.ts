@@ -121,3 +121,6 @@ export function bypassesPreferences(
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** What turning a category off for a channel did: nothing when it was off already. */
+export type TurnOffResult = "turned_off" | "already_off" | "no_user";

@@ -113,7 +113,8 @@ export class UsersRepository {
    * (retired_counts); the foreign keys' ON DELETE CASCADE take the rest (preferences, outbox
    * entries, idempotency keys). Webhook events hold a copy of their
    * notification (its message too) but no foreign key, so they are deleted by the notifications'
-   * ids, with their deliveries. The user is locked first: a notification for them created from
+   * ids, and those about the user (a chat connected, an unsubscribe) by theirs, with their
+   * deliveries. The user is locked first: a notification for them created from
    * then on waits for this transaction (its foreign key check needs the row) and then fails, so
    * the second statement's snapshot holds every notification of theirs there will be.
    */
@@ -124,7 +125,7 @@ export class UsersRepository {
       const { rows } = await client.query<{ notifications: number }>(
         `WITH gone AS (DELETE FROM notifications WHERE user_id = $1 RETURNING id, status, last_channel),
          ${TALLY_DELETED_NOTIFICATIONS},
-         events AS (DELETE FROM webhook_events WHERE notification_id IN (SELECT id FROM gone)),
+         events AS (DELETE FROM webhook_events WHERE notification_id IN (SELECT id FROM gone) OR user_id = $1),
          erased AS (DELETE FROM users WHERE id = $1)
          SELECT count(*)::integer AS notifications FROM gone`,
         [id],

@@ -1,7 +1,8 @@
 /**
  * What the bot does with the messages people send it: `/start <code>` in a private chat, the
  * message a connect link sends, connects that chat to the code's user and answers with the
- * welcome text; a code that is unknown, expired or used gets a short answer saying so. Anything
+ * welcome text (and webhook subscribers hear `user.telegram_connected`); a code that is unknown,
+ * expired or used gets a short answer saying so. Anything
  * else is left alone. Handling an update a second time (a worker stopped before it stored the
  * offset) changes nothing and answers nothing.
  */
@@ -9,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { BotApiResult, BotUpdate } from "../channels/telegram/telegram-bot-api.js";
 import type { ChatRateLimiter } from "../channels/telegram/telegram-rate-limit.js";
 import type { Logger } from "../core/logger.js";
+import type { UserWebhookEvents } from "../usecases/ports.js";
 import { hashLinkCode, startParameterOf } from "./link-codes.js";
 import type { TelegramLinksRepository } from "./telegram-links-repository.js";
 
@@ -19,6 +21,8 @@ export interface HandleTelegramUpdatesDeps {
   telegramLinks: Pick<TelegramLinksRepository, "redeem">;
   bot: { sendMessage(chatId: string, text: string, signal: AbortSignal): Promise<BotApiResult<null>> };
   welcomeText: string;
+  /** Tells webhook subscribers of `user.telegram_connected`. */
+  webhooks: UserWebhookEvents;
   /**
    * The pacing notifications to Telegram go by (shared through Redis, or this process's own while
    * Redis is away), so an answer never pushes the bot past Telegram's flood limits; null: unpaced.
@@ -44,6 +48,7 @@ export async function handleTelegramUpdates(
     if (redemption.kind === "linked") {
       // The user's id only: the chat id is a contact, and contacts stay out of the logs.
       deps.logger.info({ userId: redemption.userId }, "user connected their Telegram chat");
+      deps.webhooks.emitForUser("user.telegram_connected", redemption.userId);
     }
     const text = redemption.kind === "linked" ? deps.welcomeText : INVALID_LINK_TEXT;
     const deadline = Date.now() + deps.timeoutSeconds * 1000;

@@ -26,7 +26,7 @@ import type {
   UserProfile,
 } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
-import type { WebhookEventType } from "../webhooks/webhook-event-types.js";
+import type { UserEventType, WebhookEventType } from "../webhooks/webhook-event-types.js";
 
 /** The notifications as records: created, read, listed, stopped or resumed by hand, pruned. */
 export interface NotificationStore {
@@ -260,6 +260,14 @@ export interface WorkWakeUps {
  */
 export interface WebhookEvents {
   emit(type: WebhookEventType, notificationId: number, attemptId?: number): void;
+}
+
+/**
+ * Webhook events about a user: `data.user` as GET /api/users/{id}/ shows it at the time, with
+ * `details` beside it. Told after the change, like a notification's events.
+ */
+export interface UserWebhookEvents {
+  emitForUser(type: UserEventType, userId: number, details?: Record<string, unknown>): void;
 }
 
 /** The statements a bulk change lends, on its own transaction, to tell webhook subscribers of it. */

@@ -5,19 +5,22 @@
  * events from within that long. Otherwise one event costs a read of the notification and one INSERT that
  * stores the event with a delivery per subscribed endpoint, and the webhook workers are woken.
  * Many notifications changed by one statement (recordMany) cost one read of their attempts and
- * one INSERT, in that statement's transaction.
+ * one INSERT, in that statement's transaction. Events about a user (emitForUser) read the user
+ * instead, and are numbered per user.
  */
 import type { Logger } from "../core/logger.js";
-import type { StoredAttempt, StoredNotification } from "../core/model.js";
+import type { StoredAttempt, StoredNotification, UserProfile } from "../core/model.js";
 import type {
   AttemptReader,
   BulkWebhookEvents,
   NotificationStore,
+  UserStore,
+  UserWebhookEvents,
   WebhookEvents,
   WebhookEventWriter,
   WorkWakeUps,
 } from "../usecases/ports.js";
-import { subscribesTo, type WebhookEventType } from "./webhook-event-types.js";
+import { subscribesTo, type UserEventType, type WebhookEventType } from "./webhook-event-types.js";
 import type { WebhookStore } from "./webhook-model.js";
 import { newWebhookEventId } from "./webhook-signature.js";
 
@@ -28,11 +31,13 @@ import { newWebhookEventId } from "./webhook-signature.js";
 export interface PublicShapes {
   notification(notification: StoredNotification, attempts: StoredAttempt[]): unknown;
   attempt(attempt: StoredAttempt): unknown;
+  user(user: UserProfile): unknown;
 }
 
 export interface WebhookEmitterDeps {
   store: Pick<WebhookStore, "subscribedEventTypes" | "recordEvent">;
   notifications: Pick<NotificationStore, "findById">;
+  users: Pick<UserStore, "findById">;
   attempts: AttemptReader;
   shapes: PublicShapes;
   /** Wakes webhook workers (not notification workers) when deliveries become due. */
@@ -42,13 +47,17 @@ export interface WebhookEmitterDeps {
   cacheSeconds: number;
 }
 
-export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
+export class WebhookEmitter implements WebhookEvents, UserWebhookEvents, BulkWebhookEvents {
   private subscribed: Promise<string[]> | null = null;
   private subscribedAt = 0;
   /** The last read of the subscribed types once it came back, for emit's synchronous check. */
   private known: { types: string[]; at: number } | null = null;
-  /** Events of one notification are stored in the order they were emitted (their sequence). */
+  /**
+   * Events of one notification (or one user) are stored in the order they were emitted (their
+   * sequence): each waits for the one before it.
+   */
   private readonly pending = new Map<number, Promise<void>>();
+  private readonly pendingForUsers = new Map<number, Promise<void>>();
 
   constructor(private readonly deps: WebhookEmitterDeps) {}
 
@@ -56,24 +65,40 @@ export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
     // Every delivery emits; while nobody subscribes to the type (as last read, still trusted),
     // return before making the promises and the per-notification chain an event would need.
     if (this.knownUnsubscribed(type)) return;
-    const previous = this.pending.get(notificationId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.record(type, notificationId, attemptId))
-      .catch((error: Error) =>
-        this.deps.logger.warn(
-          { type, notificationId, err: error.message },
-          "could not record a webhook event",
-        ),
-      );
-    this.pending.set(notificationId, next);
-    void next.finally(() => {
-      if (this.pending.get(notificationId) === next) this.pending.delete(notificationId);
+    this.chain(this.pending, notificationId, () => this.record(type, notificationId, attemptId), {
+      type,
+      notificationId,
+    });
+  }
+
+  emitForUser(type: UserEventType, userId: number, details: Record<string, unknown> = {}): void {
+    if (this.knownUnsubscribed(type)) return;
+    this.chain(this.pendingForUsers, userId, () => this.recordForUser(type, userId, details), {
+      type,
+      userId,
     });
   }
 
   /** Resolves once every event emitted so far is stored (for shutdown and tests). */
   async flush(): Promise<void> {
-    await Promise.all(this.pending.values());
+    await Promise.all([...this.pending.values(), ...this.pendingForUsers.values()]);
+  }
+
+  private chain(
+    pending: Map<number, Promise<void>>,
+    key: number,
+    record: () => Promise<void>,
+    context: Record<string, unknown>,
+  ): void {
+    const next = (pending.get(key) ?? Promise.resolve())
+      .then(record)
+      .catch((error: Error) =>
+        this.deps.logger.warn({ ...context, err: error.message }, "could not record a webhook event"),
+      );
+    pending.set(key, next);
+    void next.finally(() => {
+      if (pending.get(key) === next) pending.delete(key);
+    });
   }
 
   /**
@@ -132,6 +157,29 @@ export class WebhookEmitter implements WebhookEvents, BulkWebhookEvents {
       id: newWebhookEventId(),
       type,
       notificationId,
+      payload,
+    });
+    if (deliveries > 0) this.deps.wakeUps.wake();
+  }
+
+  private async recordForUser(
+    type: UserEventType,
+    userId: number,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    if (!(await this.subscribes(type))) return;
+    const user = await this.deps.users.findById(userId);
+    if (!user) return;
+    const payload = {
+      type,
+      timestamp: new Date().toISOString(),
+      data: { user: this.deps.shapes.user(user), ...details },
+    };
+    const deliveries = await this.deps.store.recordEvent({
+      id: newWebhookEventId(),
+      type,
+      notificationId: null,
+      userId,
       payload,
     });
     if (deliveries > 0) this.deps.wakeUps.wake();

@@ -3,6 +3,8 @@
  * adds its name here, and subscriptions to it are accepted from then on. `notification.delivered`
  * and `notification.undelivered` follow the final receipt of the notification's latest accepted
  * attempt (SMS.ru only; Telegram's delivery is known at once and comes as notification.sent).
+ * `user.telegram_connected` follows a connect link's /start, `user.unsubscribed` a one-click
+ * unsubscribe that turned a category off.
  */
 export const WEBHOOK_EVENT_TYPES = [
   "notification.sent",
@@ -12,8 +14,13 @@ export const WEBHOOK_EVENT_TYPES = [
   "attempt.failed",
   "notification.delivered",
   "notification.undelivered",
+  "user.telegram_connected",
+  "user.unsubscribed",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** The events about a user rather than a notification: `data.user`, numbered per user. */
+export type UserEventType = Extract<WebhookEventType, `user.${string}`>;
 
 /** Sent only by POST /api/webhooks/{id}/test/, to that endpoint, whatever it subscribes to. */
 export const TEST_EVENT_TYPE = "webhook.test";

@@ -98,12 +98,13 @@ export interface WebhookStore {
   /**
    * Stores the event and one delivery, due now, per enabled endpoint subscribed to its type, in
    * one statement; stores nothing when there is none. The payload's data.sequence is numbered
-   * here, per notification. How many deliveries were made.
+   * here, per notification (or per user, for an event about a user). How many deliveries were made.
    */
   recordEvent(event: {
     id: string;
     type: string;
     notificationId: number | null;
+    userId?: number | null;
     payload: object;
   }): Promise<number>;
   /** Stores the event with one delivery to this endpoint only, whatever it subscribes to. */

@@ -162,6 +162,7 @@ export class WebhooksRepository implements WebhookStore {
     id: string;
     type: string;
     notificationId: number | null;
+    userId?: number | null;
     payload: object;
   }): Promise<number> {
     const { rows } = await this.db.query<{ count: number }>(
@@ -169,18 +170,22 @@ export class WebhooksRepository implements WebhookStore {
          SELECT id FROM webhook_endpoints WHERE enabled AND ('*' = ANY(events) OR $2 = ANY(events))),
        sequence AS (
          SELECT COALESCE(max(sequence), 0) + 1 AS n FROM webhook_events
-         WHERE $3::bigint IS NOT NULL AND notification_id = $3::bigint),
+         WHERE ($3::bigint IS NOT NULL AND notification_id = $3::bigint)
+            OR ($5::bigint IS NOT NULL AND user_id = $5::bigint)),
        event AS (
-         INSERT INTO webhook_events (id, type, notification_id, sequence, payload)
-         SELECT $1, $2, $3, sequence.n, jsonb_set($4::jsonb, '{data,sequence}', to_jsonb(sequence.n))
+         INSERT INTO webhook_events (id, type, notification_id, user_id, sequence, payload)
+         SELECT $1, $2, $3, $5, sequence.n, jsonb_set($4::jsonb, '{data,sequence}', to_jsonb(sequence.n))
          FROM sequence WHERE EXISTS (SELECT 1 FROM endpoints)
+           -- A user's event waits for an erasure under way (which holds their row FOR UPDATE) and
+           -- is then not stored; one stored first is seen, and deleted, by the erasure's DELETE.
+           AND ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $5::bigint FOR KEY SHARE))
          RETURNING id),
        deliveries AS (
          INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at)
          SELECT event.id, endpoints.id, now() FROM event CROSS JOIN endpoints ORDER BY endpoints.id
          RETURNING id)
        SELECT count(*)::integer AS count FROM deliveries`,
-      [event.id, event.type, event.notificationId, JSON.stringify(event.payload)],
+      [event.id, event.type, event.notificationId, JSON.stringify(event.payload), event.userId ?? null],
     );
     return rows[0]?.count ?? 0;
   }

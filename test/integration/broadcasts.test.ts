@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fanOutBroadcast } from "../../src/broadcasts/fan-out-broadcast.js";
 import { silentLogger } from "../../src/core/logger.js";
-import { serializeAttempt, serializeNotification } from "../../src/entry/public-json.js";
+import { serializeAttempt, serializeNotification, serializeUser } from "../../src/entry/public-json.js";
 import { WebhookEmitter } from "../../src/webhooks/webhook-emitter.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
@@ -285,8 +285,9 @@ describe("broadcasts", () => {
       const webhooks = new WebhookEmitter({
         store: idle.core.webhooks,
         notifications: idle.core.notifications,
+        users: idle.core.users,
         attempts: idle.core.attempts,
-        shapes: { notification: serializeNotification, attempt: serializeAttempt },
+        shapes: { notification: serializeNotification, attempt: serializeAttempt, user: serializeUser },
         wakeUps: idle.core.webhookWakeUps,
         logger: silentLogger,
         cacheSeconds: 0,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/core/logger.js";
-import { serializeAttempt, serializeNotification } from "../../src/entry/public-json.js";
+import { serializeAttempt, serializeNotification, serializeUser } from "../../src/entry/public-json.js";
 import { WebhookEmitter } from "../../src/webhooks/webhook-emitter.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
@@ -40,8 +40,9 @@ describe("the webhook emitter", () => {
         },
       },
       notifications: core.notifications,
+      users: core.users,
       attempts: core.attempts,
-      shapes: { notification: serializeNotification, attempt: serializeAttempt },
+      shapes: { notification: serializeNotification, attempt: serializeAttempt, user: serializeUser },
       wakeUps: core.webhookWakeUps,
       logger: silentLogger,
       // Long enough that the steps before the wait below fit in it on a loaded machine (0.3 s did not

@@ -21,6 +21,7 @@ import { recipientLookups } from "./020-recipient-lookups.js";
 import { bulkIdempotencyKeys } from "./021-bulk-idempotency-keys.js";
 import { retiredCounts } from "./022-retired-counts.js";
 import { telegramLinks } from "./023-telegram-links.js";
+import { userWebhookEvents } from "./024-user-webhook-events.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -47,4 +48,5 @@ export const migrations: { name: string; sql: string }[] = [
   bulkIdempotencyKeys,
   retiredCounts,
   telegramLinks,
+  userWebhookEvents,
 ];

@@ -9,6 +9,7 @@ import { Type } from "typebox";
 import { unsubscribe } from "../../audiences/audience-usecases.js";
 import type { UnsubscribeTarget } from "../../audiences/unsubscribe-token.js";
 import type { HttpDeps } from "./http-deps.js";
+import { webhookEmitterFor } from "./webhook-events.js";
 
 const TokenParams = Type.Object({
   token: Type.String({ maxLength: 200, description: "The token of the List-Unsubscribe link" }),
@@ -33,6 +34,7 @@ export const unsubscribeRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app
     done(null),
   );
 
+  const webhooks = webhookEmitterFor(app, deps);
   const targetOf = (token: string): UnsubscribeTarget | null =>
     deps.core.unsubscribeLinks?.verify(token) ?? null;
 
@@ -79,7 +81,9 @@ export const unsubscribeRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app
     },
     async (request, reply) => {
       const target = targetOf(request.params.token);
-      if (!target || !(await unsubscribe(deps.core, target))) return invalidLink(reply);
+      if (!target || !(await unsubscribe({ preferences: deps.core.preferences, webhooks }, target))) {
+        return invalidLink(reply);
+      }
       return page(
         reply,
         200,

@@ -12,11 +12,12 @@ import { handleTelegramUpdates } from "../../telegram-links/handle-telegram-upda
 import { TelegramUpdatesPoller } from "../../telegram-links/telegram-updates-poller.js";
 import { abandonDeliveries, deliverNotification } from "../../usecases/deliver-notification.js";
 import { runHousekeepingIfDue } from "../../usecases/housekeeping.js";
+import type { UserWebhookEvents } from "../../usecases/ports.js";
 import { deliverWebhook } from "../../webhooks/deliver-webhook.js";
 import { WebhookEmitter } from "../../webhooks/webhook-emitter.js";
 import type { ClaimedWebhookDelivery } from "../../webhooks/webhook-model.js";
 import { WebhookSender } from "../../webhooks/webhook-sender.js";
-import { serializeAttempt, serializeNotification } from "../public-json.js";
+import { serializeAttempt, serializeNotification, serializeUser } from "../public-json.js";
 
 /** At most this many notifications per claim, so a backlog spreads over several workers. */
 const CLAIM_BATCH = 32;
@@ -65,8 +66,9 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
   const webhookEvents = new WebhookEmitter({
     store: core.webhooks,
     notifications: core.notifications,
+    users: core.users,
     attempts: core.attempts,
-    shapes: { notification: serializeNotification, attempt: serializeAttempt },
+    shapes: { notification: serializeNotification, attempt: serializeAttempt, user: serializeUser },
     wakeUps: core.webhookWakeUps,
     logger,
     cacheSeconds: config.webhooks.subscriptionRefreshSeconds,
@@ -196,7 +198,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
   });
   if (receiptSources.size > 0) void receiptRunner.start();
 
-  const telegramUpdates = startTelegramUpdatesPoller(core, deps.workerId);
+  const telegramUpdates = startTelegramUpdatesPoller(core, deps.workerId, webhookEvents);
 
   const housekeep = () => runHousekeepingIfDue({ ...core, retentionDays: config.retentionDays, logger });
   let housekeeping: Promise<boolean> | null = null;
@@ -252,7 +254,11 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
  * With TELEGRAM_LINKS on, receives the messages people send the bot (a connect link's /start) in
  * whichever worker holds the poller's lease; off (the default), nothing polls Telegram.
  */
-function startTelegramUpdatesPoller(core: Core, workerId: string): TelegramUpdatesPoller | null {
+function startTelegramUpdatesPoller(
+  core: Core,
+  workerId: string,
+  webhooks: UserWebhookEvents,
+): TelegramUpdatesPoller | null {
   const { config, logger } = core;
   const telegram = config.telegram;
   const links = telegram?.links;
@@ -268,6 +274,7 @@ function startTelegramUpdatesPoller(core: Core, workerId: string): TelegramUpdat
           bot,
           welcomeText: links.welcomeText,
           rateLimiter: core.sideChannels.forDelivery().telegramRateLimiter,
+          webhooks,
           timeoutSeconds: config.providerTimeoutSeconds,
           logger,
         },
