@@ -266,9 +266,27 @@ describe("SMS.ru's status callback", () => {
   });
 
   it("refuses a body that is not a callback with a 400 JSON error, and records nothing", async () => {
+    const id = await acceptedSms("cb-not-a-callback");
     const notACallback = await post("hello=world");
     expect(notACallback.statusCode).toBe(400);
     expect(notACallback.json().detail).toMatch(/not an SMS\.ru callback/i);
+
+    // An empty POST (no body, no content type) and an empty form are told what a callback holds,
+    // in the {"detail": ...} every body-level problem gets.
+    for (const empty of [
+      await service.app.inject({ method: "POST", url: `/callbacks/sms-ru/${TOKEN}` }),
+      await post(""),
+    ]) {
+      expect(empty.statusCode).toBe(400);
+      expect(empty.headers["content-type"]).toMatch(/^application\/json/);
+      expect(empty.json()).toEqual({
+        detail: expect.stringMatching(
+          /^Not an SMS\.ru callback: the body must be a form \(application\/x-www-form-urlencoded\) of fields data\[0\], data\[1\], \.\.\., .*sms_status.*sms_id.*status code\.$/,
+        ),
+      });
+    }
+    expect(await attemptRow("cb-not-a-callback")).toMatchObject({ delivery: "accepted", receipt_log: null });
+    expect((await service.getNotification(id)).status).toBe("pending");
 
     const tooMany = await post(
       callbackBody(...Array.from({ length: 1001 }, (_, i) => status(`cb-flood-${i}`, 103))),

@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { parseSmsRuCallback } from "../../channels/sms-ru/sms-ru-callback.js";
+import { NOT_A_CALLBACK, parseSmsRuCallback } from "../../channels/sms-ru/sms-ru-callback.js";
 import { recordPostedReceipts } from "../../receipts/posted-receipts.js";
 import type { HttpDeps } from "./http-deps.js";
 import { sendMethodNotAllowed } from "./method-not-allowed.js";
@@ -61,6 +61,11 @@ export const smsRuCallbackRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
   app.post(
     "/callbacks/sms-ru/:token",
     {
+      // An empty POST has no body at all: it is told what a callback is, as an empty form is,
+      // rather than that its body is not an object.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags: ["callbacks"],
         operationId: "smsRuStatusCallback",
@@ -81,7 +86,7 @@ export const smsRuCallbackRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
           400: {
             ...ErrorBody,
             description: "Not an SMS.ru callback; nothing was recorded",
-            examples: [{ detail: "Not an SMS.ru callback: the form has no data[0], data[1], ... fields." }],
+            examples: [{ detail: NOT_A_CALLBACK }],
           },
           404: {
             ...ErrorBody,
