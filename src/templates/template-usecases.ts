@@ -57,7 +57,7 @@ export async function saveTemplates(
   }
   const keys = checked.map((fields) => fields.key);
   const repeated = keys.find((key, index) => keys.indexOf(key) !== index);
-  if (repeated) problems[repeated] = ["This key appears more than once in the file."];
+  if (repeated) problems[`${repeated}: key`] = ["This key appears more than once in the file."];
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   return deps.templatesInTransaction(async (templates) => {
     const saved: { template: Template; created: boolean }[] = [];

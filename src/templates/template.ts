@@ -72,6 +72,29 @@ export function canonicalLocale(tag: string): string | null {
   }
 }
 
+const KEY_RULE =
+  'A key is 1-100 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit (e.g. "otp", "order-shipped").';
+
+/**
+ * What is wrong with a template key, in the words DRF uses for a field, then what a key may be;
+ * null for a good key. The characters at fault are named, not the key (the field names it).
+ */
+function problemWithKey(key: unknown): string | null {
+  if (key === undefined || key === null) return "This field is required.";
+  if (typeof key !== "string") return `Enter a valid key: it must be a string. ${KEY_RULE}`;
+  if (TEMPLATE_KEY_PATTERN.test(key)) return null;
+  if (key === "") return "This field may not be blank.";
+  if ([...key].length > 100) return "Ensure this field has no more than 100 characters.";
+  const wrong = [...new Set(key.match(/[^a-z0-9_-]/gu) ?? [])];
+  if (wrong.length > 0) {
+    const named = wrong.slice(0, 5).map((character) => JSON.stringify(character));
+    const last = named.pop();
+    const list = named.length > 0 ? `${named.join(", ")} or ${last}` : last;
+    return `Enter a valid key: it may not contain ${list}${wrong.length > 5 ? ", among others" : ""}. ${KEY_RULE}`;
+  }
+  return `Enter a valid key: it must start and end with a letter or digit, not "-" or "_". ${KEY_RULE}`;
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -90,12 +113,8 @@ export async function validateTemplate(input: TemplateInput, keyFromPath?: strin
   if (keyFromPath !== undefined && input.key !== undefined && input.key !== keyFromPath) {
     add("key", `The key in the body (${JSON.stringify(input.key)}) differs from the one in the path.`);
   }
-  if (typeof key !== "string" || !TEMPLATE_KEY_PATTERN.test(key)) {
-    add(
-      "key",
-      "Use 1-100 lowercase letters, digits, '-' or '_', starting and ending with a letter or digit.",
-    );
-  }
+  const keyProblem = problemWithKey(key);
+  if (keyProblem) add("key", keyProblem);
   let description = "";
   if (input.description != null) {
     if (typeof input.description !== "string") add("description", "Must be a string.");

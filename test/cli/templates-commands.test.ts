@@ -77,4 +77,21 @@ describe("notification-service templates", { timeout: 90_000 }, () => {
     expect(notTemplate).toMatchObject({ code: 1 });
     expect(notTemplate.stderr).toMatch(/file: Give a template object, or a list of them\./);
   });
+
+  it("says what is wrong with a bad key and what a key may be, and names a key given twice", async () => {
+    const badKey = await cli(
+      "templates",
+      "apply",
+      "-f",
+      file("bad-key.json", [{ ...otp, key: "Order Shipped" }]),
+    );
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toContain(
+      'Order Shipped: key: Enter a valid key: it may not contain "O", " " or "S". A key is 1-100 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit (e.g. "otp", "order-shipped").',
+    );
+    const twice = await cli("templates", "apply", "-f", file("twice.json", [otp, otp]));
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain("otp: key: This key appears more than once in the file.");
+    expect(await keys()).not.toContain("Order Shipped");
+  });
 });

@@ -84,6 +84,22 @@ describe("API authentication", () => {
     ).toBe(401);
   });
 
+  it("answers a wrong method without a valid key 401, exactly as an unknown path: no Allow, nothing of the route", async () => {
+    for (const authorization of [undefined, "Bearer wrong-key"]) {
+      const headers = authorization === undefined ? {} : { authorization };
+      const unknownPath = await service.app.inject({ method: "PUT", url: "/api/nothing-here/", headers });
+      const wrongMethod = await service.app.inject({ method: "PUT", url: "/api/notifications/", headers });
+      expect(wrongMethod.statusCode, `${authorization}`).toBe(401);
+      expect(wrongMethod.json()).toEqual(unknownPath.json());
+      expect(wrongMethod.headers.allow).toBeUndefined();
+      expect(wrongMethod.headers["www-authenticate"]).toBe(unknownPath.headers["www-authenticate"]);
+    }
+    // With the key, the same request hears which methods the path takes.
+    const known = await service.inject({ method: "PUT", url: "/api/notifications/" });
+    expect(known.statusCode).toBe(405);
+    expect(known.headers.allow).toBe("GET, HEAD, POST");
+  });
+
   it("keeps the docs and the OpenAPI document public, and declares the bearer scheme there", async () => {
     expect((await service.app.inject({ method: "GET", url: "/" })).statusCode).toBe(200);
     const openapi = await service.app.inject({ method: "GET", url: "/openapi.json" });
@@ -184,6 +200,22 @@ describe("API rate limits and CORS", () => {
         method,
       );
     }
+    // A preflight is answered as before, even for a method the path does not take: the request
+    // itself then gets the 405, with the CORS headers that let the page read it.
+    const preflight = await service.app.inject({
+      method: "OPTIONS",
+      url: "/api/notifications/",
+      headers: { origin: "https://app.example", "access-control-request-method": "DELETE" },
+    });
+    expect(preflight.statusCode).toBe(204);
+    const wrongMethod = await service.app.inject({
+      method: "DELETE",
+      url: "/api/notifications/",
+      headers: { origin: "https://app.example", authorization: "Bearer second-key-abcdef" },
+    });
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toBe("GET, HEAD, POST");
+    expect(wrongMethod.headers["access-control-allow-origin"]).toBe("https://app.example");
     const limited = await service.app.inject({
       method: "GET",
       url: "/api/notifications/",

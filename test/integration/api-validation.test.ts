@@ -320,9 +320,71 @@ describe("the REST API's answers to bad input", () => {
     }
   });
 
-  it("answers 404 with JSON for an unknown path", async () => {
-    const response = await service.inject({ method: "GET", url: "/api/nothing-here/" });
-    expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ detail: "Not found." });
+  it("answers 404 with JSON for an unknown path, whatever the method", async () => {
+    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"] as const) {
+      for (const url of ["/api/nothing-here/", "/api/notifications/1/2/3/", "/nothing"]) {
+        const response = await service.inject({ method, url });
+        expect(response.statusCode, `${method} ${url}`).toBe(404);
+        expect(response.json()).toEqual({ detail: "Not found." });
+        expect(response.headers.allow, `${method} ${url}`).toBeUndefined();
+      }
+    }
+  });
+
+  it.each([
+    ["PUT", "/api/notifications/", "GET, HEAD, POST"],
+    ["DELETE", "/api/notifications/", "GET, HEAD, POST"],
+    // The spellings the router already takes: no trailing slash, a query string.
+    ["PUT", "/api/notifications", "GET, HEAD, POST"],
+    ["PATCH", "/api/notifications/?status=pending", "GET, HEAD, POST"],
+    ["PATCH", "/api/notifications/123/", "GET, HEAD"],
+    ["POST", "/api/notifications/123", "GET, HEAD"],
+    ["GET", "/api/notifications/123/cancel/", "POST"],
+    ["PATCH", "/api/templates/otp/", "GET, HEAD, PUT, DELETE"],
+    ["DELETE", "/api/users/", "GET, HEAD, POST"],
+    ["POST", "/openapi.json", "GET, HEAD"],
+    ["DELETE", "/healthz", "GET, HEAD"],
+  ] as const)("answers %s %s with 405, Allow: %s, and changes nothing", async (method, url, allow) => {
+    const before = await rowCount("notifications");
+    const response = await service.inject({ method, url });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe(allow);
+    expect(response.json()).toEqual({ detail: `Method "${method}" not allowed.` });
+    expect(await rowCount("notifications")).toBe(before);
+  });
+
+  it("answers a wrong method 405 before looking at its body, as Django REST Framework does", async () => {
+    for (const [payload, contentType] of [
+      ["{not json", "application/json"],
+      ["email=a@b.c", "text/plain"],
+      [JSON.stringify({ message: "x".repeat(70 * 1024) }), "application/json"],
+    ]) {
+      const response = await service.inject({
+        method: "PUT",
+        url: "/api/notifications/",
+        payload,
+        headers: { "content-type": contentType },
+      });
+      expect(response.statusCode, contentType).toBe(405);
+      expect(response.json()).toEqual({ detail: 'Method "PUT" not allowed.' });
+    }
+  });
+
+  it("answers HEAD wherever GET is answered, 405 on a path without GET (as GET gets), 404 on no path", async () => {
+    const head = await service.inject({ method: "HEAD", url: "/api/notifications/" });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe("");
+    const postOnly = await service.inject({ method: "HEAD", url: "/api/webhooks/1/test/" });
+    expect(postOnly.statusCode).toBe(405);
+    expect(postOnly.headers.allow).toBe("POST");
+    expect((await service.inject({ method: "HEAD", url: "/api/nothing-here/" })).statusCode).toBe(404);
+  });
+
+  it("answers OPTIONS 404 as before when CORS is off, so it says nothing about which paths exist", async () => {
+    for (const url of ["/api/notifications/", "/api/nothing-here/"]) {
+      const response = await service.app.inject({ method: "OPTIONS", url });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json()).toEqual({ detail: "Not found." });
+    }
   });
 });

@@ -241,15 +241,52 @@ describe("SMS.ru's status callback", () => {
       expect(answer.statusCode).toBe(404);
       expect(answer.json()).toEqual(unknownPath.json());
     }
+    // Another method says nothing of the path either until the token is right; then it is a 405.
+    for (const method of ["GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"] as const) {
+      const wrong = await service.app.inject({ method, url: "/callbacks/sms-ru/wrong-token" });
+      const unknown = await service.app.inject({ method, url: "/no/such/path" });
+      expect(wrong.statusCode, method).toBe(404);
+      expect(wrong.body, method).toBe(unknown.body);
+      expect(wrong.headers.allow, method).toBeUndefined();
+    }
+    for (const method of ["GET", "PUT", "DELETE"] as const) {
+      const right = await service.app.inject({
+        method,
+        url: `/callbacks/sms-ru/${TOKEN}`,
+        headers: { "content-type": "application/json" },
+        payload: method === "PUT" ? "{}" : undefined,
+      });
+      expect(right.statusCode, method).toBe(405);
+      expect(right.headers.allow).toBe("POST");
+      expect(right.json()).toEqual({ detail: `Method "${method}" not allowed.` });
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await attemptRow("cb-wrong-token")).toMatchObject({ delivery: "accepted", receipt_log: null });
     expect((await service.getNotification(id)).status).toBe("pending");
   });
 
   it("refuses a body that is not a callback with a 400 JSON error, and records nothing", async () => {
+    const id = await acceptedSms("cb-not-a-callback");
     const notACallback = await post("hello=world");
     expect(notACallback.statusCode).toBe(400);
     expect(notACallback.json().detail).toMatch(/not an SMS\.ru callback/i);
+
+    // An empty POST (no body, no content type) and an empty form are told what a callback holds,
+    // in the {"detail": ...} every body-level problem gets.
+    for (const empty of [
+      await service.app.inject({ method: "POST", url: `/callbacks/sms-ru/${TOKEN}` }),
+      await post(""),
+    ]) {
+      expect(empty.statusCode).toBe(400);
+      expect(empty.headers["content-type"]).toMatch(/^application\/json/);
+      expect(empty.json()).toEqual({
+        detail: expect.stringMatching(
+          /^Not an SMS\.ru callback: the body must be a form \(application\/x-www-form-urlencoded\) of fields data\[0\], data\[1\], \.\.\., .*sms_status.*sms_id.*status code\.$/,
+        ),
+      });
+    }
+    expect(await attemptRow("cb-not-a-callback")).toMatchObject({ delivery: "accepted", receipt_log: null });
+    expect((await service.getNotification(id)).status).toBe("pending");
 
     const tooMany = await post(
       callbackBody(...Array.from({ length: 1001 }, (_, i) => status(`cb-flood-${i}`, 103))),
@@ -295,5 +332,11 @@ describe("without SMS_RU_CALLBACK_TOKEN", () => {
     });
     expect(answer.statusCode).toBe(404);
     expect(answer.json()).toEqual({ detail: "Not found." });
+    // Nor with another method: no 405 tells that the path exists.
+    for (const method of ["GET", "PUT", "DELETE"] as const) {
+      const other = await service.app.inject({ method, url: `/callbacks/sms-ru/${TOKEN}` });
+      expect(other.statusCode, method).toBe(404);
+      expect(other.headers.allow, method).toBeUndefined();
+    }
   });
 });

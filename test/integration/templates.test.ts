@@ -110,6 +110,40 @@ describe("templates", () => {
       expect(include.statusCode).toBe(400);
       expect((await service.inject({ method: "GET", url: "/api/templates/broken/" })).statusCode).toBe(404);
     });
+
+    it("says what is wrong with a bad key and what a key may be, on create and replace, and saves nothing", async () => {
+      const rule =
+        'A key is 1-100 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit (e.g. "otp", "order-shipped").';
+      const cases = [
+        ["Not A Slug", `Enter a valid key: it may not contain "N", " ", "A" or "S". ${rule}`],
+        ["order.shipped", `Enter a valid key: it may not contain ".". ${rule}`],
+        ["ABCDEFG", `Enter a valid key: it may not contain "A", "B", "C", "D" or "E", among others. ${rule}`],
+        [
+          "-draft",
+          `Enter a valid key: it must start and end with a letter or digit, not "-" or "_". ${rule}`,
+        ],
+        ["", "This field may not be blank."],
+        ["k".repeat(101), "Ensure this field has no more than 100 characters."],
+      ];
+      for (const [key, problem] of cases) {
+        const created = await post("/api/templates/", { ...otp, key });
+        expect(created.statusCode, key).toBe(400);
+        expect(created.json(), key).toEqual({ key: [problem] });
+      }
+      const replaced = await service.inject({
+        method: "PUT",
+        url: "/api/templates/Order_Shipped/",
+        payload: { default_locale: otp.default_locale, locales: otp.locales },
+      });
+      expect(replaced.statusCode).toBe(400);
+      expect(replaced.json()).toEqual({
+        key: [`Enter a valid key: it may not contain "O" or "S". ${rule}`],
+      });
+      const { rows } = await service.core.pool.query("SELECT key FROM templates WHERE key = ANY($1)", [
+        [...cases.map(([key]) => key), "Order_Shipped"],
+      ]);
+      expect(rows).toEqual([]);
+    });
   });
 
   describe("notifications from a template", () => {

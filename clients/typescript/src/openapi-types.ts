@@ -6745,7 +6745,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Not an SMS.ru callback: the form has no data[0], data[1], ... fields."
+                     *       "detail": "Not an SMS.ru callback: the body must be a form (application/x-www-form-urlencoded) of fields data[0], data[1], ..., each the lines of one event: its type (sms_status), the sms_id and the status code."
                      *     }
                      */
                     "application/json": {

@@ -11,6 +11,10 @@ import { receiptStateOf, SMS_RU_RECEIPT_TEXTS } from "./sms-ru-receipt-codes.js"
 /** More entries than this in one callback is not SMS.ru: the whole body is refused. */
 export const MAX_CALLBACK_ENTRIES = 1000;
 
+/** What a body without a single data[N] field (an empty POST included) is told. */
+export const NOT_A_CALLBACK =
+  "Not an SMS.ru callback: the body must be a form (application/x-www-form-urlencoded) of fields data[0], data[1], ..., each the lines of one event: its type (sms_status), the sms_id and the status code.";
+
 const ENTRY_FIELD = /^data\[(\d{1,6})\]$/;
 const SMS_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 const STATUS_CODE = /^-?\d{1,6}$/;
@@ -37,7 +41,7 @@ export function parseSmsRuCallback(fields: Iterable<[string, string]>): ParsedSm
     entries.push({ index: Number(match[1]), value });
   }
   if (entries.length === 0) {
-    return { invalid: "Not an SMS.ru callback: the form has no data[0], data[1], ... fields." };
+    return { invalid: NOT_A_CALLBACK };
   }
   entries.sort((a, b) => a.index - b.index);
   const reports: ReceiptReport[] = [];

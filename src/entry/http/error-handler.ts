@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from "../../core/errors.js";
 import { isDatabaseUnavailable } from "../../db/database.js";
+import { otherMethodsOfPath, sendMethodNotAllowed } from "./method-not-allowed.js";
 import { PATTERN_PROBLEMS } from "./schemas.js";
 
 interface AjvIssue {
@@ -16,9 +17,20 @@ interface AjvIssue {
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: "Not found." }));
+  // Authentication (an onRequest hook) has run by now: without a key, /api/ says 401 first.
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = otherMethodsOfPath(request);
+    if (allowed) return sendMethodNotAllowed(reply, request.method, allowed);
+    return reply.code(404).send({ detail: "Not found." });
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // A body that failed to parse on a path that does not take the method: the method is the
+    // problem, as Django REST Framework (which reads a body only in the view) would say.
+    if (request.is404) {
+      const allowed = otherMethodsOfPath(request);
+      if (allowed) return sendMethodNotAllowed(reply, request.method, allowed);
+    }
     if (error.validation) {
       return reply.code(400).send(fieldErrors(error.validation as AjvIssue[], error.validationContext));
     }

@@ -7,9 +7,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { parseSmsRuCallback } from "../../channels/sms-ru/sms-ru-callback.js";
+import { NOT_A_CALLBACK, parseSmsRuCallback } from "../../channels/sms-ru/sms-ru-callback.js";
 import { recordPostedReceipts } from "../../receipts/posted-receipts.js";
 import type { HttpDeps } from "./http-deps.js";
+import { sendMethodNotAllowed } from "./method-not-allowed.js";
 import { ErrorBody } from "./schemas.js";
 import { webhookEmitterFor } from "./webhook-events.js";
 
@@ -39,6 +40,15 @@ export const smsRuCallbackRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
   app.addHook("onRequest", async (request, reply) => {
     const { token } = request.params as { token?: string };
     if (expected === null || token === undefined || !sameSecret(token, expected)) return reply.callNotFound();
+    if (request.method !== "POST") return sendMethodNotAllowed(reply, request.method, ["POST"]);
+  });
+  // The other methods are routed here only so that the token is checked before a 405 says the
+  // path exists; the not-found handler would answer them 405 whatever the token.
+  app.route({
+    method: ["GET", "PUT", "PATCH", "DELETE"],
+    url: "/callbacks/sms-ru/:token",
+    schema: { hide: true },
+    handler: async (request, reply) => sendMethodNotAllowed(reply, request.method, ["POST"]),
   });
   const useCaseDeps = {
     store: deps.core.receipts,
@@ -51,6 +61,11 @@ export const smsRuCallbackRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
   app.post(
     "/callbacks/sms-ru/:token",
     {
+      // An empty POST has no body at all: it is told what a callback is, as an empty form is,
+      // rather than that its body is not an object.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags: ["callbacks"],
         operationId: "smsRuStatusCallback",
@@ -71,7 +86,7 @@ export const smsRuCallbackRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (a
           400: {
             ...ErrorBody,
             description: "Not an SMS.ru callback; nothing was recorded",
-            examples: [{ detail: "Not an SMS.ru callback: the form has no data[0], data[1], ... fields." }],
+            examples: [{ detail: NOT_A_CALLBACK }],
           },
           404: {
             ...ErrorBody,
