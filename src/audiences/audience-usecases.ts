@@ -14,6 +14,7 @@ import {
   type SuppressionReason,
   type UserProfile,
 } from "../core/model.js";
+import type { NotificationEventPublisher } from "../usecases/ports.js";
 import { EMPTY_PREFERENCES, MAX_PREFERENCE_CATEGORIES, parsePreferences } from "./preferences.js";
 import type { NewSuppression, Suppression, SuppressionFilter, SuppressionSource } from "./suppression.js";
 import { normalizeSuppressionAddress, suppressionAddressOf } from "./suppression-address.js";
@@ -39,6 +40,11 @@ export interface AudienceDeps {
   phoneDefaultRegion: string;
 }
 
+/** Preferences show on the user's page: a change to them is told as the user `updated`. */
+export interface PreferenceChangeDeps {
+  notificationEvents: NotificationEventPublisher;
+}
+
 export async function getPreferences(deps: AudienceDeps, userId: number): Promise<Preferences> {
   const preferences = await deps.preferences.find(userId);
   if (preferences === undefined) throw userNotFound(userId);
@@ -47,12 +53,13 @@ export async function getPreferences(deps: AudienceDeps, userId: number): Promis
 
 /** Replaces the user's preferences with the document given (anything left out is allowed again). */
 export async function replacePreferences(
-  deps: AudienceDeps,
+  deps: AudienceDeps & PreferenceChangeDeps,
   userId: number,
   input: unknown,
 ): Promise<Preferences> {
   const preferences = parsePreferences(input, await categoryLimitFor(deps, userId, input));
   if (!(await deps.preferences.replace(userId, preferences))) throw userNotFound(userId);
+  deps.notificationEvents.publish({ type: "user", id: userId, change: "updated" });
   return preferences;
 }
 
@@ -194,8 +201,10 @@ export async function removeSuppression(deps: AudienceDeps, id: number): Promise
  * back on); false when the user no longer exists. The token was verified by the caller.
  */
 export async function unsubscribe(
-  deps: Pick<AudienceDeps, "preferences">,
+  deps: Pick<AudienceDeps, "preferences"> & PreferenceChangeDeps,
   target: UnsubscribeTarget,
 ): Promise<boolean> {
-  return deps.preferences.turnOff(target.userId, target.category, "email");
+  const turnedOff = await deps.preferences.turnOff(target.userId, target.category, "email");
+  if (turnedOff) deps.notificationEvents.publish({ type: "user", id: target.userId, change: "updated" });
+  return turnedOff;
 }

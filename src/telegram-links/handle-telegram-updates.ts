@@ -7,6 +7,7 @@
  */
 import type { BotApiResult, BotUpdate } from "../channels/telegram/telegram-bot-api.js";
 import type { Logger } from "../core/logger.js";
+import type { NotificationEventPublisher } from "../usecases/ports.js";
 import { hashLinkCode, startParameterOf } from "./link-codes.js";
 import type { TelegramLinksRepository } from "./telegram-links-repository.js";
 
@@ -20,6 +21,8 @@ export interface HandleTelegramUpdatesDeps {
   /** A reply that has not gone within this is given up (it is only a courtesy). */
   timeoutSeconds: number;
   logger: Logger;
+  /** Told `user` `updated` for each chat connected: an open page of the user shows it. */
+  notificationEvents: NotificationEventPublisher;
 }
 
 /** Handles the updates in order; a database error stops it (the batch is handled again later). */
@@ -37,6 +40,7 @@ export async function handleTelegramUpdates(
     if (redemption.kind === "linked") {
       // The user's id only: the chat id is a contact, and contacts stay out of the logs.
       deps.logger.info({ userId: redemption.userId }, "user connected their Telegram chat");
+      deps.notificationEvents.publish({ type: "user", id: redemption.userId, change: "updated" });
     }
     const text = redemption.kind === "linked" ? deps.welcomeText : INVALID_LINK_TEXT;
     const sent = await deps.bot

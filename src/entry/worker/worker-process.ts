@@ -269,6 +269,7 @@ function startTelegramUpdatesPoller(core: Core, workerId: string): TelegramUpdat
           welcomeText: links.welcomeText,
           timeoutSeconds: config.providerTimeoutSeconds,
           logger,
+          notificationEvents: core.notificationEvents,
         },
         updates,
       ),
