@@ -194,6 +194,34 @@ describe("the dashboard's users", { timeout: 90_000 }, () => {
     expect(problems).toEqual([]);
   });
 
+  it("keeps preference changes not saved yet when the user's page reloads live, and shows those saved elsewhere", async () => {
+    const kim = await service.createUser({ email: "kim@example.com", password: "long enough password" });
+    await page.goto(`${baseUrl}/dashboard/#/users/${kim.id}`);
+    await page.locator("[data-profile]").getByText("kim@example.com").waitFor();
+    const sms = page.getByLabel("SMS for All notifications");
+    await sms.uncheck();
+    const patched = await service.inject({
+      method: "PATCH",
+      url: `/api/users/${kim.id}/`,
+      payload: { first_name: "Kim" },
+    });
+    expect(patched.statusCode).toBe(200);
+    await page.getByRole("heading", { name: `User #${kim.id} · Kim` }).waitFor();
+    expect(await sms.isChecked()).toBe(false);
+
+    await page.getByRole("button", { name: "Save preferences" }).click();
+    await page.getByText("Preferences saved.").waitFor();
+    const replaced = await service.inject({
+      method: "PUT",
+      url: `/api/users/${kim.id}/preferences/`,
+      payload: { channels: { email: false } },
+    });
+    expect(replaced.statusCode).toBe(200);
+    await expect.poll(() => sms.isChecked()).toBe(true);
+    expect(await page.getByLabel("Email for All notifications").isChecked()).toBe(false);
+    expect(problems).toEqual([]);
+  });
+
   it("lists users created, changed and erased elsewhere as it happens", async () => {
     await page.goto(`${baseUrl}/dashboard/#/users`);
     await page.getByRole("heading", { name: "Users", exact: true }).waitFor();
