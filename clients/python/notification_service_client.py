@@ -258,6 +258,7 @@ class NotificationServiceClient:
     def stream_notification_events(self, *, timeout: Optional[float] = None) -> Iterator[JsonObject]:
         """Live changes ({"type", "id", "status", ...}) until the stream ends or you stop reading.
 
+        `user` events ({"type": "user", "id", "change"}) carry a user's id; skip types you do not know.
         The service sends a keep-alive every 15 s; `timeout` (default none) bounds the wait for one.
         """
         response = self._open("GET", "/api/notifications/events/", timeout=timeout)

@@ -3,8 +3,32 @@
 export type LiveEvent =
   | { type: "created" | "updated"; id: number; status: string }
   | { type: "attempt"; id: number; channel: string; status: string }
+  /** A recipient created, changed or erased: `id` is the user's, not a notification's. */
+  | { type: "user"; id: number; change: "created" | "updated" | "erased" }
   | { type: "ready" }
   | { type: "resync" };
+
+/** Whether an event is about notification `id` (it, or one of its attempts; not a user). */
+export function concernsNotification(event: LiveEvent, id: number): boolean {
+  return (
+    (event.type === "created" || event.type === "updated" || event.type === "attempt") && event.id === id
+  );
+}
+
+/** Whether an event changes the Users list: any user created, changed or erased. */
+export function changesUsers(event: LiveEvent): boolean {
+  return event.type === "user";
+}
+
+/** Whether user `id`'s page must reload: they changed (profile, preferences, a Telegram chat connected). */
+export function changesUser(event: LiveEvent, id: number): boolean {
+  return event.type === "user" && event.id === id && event.change === "updated";
+}
+
+/** Whether user `id` was erased (here or elsewhere). */
+export function erasesUser(event: LiveEvent, id: number): boolean {
+  return event.type === "user" && event.id === id && event.change === "erased";
+}
 
 /** The attempt outcomes the Channels view counts (see ChannelActivityQueries on the server). */
 const COUNTED_OUTCOMES: ReadonlySet<string> = new Set(["sent", "failed", "skipped"]);

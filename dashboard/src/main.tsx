@@ -125,9 +125,9 @@ function view(route: Route, api: Api, live: LiveFeed) {
     case "template":
       return <TemplateEditor key={route.key ?? "new"} api={api} templateKey={route.key} />;
     case "users":
-      return <UsersView api={api} query={route.query} />;
+      return <UsersView api={api} live={live} query={route.query} />;
     case "user":
-      return <UserView key={route.id} api={api} id={route.id} />;
+      return <UserView key={route.id} api={api} live={live} id={route.id} />;
     case "suppressions":
       return <SuppressionsView api={api} query={route.query} />;
   }

@@ -14,7 +14,7 @@ import {
   type SuppressionReason,
   type UserProfile,
 } from "../core/model.js";
-import type { UserWebhookEvents } from "../usecases/ports.js";
+import type { NotificationEventPublisher, UserWebhookEvents } from "../usecases/ports.js";
 import {
   EMPTY_PREFERENCES,
   MAX_PREFERENCE_CATEGORIES,
@@ -45,6 +45,11 @@ export interface AudienceDeps {
   phoneDefaultRegion: string;
 }
 
+/** Preferences show on the user's page: a change to them is told as the user `updated`. */
+export interface PreferenceChangeDeps {
+  notificationEvents: NotificationEventPublisher;
+}
+
 export async function getPreferences(deps: AudienceDeps, userId: number): Promise<Preferences> {
   const preferences = await deps.preferences.find(userId);
   if (preferences === undefined) throw userNotFound(userId);
@@ -53,12 +58,13 @@ export async function getPreferences(deps: AudienceDeps, userId: number): Promis
 
 /** Replaces the user's preferences with the document given (anything left out is allowed again). */
 export async function replacePreferences(
-  deps: AudienceDeps,
+  deps: AudienceDeps & PreferenceChangeDeps,
   userId: number,
   input: unknown,
 ): Promise<Preferences> {
   const preferences = parsePreferences(input, await categoryLimitFor(deps, userId, input));
   if (!(await deps.preferences.replace(userId, preferences))) throw userNotFound(userId);
+  deps.notificationEvents.publish({ type: "user", id: userId, change: "updated" });
   return preferences;
 }
 
@@ -201,11 +207,12 @@ export async function removeSuppression(deps: AudienceDeps, id: number): Promise
  * when the user no longer exists. The token was verified by the caller.
  */
 export async function unsubscribe(
-  deps: Pick<AudienceDeps, "preferences"> & { webhooks: UserWebhookEvents },
+  deps: Pick<AudienceDeps, "preferences"> & PreferenceChangeDeps & { webhooks: UserWebhookEvents },
   target: UnsubscribeTarget,
 ): Promise<boolean> {
   const result = await deps.preferences.turnOff(target.userId, target.category, "email");
   if (result === "turned_off") {
+    deps.notificationEvents.publish({ type: "user", id: target.userId, change: "updated" });
     deps.webhooks.emitForUser("user.unsubscribed", target.userId, {
       category: target.category,
       channel: "email",

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { BotApiResult, BotUpdate } from "../channels/telegram/telegram-bot-api.js";
 import type { ChatRateLimiter } from "../channels/telegram/telegram-rate-limit.js";
 import type { Logger } from "../core/logger.js";
-import type { UserWebhookEvents } from "../usecases/ports.js";
+import type { NotificationEventPublisher, UserWebhookEvents } from "../usecases/ports.js";
 import { hashLinkCode, startParameterOf } from "./link-codes.js";
 import type { TelegramLinksRepository } from "./telegram-links-repository.js";
 
@@ -31,6 +31,8 @@ export interface HandleTelegramUpdatesDeps {
   /** A reply that has not gone within this, its wait for a turn included, is given up (it is only a courtesy). */
   timeoutSeconds: number;
   logger: Logger;
+  /** Told `user` `updated` for each chat connected: an open page of the user shows it. */
+  notificationEvents: NotificationEventPublisher;
 }
 
 /** Handles the updates in order; a database error stops it (the batch is handled again later). */
@@ -48,6 +50,7 @@ export async function handleTelegramUpdates(
     if (redemption.kind === "linked") {
       // The user's id only: the chat id is a contact, and contacts stay out of the logs.
       deps.logger.info({ userId: redemption.userId }, "user connected their Telegram chat");
+      deps.notificationEvents.publish({ type: "user", id: redemption.userId, change: "updated" });
       deps.webhooks.emitForUser("user.telegram_connected", redemption.userId);
     }
     const text = redemption.kind === "linked" ? deps.welcomeText : INVALID_LINK_TEXT;

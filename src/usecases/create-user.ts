@@ -5,7 +5,7 @@ import { hashPassword } from "../core/passwords.js";
 import { minutesOfClockTime } from "../scheduling/quiet-hours.js";
 import { canonicalTimeZone } from "../scheduling/time-zones.js";
 import { canonicalLocale } from "../templates/template.js";
-import type { UserStore } from "./ports.js";
+import type { NotificationEventPublisher, UserStore } from "./ports.js";
 
 export interface UserProfileInput {
   email?: string;
@@ -28,6 +28,8 @@ export interface CreateUserInput extends UserProfileInput {
 export interface CreateUserDeps {
   users: UserStore;
   phoneDefaultRegion: string;
+  /** Told `user` `created`: open dashboards list the new user. */
+  notificationEvents: NotificationEventPublisher;
 }
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -43,7 +45,7 @@ export async function createUser(deps: CreateUserDeps, input: CreateUserInput): 
     const { email, password, ...rest } = problems;
     throw new ValidationError({ ...(email && { email }), ...(password && { password }), ...rest });
   }
-  return deps.users.create({
+  const user = await deps.users.create({
     email: fields.email!,
     passwordHash: await hashPassword(input.password),
     firstName: fields.firstName ?? "",
@@ -54,6 +56,8 @@ export async function createUser(deps: CreateUserDeps, input: CreateUserInput): 
     timezone: fields.timezone ?? null,
     quietHours: fields.quietHours ?? null,
   });
+  deps.notificationEvents.publish({ type: "user", id: user.id, change: "created" });
+  return user;
 }
 
 /**

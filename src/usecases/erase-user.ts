@@ -4,8 +4,11 @@ import type { NotificationEventPublisher, UserStore } from "./ports.js";
 
 export interface EraseUserDeps {
   users: Pick<UserStore, "erase">;
-  /** Told `resync` when notifications went with the user: dashboards showing them reload. */
-  notificationEvents?: NotificationEventPublisher;
+  /**
+   * Told `user` `erased`, and `resync` when notifications went with the user: dashboards showing
+   * them reload.
+   */
+  notificationEvents: NotificationEventPublisher;
 }
 
 /**
@@ -18,6 +21,7 @@ export interface EraseUserDeps {
 export async function eraseUser(deps: EraseUserDeps, id: number): Promise<ErasedUser> {
   const erased = await deps.users.erase(id);
   if (!erased) throw userNotFound(id);
-  if (erased.notifications > 0) deps.notificationEvents?.publish({ type: "resync" });
+  deps.notificationEvents.publish({ type: "user", id, change: "erased" });
+  if (erased.notifications > 0) deps.notificationEvents.publish({ type: "resync" });
   return erased;
 }

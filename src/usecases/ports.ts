@@ -221,15 +221,27 @@ export interface DeliveryStore {
   abandon(owner: string, reason: string): Promise<number[]>;
 }
 
-/** A change to a notification or one of its attempts, as announced to watchers. */
+/** A change to a notification, one of its attempts or a recipient, as announced to watchers. */
 export type NotificationEvent =
   | { type: "created" | "updated"; id: number; status: string }
   | { type: "attempt"; id: number; channel: string; status: string }
+  | UserEvent
   /**
    * Watchers should reload what they show: events may have been missed (the feed reconnected),
    * or many notifications changed in a way no event describes (retention deleted them).
    */
   | { type: "resync" };
+
+/**
+ * A recipient created, changed (profile, preferences, a Telegram chat connected) or erased. The
+ * id and the kind of change only: the stream may be logged, and contacts stay out of logs.
+ */
+export interface UserEvent {
+  type: "user";
+  /** The user's id (not a notification's). */
+  id: number;
+  change: "created" | "updated" | "erased";
+}
 
 /** Announces committed changes; never throws and never waits: watchers are not the record. */
 export interface NotificationEventPublisher {

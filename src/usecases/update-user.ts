@@ -1,11 +1,13 @@
 import { userNotFound, ValidationError } from "../core/errors.js";
 import type { UserProfile } from "../core/model.js";
 import { type UserProfileInput, validateProfile } from "./create-user.js";
-import type { UserStore } from "./ports.js";
+import type { NotificationEventPublisher, UserStore } from "./ports.js";
 
 export interface UpdateUserDeps {
   users: UserStore;
   phoneDefaultRegion: string;
+  /** Told `user` `updated`: an open page of the user reloads it. */
+  notificationEvents: NotificationEventPublisher;
 }
 
 /** Changes the fields given (all but the password); the others stay as they are. */
@@ -20,5 +22,6 @@ export async function updateUser(
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   const updated = await deps.users.update(id, changes);
   if (!updated) throw userNotFound(id);
+  deps.notificationEvents.publish({ type: "user", id, change: "updated" });
   return updated;
 }

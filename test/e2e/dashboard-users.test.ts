@@ -1,6 +1,8 @@
 /**
- * The dashboard's Users view (finding a recipient by a contact) and erasing one from their page,
- * in headless Chromium against the real service, a worker and the loopback Telegram.
+ * The dashboard's Users view (finding a recipient by a contact, live as users come and go) and a
+ * user's page (live as the user changes: a Telegram chat connected through a connect link shows
+ * up without a reload), and erasing a user from their page, in headless Chromium against the
+ * real service, a worker and the loopback Telegram.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -180,13 +182,89 @@ describe("the dashboard's users", { timeout: 90_000 }, () => {
     expect(code).toBeDefined();
     await page.screenshot({ path: `${SCREENSHOTS}/user-telegram-link.png`, fullPage: true });
 
-    // The person opens it and presses Start: the bot gets /start <code> from their chat.
+    // The person opens it and presses Start: the bot gets /start <code> from their chat, and the
+    // open page shows the chat as the worker connects it, without a reload.
+    const loaded = await page.evaluate(() => performance.timeOrigin);
     providers.telegram.receive(737373, `/start ${code}`);
+    await page.locator("[data-profile]").getByText("737373").waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => performance.timeOrigin)).toBe(loaded);
+    expect((await get(`/api/users/${lin.id}/`)).json().telegram_id).toBe("737373");
+    // The link made before stays on the page.
+    expect(await field.inputValue()).toContain(code!);
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps preference changes not saved yet when the user's page reloads live, and shows those saved elsewhere", async () => {
+    const kim = await service.createUser({ email: "kim@example.com", password: "long enough password" });
+    await page.goto(`${baseUrl}/dashboard/#/users/${kim.id}`);
+    await page.locator("[data-profile]").getByText("kim@example.com").waitFor();
+    const sms = page.getByLabel("SMS for All notifications");
+    await sms.uncheck();
+    const patched = await service.inject({
+      method: "PATCH",
+      url: `/api/users/${kim.id}/`,
+      payload: { first_name: "Kim" },
+    });
+    expect(patched.statusCode).toBe(200);
+    await page.getByRole("heading", { name: `User #${kim.id} · Kim` }).waitFor();
+    expect(await sms.isChecked()).toBe(false);
+
+    await page.getByRole("button", { name: "Save preferences" }).click();
+    await page.getByText("Preferences saved.").waitFor();
+    const replaced = await service.inject({
+      method: "PUT",
+      url: `/api/users/${kim.id}/preferences/`,
+      payload: { channels: { email: false } },
+    });
+    expect(replaced.statusCode).toBe(200);
+    await expect.poll(() => sms.isChecked()).toBe(true);
+    expect(await page.getByLabel("Email for All notifications").isChecked()).toBe(false);
+    expect(problems).toEqual([]);
+  });
+
+  it("lists users created, changed and erased elsewhere as it happens", async () => {
+    await page.goto(`${baseUrl}/dashboard/#/users`);
+    await page.getByRole("heading", { name: "Users", exact: true }).waitFor();
+    await page.locator("tr[data-user]").first().waitFor();
+    const before = await listedUsers();
+    const loaded = await page.evaluate(() => performance.timeOrigin);
+
+    const mo = await service.createUser({ email: "mo@example.com", password: "long enough password" });
+    await expect.poll(listedUsers).toEqual([mo.id, ...before]);
+    const patched = await service.inject({
+      method: "PATCH",
+      url: `/api/users/${mo.id}/`,
+      payload: { first_name: "Mo", telegram_id: "747474" },
+    });
+    expect(patched.statusCode).toBe(200);
+    const row = page.locator(`tr[data-user="${mo.id}"]`);
     await expect
-      .poll(async () => (await get(`/api/users/${lin.id}/`)).json().telegram_id, { timeout: 15_000 })
-      .toBe("737373");
-    await page.reload();
-    await page.locator("[data-profile]").getByText("737373").waitFor();
+      .poll(() => row.locator("td").allTextContents())
+      .toEqual([String(mo.id), "mo@example.com", "Mo", "—", "747474"]);
+    expect((await service.inject({ method: "DELETE", url: `/api/users/${mo.id}/` })).statusCode).toBe(204);
+    await expect.poll(listedUsers).toEqual(before);
+    expect(await page.evaluate(() => performance.timeOrigin)).toBe(loaded);
+    expect(problems).toEqual([]);
+  });
+
+  it("says on an open user's page that the user was erased elsewhere", async () => {
+    const gone = await service.createUser({
+      email: "erased-live@example.com",
+      password: "long enough password",
+      phone_number: "+79990009988",
+    });
+    await page.goto(`${baseUrl}/dashboard/#/users/${gone.id}`);
+    await page.locator("[data-profile]").getByText("erased-live@example.com").waitFor();
+    expect((await service.inject({ method: "DELETE", url: `/api/users/${gone.id}/` })).statusCode).toBe(204);
+
+    await page.getByText(`User #${gone.id} was erased, with their notifications.`).waitFor();
+    // Nothing of theirs stays on the page, and nothing is left to press.
+    await expect
+      .poll(() => page.locator("[data-profile]").textContent())
+      .not.toContain("erased-live@example.com");
+    expect(await page.locator("[data-profile]").textContent()).not.toContain("+79990009988");
+    expect(await page.getByRole("button", { name: "Erase user" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Make a connect link" }).count()).toBe(0);
     expect(problems).toEqual([]);
   });
 
@@ -194,7 +272,8 @@ describe("the dashboard's users", { timeout: 90_000 }, () => {
     const gone = await service.createUser({ email: "gone@example.com", password: "long enough password" });
     await page.goto(`${baseUrl}/dashboard/#/users/${gone.id}`);
     await page.locator("[data-profile]").getByText("gone@example.com").waitFor();
-    expect((await service.inject({ method: "DELETE", url: `/api/users/${gone.id}/` })).statusCode).toBe(204);
+    // Gone without a word reaching the page (as while Redis is away): deleted in the database.
+    await service.core.pool.query("DELETE FROM users WHERE id = $1", [gone.id]);
 
     await page.getByLabel(/to confirm/).fill(String(gone.id));
     await page.getByRole("button", { name: "Erase user" }).click();

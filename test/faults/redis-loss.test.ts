@@ -47,6 +47,10 @@ describe("Redis lost", () => {
       // The API's other requests need no Redis either (the rate limit is skipped).
       expect((await api.get(`/api/notifications/${ids.at(-1)}/`)).body.status).toBe("pending");
     }
+    // A user's creation is announced to dashboards through Redis too: it neither fails nor waits.
+    const started = performance.now();
+    await api.createUser("created-while-redis-is-down@example.com");
+    expect(performance.now() - started).toBeLessThan(2_000);
     // Delivered with Redis still down, within a poll or two (POLL_INTERVAL_SECONDS=1 here).
     for (const id of ids) await fixture.waitForStatus(id, "sent", 10_000);
     for (const message of messages) expect(fixture.sent(message)).toBe(1);

@@ -9,7 +9,7 @@ import { createNotification } from "../../src/usecases/create-notification.js";
 import { deleteOldNotifications } from "../../src/usecases/delete-old-notifications.js";
 import { cancelNotification } from "../../src/usecases/notification-actions.js";
 import { TEST_REDIS_URL } from "../support/databases.js";
-import { type EventStreamReader, readEventStream } from "../support/event-stream.js";
+import { type EventStreamReader, readEventStream, type StreamEvent } from "../support/event-stream.js";
 import { FakeSmsRu, smsRuReplies } from "../support/fake-sms-ru.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
@@ -47,6 +47,8 @@ describe("live updates over server-sent events", () => {
     await reader.waitFor("the stream to be live", (event) => event.event === "ready");
     return reader;
   };
+  /** An event about notification `id` (a `user` event's id is a user's, which may be the same number). */
+  const about = (id: number) => (e: StreamEvent) => e.event !== "user" && e.data.id === id;
   /** The ids among `ids` that `reader` heard `type` with `status` for, in id order. */
   const heard = (reader: EventStreamReader, type: string, status: string, ids: number[]) =>
     reader.events
@@ -74,7 +76,7 @@ describe("live updates over server-sent events", () => {
     const sent = await reader.waitFor("sent", (e) => e.event === "updated" && e.data.id === id);
     expect(sent.data).toEqual({ type: "updated", id, status: "sent" });
     // In the order they were committed.
-    const kinds = reader.events.filter((e) => e.data.id === id).map((e) => `${e.event}:${e.data.status}`);
+    const kinds = reader.events.filter(about(id)).map((e) => `${e.event}:${e.data.status}`);
     expect(kinds).toEqual(["created:pending", "attempt:in_progress", "attempt:sent", "updated:sent"]);
     expect(reader.events.find((e) => e.event === "attempt")?.data).toEqual({
       type: "attempt",
@@ -111,8 +113,7 @@ describe("live updates over server-sent events", () => {
       const checks = () =>
         smsRu.statusRequests.filter((request) => request.fields.sms_id?.split(",").includes("live-receipt"))
           .length;
-      const kinds = () =>
-        reader.events.filter((e) => e.data.id === id).map((e) => `${e.event}:${e.data.status}`);
+      const kinds = () => reader.events.filter(about(id)).map((e) => `${e.event}:${e.data.status}`);
       const inTransitEvents = () => kinds().filter((kind) => kind === "attempt:accepted").length;
 
       await waitFor("the first in-transit code", () => (inTransitEvents() >= 1 ? true : undefined));
@@ -136,7 +137,7 @@ describe("live updates over server-sent events", () => {
         "attempt:accepted",
         "attempt:delivered",
       ]);
-      expect(reader.events.filter((e) => e.data.id === id && e.data.status === "accepted")[0]?.data).toEqual({
+      expect(reader.events.filter((e) => about(id)(e) && e.data.status === "accepted")[0]?.data).toEqual({
         type: "attempt",
         id,
         channel: "sms",
@@ -173,9 +174,9 @@ describe("live updates over server-sent events", () => {
       (e) => e.event === "updated" && e.data.id === id && e.data.status === "sent",
       20_000,
     );
-    const kinds = reader.events.filter((e) => e.data.id === id).map((e) => `${e.event}:${e.data.status}`);
+    const kinds = reader.events.filter(about(id)).map((e) => `${e.event}:${e.data.status}`);
     expect(kinds).toEqual(["attempt:interrupted", "attempt:in_progress", "attempt:sent", "updated:sent"]);
-    expect(reader.events.find((e) => e.data.id === id)?.data).toEqual({
+    expect(reader.events.find(about(id))?.data).toEqual({
       type: "attempt",
       id,
       channel: "sms",

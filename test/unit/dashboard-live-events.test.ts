@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { changesChannelActivity, type LiveEvent } from "../../dashboard/src/live-events.js";
+import {
+  changesChannelActivity,
+  changesUser,
+  changesUsers,
+  concernsNotification,
+  erasesUser,
+  type LiveEvent,
+} from "../../dashboard/src/live-events.js";
 
 const attempt = (status: string): LiveEvent => ({ type: "attempt", id: 1, channel: "sms", status });
 
@@ -18,5 +25,40 @@ describe("the dashboard's Channels view reloads only on events that change what 
   it("ignores notification-level events", () => {
     expect(changesChannelActivity({ type: "created", id: 1, status: "pending" })).toBe(false);
     expect(changesChannelActivity({ type: "updated", id: 1, status: "sent" })).toBe(false);
+  });
+});
+
+const user = (id: number, change: "created" | "updated" | "erased"): LiveEvent => ({
+  type: "user",
+  id,
+  change,
+});
+
+describe("the dashboard tells a user's events from a notification's, whose ids they share", () => {
+  it("reloads a notification's page for it and its attempts, not for the user with the same id", () => {
+    expect(concernsNotification({ type: "updated", id: 7, status: "sent" }, 7)).toBe(true);
+    expect(concernsNotification({ type: "attempt", id: 7, channel: "sms", status: "sent" }, 7)).toBe(true);
+    expect(concernsNotification({ type: "created", id: 8, status: "pending" }, 7)).toBe(false);
+    for (const change of ["created", "updated", "erased"] as const) {
+      expect(concernsNotification(user(7, change), 7), change).toBe(false);
+    }
+  });
+
+  it("reloads the Users list for any user's event, and for nothing about notifications", () => {
+    for (const change of ["created", "updated", "erased"] as const) {
+      expect(changesUsers(user(3, change)), change).toBe(true);
+    }
+    expect(changesUsers({ type: "created", id: 3, status: "pending" })).toBe(false);
+    expect(changesUsers({ type: "attempt", id: 3, channel: "telegram", status: "sent" })).toBe(false);
+  });
+
+  it("reloads a user's page when that user changes, and says so when that user is erased", () => {
+    expect(changesUser(user(5, "updated"), 5)).toBe(true);
+    expect(changesUser(user(6, "updated"), 5)).toBe(false);
+    expect(changesUser(user(5, "erased"), 5)).toBe(false);
+    expect(changesUser({ type: "updated", id: 5, status: "sent" }, 5)).toBe(false);
+    expect(erasesUser(user(5, "erased"), 5)).toBe(true);
+    expect(erasesUser(user(6, "erased"), 5)).toBe(false);
+    expect(erasesUser(user(5, "updated"), 5)).toBe(false);
   });
 });

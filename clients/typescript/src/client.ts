@@ -79,12 +79,18 @@ export interface Page<T> {
   results: T[];
 }
 
-/** One event of GET /api/notifications/events/ (`ready` once live, `resync` when changes may be missed). */
+/**
+ * One event of GET /api/notifications/events/ (`ready` once live, `resync` when changes may be
+ * missed). `id` is a notification's, except in `user` events, where it is the user's. Skip types
+ * you do not know: new ones may come.
+ */
 export interface NotificationEvent {
-  type: "created" | "updated" | "attempt" | "ready" | "resync" | (string & {});
+  type: "created" | "updated" | "attempt" | "user" | "ready" | "resync" | (string & {});
   id?: number;
   status?: string;
   channel?: string;
+  /** In `user` events: what happened to the user. */
+  change?: "created" | "updated" | "erased" | (string & {});
 }
 
 export interface ClientOptions {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import {
   type Api,
   ApiError,
@@ -10,31 +10,60 @@ import {
   type Suppression,
   type User,
 } from "../api.js";
-import { Empty, ErrorNote, PageLinks } from "../components.js";
+import { Empty, ErrorNote, PageLinks, useLiveReload } from "../components.js";
 import { channelName, fullTime, shortTime } from "../format.js";
+import type { LiveFeed } from "../live.js";
+import { changesUser, erasesUser } from "../live-events.js";
 import { replaceQuery } from "../router.js";
 import { ConnectTelegram, EraseUser } from "./users.js";
 
 /**
  * One user: profile, the channels they turned off, a Telegram connect link, the suppressions of
- * their addresses, and erasing them.
+ * their addresses, and erasing them. Live: reloads when the user changes anywhere (a chat
+ * connected through a connect link shows up as the person presses Start), and says so when they
+ * are erased elsewhere.
  */
-export function UserView(props: { api: Api; id: number }) {
-  const { api, id } = props;
+export function UserView(props: { api: Api; live: LiveFeed; id: number }) {
+  const { api, live, id } = props;
   const [user, setUser] = useState<User | null>(null);
   const [preferences, setPreferences] = useState<Preferences | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [erased, setErased] = useState(false);
+  // Read by loads already under way: nothing of an erased user is shown again.
+  const gone = useRef(false);
 
-  useEffect(() => {
-    const fail = (failure: unknown) =>
-      setError(
-        failure instanceof ApiError && failure.status === 404
+  const load = useCallback(async () => {
+    const [profile, channels] = await Promise.allSettled([api.user(id), api.preferences(id)]);
+    if (gone.current) return;
+    if (profile.status === "fulfilled") setUser(profile.value);
+    if (channels.status === "fulfilled") setPreferences(channels.value);
+    const failure: unknown = [profile, channels].find(
+      (result): result is PromiseRejectedResult => result.status === "rejected",
+    )?.reason;
+    setError(
+      failure === undefined
+        ? null
+        : failure instanceof ApiError && failure.status === 404
           ? `User #${id} does not exist: erased, or never created.`
           : (failure as Error).message,
-      );
-    api.user(id).then(setUser, fail);
-    api.preferences(id).then(setPreferences, fail);
+    );
   }, [api, id]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useLiveReload(live, (event) => changesUser(event, id), load, 150);
+  useEffect(
+    () =>
+      live.subscribe((event) => {
+        if (!erasesUser(event, id)) return;
+        gone.current = true;
+        setErased(true);
+        setUser(null);
+        setPreferences(null);
+        setError(null);
+      }),
+    [live, id],
+  );
   const [fallbacks] = useFallbackAddresses(api);
   // Their own addresses are listed below; without a chat of their own, the fallback chat is theirs.
   const suppressedFallback =
@@ -52,6 +81,11 @@ export function UserView(props: { api: Api; id: number }) {
         </h1>
         <a href={`#/?user=${id}`}>Their notifications</a>
       </div>
+      {erased ? (
+        <p class="note" role="status" data-erased={id}>
+          User #{id} was erased, with their notifications.
+        </p>
+      ) : null}
       <ErrorNote error={error} />
       <div class="user-grid">
         <div class="card">
@@ -109,10 +143,14 @@ function PreferencesEditor(props: {
   onSave: (changed: Preferences) => Promise<void>;
 }) {
   const [draft, setDraft] = useState<Preferences>(props.preferences);
+  // Changed and not saved yet: a live reload of the page must not throw the changes away.
+  const [dirty, setDirty] = useState(false);
   const [newCategory, setNewCategory] = useState("");
   const [status, setStatus] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => setDraft(props.preferences), [props.preferences]);
+  useEffect(() => {
+    if (!dirty) setDraft(props.preferences);
+  }, [props.preferences, dirty]);
 
   const categories = Object.keys(draft.categories).sort();
   const rows: [string | null, Preferences["channels"]][] = [
@@ -124,6 +162,7 @@ function PreferencesEditor(props: {
   ];
   const toggle = (category: string | null, channel: Channel, allowed: boolean) => {
     setStatus(null);
+    setDirty(true);
     setDraft((current) => {
       const switches = { ...(category === null ? current.channels : current.categories[category]) };
       if (allowed) delete switches[channel];
@@ -137,12 +176,14 @@ function PreferencesEditor(props: {
     event.preventDefault();
     const name = newCategory.trim();
     if (!name || draft.categories[name]) return;
+    setDirty(true);
     setDraft((current) => ({ ...current, categories: { ...current.categories, [name]: {} } }));
     setNewCategory("");
   };
   const save = () =>
     props.onSave(draft).then(
       () => {
+        setDirty(false);
         setProblem(null);
         setStatus("Preferences saved.");
       },

@@ -3,6 +3,7 @@ import type { Api, Attempt, Notification, User } from "../api.js";
 import { DeliveryBadge, ErrorNote, StatusBadge, useLiveReload } from "../components.js";
 import { channelName, duration, fullTime, relative, scheduledFor, timeIn } from "../format.js";
 import type { LiveFeed } from "../live.js";
+import { concernsNotification } from "../live-events.js";
 
 export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed }) {
   const { id, api } = props;
@@ -29,7 +30,7 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
     if (userId === undefined) return;
     api.user(userId).then(setUser, () => setUser(null));
   }, [api, userId]);
-  useLiveReload(props.live, (event) => "id" in event && event.id === id, load, 150);
+  useLiveReload(props.live, (event) => concernsNotification(event, id), load, 150);
 
   const act = async (action: "retry" | "cancel") => {
     setBusy(true);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import {
   type Api,
   ApiError,
@@ -9,8 +9,10 @@ import {
   type User,
   type UserContact,
 } from "../api.js";
-import { Empty, ErrorNote, Pagination } from "../components.js";
+import { Empty, ErrorNote, Pagination, useLiveReload } from "../components.js";
 import { fullTime } from "../format.js";
+import type { LiveFeed } from "../live.js";
+import { changesUsers } from "../live-events.js";
 import { replaceQuery } from "../router.js";
 
 type Contacts = Record<UserContact, string>;
@@ -44,9 +46,10 @@ const isContact = (field: string): field is UserContact =>
 /**
  * The recipients, newest first, or those with one contact: how an operator finds the user a
  * complaint is about. The search is in the address, so it can be bookmarked; a contact the service
- * could never have stored shows the service's words under its field.
+ * could never have stored shows the service's words under its field. Live: a user created, changed
+ * or erased anywhere reloads the page shown (at most every 400 ms).
  */
-export function UsersView(props: { api: Api; query: URLSearchParams }) {
+export function UsersView(props: { api: Api; live: LiveFeed; query: URLSearchParams }) {
   const contacts = contactsOf(props.query);
   const pageNumber = Math.max(1, Number(props.query.get("page")) || 1);
   const erased = props.query.get("erased");
@@ -55,36 +58,39 @@ export function UsersView(props: { api: Api; query: URLSearchParams }) {
   const [error, setError] = useState<string | null>(null);
   const [problems, setProblems] = useState<FieldProblems>({});
 
-  useEffect(() => {
-    // Only the newest search may show its answer.
-    let current = true;
+  // Only the newest load (of the newest search) may show its answer.
+  const latestLoad = useRef(0);
+  const load = useCallback(async () => {
+    const thisLoad = ++latestLoad.current;
     const { page: pageAsked, ...search } = JSON.parse(searchKey) as Contacts & { page: number };
-    props.api.users({ ...search, page: pageAsked }).then(
-      (found) => {
-        if (!current) return;
-        setPage(found);
-        setError(null);
-        setProblems({});
-      },
-      (failure: unknown) => {
-        if (!current) return;
-        // Past the last page (e.g. its users were erased meanwhile): back to the first.
-        if (failure instanceof ApiError && failure.status === 404 && pageAsked > 1) {
-          showUsers(search);
-          return;
-        }
-        const fields = failure instanceof ApiError ? failure.fields : {};
-        const named = Object.keys(fields);
-        setPage(null);
-        setProblems(fields);
-        // A contact's problem shows under its field; anything else (the service away) above the list.
-        setError(named.length > 0 && named.every(isContact) ? null : (failure as Error).message);
-      },
-    );
-    return () => {
-      current = false;
-    };
+    try {
+      const found = await props.api.users({ ...search, page: pageAsked });
+      if (thisLoad !== latestLoad.current) return;
+      setPage(found);
+      setError(null);
+      setProblems({});
+    } catch (failure) {
+      if (thisLoad !== latestLoad.current) return;
+      // Past the last page (e.g. its users were erased meanwhile): back to the first.
+      if (failure instanceof ApiError && failure.status === 404 && pageAsked > 1) {
+        showUsers(search);
+        return;
+      }
+      const fields = failure instanceof ApiError ? failure.fields : {};
+      const named = Object.keys(fields);
+      setPage(null);
+      setProblems(fields);
+      // A contact's problem shows under its field; anything else (the service away) above the list.
+      setError(named.length > 0 && named.every(isContact) ? null : (failure as Error).message);
+    }
   }, [props.api, searchKey]);
+  useEffect(() => {
+    void load();
+    return () => {
+      latestLoad.current += 1;
+    };
+  }, [load]);
+  useLiveReload(props.live, changesUsers, load);
 
   const searching = USER_CONTACTS.some((contact) => contacts[contact]);
   const failed = error !== null || Object.keys(problems).length > 0;

@@ -1,6 +1,6 @@
 /**
- * GET /api/notifications/events: a server-sent event stream of notification changes, for the
- * dashboard's live list. It is an ordinary authenticated request (Authorization: Bearer), read
+ * GET /api/notifications/events: a server-sent event stream of notification and recipient
+ * changes, for the dashboard's live views. It is an ordinary authenticated request (Authorization: Bearer), read
  * with fetch() rather than EventSource, which cannot send headers: the key never goes in a URL.
  */
 import type { ServerResponse } from "node:http";
@@ -31,8 +31,9 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
           "A text/event-stream that stays open. Each event's data is JSON:",
           '`created` and `updated` `{"type", "id", "status"}` when a notification is created, changes status or is scheduled for its next round, one per notification also when many change at once (a broadcast fanned out or cancelled, a stopping worker freeing what it held);',
           '`attempt` `{"type", "id", "channel", "status"}` when one of its attempts starts or ends, or a delivery receipt changes it (the status is then its delivery: `delivered`, `undelivered` or `unknown`, or `accepted` for an in-transit report with a new code);',
+          '`user` `{"type", "id", "change"}` when a recipient is created, changed (profile, preferences, a Telegram chat connected through a connect link) or erased: `id` is the user\'s, `change` is `created`, `updated` or `erased`; contacts are never in an event, read the user for them;',
           "`ready` once the stream is live, and `resync` when changes may have been missed or were not told one by one (retention deleted old notifications): reload what you show.",
-          "Send the API key as a Bearer header (read the stream with fetch; EventSource cannot send headers).",
+          "Ignore event types you do not know: new ones may come. Send the API key as a Bearer header (read the stream with fetch; EventSource cannot send headers).",
         ].join(" "),
         response: {
           200: {

@@ -81,7 +81,7 @@ export const unsubscribeRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app
     },
     async (request, reply) => {
       const target = targetOf(request.params.token);
-      if (!target || !(await unsubscribe({ preferences: deps.core.preferences, webhooks }, target))) {
+      if (!target || !(await unsubscribe({ ...deps.core, webhooks }, target))) {
         return invalidLink(reply);
       }
       return page(

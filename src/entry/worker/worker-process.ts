@@ -277,6 +277,7 @@ function startTelegramUpdatesPoller(
           webhooks,
           timeoutSeconds: config.providerTimeoutSeconds,
           logger,
+          notificationEvents: core.notificationEvents,
         },
         updates,
       ),
