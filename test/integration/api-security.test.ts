@@ -223,7 +223,7 @@ describe("API rate limits and CORS", () => {
     });
     expect(limited.headers["access-control-allow-origin"]).toBe("https://app.example");
     expect(String(limited.headers["access-control-expose-headers"]).toLowerCase().split(/,\s*/)).toEqual(
-      expect.arrayContaining(["retry-after", "idempotent-replayed"]),
+      expect.arrayContaining(["retry-after", "idempotent-replayed", "allow"]),
     );
   });
 });

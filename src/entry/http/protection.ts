@@ -21,7 +21,7 @@ export async function registerProtection(
       methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
       allowedHeaders: ["authorization", "content-type", "idempotency-key"],
       // What a client acts on: when to retry after a 429 or 503, and whether a create was replayed.
-      exposedHeaders: ["retry-after", "idempotent-replayed"],
+      exposedHeaders: ["retry-after", "idempotent-replayed", "allow"],
     });
   }
   if (config.apiRateLimitPerMinute > 0) {
