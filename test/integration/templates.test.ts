@@ -401,6 +401,19 @@ describe("templates", () => {
       const loop = await post("/api/notifications/", { user: ada.id, template: "loop", data: {} });
       expect(loop.statusCode).toBe(400);
       expect(loop.json().template[0]).toMatch(/^template "loop", locale en, sms text: .*limit exceeded/);
+      // Out of time between two parts of the text (each a few milliseconds of filtering), where
+      // LiquidJS checks the time outside any part, and again when rendered once more.
+      await post("/api/templates/", {
+        key: "filters",
+        default_locale: "en",
+        locales: { en: { sms: { text: "{{ data.n | where_exp: 'x', 'x > 5' | size }}".repeat(200) } } },
+      });
+      const n = Array.from({ length: 3_000 }, (_, i) => i);
+      const filters = await post("/api/notifications/", { user: ada.id, template: "filters", data: { n } });
+      expect(filters.statusCode).toBe(400);
+      expect(filters.json()).toEqual({
+        template: ['template "filters", locale en, sms text: template render limit exceeded'],
+      });
       await post("/api/templates/", {
         key: "long",
         default_locale: "en",
