@@ -1,4 +1,6 @@
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { UsersRepository } from "../../src/db/users-repository.js";
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
@@ -389,6 +391,109 @@ describe("templates", () => {
       } finally {
         pool.query = query;
       }
+    });
+
+    describe("a remembered recipient", () => {
+      const sendOtp = (userId: number) =>
+        post("/api/notifications/", {
+          user: userId,
+          template: "otp",
+          data: { code: "1" },
+          channels: ["email"],
+        });
+      const remembered = (userId: number) => service.core.templates.remembered(userId, "otp")?.user ?? null;
+      /** A session of another process: its own connection to the same database. */
+      const otherSession = async () => {
+        const client = new pg.Client({ connectionString: service.database.url });
+        await client.connect();
+        return client;
+      };
+      /** How many sessions wait for a lock (a row or a table another one holds), by the service's pool. */
+      const waitingForLocks = async () =>
+        (
+          await service.core.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rows[0]!.n;
+
+      it("is forgotten at once when changed or erased through this process", async () => {
+        const ada = await user({ first_name: "Ada" });
+        expect((await sendOtp(ada.id)).json().subject).toBe("Code for Ada");
+        expect(remembered(ada.id)).toMatchObject({ firstName: "Ada", email: ada.email });
+        const patch = {
+          method: "PATCH" as const,
+          url: `/api/users/${ada.id}/`,
+          payload: { first_name: "Adele" },
+        };
+        expect((await service.inject(patch)).statusCode).toBe(200);
+        expect(remembered(ada.id)).toBeNull();
+        expect((await sendOtp(ada.id)).json().subject).toBe("Code for Adele");
+        expect(remembered(ada.id)).toMatchObject({ firstName: "Adele" });
+        expect((await service.inject({ method: "DELETE", url: `/api/users/${ada.id}/` })).statusCode).toBe(
+          204,
+        );
+        expect(remembered(ada.id)).toBeNull();
+      });
+
+      it("is not remembered from a read that was under way when it was changed here", async () => {
+        const ada = await user({ first_name: "Ada" });
+        const session = await otherSession();
+        try {
+          // The read waits for the templates table; the change, which needs only users, goes on.
+          await session.query("BEGIN");
+          await session.query("LOCK TABLE templates IN ACCESS EXCLUSIVE MODE");
+          const created = sendOtp(ada.id);
+          await waitFor("the read to wait", async () => ((await waitingForLocks()) > 0 ? true : undefined));
+          const patch = {
+            method: "PATCH" as const,
+            url: `/api/users/${ada.id}/`,
+            payload: { first_name: "Adele" },
+          };
+          expect((await service.inject(patch)).statusCode).toBe(200);
+          await session.query("COMMIT");
+          expect((await created).statusCode).toBe(201);
+        } finally {
+          await session.end();
+        }
+        expect(remembered(ada.id)).toBeNull();
+      });
+
+      it("erased by another process while the INSERT waits for their row: 400, nothing stored", async () => {
+        const ada = await user();
+        expect((await sendOtp(ada.id)).statusCode).toBe(201);
+        expect(remembered(ada.id)).not.toBeNull();
+        // Another process erases them; a third session holds their row until both wait behind it,
+        // the erasure first. This process's copy is stale: its INSERT passes the row-version
+        // check by its snapshot, then its foreign key check finds the row gone.
+        const holder = await otherSession();
+        const otherPool = new pg.Pool({ connectionString: service.database.url, max: 1 });
+        try {
+          await holder.query("BEGIN");
+          await holder.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [ada.id]);
+          const erased = new UsersRepository(otherPool).erase(ada.id);
+          await waitFor("the erasure to wait", async () =>
+            (await waitingForLocks()) === 1 ? true : undefined,
+          );
+          const created = sendOtp(ada.id);
+          await waitFor("the INSERT to wait", async () =>
+            (await waitingForLocks()) === 2 ? true : undefined,
+          );
+          await holder.query("COMMIT");
+          expect(await erased).toEqual({ id: ada.id, notifications: 1 });
+          const response = await created;
+          expect(response.statusCode).toBe(400);
+          expect(response.json()).toEqual({ user: [`Invalid pk "${ada.id}" - object does not exist.`] });
+        } finally {
+          await holder.end();
+          await otherPool.end();
+        }
+        const stored = await service.core.pool.query("SELECT id FROM notifications WHERE user_id = $1", [
+          ada.id,
+        ]);
+        expect(stored.rows).toEqual([]);
+        expect(remembered(ada.id)).toBeNull();
+      });
     });
 
     it("bounds a render's time and its output", async () => {
