@@ -459,6 +459,31 @@ describe("templates", () => {
         expect(remembered(ada.id)).toBeNull();
       });
 
+      it("changed again between the read after a stale copy and the INSERT: stored as read", async () => {
+        const ada = await user({ first_name: "Ada" });
+        expect((await sendOtp(ada.id)).statusCode).toBe(201);
+        // Changed by another process: the next INSERT from the copy is refused, and ada read again.
+        const holder = await otherSession();
+        try {
+          await holder.query("UPDATE users SET first_name = 'Bea' WHERE id = $1", [ada.id]);
+          // Changed again while the second INSERT waits for their row (its foreign key check).
+          await holder.query("BEGIN");
+          await holder.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [ada.id]);
+          const created = sendOtp(ada.id);
+          await waitFor("the INSERT to wait", async () =>
+            (await waitingForLocks()) === 1 ? true : undefined,
+          );
+          await holder.query("UPDATE users SET first_name = 'Cleo' WHERE id = $1", [ada.id]);
+          await holder.query("COMMIT");
+          const response = await created;
+          expect(response.statusCode).toBe(201);
+          expect(response.json().subject).toBe("Code for Bea");
+        } finally {
+          await holder.end();
+        }
+        expect((await sendOtp(ada.id)).json().subject).toBe("Code for Cleo");
+      });
+
       it("erased by another process while the INSERT waits for their row: 400, nothing stored", async () => {
         const ada = await user();
         expect((await sendOtp(ada.id)).statusCode).toBe(201);
