@@ -304,6 +304,72 @@ describe("templates", () => {
       expect(new Set(responses.map((response) => response.json().id)).size).toBe(codes.length);
     });
 
+    it("answers concurrent creates each with its own when one carries a lone surrogate", async () => {
+      await post("/api/templates/", {
+        key: "code",
+        default_locale: "en",
+        locales: { en: { sms: { text: "Code {{ data.code }}" } } },
+      });
+      const ada = await user();
+      // JSON may escape half a surrogate pair; PostgreSQL stores none (text gets U+FFFD, jsonb refuses).
+      const code = (i: number) => (i === 5 ? `"${i}\\ud800"` : `"${i}"`);
+      const raw = (payload: string) =>
+        service.inject({
+          method: "POST",
+          url: "/api/notifications/",
+          payload,
+          headers: { "content-type": "application/json" },
+        });
+      const indexes = Array.from({ length: 12 }, (_, i) => i);
+      const expected = (i: number) => (i === 5 ? `${i}\ufffd` : `${i}`);
+      const fromTemplate = await Promise.all(
+        indexes.map((i) => raw(`{"user": ${ada.id}, "template": "code", "data": {"code": ${code(i)}}}`)),
+      );
+      fromTemplate.forEach((response, i) => {
+        expect(response.statusCode).toBe(201);
+        expect(response.json()).toMatchObject({
+          message: `Code ${expected(i)}`,
+          rendered: { sms: { text: `Code ${expected(i)}` } },
+        });
+      });
+      const plain = await Promise.all(indexes.map((i) => raw(`{"user": ${ada.id}, "message": ${code(i)}}`)));
+      plain.forEach((response, i) => {
+        expect(response.statusCode).toBe(201);
+        expect(response.json().message).toBe(expected(i));
+      });
+      const ids = [...fromTemplate, ...plain].map((response) => response.json().id);
+      const { rows } = await service.core.pool.query<{ id: number }>(
+        "SELECT id FROM notifications WHERE user_id = $1 ORDER BY id",
+        [ada.id],
+      );
+      expect(rows.map((row) => row.id)).toEqual([...ids].sort((a, b) => a - b));
+    });
+
+    it("fails only the create whose value the batched INSERT refuses", async () => {
+      const ada = await user();
+      const notification = (text: string) => ({
+        userId: ada.id,
+        message: "Same",
+        subject: null,
+        channels: ["sms" as const],
+        template: "code",
+        rendered: { sms: { text } },
+      });
+      // In one tick, so one statement; jsonb refuses a lone surrogate (rendering never makes one).
+      const results = await Promise.allSettled(
+        ["first", "bad \ud800", "third"].map((text) =>
+          service.core.notifications.createBatched(notification(text)),
+        ),
+      );
+      expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: "22P02" });
+      const { rows } = await service.core.pool.query<{ text: string }>(
+        "SELECT rendered->'sms'->>'text' AS text FROM notifications WHERE user_id = $1 ORDER BY text",
+        [ada.id],
+      );
+      expect(rows.map((row) => row.text)).toEqual(["first", "third"]);
+    });
+
     it("uses a template saved by another process for the next notification", async () => {
       await post("/api/templates/", {
         key: "elsewhere",
