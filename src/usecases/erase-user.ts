@@ -21,8 +21,9 @@ export interface EraseUserDeps {
  */
 export async function eraseUser(deps: EraseUserDeps, id: number): Promise<ErasedUser> {
   const erased = await deps.users.erase(id);
-  if (!erased) throw userNotFound(id);
+  // Also when another process erased them first: this one may still hold a copy.
   deps.templates.forgetRecipient(id);
+  if (!erased) throw userNotFound(id);
   if (erased.notifications > 0) deps.notificationEvents?.publish({ type: "resync" });
   return erased;
 }

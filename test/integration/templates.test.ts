@@ -500,6 +500,15 @@ describe("templates", () => {
           204,
         );
         expect(remembered(ada.id)).toBeNull();
+        // Erased by another process first: erasing them here too is a 404, and forgets them all the same.
+        const bob = await user({ first_name: "Bob" });
+        expect((await sendOtp(bob.id)).statusCode).toBe(201);
+        await service.core.pool.query("DELETE FROM users WHERE id = $1", [bob.id]);
+        expect(remembered(bob.id)).not.toBeNull();
+        expect((await service.inject({ method: "DELETE", url: `/api/users/${bob.id}/` })).statusCode).toBe(
+          404,
+        );
+        expect(remembered(bob.id)).toBeNull();
       });
 
       it("is not remembered from a read that was under way when it was changed here", async () => {
