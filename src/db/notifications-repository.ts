@@ -13,7 +13,7 @@ import {
   type RenderedBodies,
   type StoredNotification,
 } from "../core/model.js";
-import { prepared, type Queryable } from "./database.js";
+import { isDatabaseUnavailable, prepared, type Queryable } from "./database.js";
 import { listedPage } from "./listed-page.js";
 import { TALLY_DELETED_NOTIFICATIONS } from "./retired-counts.js";
 import {
@@ -104,10 +104,16 @@ export class NotificationsRepository {
           : prepared("insert-notifications", INSERT_MANY, values),
       ));
     } catch (error) {
-      // A user deleted mid-batch (23503) must fail only its own request: fall back to one by one.
-      if ((error as { code?: string }).code !== "23503") throw error;
-      // A checked one alone: its recipient is gone, which the caller finds when it reads again.
-      if (items.length === 1) return [new RenderedFromChangedError()];
+      if (items.length === 1) {
+        // A checked one alone whose recipient went mid-statement (23503): the caller finds out
+        // when it reads again.
+        if ((error as { code?: string }).code === "23503") return [new RenderedFromChangedError()];
+        throw error;
+      }
+      // The statement changed nothing. A user deleted mid-batch (23503), or a value only one
+      // request carries, must fail only its own request: one by one, then. Not when the database
+      // is away: every one would fail again.
+      if (isDatabaseUnavailable(error)) throw error;
       return Promise.all(
         items.map((item) =>
           (item.renderedFrom
@@ -125,14 +131,9 @@ export class NotificationsRepository {
     for (const pass of [false, true]) {
       items.forEach((item, position) => {
         if (Boolean(item.renderedFrom) !== pass) return;
-        const index = unclaimed.findIndex(
-          (row) =>
-            row.userId === item.userId &&
-            row.message === item.message &&
-            row.subject === item.subject &&
-            (row.channels?.join(",") ?? null) === (item.channels?.join(",") ?? null) &&
-            sameScheduling(row, item),
-        );
+        let index = unclaimed.findIndex((row) => sameContent(row, item));
+        // The driver sends a lone surrogate as U+FFFD: the row holds its text so replaced.
+        if (index === -1) index = unclaimed.findIndex((row) => sameContent(row, wellFormed(item)));
         if (index !== -1) results[position] = unclaimed.splice(index, 1)[0]!;
         else
           results[position] = item.renderedFrom ? new RenderedFromChangedError() : unknownUser(item.userId);
@@ -343,6 +344,22 @@ function extraColumns(items: NewNotification[]): unknown[][] {
     items.map((item) => item.nextAttemptAt ?? null),
     items.map((item) => item.category ?? null),
   ];
+}
+
+/** Whether a returned row can be the one inserted for `item`. */
+function sameContent(row: StoredNotification, item: NewNotification): boolean {
+  return (
+    row.userId === item.userId &&
+    row.message === item.message &&
+    row.subject === item.subject &&
+    (row.channels?.join(",") ?? null) === (item.channels?.join(",") ?? null) &&
+    sameScheduling(row, item)
+  );
+}
+
+/** The texts of a plain notification as PostgreSQL stores them: a lone surrogate becomes U+FFFD. */
+function wellFormed(item: NewNotification): NewNotification {
+  return { ...item, message: item.message.toWellFormed(), subject: item.subject?.toWellFormed() ?? null };
 }
 
 /** Whether a returned row can be the one inserted for `item`, beyond user, message, subject and channels. */

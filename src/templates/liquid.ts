@@ -7,8 +7,14 @@
  */
 import type { Liquid, Template as ParsedTemplate } from "liquidjs";
 
-/** ms one render may take: a loop over a huge range stops here instead of hanging the request. */
+/**
+ * ms one render may take: a loop over a huge range stops here instead of hanging the request.
+ * LiquidJS counts it on the clock from the render's start, so a render the process was stopped in
+ * (a loaded machine, a long garbage collection) runs over it too: such a render is tried once more.
+ */
 export const RENDER_TIME_LIMIT_MS = 250;
+/** What LiquidJS says when a render runs over RENDER_TIME_LIMIT_MS. */
+const OUT_OF_TIME = "template render limit exceeded";
 /** What LiquidJS counts of strings and arrays its filters allocate during one render. */
 const RENDER_MEMORY_LIMIT = 2_000_000;
 const PARSE_LIMIT = 100_000;
@@ -52,7 +58,14 @@ function buildEngines(liquidjs: typeof import("liquidjs")): LiquidEngines {
   };
   const plain = engine(false);
   const html = engine(true);
+  /** The limit a render ran over: LiquidJS checks its limits with assertions. */
+  const limitOf = (error: unknown): Error | null => {
+    const cause = error instanceof liquidjs.LiquidError ? error.originalError : error;
+    return cause instanceof liquidjs.AssertionError ? cause : null;
+  };
   const describeError = (error: unknown): string => {
+    // One failing between two of a template's parts (not inside one) comes out bare, naming no part.
+    if (error instanceof liquidjs.AssertionError) return error.message;
     if (!(error instanceof liquidjs.LiquidError)) throw error;
     const message = error.message.replace(/, line:\d+, col:\d+$/, "").split("\n")[0]!;
     const [line, column] = error.token?.getPosition?.() ?? [];
@@ -60,8 +73,17 @@ function buildEngines(liquidjs: typeof import("liquidjs")): LiquidEngines {
   };
   return {
     compile: (source, escaping) => (escaping === "html" ? html : plain).parse(source),
-    render: (compiled, escaping, scope) =>
-      (escaping === "html" ? html : plain).renderSync(compiled, scope) as string,
+    render(compiled, escaping, scope) {
+      const liquid = escaping === "html" ? html : plain;
+      try {
+        return liquid.renderSync(compiled, scope) as string;
+      } catch (error) {
+        // Out of time once may be the machine's doing (see RENDER_TIME_LIMIT_MS); a template that
+        // takes that long runs out again. Rendering has no side effects to repeat.
+        if (limitOf(error)?.message !== OUT_OF_TIME) throw error;
+        return liquid.renderSync(compiled, scope) as string;
+      }
+    },
     syntaxProblem(source) {
       try {
         plain.parse(source);

@@ -141,7 +141,9 @@ export function renderTemplate(
     for (const { field: name, compiled, escaping } of body.fields) {
       let text: string;
       try {
-        text = liquid.render(compiled, escaping, scope);
+        // A lone surrogate in `data` (JSON may escape one, Unicode has none) is stored as U+FFFD,
+        // as the driver sends it in a text column; as it was, PostgreSQL's jsonb would refuse it.
+        text = liquid.render(compiled, escaping, scope).toWellFormed();
       } catch (error) {
         return fail(`${where(channel, name)}: ${liquid.describeError(error)}`);
       }

@@ -61,6 +61,8 @@ export class TemplatesRepository {
     string,
     { version: Date; rowVersion: string; readAt: number }
   >();
+  /** How many recipients were forgotten: a read that overlaps a forget remembers no recipient. */
+  private forgotten = 0;
 
   constructor(private readonly db: Queryable) {}
 
@@ -156,7 +158,18 @@ export class TemplatesRepository {
     };
   }
 
+  /**
+   * Drops what this process remembers of a recipient changed or erased through it, so that nothing
+   * of an erased person stays in its memory. A read under way may still return them, but it
+   * remembers none of the recipients it found.
+   */
+  forgetRecipient(userId: number): void {
+    this.forgotten += 1;
+    this.rememberedRecipients.delete(userId);
+  }
+
   private async recipientsAndVersions(reads: RecipientRead[]): Promise<RecipientAndTemplateVersion[]> {
+    const forgottenBefore = this.forgotten;
     // Two lookups by key, UNION ALL'd rather than joined: PostgreSQL plans each as it planned the
     // two statements this replaces, where planning a join of users and templates cost it a third more.
     const { rows } = await this.db.query<
@@ -175,11 +188,14 @@ export class TemplatesRepository {
     const users = new Map<number, UserProfile>();
     const versions = new Map<string, Date>();
     const readAt = performance.now();
+    const rememberRecipients = this.forgotten === forgottenBefore;
     for (const row of rows) {
       if (row.template_key === null) {
         const user = toUserProfile(row);
         users.set(row.id, user);
-        remember(this.rememberedRecipients, row.id, { user, rowVersion: row.row_version, readAt });
+        if (rememberRecipients) {
+          remember(this.rememberedRecipients, row.id, { user, rowVersion: row.row_version, readAt });
+        }
       } else {
         versions.set(row.template_key, row.template_version!);
         remember(this.rememberedTemplates, row.template_key, {

@@ -72,6 +72,12 @@ export interface TemplateRecipientReader {
   ): (RecipientAndTemplateVersion & { renderedFrom: RenderedFrom }) | null;
 }
 
+/** What a process remembers of recipients to render for them (see TemplateRecipientReader.remembered). */
+export interface RememberedRecipients {
+  /** Drops what is remembered of the recipient: they were changed or erased. */
+  forgetRecipient(userId: number): void;
+}
+
 export interface RecipientAndTemplateVersion {
   /** Null when there is no such user. */
   user: UserProfile | null;

@@ -1,10 +1,12 @@
 import { userNotFound, ValidationError } from "../core/errors.js";
 import type { UserProfile } from "../core/model.js";
 import { type UserProfileInput, validateProfile } from "./create-user.js";
-import type { NotificationEventPublisher, UserStore } from "./ports.js";
+import type { NotificationEventPublisher, RememberedRecipients, UserStore } from "./ports.js";
 
 export interface UpdateUserDeps {
   users: UserStore;
+  /** This process's copy of the recipient, dropped so that the next notification reads them afresh. */
+  templates: RememberedRecipients;
   phoneDefaultRegion: string;
   /** Told `user` `updated`: an open page of the user reloads it. */
   notificationEvents: NotificationEventPublisher;
@@ -22,6 +24,7 @@ export async function updateUser(
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   const updated = await deps.users.update(id, changes);
   if (!updated) throw userNotFound(id);
+  deps.templates.forgetRecipient(id);
   deps.notificationEvents.publish({ type: "user", id, change: "updated" });
   return updated;
 }

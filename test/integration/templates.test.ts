@@ -1,4 +1,6 @@
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { UsersRepository } from "../../src/db/users-repository.js";
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
@@ -336,6 +338,72 @@ describe("templates", () => {
       expect(new Set(responses.map((response) => response.json().id)).size).toBe(codes.length);
     });
 
+    it("answers concurrent creates each with its own when one carries a lone surrogate", async () => {
+      await post("/api/templates/", {
+        key: "code",
+        default_locale: "en",
+        locales: { en: { sms: { text: "Code {{ data.code }}" } } },
+      });
+      const ada = await user();
+      // JSON may escape half a surrogate pair; PostgreSQL stores none (text gets U+FFFD, jsonb refuses).
+      const code = (i: number) => (i === 5 ? `"${i}\\ud800"` : `"${i}"`);
+      const raw = (payload: string) =>
+        service.inject({
+          method: "POST",
+          url: "/api/notifications/",
+          payload,
+          headers: { "content-type": "application/json" },
+        });
+      const indexes = Array.from({ length: 12 }, (_, i) => i);
+      const expected = (i: number) => (i === 5 ? `${i}\ufffd` : `${i}`);
+      const fromTemplate = await Promise.all(
+        indexes.map((i) => raw(`{"user": ${ada.id}, "template": "code", "data": {"code": ${code(i)}}}`)),
+      );
+      fromTemplate.forEach((response, i) => {
+        expect(response.statusCode).toBe(201);
+        expect(response.json()).toMatchObject({
+          message: `Code ${expected(i)}`,
+          rendered: { sms: { text: `Code ${expected(i)}` } },
+        });
+      });
+      const plain = await Promise.all(indexes.map((i) => raw(`{"user": ${ada.id}, "message": ${code(i)}}`)));
+      plain.forEach((response, i) => {
+        expect(response.statusCode).toBe(201);
+        expect(response.json().message).toBe(expected(i));
+      });
+      const ids = [...fromTemplate, ...plain].map((response) => response.json().id);
+      const { rows } = await service.core.pool.query<{ id: number }>(
+        "SELECT id FROM notifications WHERE user_id = $1 ORDER BY id",
+        [ada.id],
+      );
+      expect(rows.map((row) => row.id)).toEqual([...ids].sort((a, b) => a - b));
+    });
+
+    it("fails only the create whose value the batched INSERT refuses", async () => {
+      const ada = await user();
+      const notification = (text: string) => ({
+        userId: ada.id,
+        message: "Same",
+        subject: null,
+        channels: ["sms" as const],
+        template: "code",
+        rendered: { sms: { text } },
+      });
+      // In one tick, so one statement; jsonb refuses a lone surrogate (rendering never makes one).
+      const results = await Promise.allSettled(
+        ["first", "bad \ud800", "third"].map((text) =>
+          service.core.notifications.createBatched(notification(text)),
+        ),
+      );
+      expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: "22P02" });
+      const { rows } = await service.core.pool.query<{ text: string }>(
+        "SELECT rendered->'sms'->>'text' AS text FROM notifications WHERE user_id = $1 ORDER BY text",
+        [ada.id],
+      );
+      expect(rows.map((row) => row.text)).toEqual(["first", "third"]);
+    });
+
     it("uses a template saved by another process for the next notification", async () => {
       await post("/api/templates/", {
         key: "elsewhere",
@@ -425,6 +493,143 @@ describe("templates", () => {
       }
     });
 
+    describe("a remembered recipient", () => {
+      const sendOtp = (userId: number) =>
+        post("/api/notifications/", {
+          user: userId,
+          template: "otp",
+          data: { code: "1" },
+          channels: ["email"],
+        });
+      const remembered = (userId: number) => service.core.templates.remembered(userId, "otp")?.user ?? null;
+      /** A session of another process: its own connection to the same database. */
+      const otherSession = async () => {
+        const client = new pg.Client({ connectionString: service.database.url });
+        await client.connect();
+        return client;
+      };
+      /** How many sessions wait for a lock (a row or a table another one holds), by the service's pool. */
+      const waitingForLocks = async () =>
+        (
+          await service.core.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rows[0]!.n;
+
+      it("is forgotten at once when changed or erased through this process", async () => {
+        const ada = await user({ first_name: "Ada" });
+        expect((await sendOtp(ada.id)).json().subject).toBe("Code for Ada");
+        expect(remembered(ada.id)).toMatchObject({ firstName: "Ada", email: ada.email });
+        const patch = {
+          method: "PATCH" as const,
+          url: `/api/users/${ada.id}/`,
+          payload: { first_name: "Adele" },
+        };
+        expect((await service.inject(patch)).statusCode).toBe(200);
+        expect(remembered(ada.id)).toBeNull();
+        expect((await sendOtp(ada.id)).json().subject).toBe("Code for Adele");
+        expect(remembered(ada.id)).toMatchObject({ firstName: "Adele" });
+        expect((await service.inject({ method: "DELETE", url: `/api/users/${ada.id}/` })).statusCode).toBe(
+          204,
+        );
+        expect(remembered(ada.id)).toBeNull();
+        // Erased by another process first: erasing them here too is a 404, and forgets them all the same.
+        const bob = await user({ first_name: "Bob" });
+        expect((await sendOtp(bob.id)).statusCode).toBe(201);
+        await service.core.pool.query("DELETE FROM users WHERE id = $1", [bob.id]);
+        expect(remembered(bob.id)).not.toBeNull();
+        expect((await service.inject({ method: "DELETE", url: `/api/users/${bob.id}/` })).statusCode).toBe(
+          404,
+        );
+        expect(remembered(bob.id)).toBeNull();
+      });
+
+      it("is not remembered from a read that was under way when it was changed here", async () => {
+        const ada = await user({ first_name: "Ada" });
+        const session = await otherSession();
+        try {
+          // The read waits for the templates table; the change, which needs only users, goes on.
+          await session.query("BEGIN");
+          await session.query("LOCK TABLE templates IN ACCESS EXCLUSIVE MODE");
+          const created = sendOtp(ada.id);
+          await waitFor("the read to wait", async () => ((await waitingForLocks()) > 0 ? true : undefined));
+          const patch = {
+            method: "PATCH" as const,
+            url: `/api/users/${ada.id}/`,
+            payload: { first_name: "Adele" },
+          };
+          expect((await service.inject(patch)).statusCode).toBe(200);
+          await session.query("COMMIT");
+          expect((await created).statusCode).toBe(201);
+        } finally {
+          await session.end();
+        }
+        expect(remembered(ada.id)).toBeNull();
+      });
+
+      it("changed again between the read after a stale copy and the INSERT: stored as read", async () => {
+        const ada = await user({ first_name: "Ada" });
+        expect((await sendOtp(ada.id)).statusCode).toBe(201);
+        // Changed by another process: the next INSERT from the copy is refused, and ada read again.
+        const holder = await otherSession();
+        try {
+          await holder.query("UPDATE users SET first_name = 'Bea' WHERE id = $1", [ada.id]);
+          // Changed again while the second INSERT waits for their row (its foreign key check).
+          await holder.query("BEGIN");
+          await holder.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [ada.id]);
+          const created = sendOtp(ada.id);
+          await waitFor("the INSERT to wait", async () =>
+            (await waitingForLocks()) === 1 ? true : undefined,
+          );
+          await holder.query("UPDATE users SET first_name = 'Cleo' WHERE id = $1", [ada.id]);
+          await holder.query("COMMIT");
+          const response = await created;
+          expect(response.statusCode).toBe(201);
+          expect(response.json().subject).toBe("Code for Bea");
+        } finally {
+          await holder.end();
+        }
+        expect((await sendOtp(ada.id)).json().subject).toBe("Code for Cleo");
+      });
+
+      it("erased by another process while the INSERT waits for their row: 400, nothing stored", async () => {
+        const ada = await user();
+        expect((await sendOtp(ada.id)).statusCode).toBe(201);
+        expect(remembered(ada.id)).not.toBeNull();
+        // Another process erases them; a third session holds their row until both wait behind it,
+        // the erasure first. This process's copy is stale: its INSERT passes the row-version
+        // check by its snapshot, then its foreign key check finds the row gone.
+        const holder = await otherSession();
+        const otherPool = new pg.Pool({ connectionString: service.database.url, max: 1 });
+        try {
+          await holder.query("BEGIN");
+          await holder.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [ada.id]);
+          const erased = new UsersRepository(otherPool).erase(ada.id);
+          await waitFor("the erasure to wait", async () =>
+            (await waitingForLocks()) === 1 ? true : undefined,
+          );
+          const created = sendOtp(ada.id);
+          await waitFor("the INSERT to wait", async () =>
+            (await waitingForLocks()) === 2 ? true : undefined,
+          );
+          await holder.query("COMMIT");
+          expect(await erased).toEqual({ id: ada.id, notifications: 1 });
+          const response = await created;
+          expect(response.statusCode).toBe(400);
+          expect(response.json()).toEqual({ user: [`Invalid pk "${ada.id}" - object does not exist.`] });
+        } finally {
+          await holder.end();
+          await otherPool.end();
+        }
+        const stored = await service.core.pool.query("SELECT id FROM notifications WHERE user_id = $1", [
+          ada.id,
+        ]);
+        expect(stored.rows).toEqual([]);
+        expect(remembered(ada.id)).toBeNull();
+      });
+    });
+
     it("bounds a render's time and its output", async () => {
       await post("/api/templates/", {
         key: "loop",
@@ -435,6 +640,19 @@ describe("templates", () => {
       const loop = await post("/api/notifications/", { user: ada.id, template: "loop", data: {} });
       expect(loop.statusCode).toBe(400);
       expect(loop.json().template[0]).toMatch(/^template "loop", locale en, sms text: .*limit exceeded/);
+      // Out of time between two parts of the text (each a few milliseconds of filtering), where
+      // LiquidJS checks the time outside any part, and again when rendered once more.
+      await post("/api/templates/", {
+        key: "filters",
+        default_locale: "en",
+        locales: { en: { sms: { text: "{{ data.n | where_exp: 'x', 'x > 5' | size }}".repeat(200) } } },
+      });
+      const n = Array.from({ length: 3_000 }, (_, i) => i);
+      const filters = await post("/api/notifications/", { user: ada.id, template: "filters", data: { n } });
+      expect(filters.statusCode).toBe(400);
+      expect(filters.json()).toEqual({
+        template: ['template "filters", locale en, sms text: template render limit exceeded'],
+      });
       await post("/api/templates/", {
         key: "long",
         default_locale: "en",

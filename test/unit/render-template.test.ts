@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/core/errors.js";
-import { type LiquidEngines, liquidEngines } from "../../src/templates/liquid.js";
+import { type LiquidEngines, liquidEngines, RENDER_TIME_LIMIT_MS } from "../../src/templates/liquid.js";
 import { chooseLocale, compileTemplate, renderTemplate } from "../../src/templates/render-template.js";
 import { validateTemplate } from "../../src/templates/template.js";
 
@@ -97,5 +97,40 @@ describe("rendering a template", () => {
     await expect(render({ en: { sms: { text: "x" } } }, {}, ["email"] as never)).rejects.toThrow(
       /has no body in locale en for channel email/,
     );
+  });
+
+  describe("out of time", () => {
+    /** Data whose `pause` holds the process as a loaded machine would, while a render reads it. */
+    const pausing = (pauses: number[]) => {
+      const data: Record<string, unknown> = { code: "42" };
+      Object.defineProperty(data, "pause", {
+        enumerable: true,
+        get() {
+          const until = performance.now() + (pauses.shift() ?? 0);
+          while (performance.now() < until);
+          return "";
+        },
+      });
+      return data;
+    };
+    // The pause falls between two parts of the text, where LiquidJS checks the time on its own.
+    const locales = { en: { sms: { text: "{{ data.pause }}Your code is {{ data.code }}" } } };
+
+    it("renders again a text the process was held up in once", async () => {
+      const pauses = [RENDER_TIME_LIMIT_MS + 50];
+      const { rendered } = await render(locales, pausing(pauses), ["sms"] as never);
+      expect(rendered.sms?.text).toBe("Your code is 42");
+      expect(pauses).toEqual([]);
+    });
+
+    it("refuses a text that runs out of time again, naming its field", async () => {
+      const pauses = [RENDER_TIME_LIMIT_MS + 50, RENDER_TIME_LIMIT_MS + 50];
+      await expect(render(locales, pausing(pauses), ["sms"] as never)).rejects.toThrow(
+        new ValidationError({
+          template: ['template "t", locale en, sms text: template render limit exceeded'],
+        }),
+      );
+      expect(pauses).toEqual([]);
+    });
   });
 });
