@@ -14,7 +14,11 @@ import {
   type SuppressionReason,
   type UserProfile,
 } from "../core/model.js";
-import type { NotificationEventPublisher, UserWebhookEvents } from "../usecases/ports.js";
+import type {
+  NotificationEventPublisher,
+  SuppressionWebhookEvents,
+  UserWebhookEvents,
+} from "../usecases/ports.js";
 import {
   EMPTY_PREFERENCES,
   MAX_PREFERENCE_CATEGORIES,
@@ -43,6 +47,11 @@ export interface AudienceDeps {
   suppressions: SuppressionStore;
   users: { findById(id: number): Promise<UserProfile | null> };
   phoneDefaultRegion: string;
+}
+
+/** Webhook subscribers hear `suppression.created` and `suppression.deleted`. */
+export interface SuppressionChangeDeps {
+  webhookEvents: SuppressionWebhookEvents;
 }
 
 /** Preferences show on the user's page: a change to them is told as the user `updated`. */
@@ -150,7 +159,7 @@ export interface NewSuppressionInput {
 
 /** Suppresses an address by hand; a ConflictError when it is suppressed already. */
 export async function addSuppression(
-  deps: AudienceDeps,
+  deps: AudienceDeps & SuppressionChangeDeps,
   input: NewSuppressionInput,
   source: Exclude<SuppressionSource, "delivery">,
 ): Promise<Suppression> {
@@ -176,7 +185,10 @@ export async function addSuppression(
     source,
     evidence: note === null ? null : { note },
   });
-  if (added) return added;
+  if (added) {
+    deps.webhookEvents.emitForSuppression("suppression.created", added);
+    return added;
+  }
   const existing = await deps.suppressions.findByAddress(channel!, address!);
   throw new ConflictError(
     `This ${channel} address is already suppressed${existing ? ` (id ${existing.id}, ${existing.reason})` : ""}.`,
@@ -195,9 +207,13 @@ function invalidAddress(channel: Channel): string {
 }
 
 /** Lifts a suppression (the user unblocked the bot, fixed the mailbox...); NotFoundError when there is none. */
-export async function removeSuppression(deps: AudienceDeps, id: number): Promise<Suppression> {
+export async function removeSuppression(
+  deps: AudienceDeps & SuppressionChangeDeps,
+  id: number,
+): Promise<Suppression> {
   const removed = await deps.suppressions.remove(id);
   if (!removed) throw new NotFoundError(`There is no suppression with id ${id}.`);
+  deps.webhookEvents.emitForSuppression("suppression.deleted", removed);
   return removed;
 }
 

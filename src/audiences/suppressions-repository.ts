@@ -5,26 +5,28 @@ import { prepared, type Queryable } from "../db/database.js";
 import { listedPage } from "../db/listed-page.js";
 import type { NewSuppression, Suppression, SuppressionFilter } from "./suppression.js";
 
-interface SuppressionRow {
+export interface SuppressionRow {
   id: number;
   channel: string;
   address: string;
   reason: string;
   source: string;
   evidence: Record<string, unknown> | null;
-  created_at: Date;
+  created_at: Date | string;
 }
 
-const COLUMNS = "id, channel, address, reason, source, evidence, created_at";
+export const SUPPRESSION_COLUMNS = "id, channel, address, reason, source, evidence, created_at";
+const COLUMNS = SUPPRESSION_COLUMNS;
 
-const toSuppression = (row: SuppressionRow): Suppression => ({
+export const toSuppression = (row: SuppressionRow): Suppression => ({
   id: Number(row.id),
   channel: row.channel as Channel,
   address: row.address,
   reason: row.reason as SuppressionReason,
   source: row.source as Suppression["source"],
   evidence: row.evidence,
-  createdAt: row.created_at,
+  // A row read as JSON (to_jsonb) carries its time as text.
+  createdAt: new Date(row.created_at),
 });
 
 export class SuppressionsRepository {
@@ -78,6 +80,14 @@ export class SuppressionsRepository {
           suppression.evidence ? JSON.stringify(suppression.evidence) : null,
         ],
       ),
+    );
+    return rows[0] ? toSuppression(rows[0]) : null;
+  }
+
+  async findById(id: number): Promise<Suppression | null> {
+    const { rows } = await this.db.query<SuppressionRow>(
+      `SELECT ${COLUMNS} FROM suppressions WHERE id = $1`,
+      [id],
     );
     return rows[0] ? toSuppression(rows[0]) : null;
   }

@@ -386,7 +386,11 @@ export class DeliveriesRepository {
    * address is suppressed in the same statement, with the provider's code and text as evidence
    * (a rare path: a plain failure runs the statement it always did).
    */
-  async finishFailed(attemptId: number, outcome: FailureOutcome, deadAddress?: DeadAddress): Promise<void> {
+  async finishFailed(
+    attemptId: number,
+    outcome: FailureOutcome,
+    deadAddress?: DeadAddress,
+  ): Promise<number | null> {
     const values = [
       attemptId,
       outcome.kind,
@@ -400,9 +404,9 @@ export class DeliveriesRepository {
        WHERE id = $1`;
     if (outcome.kind !== "permanent" || !outcome.deadAddress || !deadAddress) {
       await this.db.query(prepared("finish-attempt-failed", finish, values));
-      return;
+      return null;
     }
-    await this.db.query(
+    const { rows } = await this.db.query<{ id: string }>(
       prepared(
         "finish-attempt-failed-suppressing",
         `WITH finished AS (${finish} RETURNING notification_id)
@@ -411,10 +415,12 @@ export class DeliveriesRepository {
               jsonb_build_object('provider_code', $3::text, 'text', $4::text,
                                  'notification_id', f.notification_id, 'attempt_id', $1::bigint)
        FROM finished f
-       ON CONFLICT (channel, address) DO NOTHING`,
+       ON CONFLICT (channel, address) DO NOTHING
+       RETURNING id`,
         [...values, deadAddress.channel, deadAddress.address, outcome.deadAddress],
       ),
     );
+    return rows[0] ? Number(rows[0].id) : null;
   }
 
   /** For a success an earlier worker recorded on the attempt but died before marking the notification. */

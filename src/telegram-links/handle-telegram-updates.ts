@@ -10,7 +10,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { BotApiResult, BotUpdate } from "../channels/telegram/telegram-bot-api.js";
 import type { ChatRateLimiter } from "../channels/telegram/telegram-rate-limit.js";
 import type { Logger } from "../core/logger.js";
-import type { NotificationEventPublisher, UserWebhookEvents } from "../usecases/ports.js";
+import type {
+  NotificationEventPublisher,
+  SuppressionWebhookEvents,
+  UserWebhookEvents,
+} from "../usecases/ports.js";
 import { hashLinkCode, startParameterOf } from "./link-codes.js";
 import type { TelegramLinksRepository } from "./telegram-links-repository.js";
 
@@ -21,8 +25,8 @@ export interface HandleTelegramUpdatesDeps {
   telegramLinks: Pick<TelegramLinksRepository, "redeem">;
   bot: { sendMessage(chatId: string, text: string, signal: AbortSignal): Promise<BotApiResult<null>> };
   welcomeText: string;
-  /** Tells webhook subscribers of `user.telegram_connected`. */
-  webhooks: UserWebhookEvents;
+  /** Tells webhook subscribers `user.telegram_connected`, and `suppression.deleted` for a lifted block. */
+  webhooks: UserWebhookEvents & SuppressionWebhookEvents;
   /**
    * The pacing notifications to Telegram go by (shared through Redis, or this process's own while
    * Redis is away), so an answer never pushes the bot past Telegram's flood limits; null: unpaced.
@@ -52,6 +56,7 @@ export async function handleTelegramUpdates(
       deps.logger.info({ userId: redemption.userId }, "user connected their Telegram chat");
       deps.notificationEvents.publish({ type: "user", id: redemption.userId, change: "updated" });
       deps.webhooks.emitForUser("user.telegram_connected", redemption.userId);
+      if (redemption.lifted) deps.webhooks.emitForSuppression("suppression.deleted", redemption.lifted);
     }
     const text = redemption.kind === "linked" ? deps.welcomeText : INVALID_LINK_TEXT;
     const deadline = Date.now() + deps.timeoutSeconds * 1000;

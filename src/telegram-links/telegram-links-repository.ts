@@ -3,6 +3,12 @@
  * of maintenance_schedule (task `telegram-updates`, with its holder), so that one worker of the
  * deployment polls at a time, as one checks receipts (taskLeaseCte in maintenance-repository.ts).
  */
+import type { Suppression } from "../audiences/suppression.js";
+import {
+  SUPPRESSION_COLUMNS,
+  type SuppressionRow,
+  toSuppression,
+} from "../audiences/suppressions-repository.js";
 import type { Queryable } from "../db/database.js";
 import { releaseTaskLease, taskLeaseCte } from "../db/maintenance-repository.js";
 
@@ -10,7 +16,8 @@ const LEASE_TASK = "telegram-updates";
 
 /** What redeeming a code did. */
 export type Redemption =
-  | { kind: "linked"; userId: number }
+  /** `lifted`: the chat's bot_blocked suppression, removed by this redemption. */
+  | { kind: "linked"; userId: number; lifted: Suppression | null }
   /** This very update used the code already (it is being handled again): nothing changes. */
   | { kind: "already_handled" }
   /** Unknown, expired, or used by another update. */
@@ -40,7 +47,11 @@ export class TelegramLinksRepository {
    * `unsubscribed`) is someone's decision and stays.
    */
   async redeem(codeHash: string, chatId: string, updateId: number): Promise<Redemption> {
-    const { rows } = await this.db.query<{ user_id: number | null; redeemed_update_id: number | null }>(
+    const { rows } = await this.db.query<{
+      user_id: number | null;
+      redeemed_update_id: number | null;
+      lifted: SuppressionRow | null;
+    }>(
       `WITH used AS (
          UPDATE telegram_link_codes SET used_at = now(), chat_id = $2, redeemed_update_id = $3
          WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()
@@ -49,13 +60,16 @@ export class TelegramLinksRepository {
          UPDATE users u SET telegram_id = $2 FROM used WHERE u.id = used.user_id RETURNING u.id),
        unblocked AS (
          DELETE FROM suppressions
-         WHERE channel = 'telegram' AND address = $2 AND reason = 'bot_blocked' AND EXISTS (SELECT 1 FROM used))
-       SELECT (SELECT id FROM linked) AS user_id,
+         WHERE channel = 'telegram' AND address = $2 AND reason = 'bot_blocked' AND EXISTS (SELECT 1 FROM used)
+         RETURNING ${SUPPRESSION_COLUMNS})
+       SELECT (SELECT id FROM linked) AS user_id, (SELECT to_jsonb(unblocked) FROM unblocked) AS lifted,
          (SELECT redeemed_update_id FROM telegram_link_codes WHERE code_hash = $1) AS redeemed_update_id`,
       [codeHash, chatId, updateId],
     );
     const row = rows[0];
-    if (row?.user_id != null) return { kind: "linked", userId: row.user_id };
+    if (row?.user_id != null) {
+      return { kind: "linked", userId: row.user_id, lifted: row.lifted ? toSuppression(row.lifted) : null };
+    }
     return row?.redeemed_update_id === updateId ? { kind: "already_handled" } : { kind: "invalid" };
   }
 

@@ -16,7 +16,12 @@ import { type DeliveryOutcome, type SentOutcome, transient } from "../core/outco
 import { expiredReason, hasExpired, nextSendTime } from "../scheduling/send-time.js";
 import type { ChannelCircuit } from "./channel-circuit.js";
 import type { DeliveryObserver } from "./delivery-observer.js";
-import type { DeliveryStore, NotificationEventPublisher, WebhookEvents } from "./ports.js";
+import type {
+  DeliveryStore,
+  NotificationEventPublisher,
+  SuppressionWebhookEvents,
+  WebhookEvents,
+} from "./ports.js";
 
 export interface DeliverDeps {
   deliveries: DeliveryStore;
@@ -45,7 +50,7 @@ export interface DeliverDeps {
   /** The time now, for expiry and quiet hours; tests pass their own. */
   clock?: () => Date;
   /** Tells webhook subscribers of sends, failures and failed attempts; optional. */
-  webhooks?: WebhookEvents;
+  webhooks?: WebhookEvents & SuppressionWebhookEvents;
   /** CRITICAL_CATEGORIES: categories delivered whatever the recipient's preferences. */
   criticalCategories?: ReadonlySet<string>;
   /** Makes the one-click unsubscribe link of an email; absent without PUBLIC_URL. */
@@ -546,7 +551,7 @@ async function attemptChannel(
     return { accepted: { attemptId, outcome, channel, round } };
   }
   const provenDead = outcome.kind === "permanent" && outcome.deadAddress !== undefined;
-  await deps.deliveries.finishFailed(
+  const suppressionId = await deps.deliveries.finishFailed(
     attemptId,
     outcome,
     provenDead ? { channel, address: suppressionAddressOf(channel, address) } : undefined,
@@ -554,6 +559,7 @@ async function attemptChannel(
   if (provenDead) {
     deps.logger.info({ ...log, code: outcome.code, reason: outcome.reason }, "address suppressed");
   }
+  if (suppressionId !== null) deps.webhooks?.emitForSuppression("suppression.created", suppressionId);
   deps.events.publish({ type: "attempt", id: notification.id, channel, status: "failed" });
   deps.webhooks?.emit("attempt.failed", notification.id, attemptId);
   const durationMs = Math.round(performance.now() - startedAt);

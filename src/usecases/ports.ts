@@ -3,6 +3,8 @@
  * PostgreSQL repositories, Redis or in-process signals. Use cases never name an adapter's class,
  * so they can run against small in-memory fakes as well as the real database.
  */
+
+import type { Suppression } from "../audiences/suppression.js";
 import type {
   Channel,
   ChannelActivity,
@@ -26,7 +28,11 @@ import type {
   UserProfile,
 } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
-import type { UserEventType, WebhookEventType } from "../webhooks/webhook-event-types.js";
+import type {
+  SuppressionEventType,
+  UserEventType,
+  WebhookEventType,
+} from "../webhooks/webhook-event-types.js";
 
 /** The notifications as records: created, read, listed, stopped or resumed by hand, pruned. */
 export interface NotificationStore {
@@ -202,12 +208,15 @@ export interface DeliveryStore {
     receiptCheckSeconds: number | null;
     holdSeconds: number;
   }): Promise<boolean>;
-  /** Records a failed attempt; with `deadAddress`, an outcome that proves it dead also suppresses it. */
+  /**
+   * Records a failed attempt; with `deadAddress`, an outcome that proves it dead also suppresses
+   * it. The new suppression's id, or null when none was added (or it was suppressed already).
+   */
   finishFailed(
     attemptId: number,
     outcome: FailureOutcome,
     deadAddress?: { channel: Channel; address: string },
-  ): Promise<void>;
+  ): Promise<number | null>;
   markSent(id: number, owner: string, channel: Channel): Promise<boolean>;
   markFailed(id: number, owner: string, reason: string, lastChannel: Channel | null): Promise<boolean>;
   /** Ends it expired (its expires_at passed, or would before its next round); false when the lease was lost. */
@@ -286,6 +295,14 @@ export interface WebhookEvents {
  */
 export interface UserWebhookEvents {
   emitForUser(type: UserEventType, userId: number, details?: Record<string, unknown>): void;
+}
+
+/**
+ * Webhook events about a suppressed address: `data.suppression` as GET /api/suppressions/ lists
+ * it, given, or read by its id when the statement that added it returned only that.
+ */
+export interface SuppressionWebhookEvents {
+  emitForSuppression(type: SuppressionEventType, suppression: Suppression | number): void;
 }
 
 /** The statements a bulk change lends, on its own transaction, to tell webhook subscribers of it. */

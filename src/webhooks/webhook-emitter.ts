@@ -6,21 +6,30 @@
  * stores the event with a delivery per subscribed endpoint, and the webhook workers are woken.
  * Many notifications changed by one statement (recordMany) cost one read of their attempts and
  * one INSERT, in that statement's transaction. Events about a user (emitForUser) read the user
- * instead, and are numbered per user.
+ * instead, and are numbered per user; events about a suppression carry it (read by id when only
+ * that is given).
  */
+
+import type { Suppression } from "../audiences/suppression.js";
 import type { Logger } from "../core/logger.js";
 import type { StoredAttempt, StoredNotification, UserProfile } from "../core/model.js";
 import type {
   AttemptReader,
   BulkWebhookEvents,
   NotificationStore,
+  SuppressionWebhookEvents,
   UserStore,
   UserWebhookEvents,
   WebhookEvents,
   WebhookEventWriter,
   WorkWakeUps,
 } from "../usecases/ports.js";
-import { subscribesTo, type UserEventType, type WebhookEventType } from "./webhook-event-types.js";
+import {
+  type SuppressionEventType,
+  subscribesTo,
+  type UserEventType,
+  type WebhookEventType,
+} from "./webhook-event-types.js";
 import type { WebhookStore } from "./webhook-model.js";
 import { newWebhookEventId } from "./webhook-signature.js";
 
@@ -32,12 +41,14 @@ export interface PublicShapes {
   notification(notification: StoredNotification, attempts: StoredAttempt[]): unknown;
   attempt(attempt: StoredAttempt): unknown;
   user(user: UserProfile): unknown;
+  suppression(suppression: Suppression): unknown;
 }
 
 export interface WebhookEmitterDeps {
   store: Pick<WebhookStore, "subscribedEventTypes" | "recordEvent">;
   notifications: Pick<NotificationStore, "findById">;
   users: Pick<UserStore, "findById">;
+  suppressions: { findById(id: number): Promise<Suppression | null> };
   attempts: AttemptReader;
   shapes: PublicShapes;
   /** Wakes webhook workers (not notification workers) when deliveries become due. */
@@ -47,7 +58,9 @@ export interface WebhookEmitterDeps {
   cacheSeconds: number;
 }
 
-export class WebhookEmitter implements WebhookEvents, UserWebhookEvents, BulkWebhookEvents {
+export class WebhookEmitter
+  implements WebhookEvents, UserWebhookEvents, SuppressionWebhookEvents, BulkWebhookEvents
+{
   private subscribed: Promise<string[]> | null = null;
   private subscribedAt = 0;
   /** The last read of the subscribed types once it came back, for emit's synchronous check. */
@@ -58,6 +71,7 @@ export class WebhookEmitter implements WebhookEvents, UserWebhookEvents, BulkWeb
    */
   private readonly pending = new Map<number, Promise<void>>();
   private readonly pendingForUsers = new Map<number, Promise<void>>();
+  private readonly pendingForSuppressions = new Map<number, Promise<void>>();
 
   constructor(private readonly deps: WebhookEmitterDeps) {}
 
@@ -79,9 +93,22 @@ export class WebhookEmitter implements WebhookEvents, UserWebhookEvents, BulkWeb
     });
   }
 
+  emitForSuppression(type: SuppressionEventType, suppression: Suppression | number): void {
+    if (this.knownUnsubscribed(type)) return;
+    const id = typeof suppression === "number" ? suppression : suppression.id;
+    this.chain(this.pendingForSuppressions, id, () => this.recordForSuppression(type, suppression), {
+      type,
+      suppressionId: id,
+    });
+  }
+
   /** Resolves once every event emitted so far is stored (for shutdown and tests). */
   async flush(): Promise<void> {
-    await Promise.all([...this.pending.values(), ...this.pendingForUsers.values()]);
+    await Promise.all([
+      ...this.pending.values(),
+      ...this.pendingForUsers.values(),
+      ...this.pendingForSuppressions.values(),
+    ]);
   }
 
   private chain(
@@ -180,6 +207,24 @@ export class WebhookEmitter implements WebhookEvents, UserWebhookEvents, BulkWeb
       type,
       notificationId: null,
       userId,
+      payload,
+    });
+    if (deliveries > 0) this.deps.wakeUps.wake();
+  }
+
+  private async recordForSuppression(type: SuppressionEventType, given: Suppression | number): Promise<void> {
+    if (!(await this.subscribes(type))) return;
+    const suppression = typeof given === "number" ? await this.deps.suppressions.findById(given) : given;
+    if (!suppression) return;
+    const payload = {
+      type,
+      timestamp: new Date().toISOString(),
+      data: { suppression: this.deps.shapes.suppression(suppression) },
+    };
+    const deliveries = await this.deps.store.recordEvent({
+      id: newWebhookEventId(),
+      type,
+      notificationId: null,
       payload,
     });
     if (deliveries > 0) this.deps.wakeUps.wake();

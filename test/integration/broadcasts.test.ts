@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fanOutBroadcast } from "../../src/broadcasts/fan-out-broadcast.js";
 import { silentLogger } from "../../src/core/logger.js";
-import { serializeAttempt, serializeNotification, serializeUser } from "../../src/entry/public-json.js";
+import {
+  serializeAttempt,
+  serializeNotification,
+  serializeSuppression,
+  serializeUser,
+} from "../../src/entry/public-json.js";
 import { WebhookEmitter } from "../../src/webhooks/webhook-emitter.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
@@ -286,8 +291,14 @@ describe("broadcasts", () => {
         store: idle.core.webhooks,
         notifications: idle.core.notifications,
         users: idle.core.users,
+        suppressions: idle.core.suppressions,
         attempts: idle.core.attempts,
-        shapes: { notification: serializeNotification, attempt: serializeAttempt, user: serializeUser },
+        shapes: {
+          notification: serializeNotification,
+          attempt: serializeAttempt,
+          user: serializeUser,
+          suppression: serializeSuppression,
+        },
         wakeUps: idle.core.webhookWakeUps,
         logger: silentLogger,
         cacheSeconds: 0,

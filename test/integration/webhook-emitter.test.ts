@@ -5,7 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/core/logger.js";
-import { serializeAttempt, serializeNotification, serializeUser } from "../../src/entry/public-json.js";
+import {
+  serializeAttempt,
+  serializeNotification,
+  serializeSuppression,
+  serializeUser,
+} from "../../src/entry/public-json.js";
 import { WebhookEmitter } from "../../src/webhooks/webhook-emitter.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 
@@ -41,8 +46,14 @@ describe("the webhook emitter", () => {
       },
       notifications: core.notifications,
       users: core.users,
+      suppressions: core.suppressions,
       attempts: core.attempts,
-      shapes: { notification: serializeNotification, attempt: serializeAttempt, user: serializeUser },
+      shapes: {
+        notification: serializeNotification,
+        attempt: serializeAttempt,
+        user: serializeUser,
+        suppression: serializeSuppression,
+      },
       wakeUps: core.webhookWakeUps,
       logger: silentLogger,
       // Long enough that the steps before the wait below fit in it on a loaded machine (0.3 s did not

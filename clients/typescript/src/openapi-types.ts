@@ -4384,7 +4384,7 @@ export interface operations {
                 "application/json": {
                     /** @description http(s) URL that receives a POST per event. Refused when its host resolves to a loopback, private, link-local or metadata address, unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true */
                     url: string;
-                    /** @description Event types to receive: notification.sent, notification.failed, notification.cancelled, notification.expired, attempt.failed, notification.delivered, notification.undelivered, user.telegram_connected, user.unsubscribed; or ["*"] for all, including types added later */
+                    /** @description Event types to receive: notification.sent, notification.failed, notification.cancelled, notification.expired, attempt.failed, notification.delivered, notification.undelivered, user.telegram_connected, user.unsubscribed, suppression.created, suppression.deleted; or ["*"] for all, including types added later */
                     events: string[];
                     description?: string;
                     /** @description false: no events are sent to it (true again re-enables a disabled one) */
@@ -4678,7 +4678,7 @@ export interface operations {
                 "application/json": {
                     /** @description http(s) URL that receives a POST per event. Refused when its host resolves to a loopback, private, link-local or metadata address, unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true */
                     url?: string;
-                    /** @description Event types to receive: notification.sent, notification.failed, notification.cancelled, notification.expired, attempt.failed, notification.delivered, notification.undelivered, user.telegram_connected, user.unsubscribed; or ["*"] for all, including types added later */
+                    /** @description Event types to receive: notification.sent, notification.failed, notification.cancelled, notification.expired, attempt.failed, notification.delivered, notification.undelivered, user.telegram_connected, user.unsubscribed, suppression.created, suppression.deleted; or ["*"] for all, including types added later */
                     events?: string[];
                     description?: string;
                     /** @description false: no events are sent to it (true again re-enables a disabled one) */

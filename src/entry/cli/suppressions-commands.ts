@@ -4,7 +4,7 @@ import { SUPPRESSION_REASONS } from "../../core/model.js";
 import { serializeSuppression } from "../public-json.js";
 import { parseId } from "./arguments.js";
 import { type Io, isoOrDash, printJson, table } from "./output.js";
-import { withCore } from "./with-core.js";
+import { withCore, withWebhookEvents } from "./with-core.js";
 
 const LIST_LIMIT = 200;
 
@@ -57,7 +57,13 @@ export function addSuppressionsCommands(program: Command, io: Io): void {
     .option("--json", "print the suppression as JSON")
     .action(async (channel: string, address: string, options) => {
       const added = await withCore((core) =>
-        addSuppression(core, { channel, address, reason: options.reason, note: options.note }, "cli"),
+        withWebhookEvents(core, (webhookEvents) =>
+          addSuppression(
+            { ...core, webhookEvents },
+            { channel, address, reason: options.reason, note: options.note },
+            "cli",
+          ),
+        ),
       );
       if (options.json) return printJson(io, serializeSuppression(added));
       io.out(`Suppressed ${added.channel} ${added.address} (id ${added.id}, ${added.reason}).`);
@@ -69,7 +75,9 @@ export function addSuppressionsCommands(program: Command, io: Io): void {
     .argument("<id>", "the suppression's id, as suppressions list shows it", parseId)
     .option("--json", "print the removed suppression as JSON")
     .action(async (id: number, options) => {
-      const removed = await withCore((core) => removeSuppression(core, id));
+      const removed = await withCore((core) =>
+        withWebhookEvents(core, (webhookEvents) => removeSuppression({ ...core, webhookEvents }, id)),
+      );
       if (options.json) return printJson(io, serializeSuppression(removed));
       io.out(`Removed suppression ${removed.id}: ${removed.channel} ${removed.address} receives again.`);
     });

@@ -4,6 +4,8 @@ import { type Core, createCore, openDatabase, prepareDatabase } from "../../app.
 import { type Config, loadConfig } from "../../config.js";
 import type { Logger } from "../../core/logger.js";
 import { createLogger } from "../../logging.js";
+import type { WebhookEmitter } from "../../webhooks/webhook-emitter.js";
+import { webhookEmitterOf } from "../webhook-emitter-of-core.js";
 
 /**
  * A one-shot command's logger: stderr (stdout is the command's output, e.g. --json), and at most
@@ -30,6 +32,22 @@ export async function withCore<T>(work: (core: Core) => Promise<T>): Promise<T> 
       await core.close();
     }
   });
+}
+
+/**
+ * Runs `work` with a webhook emitter, and stores the events it emitted before the command ends
+ * (and the core closes): a change made from the command line is told as one made through the API.
+ */
+export async function withWebhookEvents<T>(
+  core: Core,
+  work: (webhookEvents: WebhookEmitter) => Promise<T>,
+): Promise<T> {
+  const webhookEvents = webhookEmitterOf(core, core.config, core.logger);
+  try {
+    return await work(webhookEvents);
+  } finally {
+    await webhookEvents.flush();
+  }
 }
 
 /**

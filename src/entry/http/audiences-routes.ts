@@ -13,6 +13,7 @@ import { serializeSuppression } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
 import { pageParams, paginate, positiveInteger } from "./pagination.js";
 import { CursorPageQuery, ErrorBody, IdParams, Page, SuppressionSchema } from "./schemas.js";
+import { webhookEmitterFor } from "./webhook-events.js";
 
 const ChannelSwitches = Type.Object(
   {
@@ -82,6 +83,7 @@ const NewSuppressionBody = Type.Object(
 );
 
 export const audiencesRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
+  const webhookEvents = webhookEmitterFor(app, deps);
   app.get(
     "/api/users/:id/preferences/",
     {
@@ -148,7 +150,7 @@ export const audiencesRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, 
       },
     },
     async (request, reply) => {
-      const added = await addSuppression(deps.core, request.body, "api");
+      const added = await addSuppression({ ...deps.core, webhookEvents }, request.body, "api");
       reply.code(201);
       return serializeSuppression(added);
     },
@@ -167,7 +169,8 @@ export const audiencesRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, 
         response: { 200: SuppressionSchema, 404: ErrorBody },
       },
     },
-    async (request) => serializeSuppression(await removeSuppression(deps.core, request.params.id)),
+    async (request) =>
+      serializeSuppression(await removeSuppression({ ...deps.core, webhookEvents }, request.params.id)),
   );
 };
 

@@ -12,12 +12,11 @@ import { handleTelegramUpdates } from "../../telegram-links/handle-telegram-upda
 import { TelegramUpdatesPoller } from "../../telegram-links/telegram-updates-poller.js";
 import { abandonDeliveries, deliverNotification } from "../../usecases/deliver-notification.js";
 import { runHousekeepingIfDue } from "../../usecases/housekeeping.js";
-import type { UserWebhookEvents } from "../../usecases/ports.js";
+import type { SuppressionWebhookEvents, UserWebhookEvents } from "../../usecases/ports.js";
 import { deliverWebhook } from "../../webhooks/deliver-webhook.js";
-import { WebhookEmitter } from "../../webhooks/webhook-emitter.js";
 import type { ClaimedWebhookDelivery } from "../../webhooks/webhook-model.js";
 import { WebhookSender } from "../../webhooks/webhook-sender.js";
-import { serializeAttempt, serializeNotification, serializeUser } from "../public-json.js";
+import { webhookEmitterOf } from "../webhook-emitter-of-core.js";
 
 /** At most this many notifications per claim, so a backlog spreads over several workers. */
 const CLAIM_BATCH = 32;
@@ -63,16 +62,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
     logger,
   });
   deps.wakeIn = (seconds) => runner.wakeIn(seconds);
-  const webhookEvents = new WebhookEmitter({
-    store: core.webhooks,
-    notifications: core.notifications,
-    users: core.users,
-    attempts: core.attempts,
-    shapes: { notification: serializeNotification, attempt: serializeAttempt, user: serializeUser },
-    wakeUps: core.webhookWakeUps,
-    logger,
-    cacheSeconds: config.webhooks.subscriptionRefreshSeconds,
-  });
+  const webhookEvents = webhookEmitterOf(core, config, logger);
   deps.webhooks = webhookEvents;
   void runner.start();
 
@@ -257,7 +247,7 @@ export function startWorker(core: Core, options: DeliveryOptions = {}): RunningW
 function startTelegramUpdatesPoller(
   core: Core,
   workerId: string,
-  webhooks: UserWebhookEvents,
+  webhooks: UserWebhookEvents & SuppressionWebhookEvents,
 ): TelegramUpdatesPoller | null {
   const { config, logger } = core;
   const telegram = config.telegram;
