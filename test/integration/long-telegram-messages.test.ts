@@ -113,7 +113,13 @@ describe("a Telegram text that went in part", () => {
     expect(retried.statusCode).toBe(200);
     const done = await service.waitForStatus(created.id, "sent");
     expect(done.attempts[0]).toMatchObject({ status: "failed", error_kind: "permanent" });
-    // A new series starts afresh: the recipient gets the whole text, in order, once more.
-    expect(telegram.sentTexts()).toEqual([parts[0], parts[1], parts[0], parts[1]]);
+    // A new series starts afresh: the recipient gets the whole text, in order, once more. A part
+    // whose call was still open at the timeout may have reached the chat and is sent again (the
+    // documented bound; it happened in a full suite at load ~20): only then may a part repeat.
+    const texts = telegram.sentTexts();
+    const repeatsCollapsed = texts.filter((text, index) => index === 0 || text !== texts[index - 1]);
+    expect(repeatsCollapsed).toEqual([parts[0], parts[1], parts[0], parts[1]]);
+    const timedOut = done.attempts.filter((attempt) => /timed out/.test(String(attempt.error)));
+    expect(texts.length - repeatsCollapsed.length).toBeLessThanOrEqual(timedOut.length);
   });
 });
