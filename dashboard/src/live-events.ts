@@ -5,6 +5,8 @@ export type LiveEvent =
   | { type: "attempt"; id: number; channel: string; status: string }
   /** A recipient created, changed or erased: `id` is the user's, not a notification's. */
   | { type: "user"; id: number; change: "created" | "updated" | "erased" }
+  /** A suppression added or removed: `id` is the suppression's. */
+  | { type: "suppression"; id: number; change: "created" | "deleted" }
   | { type: "ready" }
   | { type: "resync" };
 
@@ -23,6 +25,14 @@ export function changesUsers(event: LiveEvent): boolean {
 /** Whether user `id`'s page must reload: they changed (profile, preferences, a Telegram chat connected). */
 export function changesUser(event: LiveEvent, id: number): boolean {
   return event.type === "user" && event.id === id && event.change === "updated";
+}
+
+/**
+ * Whether an event changes the suppressions shown: the Suppressions view's, and a user's page's
+ * (which lists those of their addresses; the event names no address, so any one may be theirs).
+ */
+export function changesSuppressions(event: LiveEvent): boolean {
+  return event.type === "suppression";
 }
 
 /** Whether user `id` was erased (here or elsewhere). */

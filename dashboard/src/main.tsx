@@ -129,7 +129,7 @@ function view(route: Route, api: Api, live: LiveFeed) {
     case "user":
       return <UserView key={route.id} api={api} live={live} id={route.id} />;
     case "suppressions":
-      return <SuppressionsView api={api} query={route.query} />;
+      return <SuppressionsView api={api} live={live} query={route.query} />;
   }
 }
 

@@ -49,9 +49,10 @@ export interface AudienceDeps {
   phoneDefaultRegion: string;
 }
 
-/** Webhook subscribers hear `suppression.created` and `suppression.deleted`. */
+/** Webhook subscribers hear `suppression.created` and `suppression.deleted`; live views reload. */
 export interface SuppressionChangeDeps {
   webhookEvents: SuppressionWebhookEvents;
+  notificationEvents: NotificationEventPublisher;
 }
 
 /** Preferences show on the user's page: a change to them is told as the user `updated`. */
@@ -187,6 +188,7 @@ export async function addSuppression(
   });
   if (added) {
     deps.webhookEvents.emitForSuppression("suppression.created", added);
+    deps.notificationEvents.publish({ type: "suppression", id: added.id, change: "created" });
     return added;
   }
   const existing = await deps.suppressions.findByAddress(channel!, address!);
@@ -214,6 +216,7 @@ export async function removeSuppression(
   const removed = await deps.suppressions.remove(id);
   if (!removed) throw new NotFoundError(`There is no suppression with id ${id}.`);
   deps.webhookEvents.emitForSuppression("suppression.deleted", removed);
+  deps.notificationEvents.publish({ type: "suppression", id: removed.id, change: "deleted" });
   return removed;
 }
 

@@ -56,7 +56,10 @@ export async function handleTelegramUpdates(
       deps.logger.info({ userId: redemption.userId }, "user connected their Telegram chat");
       deps.notificationEvents.publish({ type: "user", id: redemption.userId, change: "updated" });
       deps.webhooks.emitForUser("user.telegram_connected", redemption.userId);
-      if (redemption.lifted) deps.webhooks.emitForSuppression("suppression.deleted", redemption.lifted);
+      if (redemption.lifted) {
+        deps.webhooks.emitForSuppression("suppression.deleted", redemption.lifted);
+        deps.notificationEvents.publish({ type: "suppression", id: redemption.lifted.id, change: "deleted" });
+      }
     }
     const text = redemption.kind === "linked" ? deps.welcomeText : INVALID_LINK_TEXT;
     const deadline = Date.now() + deps.timeoutSeconds * 1000;

@@ -559,7 +559,10 @@ async function attemptChannel(
   if (provenDead) {
     deps.logger.info({ ...log, code: outcome.code, reason: outcome.reason }, "address suppressed");
   }
-  if (suppressionId !== null) deps.webhooks?.emitForSuppression("suppression.created", suppressionId);
+  if (suppressionId !== null) {
+    deps.webhooks?.emitForSuppression("suppression.created", suppressionId);
+    deps.events.publish({ type: "suppression", id: suppressionId, change: "created" });
+  }
   deps.events.publish({ type: "attempt", id: notification.id, channel, status: "failed" });
   deps.webhooks?.emit("attempt.failed", notification.id, attemptId);
   const durationMs = Math.round(performance.now() - startedAt);

@@ -241,6 +241,8 @@ export type NotificationEvent =
   | { type: "created" | "updated"; id: number; status: string }
   | { type: "attempt"; id: number; channel: string; status: string }
   | UserEvent
+  /** A suppression added (by delivery, the API, the CLI) or removed: `id` is the suppression's. */
+  | { type: "suppression"; id: number; change: "created" | "deleted" }
   /**
    * Watchers should reload what they show: events may have been missed (the feed reconnected),
    * or many notifications changed in a way no event describes (retention deleted them).

@@ -148,4 +148,32 @@ describe("the dashboard's users and suppressions", { timeout: 90_000 }, () => {
     expect(await page.locator("[data-fallback-suppressed]").count()).toBe(0);
     expect(problems).toEqual([]);
   });
+
+  it("shows suppressions added and removed elsewhere without a reload, on Suppressions and the user's page", async () => {
+    const user = await service.createUser({
+      email: "live-suppressions@example.com",
+      password: "long enough password",
+      phone_number: "+79995550099",
+    });
+    await page.goto(`${baseUrl}/dashboard/#/suppressions`);
+    const loadedAt = await page.evaluate(() => performance.timeOrigin);
+    const row = page.locator("tr[data-suppression]").filter({ hasText: "+79995550099" });
+    const added = await service.inject({
+      method: "POST",
+      url: "/api/suppressions/",
+      payload: { channel: "sms", address: "+79995550099", note: "added elsewhere" },
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    await row.waitFor();
+
+    await page.goto(`${baseUrl}/dashboard/#/users/${user.id}`);
+    const onUserPage = page.locator("tr[data-suppression]").filter({ hasText: "+79995550099" });
+    await onUserPage.waitFor();
+    const removed = await service.inject({ method: "DELETE", url: `/api/suppressions/${added.json().id}/` });
+    expect(removed.statusCode).toBe(200);
+    await onUserPage.waitFor({ state: "detached" });
+    // Both by the live stream: the page was never loaded again.
+    expect(await page.evaluate(() => performance.timeOrigin)).toBe(loadedAt);
+    expect(problems).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ import { parseConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { createUser } from "../../src/usecases/create-user.js";
 import { type EventStreamReader, readEventStream } from "../support/event-stream.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { FakeTelegram, telegramReplies } from "../support/fake-telegram.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -118,6 +118,36 @@ describe("live events of recipients", () => {
     for (const contact of [EMAIL, "watched", PHONE, NEW_PHONE, "79990004455", "79990006677", String(CHAT)]) {
       expect(everything).not.toContain(contact);
     }
+  });
+
+  it("tells each suppression added and removed, by delivery or through the API, by id alone", async () => {
+    const suppressionEvents = () => reader.events.filter((e) => e.event === "suppression").map((e) => e.data);
+    const added = await ok("POST", "/api/suppressions/", { channel: "sms", address: "+79990007788" });
+    const id = added.json<{ id: number }>().id;
+    await ok("DELETE", `/api/suppressions/${id}/`);
+    await waitFor("two suppression events", () => (suppressionEvents().length >= 2 ? true : undefined));
+    expect(suppressionEvents()).toEqual([
+      { type: "suppression", id, change: "created" },
+      { type: "suppression", id, change: "deleted" },
+    ]);
+
+    // A chat that blocked the bot, proven by the worker's attempt.
+    const blocked = await service.createUser({
+      email: "blocked-live@example.com",
+      password: "long enough password",
+      telegram_id: "918274",
+    });
+    telegram.replyNext(telegramReplies.botBlocked());
+    const notification = await service.createNotification({ user: blocked.id, message: "are you there?" });
+    await service.waitForStatus(notification.id, "failed");
+    const [suppression] = (
+      await service.inject({ method: "GET", url: "/api/suppressions/?address=918274" })
+    ).json<{ results: { id: number }[] }>().results;
+    await waitFor("the worker's suppression event", () =>
+      suppressionEvents().length >= 3 ? true : undefined,
+    );
+    expect(suppressionEvents()[2]).toEqual({ type: "suppression", id: suppression!.id, change: "created" });
+    expect(JSON.stringify(suppressionEvents())).not.toMatch(/7788|918274/);
   });
 
   it("tells nothing for a change that was refused or a user that does not exist", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   changesChannelActivity,
+  changesSuppressions,
   changesUser,
   changesUsers,
   concernsNotification,
@@ -60,5 +61,23 @@ describe("the dashboard tells a user's events from a notification's, whose ids t
     expect(erasesUser(user(5, "erased"), 5)).toBe(true);
     expect(erasesUser(user(6, "erased"), 5)).toBe(false);
     expect(erasesUser(user(5, "updated"), 5)).toBe(false);
+  });
+});
+
+describe("the dashboard's suppression tables reload on suppression events only", () => {
+  it("reloads when a suppression is added or removed, and not for notifications or users", () => {
+    expect(changesSuppressions({ type: "suppression", id: 4, change: "created" })).toBe(true);
+    expect(changesSuppressions({ type: "suppression", id: 4, change: "deleted" })).toBe(true);
+    expect(changesSuppressions({ type: "user", id: 4, change: "updated" })).toBe(false);
+    expect(changesSuppressions({ type: "attempt", id: 4, channel: "telegram", status: "failed" })).toBe(
+      false,
+    );
+  });
+
+  it("is not mistaken for a notification's or a user's event with the same id", () => {
+    const suppression: LiveEvent = { type: "suppression", id: 4, change: "created" };
+    expect(concernsNotification(suppression, 4)).toBe(false);
+    expect(changesUser(suppression, 4)).toBe(false);
+    expect(changesUsers(suppression)).toBe(false);
   });
 });

@@ -81,16 +81,16 @@ export interface Page<T> {
 
 /**
  * One event of GET /api/notifications/events/ (`ready` once live, `resync` when changes may be
- * missed). `id` is a notification's, except in `user` events, where it is the user's. Skip types
- * you do not know: new ones may come.
+ * missed). `id` is a notification's, except in `user` events, where it is the user's, and in
+ * `suppression` events, the suppression's. Skip types you do not know: new ones may come.
  */
 export interface NotificationEvent {
-  type: "created" | "updated" | "attempt" | "user" | "ready" | "resync" | (string & {});
+  type: "created" | "updated" | "attempt" | "user" | "suppression" | "ready" | "resync" | (string & {});
   id?: number;
   status?: string;
   channel?: string;
-  /** In `user` events: what happened to the user. */
-  change?: "created" | "updated" | "erased" | (string & {});
+  /** In `user` events: what happened to the user; in `suppression` events, `created` or `deleted`. */
+  change?: "created" | "updated" | "erased" | "deleted" | (string & {});
 }
 
 export interface ClientOptions {

@@ -13,7 +13,7 @@ import {
 import { Empty, ErrorNote, PageLinks, useLiveReload } from "../components.js";
 import { channelName, fullTime, shortTime } from "../format.js";
 import type { LiveFeed } from "../live.js";
-import { changesUser, erasesUser } from "../live-events.js";
+import { changesSuppressions, changesUser, erasesUser } from "../live-events.js";
 import { replaceQuery } from "../router.js";
 import { ConnectTelegram, EraseUser } from "./users.js";
 
@@ -131,7 +131,7 @@ export function UserView(props: { api: Api; live: LiveFeed; id: number }) {
           is lifted on the <a href="#/suppressions">Suppressions</a> page.
         </p>
       ) : null}
-      <SuppressionTable api={api} user={id} />
+      <SuppressionTable api={api} live={live} user={id} />
       {user ? <EraseUser api={api} user={user} /> : null}
     </section>
   );
@@ -247,9 +247,10 @@ function PreferencesEditor(props: {
 }
 
 /** Every suppressed address, newest first, with why and what proved it. */
-export function SuppressionsView(props: { api: Api; query: URLSearchParams }) {
+export function SuppressionsView(props: { api: Api; live: LiveFeed; query: URLSearchParams }) {
   const pageNumber = Math.max(1, Number(props.query.get("page")) || 1);
   const [fallbacks, reloadFallbacks] = useFallbackAddresses(props.api);
+  useLiveReload(props.live, changesSuppressions, async () => reloadFallbacks());
   return (
     <section aria-labelledby="suppressions-title">
       <div class="section-head">
@@ -266,6 +267,7 @@ export function SuppressionsView(props: { api: Api; query: URLSearchParams }) {
       ))}
       <SuppressionTable
         api={props.api}
+        live={props.live}
         page={pageNumber}
         fallbacks={fallbacks ?? []}
         onRemoved={reloadFallbacks}
@@ -306,26 +308,33 @@ function suppressedFallbackOf(summary: ChannelSummary): SuppressedFallback[] {
 
 function SuppressionTable(props: {
   api: Api;
+  live: LiveFeed;
   user?: number;
   page?: number;
   fallbacks?: readonly SuppressedFallback[];
   onRemoved?: () => void;
 }) {
-  const { api, user, page: pageNumber = 1, fallbacks = [], onRemoved } = props;
+  const { api, live, user, page: pageNumber = 1, fallbacks = [], onRemoved } = props;
   const [page, setPage] = useState<Page<Suppression> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
 
-  const load = useCallback(() => {
-    api.suppressions({ ...(user === undefined ? {} : { user }), page: pageNumber }).then(
-      (result) => {
-        setPage(result);
-        setError(null);
-      },
-      (failure: unknown) => setError((failure as Error).message),
-    );
-  }, [api, user, pageNumber]);
-  useEffect(load, [load]);
+  const load = useCallback(
+    () =>
+      api.suppressions({ ...(user === undefined ? {} : { user }), page: pageNumber }).then(
+        (result) => {
+          setPage(result);
+          setError(null);
+        },
+        (failure: unknown) => setError((failure as Error).message),
+      ),
+    [api, user, pageNumber],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  // Added by a delivery, the API or the CLI elsewhere, or lifted by a connect link.
+  useLiveReload(live, changesSuppressions, load);
 
   const remove = (suppression: Suppression) =>
     api.removeSuppression(suppression.id).then(

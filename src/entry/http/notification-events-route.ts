@@ -32,6 +32,7 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
           '`created` and `updated` `{"type", "id", "status"}` when a notification is created, changes status or is scheduled for its next round, one per notification also when many change at once (a broadcast fanned out or cancelled, a stopping worker freeing what it held);',
           '`attempt` `{"type", "id", "channel", "status"}` when one of its attempts starts or ends, or a delivery receipt changes it (the status is then its delivery: `delivered`, `undelivered` or `unknown`, or `accepted` for an in-transit report with a new code);',
           '`user` `{"type", "id", "change"}` when a recipient is created, changed (profile, preferences, a Telegram chat connected through a connect link) or erased: `id` is the user\'s, `change` is `created`, `updated` or `erased`; contacts are never in an event, read the user for them;',
+          '`suppression` `{"type", "id", "change"}` when a suppression is `created` (a provider proved an address dead, or the API or CLI added one) or `deleted` (removed, or lifted by a connect link): `id` is the suppression\'s, and no address is in the event;',
           "`ready` once the stream is live, and `resync` when changes may have been missed or were not told one by one (retention deleted old notifications): reload what you show.",
           "Ignore event types you do not know: new ones may come. Send the API key as a Bearer header (read the stream with fetch; EventSource cannot send headers).",
         ].join(" "),
