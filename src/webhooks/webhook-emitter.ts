@@ -172,21 +172,11 @@ export class WebhookEmitter
     if (!notification) return;
     const attempts = await this.deps.attempts.listForNotification(notificationId);
     const attempt = attemptId === undefined ? undefined : attempts.find((each) => each.id === attemptId);
-    const payload = {
-      type,
-      timestamp: new Date().toISOString(),
-      data: {
-        notification: this.deps.shapes.notification(notification, attempts),
-        ...(attempt ? { attempt: this.deps.shapes.attempt(attempt) } : {}),
-      },
+    const data = {
+      notification: this.deps.shapes.notification(notification, attempts),
+      ...(attempt ? { attempt: this.deps.shapes.attempt(attempt) } : {}),
     };
-    const deliveries = await this.deps.store.recordEvent({
-      id: newWebhookEventId(),
-      type,
-      notificationId,
-      payload,
-    });
-    if (deliveries > 0) this.deps.wakeUps.wake();
+    await this.store(type, data, { notificationId });
   }
 
   private async recordForUser(
@@ -197,35 +187,28 @@ export class WebhookEmitter
     if (!(await this.subscribes(type))) return;
     const user = await this.deps.users.findById(userId);
     if (!user) return;
-    const payload = {
-      type,
-      timestamp: new Date().toISOString(),
-      data: { user: this.deps.shapes.user(user), ...details },
-    };
-    const deliveries = await this.deps.store.recordEvent({
-      id: newWebhookEventId(),
-      type,
-      notificationId: null,
-      userId,
-      payload,
-    });
-    if (deliveries > 0) this.deps.wakeUps.wake();
+    await this.store(type, { user: this.deps.shapes.user(user), ...details }, { userId });
   }
 
   private async recordForSuppression(type: SuppressionEventType, given: Suppression | number): Promise<void> {
     if (!(await this.subscribes(type))) return;
     const suppression = typeof given === "number" ? await this.deps.suppressions.findById(given) : given;
     if (!suppression) return;
-    const payload = {
-      type,
-      timestamp: new Date().toISOString(),
-      data: { suppression: this.deps.shapes.suppression(suppression) },
-    };
+    await this.store(type, { suppression: this.deps.shapes.suppression(suppression) }, {});
+  }
+
+  /** Stores one event (what it is about names whose sequence it takes) and wakes the senders. */
+  private async store(
+    type: WebhookEventType,
+    data: Record<string, unknown>,
+    about: { notificationId?: number; userId?: number },
+  ): Promise<void> {
     const deliveries = await this.deps.store.recordEvent({
       id: newWebhookEventId(),
       type,
-      notificationId: null,
-      payload,
+      notificationId: about.notificationId ?? null,
+      userId: about.userId ?? null,
+      payload: { type, timestamp: new Date().toISOString(), data },
     });
     if (deliveries > 0) this.deps.wakeUps.wake();
   }
