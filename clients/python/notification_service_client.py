@@ -182,6 +182,15 @@ class NotificationServiceClient:
     def create_user(self, body: JsonObject) -> User:
         return self._call("POST", "/api/users/", body=body)
 
+    def import_users(self, users: List[JsonObject], *, update_existing: bool = False) -> JsonObject:
+        """Up to 1,000 users at once, stored all or none, in order: {"results", "created", "updated"}.
+
+        Passwords are optional here. An email already taken fails the whole import, unless
+        update_existing: then that user's given fields change instead, which also makes repeating
+        an import safe.
+        """
+        return self._call("POST", "/api/users/bulk/", body={"users": users, "update_existing": update_existing})
+
     def get_user(self, user_id: int) -> User:
         return self._call("GET", f"/api/users/{_int(user_id)}/")
 

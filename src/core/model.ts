@@ -266,6 +266,24 @@ export interface NewUser {
 /** The fields a user may change after creation (never the password here); absent ones stay. */
 export type UserChanges = Partial<Omit<NewUser, "passwordHash">>;
 
+/**
+ * One user of an import: created when no user has the email (whatever its case), with the
+ * password's hash or none (null: the user has no password that could ever match); otherwise, when
+ * the import updates existing users, their `changes` are applied and the password is left alone.
+ */
+export interface ImportedUser {
+  email: string;
+  passwordHash: string | null;
+  /** The profile fields the item gave (absent ones stay as they are on an existing user). */
+  changes: UserChanges;
+}
+
+/** What an import did: every user in the request's order, and whether each was created. */
+export interface ImportedUsers {
+  users: UserProfile[];
+  created: boolean[];
+}
+
 /** Which recipients a list keeps: each field given must match (the email whatever its case). */
 export interface UserFilter {
   email?: string;

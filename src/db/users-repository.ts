@@ -1,6 +1,8 @@
 import { ValidationError } from "../core/errors.js";
 import type {
   ErasedUser,
+  ImportedUser,
+  ImportedUsers,
   ListedPage,
   NewUser,
   PageWindow,
@@ -14,7 +16,58 @@ import { TALLY_DELETED_NOTIFICATIONS } from "./retired-counts.js";
 import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "./rows.js";
 import { TickBatcher } from "./tick-batcher.js";
 
-const duplicateEmail = () => ValidationError.of("email", "user with this email already exists.");
+const DUPLICATE_EMAIL = "user with this email already exists.";
+const duplicateEmail = () => ValidationError.of("email", DUPLICATE_EMAIL);
+
+/** Stored for a user imported without a password: no scrypt hash, so no password ever matches it. */
+const NO_PASSWORD = "!";
+
+/** Which profile fields an imported item gave, as bits: the others stay as they are on an update. */
+const GIVEN = {
+  firstName: 1,
+  lastName: 2,
+  phoneNumber: 4,
+  telegramId: 8,
+  locale: 16,
+  timezone: 32,
+  quietHours: 64,
+} as const;
+
+/** Keeps a column unless the item gave it. */
+const kept = (column: string, bit: number, value = `t.${column}`) =>
+  `${column} = CASE WHEN t.given & ${bit} <> 0 THEN ${value} ELSE u.${column} END`;
+
+const UPDATE_IMPORTED = `UPDATE users u SET
+     ${kept("first_name", GIVEN.firstName)}, ${kept("last_name", GIVEN.lastName)},
+     ${kept("phone_number", GIVEN.phoneNumber)}, ${kept("telegram_id", GIVEN.telegramId)},
+     ${kept("locale", GIVEN.locale)}, ${kept("timezone", GIVEN.timezone)},
+     ${kept("quiet_hours_start", GIVEN.quietHours)}, ${kept("quiet_hours_end", GIVEN.quietHours)}
+   FROM unnest($1::integer[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[],
+               $8::text[], $9::text[], $10::text[], $11::text[])
+     AS t(position, email, given, first_name, last_name, phone_number, telegram_id, locale, timezone,
+          quiet_hours_start, quiet_hours_end)
+   WHERE lower(u.email) = lower(t.email)
+   RETURNING t.position, ${USER_PROFILE_COLUMNS.split(", ")
+     .map((column) => `u.${column}`)
+     .join(", ")}`;
+
+// Rows go in in the request's order, so their ids follow it. An email taken meanwhile is skipped
+// rather than failing the statement: the caller finds its item missing from what came back. Items
+// are matched to rows by PostgreSQL's lower(), as the unique index matches emails.
+const INSERT_IMPORTED = `WITH t AS (
+     SELECT * FROM unnest($1::integer[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[],
+                          $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+       AS t(position, email, given, first_name, last_name, phone_number, telegram_id, locale, timezone,
+            quiet_hours_start, quiet_hours_end, password_hash)),
+   inserted AS (
+     INSERT INTO users (email, password_hash, first_name, last_name, phone_number, telegram_id,
+                        locale, timezone, quiet_hours_start, quiet_hours_end)
+     SELECT email, password_hash, first_name, last_name, phone_number, telegram_id, locale, timezone,
+            quiet_hours_start, quiet_hours_end
+     FROM t ORDER BY position
+     ON CONFLICT ((lower(email))) DO NOTHING
+     RETURNING ${USER_PROFILE_COLUMNS})
+   SELECT t.position, inserted.* FROM inserted JOIN t ON lower(t.email) = lower(inserted.email)`;
 
 export class UsersRepository {
   // Every notification created reads its recipient (template variables, locale, quiet hours):
@@ -134,6 +187,58 @@ export class UsersRepository {
     });
   }
 
+  async emailsTaken(emails: string[]): Promise<boolean[]> {
+    const { rows } = await this.db.query<{ position: number }>(
+      `SELECT e.position FROM unnest($1::text[]) WITH ORDINALITY AS e(email, position)
+       WHERE EXISTS (SELECT 1 FROM users WHERE lower(users.email) = lower(e.email))`,
+      [emails],
+    );
+    const taken = new Set(rows.map((row) => Number(row.position) - 1));
+    return emails.map((_, index) => taken.has(index));
+  }
+
+  /**
+   * Existing users are updated first, then the others inserted. A user created by someone else
+   * between the two is updated after all (with `updateExisting`), or fails the import. Problems are
+   * named by the item's index, as `users.<index>.email`.
+   */
+  async importMany(users: ImportedUser[], updateExisting: boolean): Promise<ImportedUsers> {
+    return withTransaction(this.db, async (client) => {
+      const found = new Map<number, UserProfile>();
+      const created = new Set<number>();
+      const keep = (rows: (UserProfileRow & { position: number })[]) => {
+        for (const row of rows) found.set(Number(row.position), toUserProfile(row));
+        return rows;
+      };
+      const all = users.map((_, index) => index);
+      const update = async (indexes: number[]) => {
+        if (indexes.length > 0)
+          keep((await client.query(UPDATE_IMPORTED, importedColumns(users, indexes))).rows);
+      };
+      if (updateExisting) await update(all);
+      const toInsert = all.filter((index) => !found.has(index));
+      if (toInsert.length > 0) {
+        const { rows } = await client.query(INSERT_IMPORTED, [
+          ...importedColumns(users, toInsert),
+          toInsert.map((index) => users[index]!.passwordHash ?? NO_PASSWORD),
+        ]);
+        for (const row of keep(rows)) created.add(Number(row.position));
+      }
+      if (updateExisting) await update(all.filter((index) => !found.has(index)));
+      const missing = all.filter((index) => !found.has(index));
+      if (missing.length > 0) {
+        // Taken, and not to be updated; or, updating, a user erased between the two statements.
+        throw new ValidationError(
+          Object.fromEntries(missing.map((index) => [`users.${index}.email`, [DUPLICATE_EMAIL]])),
+        );
+      }
+      return {
+        users: all.map((index) => found.get(index)!),
+        created: all.map((index) => created.has(index)),
+      };
+    });
+  }
+
   /** Reads made in the same tick share one statement; only for a pool-bound repository. */
   findById(id: number): Promise<UserProfile | null> {
     return this.readBatcher.add(id);
@@ -153,4 +258,34 @@ export class UsersRepository {
     const byId = new Map(rows.map((row) => [row.id, toUserProfile(row)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
+}
+
+/**
+ * The statement parameters of the items at `indexes`: their index, email and which fields they
+ * gave, then each profile column (a new user's defaults where not given).
+ */
+function importedColumns(users: ImportedUser[], indexes: number[]): unknown[] {
+  const items = indexes.map((index) => users[index]!.changes);
+  return [
+    indexes,
+    indexes.map((index) => users[index]!.email),
+    items.map(
+      (changes) =>
+        (changes.firstName !== undefined ? GIVEN.firstName : 0) |
+        (changes.lastName !== undefined ? GIVEN.lastName : 0) |
+        (changes.phoneNumber !== undefined ? GIVEN.phoneNumber : 0) |
+        (changes.telegramId !== undefined ? GIVEN.telegramId : 0) |
+        (changes.locale !== undefined ? GIVEN.locale : 0) |
+        (changes.timezone !== undefined ? GIVEN.timezone : 0) |
+        (changes.quietHours !== undefined ? GIVEN.quietHours : 0),
+    ),
+    items.map((changes) => changes.firstName ?? ""),
+    items.map((changes) => changes.lastName ?? ""),
+    items.map((changes) => changes.phoneNumber ?? null),
+    items.map((changes) => changes.telegramId ?? null),
+    items.map((changes) => changes.locale ?? null),
+    items.map((changes) => changes.timezone ?? null),
+    items.map((changes) => changes.quietHours?.start ?? null),
+    items.map((changes) => changes.quietHours?.end ?? null),
+  ];
 }

@@ -11,6 +11,8 @@ import type {
   ErasedUser,
   FailureReason,
   IdempotencyRecord,
+  ImportedUser,
+  ImportedUsers,
   ListedPage,
   NewNotification,
   NewUser,
@@ -117,6 +119,14 @@ export interface UserStore extends UserReader {
   list(filter: UserFilter, page: PageWindow): Promise<ListedPage<UserProfile>>;
   /** Deletes the user and everything of theirs that refers to them; null when there is no such user. */
   erase(id: number): Promise<ErasedUser | null>;
+  /** For each email, whether a user has it (whatever its case); takes no lock. */
+  emailsTaken(emails: string[]): Promise<boolean[]>;
+  /**
+   * Creates the users no one has the email of, in one transaction: all or none. With
+   * `updateExisting`, applies the others' changes in it; without, an email already taken (even by
+   * a user created meanwhile) fails the whole import with a ValidationError naming its items.
+   */
+  importMany(users: ImportedUser[], updateExisting: boolean): Promise<ImportedUsers>;
 }
 
 /** Idempotency-Keys: which request first used each key of a caller, and what it created. */

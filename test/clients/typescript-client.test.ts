@@ -116,6 +116,32 @@ describe("TypeScript client", () => {
     await expect(direct.createTelegramLink(987_654_321)).rejects.toMatchObject({ status: 404 });
   });
 
+  it("imports users in order, refuses a taken email, and updates it when asked", async () => {
+    const users = [
+      { email: "ts-import-1@example.com", phone_number: "+79993000001" },
+      { email: "ts-import-2@example.com", first_name: "Two", password: "long enough" },
+    ];
+    const imported = await direct.importUsers(users);
+    expect(imported.created).toBe(2);
+    expect(imported.results.map((user) => [user.email, user.phone_number, user.first_name])).toEqual([
+      ["ts-import-1@example.com", "+79993000001", ""],
+      ["ts-import-2@example.com", null, "Two"],
+    ]);
+    await expect(direct.importUsers(users)).rejects.toMatchObject({
+      status: 400,
+      body: { "users.0.email": ["user with this email already exists."] },
+    });
+    const again = await direct.importUsers([{ email: "TS-IMPORT-2@example.com", last_name: "Again" }], {
+      updateExisting: true,
+    });
+    expect(again).toMatchObject({ created: 0, updated: 1 });
+    expect(again.results[0]).toMatchObject({
+      id: imported.results[1]!.id,
+      first_name: "Two",
+      last_name: "Again",
+    });
+  });
+
   it("creates notifications in bulk, in order, and a repeated key creates none of them again", async () => {
     const items = [
       { user: userId, message: "bulk one from TS" },

@@ -198,6 +198,24 @@ class AgainstTheServiceTest(unittest.TestCase):
             self.client.create_telegram_link(987654321)
         self.assertEqual(raised.exception.status, 404)
 
+    def test_imports_users_and_updates_existing_ones_when_asked(self):
+        tag = uuid.uuid4().hex
+        users = [
+            {"email": f"py-import-1-{tag}@example.com", "telegram_id": 640001},
+            {"email": f"py-import-2-{tag}@example.com", "password": "long enough", "locale": "de"},
+        ]
+        imported = self.client.import_users(users)
+        self.assertEqual(imported["created"], 2)
+        self.assertEqual([u["telegram_id"] for u in imported["results"]], ["640001", None])
+        with self.assertRaises(NotificationServiceError) as raised:
+            self.client.import_users(users)
+        self.assertEqual(raised.exception.status, 400)
+        self.assertIn("users.0.email", raised.exception.body)
+        again = self.client.import_users([{"email": users[1]["email"].upper(), "first_name": "Py"}], update_existing=True)
+        self.assertEqual((again["created"], again["updated"]), (0, 1))
+        self.assertEqual(again["results"][0]["id"], imported["results"][1]["id"])
+        self.assertEqual((again["results"][0]["first_name"], again["results"][0]["locale"]), ("Py", "de"))
+
     def test_creates_notifications_in_bulk_once_per_key(self):
         items = [
             {"user": self.user["id"], "message": "bulk one from Python"},

@@ -29,6 +29,8 @@ type QueryOf<Op extends keyof operations> = {
 export type User = Ok<"getUser", 200>;
 export type CreateUserRequest = BodyOf<"createUser">;
 export type UpdateUserRequest = BodyOf<"updateUser">;
+export type ImportUserRequest = BodyOf<"importUsers">["users"][number];
+export type ImportedUsers = Ok<"importUsers", 200>;
 export type UserPage = Ok<"listUsers", 200>;
 export type TelegramLink = Ok<"createTelegramLink", 201>;
 export type ListUsersQuery = QueryOf<"listUsers">;
@@ -130,6 +132,20 @@ export class NotificationServiceClient {
 
   createUser(body: CreateUserRequest, options: CallOptions = {}): Promise<User> {
     return this.call(this.http.POST("/api/users/", { body, ...options }));
+  }
+
+  /**
+   * Up to 1,000 users in one request, stored all or none, answered in the same order; passwords
+   * are optional here. An email already taken fails the whole import, unless `updateExisting`:
+   * then that user's given fields change instead, which also makes repeating an import safe.
+   */
+  importUsers(
+    users: ImportUserRequest[],
+    { updateExisting = false, ...options }: CallOptions & { updateExisting?: boolean } = {},
+  ): Promise<ImportedUsers> {
+    return this.call(
+      this.http.POST("/api/users/bulk/", { body: { users, update_existing: updateExisting }, ...options }),
+    );
   }
 
   getUser(id: number, options: CallOptions = {}): Promise<User> {

@@ -1,5 +1,25 @@
 // Generated from openapi.json by `npm run openapi:write` (openapi-typescript); do not edit.
 export interface paths {
+    "/api/users/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update many recipients at once
+         * @description Up to 1000 users, each as POST /api/users/ takes one but with the password optional, in one transaction: all of them or none. A problem with any item is a 400 naming it as users.<index>.<field>. An email already taken is such a problem, unless update_existing is true: then that user's given fields change as PATCH /api/users/{id}/ would change them. Answers 201 when it created any user, 200 when it only updated. Repeating an import with update_existing is safe.
+         */
+        post: operations["importUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/": {
         parameters: {
             query?: never;
@@ -606,6 +626,228 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    importUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "users": [
+                 *         {
+                 *           "email": "bob@example.com",
+                 *           "first_name": "Bob",
+                 *           "phone_number": "+79990001122"
+                 *         },
+                 *         {
+                 *           "email": "alice@example.com",
+                 *           "telegram_id": "123456789",
+                 *           "locale": "de"
+                 *         }
+                 *       ],
+                 *       "update_existing": true
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1 to 1000 users, each as POST /api/users/ takes one (the password optional) */
+                    users: {
+                        /** @description Unique (case-insensitive) */
+                        email: string;
+                        /** @description Optional here: without one the user has no password. Stored only as a scrypt hash; an existing user's is left as it is */
+                        password?: string;
+                        first_name?: string;
+                        last_name?: string;
+                        /** @description Any common notation; stored in E.164, e.g. +79990001122 */
+                        phone_number?: string | null;
+                        /** @description Telegram chat id: digits, a leading minus for groups */
+                        telegram_id?: string | number | null;
+                        /**
+                         * @description BCP 47 language tag templates render in (e.g. en, pt-BR); null: the template's default
+                         * @example pt-BR
+                         */
+                        locale?: string | null;
+                        /**
+                         * @description IANA time zone (e.g. Europe/Berlin) for quiet hours; null: no quiet hours
+                         * @example Europe/Berlin
+                         */
+                        timezone?: string | null;
+                        quiet_hours?: {
+                            /** @description HH:MM, 24-hour */
+                            start: string;
+                            /** @description HH:MM, 24-hour */
+                            end: string;
+                        } | null;
+                    }[];
+                    /**
+                     * @description false: an email already taken fails the whole import. true: that user's given fields are changed as PATCH would; the others, and the password, stay
+                     * @default false
+                     */
+                    update_existing?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 1,
+                     *           "email": "bob@example.com",
+                     *           "first_name": "Bob",
+                     *           "last_name": "",
+                     *           "phone_number": "+79990001122",
+                     *           "telegram_id": "123456789",
+                     *           "locale": null,
+                     *           "timezone": "Europe/Berlin",
+                     *           "quiet_hours": {
+                     *             "start": "22:00",
+                     *             "end": "08:00"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "created": 1,
+                     *       "updated": 0
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Every user of the request, in its order, as stored now */
+                        results: {
+                            id: number;
+                            email: string;
+                            first_name: string;
+                            last_name: string;
+                            phone_number: string | null;
+                            telegram_id: string | null;
+                            locale: string | null;
+                            timezone: string | null;
+                            quiet_hours: {
+                                /** @description HH:MM, 24-hour */
+                                start: string;
+                                /** @description HH:MM, 24-hour */
+                                end: string;
+                            } | null;
+                        }[];
+                        /** @description How many were created */
+                        created: number;
+                        /** @description How many existed and were updated (update_existing) */
+                        updated: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 1,
+                     *           "email": "bob@example.com",
+                     *           "first_name": "Bob",
+                     *           "last_name": "",
+                     *           "phone_number": "+79990001122",
+                     *           "telegram_id": "123456789",
+                     *           "locale": null,
+                     *           "timezone": "Europe/Berlin",
+                     *           "quiet_hours": {
+                     *             "start": "22:00",
+                     *             "end": "08:00"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "created": 1,
+                     *       "updated": 0
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Every user of the request, in its order, as stored now */
+                        results: {
+                            id: number;
+                            email: string;
+                            first_name: string;
+                            last_name: string;
+                            phone_number: string | null;
+                            telegram_id: string | null;
+                            locale: string | null;
+                            timezone: string | null;
+                            quiet_hours: {
+                                /** @description HH:MM, 24-hour */
+                                start: string;
+                                /** @description HH:MM, 24-hour */
+                                end: string;
+                            } | null;
+                        }[];
+                        /** @description How many were created */
+                        created: number;
+                        /** @description How many existed and were updated (update_existing) */
+                        updated: number;
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Invalid API key: it is unknown or has been revoked."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Over API_RATE_LIMIT_PER_MINUTE for this API key; the Retry-After header says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Rate limit exceeded: at most 6000 requests a minute per API key; retry in 1 second."
+                     *     }
+                     */
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+    };
     listUsers: {
         parameters: {
             query?: {

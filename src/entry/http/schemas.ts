@@ -149,7 +149,25 @@ export const CreateUserBody = Type.Object(
   },
 );
 
-const userExample = {
+export const ImportUserBody = Type.Object(
+  {
+    ...CreateUserBody.properties,
+    password: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description:
+          "Optional here: without one the user has no password. Stored only as a scrypt hash; an existing user's is left as it is",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ email: "bob@example.com", first_name: "Bob", phone_number: "+79990001122" }],
+  },
+);
+
+export const userExample = {
   id: 1,
   email: "bob@example.com",
   first_name: "Bob",

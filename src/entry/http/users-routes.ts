@@ -3,6 +3,7 @@ import { type Static, Type } from "typebox";
 import { createUser } from "../../usecases/create-user.js";
 import { eraseUser } from "../../usecases/erase-user.js";
 import { findUsers } from "../../usecases/find-users.js";
+import { importUsers, MAX_IMPORTED_USERS } from "../../usecases/import-users.js";
 import { getUser } from "../../usecases/read-notifications.js";
 import { updateUser } from "../../usecases/update-user.js";
 import { serializeUser } from "../public-json.js";
@@ -13,9 +14,11 @@ import {
   CursorPageQuery,
   ErrorBody,
   IdParams,
+  ImportUserBody,
   Page,
   UpdateUserBody,
   User,
+  userExample,
 } from "./schemas.js";
 
 const UserQuery = Type.Object({
@@ -33,7 +36,70 @@ const UserQuery = Type.Object({
   ...CursorPageQuery.properties,
 });
 
+/** An import's body may hold a thousand users: more than one request's limit. */
+const IMPORT_BODY_LIMIT = 2 * 1024 * 1024;
+
+const ImportBody = Type.Object(
+  {
+    users: Type.Array(ImportUserBody, {
+      minItems: 1,
+      maxItems: MAX_IMPORTED_USERS,
+      description: `1 to ${MAX_IMPORTED_USERS} users, each as POST /api/users/ takes one (the password optional)`,
+    }),
+    update_existing: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          "false: an email already taken fails the whole import. true: that user's given fields are changed as PATCH would; the others, and the password, stay",
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        users: [
+          { email: "bob@example.com", first_name: "Bob", phone_number: "+79990001122" },
+          { email: "alice@example.com", telegram_id: "123456789", locale: "de" },
+        ],
+        update_existing: true,
+      },
+    ],
+  },
+);
+
+const Imported = Type.Object(
+  {
+    results: Type.Array(User, { description: "Every user of the request, in its order, as stored now" }),
+    created: Type.Integer({ description: "How many were created" }),
+    updated: Type.Integer({ description: "How many existed and were updated (update_existing)" }),
+  },
+  { examples: [{ results: [userExample], created: 1, updated: 0 }] },
+);
+
 export const usersRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
+  app.post(
+    "/api/users/bulk/",
+    {
+      bodyLimit: Math.max(IMPORT_BODY_LIMIT, deps.config.bodyLimitBytes),
+      schema: {
+        tags: ["users"],
+        operationId: "importUsers",
+        summary: "Create or update many recipients at once",
+        description: `Up to ${MAX_IMPORTED_USERS} users, each as POST /api/users/ takes one but with the password optional, in one transaction: all of them or none. A problem with any item is a 400 naming it as users.<index>.<field>. An email already taken is such a problem, unless update_existing is true: then that user's given fields change as PATCH /api/users/{id}/ would change them. Answers 201 when it created any user, 200 when it only updated. Repeating an import with update_existing is safe.`,
+        body: ImportBody,
+        response: { 200: Imported, 201: Imported, 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const imported = await importUsers(deps.core, request.body.users, {
+        updateExisting: request.body.update_existing ?? false,
+      });
+      reply.code(imported.created > 0 ? 201 : 200);
+      return { ...imported, results: imported.results.map(serializeUser) };
+    },
+  );
+
   const create = {
     schema: {
       tags: ["users"],

@@ -1,0 +1,134 @@
+import { ValidationError } from "../core/errors.js";
+import type { ImportedUser, UserProfile } from "../core/model.js";
+import { hashPassword } from "../core/passwords.js";
+import { PASSWORD_MIN_LENGTH, type UserProfileInput, validateProfile } from "./create-user.js";
+import type { NotificationEventPublisher, RememberedRecipients, UserStore } from "./ports.js";
+
+/** Users per import request: one transaction of this many rows stays short beside live traffic. */
+export const MAX_IMPORTED_USERS = 1000;
+
+export interface ImportUserInput extends UserProfileInput {
+  email: string;
+  /** Optional here: a user imported without one has no password that could ever match. */
+  password?: string;
+}
+
+export interface ImportUsersDeps {
+  users: UserStore;
+  /** This process's copies of updated recipients are dropped, as an update drops them. */
+  templates: RememberedRecipients;
+  phoneDefaultRegion: string;
+  /** Told `user` `created` or `updated` for each: open dashboards follow. */
+  notificationEvents: NotificationEventPublisher;
+}
+
+export interface ImportedUsersResult {
+  /** Every user of the request, in its order, as stored now. */
+  results: UserProfile[];
+  created: number;
+  updated: number;
+}
+
+/**
+ * Creates many users, each as POST /api/users/ would (the password optional), in one transaction:
+ * all or none. An email already taken fails the whole import, unless `updateExisting`: then that
+ * user's given profile fields are changed as PATCH /api/users/{id}/ would (their password stays).
+ * Problems are named `users.<index>.<field>`; nothing is hashed or stored until every item is valid.
+ */
+export async function importUsers(
+  deps: ImportUsersDeps,
+  inputs: ImportUserInput[],
+  options: { updateExisting: boolean },
+): Promise<ImportedUsersResult> {
+  if (inputs.length === 0 || inputs.length > MAX_IMPORTED_USERS) {
+    throw ValidationError.of("users", `Give from 1 to ${MAX_IMPORTED_USERS} users.`);
+  }
+  const problems: Record<string, string[]> = {};
+  const firstWithEmail = new Map<string, number>();
+  const items = inputs.map((input, index): ImportedUser => {
+    const own = wrongTypes(input);
+    if (Object.keys(own).length > 0) {
+      for (const [field, messages] of Object.entries(own)) problems[itemField(index, field)] = messages;
+      return { email: "", passwordHash: null, changes: {} };
+    }
+    const { email, ...changes } = validateProfile(input, deps.phoneDefaultRegion, own);
+    if (input.password !== undefined && input.password.length < PASSWORD_MIN_LENGTH) {
+      own.password = [`Ensure this field has at least ${PASSWORD_MIN_LENGTH} characters.`];
+    }
+    const key = email!.toLowerCase();
+    const earlier = firstWithEmail.get(key);
+    if (earlier !== undefined && !own.email) own.email = [`The same email as users.${earlier}.email.`];
+    firstWithEmail.set(key, earlier ?? index);
+    for (const [field, messages] of Object.entries(own)) problems[itemField(index, field)] = messages;
+    return { email: email!, passwordHash: null, changes };
+  });
+  if (Object.keys(problems).length > 0) throw new ValidationError(problems);
+
+  // Looked up first so that an import that would be refused hashes nothing, and one that updates
+  // hashes only the passwords of the users it creates (tens of milliseconds each).
+  const taken = await deps.users.emailsTaken(items.map((item) => item.email));
+  if (!options.updateExisting && taken.some(Boolean)) {
+    const named = taken.flatMap((isTaken, index) =>
+      isTaken ? [[`users.${index}.email`, ["user with this email already exists."]]] : [],
+    );
+    throw new ValidationError(Object.fromEntries(named));
+  }
+  await Promise.all(
+    items.map(async (item, index) => {
+      const password = inputs[index]!.password;
+      if (password !== undefined && !taken[index]) item.passwordHash = await hashPassword(password);
+    }),
+  );
+  const imported = await deps.users.importMany(items, options.updateExisting);
+  let created = 0;
+  imported.users.forEach((user, index) => {
+    const isNew = imported.created[index]!;
+    if (isNew) created++;
+    else deps.templates.forgetRecipient(user.id);
+    deps.notificationEvents.publish({ type: "user", id: user.id, change: isNew ? "created" : "updated" });
+  });
+  return { results: imported.users, created, updated: imported.users.length - created };
+}
+
+/** `users.<index>.<field>`, or `users.<index>` for the item itself. */
+const itemField = (index: number, field: string) => (field ? `users.${index}.${field}` : `users.${index}`);
+
+const TEXT_FIELDS = ["first_name", "last_name", "phone_number", "locale", "timezone"] as const;
+
+/**
+ * The HTTP schema checks these types before the use case runs; a file given to the command line
+ * does not pass through it, so the use case checks them too.
+ */
+function wrongTypes(input: ImportUserInput): Record<string, string[]> {
+  const problems: Record<string, string[]> = {};
+  const item = input as unknown as Record<string, unknown>;
+  if (typeof item !== "object" || item === null || Array.isArray(item)) {
+    return { "": ["Must be a JSON object."] };
+  }
+  if (typeof item.email !== "string") problems.email = ["This field is required, as a string."];
+  if (item.password !== undefined && typeof item.password !== "string")
+    problems.password = ["Must be a string."];
+  for (const field of TEXT_FIELDS) {
+    if (item[field] !== undefined && item[field] !== null && typeof item[field] !== "string") {
+      problems[field] = ["Must be a string or null."];
+    }
+  }
+  const telegramId = item.telegram_id;
+  if (telegramId != null && typeof telegramId !== "string" && typeof telegramId !== "number") {
+    problems.telegram_id = ["Must be a string, a number or null."];
+  }
+  const quietHours = item.quiet_hours as Record<string, unknown> | null | undefined;
+  if (
+    quietHours != null &&
+    (typeof quietHours !== "object" ||
+      typeof quietHours.start !== "string" ||
+      typeof quietHours.end !== "string")
+  ) {
+    problems.quiet_hours = [
+      'Give start and end as "HH:MM" (24-hour), e.g. {"start": "22:00", "end": "08:00"}.',
+    ];
+  }
+  const known = new Set<string>(["email", "password", "telegram_id", "quiet_hours", ...TEXT_FIELDS]);
+  for (const field of Object.keys(item)) if (!known.has(field)) problems[field] = ["Unknown field."];
+  return problems;
+}
