@@ -160,6 +160,64 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
     });
   });
 
+  describe("users import", () => {
+    it("imports JSON lines from standard input, updates existing users when asked, and renumbers a later chunk's problems", async () => {
+      const lines = [
+        JSON.stringify({
+          email: "import-a@example.com",
+          password: "long enough",
+          phone_number: "8 999 400-00-01",
+        }),
+        "",
+        JSON.stringify({ email: "import-b@example.com", telegram_id: 650001 }),
+      ].join("\n");
+      const first = await runCli(["users", "import", "-"], env, lines);
+      expect(first, first.stderr).toMatchObject({
+        code: 0,
+        stdout: "Imported 2 users: 2 created, 0 updated.\n",
+      });
+      const { rows } = await db.query(
+        "SELECT email, phone_number, telegram_id, password_hash FROM users WHERE email LIKE 'import-_@example.com' ORDER BY id",
+      );
+      expect(rows.map((row) => [row.email, row.phone_number, row.telegram_id])).toEqual([
+        ["import-a@example.com", "+79994000001", null],
+        ["import-b@example.com", null, "650001"],
+      ]);
+      expect(await verifyPassword("long enough", rows[0].password_hash)).toBe(true);
+
+      const refused = await runCli(["users", "import", "-"], env, lines);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("users.0.email: user with this email already exists.");
+      const updated = await runCli(
+        ["users", "import", "-", "--update-existing", "--json"],
+        env,
+        JSON.stringify([{ email: "IMPORT-B@example.com", first_name: "Bee" }]),
+      );
+      expect(updated.code, updated.stderr).toBe(0);
+      expect(JSON.parse(updated.stdout)).toMatchObject([
+        { email: "import-b@example.com", first_name: "Bee" },
+      ]);
+
+      // 1,001 users: the first thousand go in one transaction, the last (invalid) one fails alone.
+      const many = Array.from({ length: 1001 }, (_, i) => ({
+        email: i === 1000 ? "nope" : `many-${i}@example.com`,
+      }));
+      const partly = await runCli(["users", "import", "-"], env, JSON.stringify(many));
+      expect(partly.code).toBe(1);
+      expect(partly.stderr).toContain(
+        "The first 1000 users were imported (1000 created, 0 updated); none from users.1000 on.",
+      );
+      expect(partly.stderr).toContain("users.1000.email: Enter a valid email address.");
+      expect(
+        (await db.query("SELECT count(*)::integer AS n FROM users WHERE email LIKE 'many-%'")).rows[0].n,
+      ).toBe(1000);
+
+      const notJson = await runCli(["users", "import", "-"], env, '{"email": "x@example.com"}\n{oops');
+      expect(notJson.code).toBe(1);
+      expect(notJson.stderr).toContain("- line 2 is not JSON");
+    });
+  });
+
   describe("users create", () => {
     it("reads the password from standard input with --password-stdin, and wants exactly one source", async () => {
       const piped = await runCli(

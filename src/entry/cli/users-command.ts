@@ -1,12 +1,15 @@
+import { readFileSync } from "node:fs";
 import { text } from "node:stream/consumers";
 import type { Command } from "commander";
+import { ValidationError } from "../../core/errors.js";
 import { createTelegramLink } from "../../telegram-links/create-telegram-link.js";
 import { createUser } from "../../usecases/create-user.js";
 import { eraseUser } from "../../usecases/erase-user.js";
 import { findUsers } from "../../usecases/find-users.js";
+import { type ImportUserInput, importUsers, MAX_IMPORTED_USERS } from "../../usecases/import-users.js";
 import { serializeUser } from "../public-json.js";
 import { parseId } from "./arguments.js";
-import { type Io, orDash, printJson, table } from "./output.js";
+import { CliFailure, type Io, orDash, printJson, table } from "./output.js";
 import { withCore } from "./with-core.js";
 
 const LIST_LIMIT = 200;
@@ -53,6 +56,43 @@ export function addUsersCommands(program: Command, io: Io): void {
           ["  phone", orDash(user.phoneNumber)],
           ["  telegram", orDash(user.telegramId)],
         ]),
+      );
+    });
+
+  users
+    .command("import")
+    .description(
+      `create or update many recipients from a JSON file (a list, or one object per line), ${MAX_IMPORTED_USERS} per transaction, as POST /api/users/bulk/ does`,
+    )
+    .argument("<file>", "the file, or - for standard input")
+    .option("--update-existing", "change the given fields of users whose email is taken, instead of failing")
+    .option("--json", "print the imported users as JSON")
+    .action(async (file: string, options: { updateExisting?: boolean; json?: boolean }) => {
+      const items = readUsers(file);
+      const imported = await withCore(async (core) => {
+        const done = { users: [] as ReturnType<typeof serializeUser>[], created: 0, updated: 0 };
+        for (let start = 0; start < items.length; start += MAX_IMPORTED_USERS) {
+          try {
+            const chunk = await importUsers(core, items.slice(start, start + MAX_IMPORTED_USERS), {
+              updateExisting: options.updateExisting ?? false,
+            });
+            done.users.push(...chunk.results.map(serializeUser));
+            done.created += chunk.created;
+            done.updated += chunk.updated;
+          } catch (error) {
+            if (start > 0) {
+              io.err(
+                `The first ${start} users were imported (${done.created} created, ${done.updated} updated); none from users.${start} on.`,
+              );
+            }
+            throw error instanceof ValidationError ? renumbered(error, start) : error;
+          }
+        }
+        return done;
+      });
+      if (options.json) return printJson(io, imported.users);
+      io.out(
+        `Imported ${imported.users.length} users: ${imported.created} created, ${imported.updated} updated.`,
       );
     });
 
@@ -114,4 +154,43 @@ export function addUsersCommands(program: Command, io: Io): void {
       io.out(link.url);
       io.err(`(single use, until ${link.expiresAt.toISOString()})`);
     });
+}
+
+/** A JSON list of users, or one user object per line (JSON Lines); blank lines are skipped. */
+function readUsers(path: string): ImportUserInput[] {
+  let source: string;
+  try {
+    source = readFileSync(path === "-" ? 0 : path, "utf8");
+  } catch (error) {
+    throw new CliFailure(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  const parse = (json: string, where: string) => {
+    try {
+      return JSON.parse(json) as unknown;
+    } catch (error) {
+      throw new CliFailure(`${where} is not JSON: ${(error as Error).message}`);
+    }
+  };
+  const trimmed = source.trim();
+  const items = trimmed.startsWith("[")
+    ? parse(trimmed, path)
+    : source
+        .split("\n")
+        .flatMap((line, index) => (line.trim() ? [parse(line, `${path} line ${index + 1}`)] : []));
+  if (!Array.isArray(items) || items.length === 0) {
+    throw ValidationError.of("file", "Give a list of users, or one user object per line.");
+  }
+  return items as ImportUserInput[];
+}
+
+/** A chunk's problems named by the item's place in the whole file, not in its chunk. */
+function renumbered(error: ValidationError, start: number): ValidationError {
+  return new ValidationError(
+    Object.fromEntries(
+      Object.entries(error.fields).map(([field, problems]) => [
+        field.replace(/^users\.(\d+)/, (_, index: string) => `users.${Number(index) + start}`),
+        problems,
+      ]),
+    ),
+  );
 }
