@@ -89,6 +89,7 @@ class Notification(TypedDict):
     history_from_round: int
     priority: str
     category: Optional[str]
+    metadata: Optional[Dict[str, str]]
     expires_at: Optional[str]
     template: Optional[str]
     locale: Optional[str]

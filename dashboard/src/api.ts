@@ -49,6 +49,8 @@ export interface Notification {
   history_from_round: number;
   priority: "normal" | "critical";
   category: string | null;
+  /** The caller's own labels; null when none. */
+  metadata: Record<string, string> | null;
   expires_at: string | null;
   template: string | null;
   locale: string | null;

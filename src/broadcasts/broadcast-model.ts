@@ -1,6 +1,7 @@
 /** Broadcasts: one request that becomes a notification for each user of an audience. */
 import type {
   Channel,
+  Metadata,
   NewNotification,
   NotificationStatus,
   Priority,
@@ -27,6 +28,8 @@ export interface BroadcastContent {
   template: string | null;
   data: Record<string, unknown> | null;
   category: string | null;
+  /** Copied to each notification it fans out. */
+  metadata: Metadata | null;
   priority: Priority;
   sendAt: Date | null;
   expiresAt: Date | null;

@@ -1,6 +1,7 @@
 /** Broadcasts in PostgreSQL: the rows, their audiences, the fan-out's batches and their counts. */
 import type {
   Channel,
+  Metadata,
   NotificationStatus,
   Priority,
   StoredNotification,
@@ -46,6 +47,7 @@ interface BroadcastRow {
   template: string | null;
   data: Record<string, unknown> | null;
   category: string | null;
+  metadata: Metadata | null;
   priority: string;
   send_at: Date | null;
   expires_at: Date | null;
@@ -58,7 +60,7 @@ interface BroadcastRow {
 }
 
 const COLUMNS =
-  "id, status, all_users, message, subject, channels, template, data, category, priority, send_at, expires_at, total, fanned_out, unknown_users, unknown_user_count, created_at, finished_at";
+  "id, status, all_users, message, subject, channels, template, data, category, metadata, priority, send_at, expires_at, total, fanned_out, unknown_users, unknown_user_count, created_at, finished_at";
 
 const toBroadcast = (row: BroadcastRow): Broadcast => ({
   id: Number(row.id),
@@ -70,6 +72,7 @@ const toBroadcast = (row: BroadcastRow): Broadcast => ({
   template: row.template,
   data: row.data,
   category: row.category,
+  metadata: row.metadata,
   priority: row.priority as Priority,
   sendAt: row.send_at,
   expiresAt: row.expires_at,
@@ -277,8 +280,9 @@ async function createBroadcast(
 ): Promise<Broadcast> {
   const { rows: inserted } = await db.query<{ id: string }>(
     `INSERT INTO broadcasts (all_users, message, subject, channels, template, data, category, priority,
-                             send_at, expires_at, total, next_batch_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, 0, GREATEST(COALESCE($9, now()), now()))
+                             send_at, expires_at, total, next_batch_at, metadata)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, 0, GREATEST(COALESCE($9, now()), now()),
+             $11::jsonb)
      RETURNING id`,
     [
       broadcast.userIds === null,
@@ -291,6 +295,7 @@ async function createBroadcast(
       broadcast.priority,
       broadcast.sendAt,
       broadcast.expiresAt,
+      broadcast.metadata === null ? null : JSON.stringify(broadcast.metadata),
     ],
   );
   const id = Number(inserted[0]!.id);
@@ -392,10 +397,11 @@ class LockedBroadcast implements BroadcastBatch {
     const column = <T>(pick: (item: FannedOutNotification) => T) => notifications.map(pick);
     const { rows } = await this.db.query<CreatedNotification>(
       `INSERT INTO notifications (broadcast_id, user_id, message, subject, channels, template, locale, rendered,
-                                 expires_at, priority, next_attempt_at, status, failure_reason, category)
+                                 expires_at, priority, next_attempt_at, status, failure_reason, category,
+                                 metadata)
        SELECT $1, t.user_id, t.message, t.subject, $2::text[], t.template, t.locale, t.rendered::jsonb,
               $3, $4, CASE WHEN t.status = 'pending' THEN COALESCE(t.next_attempt_at, now()) END,
-              t.status, t.failure_reason, $14
+              t.status, t.failure_reason, $14, $15::jsonb
        FROM unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                    $11::timestamptz[], $12::text[], $13::text[])
          AS t(user_id, message, subject, template, locale, rendered, next_attempt_at, status, failure_reason)
@@ -416,6 +422,7 @@ class LockedBroadcast implements BroadcastBatch {
         column((item) => (item.failureReason ? "failed" : "pending")),
         column((item) => item.failureReason ?? null),
         this.broadcast.category,
+        this.broadcast.metadata === null ? null : JSON.stringify(this.broadcast.metadata),
       ],
     );
     return rows;

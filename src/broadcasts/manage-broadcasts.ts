@@ -131,6 +131,7 @@ export function validateBroadcast(
     template: content.template,
     data: content.template === null ? null : ((content.data ?? null) as Record<string, unknown> | null),
     category: content.category,
+    metadata: content.metadata,
     priority: content.priority,
     sendAt: content.sendAt,
     expiresAt: content.expiresAt,
@@ -201,6 +202,8 @@ function requestHash(broadcast: NewBroadcast, input: CreateBroadcastInput): stri
     template: broadcast.template,
     data: sortedKeys(broadcast.data),
     category: broadcast.category,
+    // Only when given, so a broadcast without metadata hashes as it did before metadata existed.
+    ...(broadcast.metadata !== null && { metadata: sortedKeys(broadcast.metadata) }),
     priority: broadcast.priority,
     send_at: broadcast.sendAt?.toISOString() ?? null,
     expires_at: input.expires_at == null ? null : (broadcast.expiresAt?.toISOString() ?? null),

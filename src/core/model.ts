@@ -103,7 +103,12 @@ export interface Notification {
   broadcastId: number | null;
   /** What kind of message it is (a slug such as "marketing"), for preferences and unsubscribing. */
   category: string | null;
+  /** The caller's own labels (an order id, a tenant): shown, sent in webhooks, searchable; never sent to the recipient. */
+  metadata: Metadata | null;
 }
+
+/** String keys to string values: see validateMetadata for the limits. */
+export type Metadata = Record<string, string>;
 
 export interface Attempt {
   id: number;
@@ -188,6 +193,7 @@ export interface NewNotification {
   expiresAt?: Date | null;
   priority?: Priority;
   category?: string | null;
+  metadata?: Metadata | null;
   /** When the first round is due; null or absent: now, by the database's clock. */
   nextAttemptAt?: Date | null;
   /**
@@ -216,6 +222,8 @@ export interface NotificationFilter {
   /** Only the notifications fanned out from this broadcast. */
   broadcastId?: number;
   category?: string;
+  /** Only those whose metadata holds every one of these keys with these values. */
+  metadata?: Metadata;
 }
 
 export interface StoredApiKey {

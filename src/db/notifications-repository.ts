@@ -7,6 +7,7 @@ import {
 import {
   CHANNELS,
   type ListedPage,
+  type Metadata,
   type NewNotification,
   type NotificationFilter,
   type PageWindow,
@@ -33,7 +34,7 @@ const unknownUser = (userId: number) => ValidationError.of("user", unknownUserMe
  * template whose row version (xmin: any UPDATE changes it) is no longer the one remembered.
  */
 function insertManyStatement(checked: boolean): string {
-  const versions = checked ? ", $12::text[], $13::text[]" : "";
+  const versions = checked ? ", $13::text[], $14::text[]" : "";
   const versionNames = checked ? ", user_row_version, template_row_version" : "";
   const userCheck = checked
     ? " AND (t.user_row_version IS NULL OR users.xmin = t.user_row_version::xid)"
@@ -44,13 +45,15 @@ function insertManyStatement(checked: boolean): string {
                 WHERE templates.key = t.template AND templates.xmin = t.template_row_version::xid))`
     : "";
   return `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
-                                     expires_at, priority, next_attempt_at, category)
+                                     expires_at, priority, next_attempt_at, category, metadata)
          SELECT t.user_id, t.message, t.subject, string_to_array(t.channels, ','), t.template, t.locale,
-                t.rendered::jsonb, t.expires_at, t.priority, COALESCE(t.next_attempt_at, now()), t.category
+                t.rendered::jsonb, t.expires_at, t.priority, COALESCE(t.next_attempt_at, now()), t.category,
+                t.metadata::jsonb
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[]${versions}) WITH ORDINALITY
+                     $8::timestamptz[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]${versions})
+           WITH ORDINALITY
            AS t(user_id, message, subject, channels, template, locale, rendered, expires_at, priority,
-                next_attempt_at, category${versionNames}, position)
+                next_attempt_at, category, metadata${versionNames}, position)
          WHERE EXISTS (SELECT 1 FROM users WHERE users.id = t.user_id${userCheck})${templateCheck}
          ORDER BY t.position
          RETURNING ${NOTIFICATION_COLUMNS}`;
@@ -184,8 +187,8 @@ export class NotificationsRepository {
         prepared(
           "insert-notification",
           `INSERT INTO notifications (user_id, message, subject, channels, template, locale, rendered,
-                                     expires_at, priority, next_attempt_at, category)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, COALESCE($10::timestamptz, now()), $11)
+                                     expires_at, priority, next_attempt_at, category, metadata)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, COALESCE($10::timestamptz, now()), $11, $12::jsonb)
          RETURNING ${NOTIFICATION_COLUMNS}`,
           [
             notification.userId,
@@ -241,6 +244,11 @@ export class NotificationsRepository {
     if (filter.broadcastId !== undefined) {
       values.push(filter.broadcastId);
       conditions.push(`broadcast_id = $${values.length}`);
+    }
+    if (filter.metadata !== undefined) {
+      // Containment, which the partial GIN index answers; metadata IS NOT NULL lets the planner use it.
+      values.push(JSON.stringify(filter.metadata));
+      conditions.push(`metadata IS NOT NULL AND metadata @> $${values.length}::jsonb`);
     }
     if (page.beforeId !== undefined) {
       values.push(page.beforeId);
@@ -343,6 +351,7 @@ function extraColumns(items: NewNotification[]): unknown[][] {
     items.map((item) => item.priority ?? "normal"),
     items.map((item) => item.nextAttemptAt ?? null),
     items.map((item) => item.category ?? null),
+    items.map((item) => (item.metadata ? JSON.stringify(item.metadata) : null)),
   ];
 }
 
@@ -355,6 +364,13 @@ function sameContent(row: StoredNotification, item: NewNotification): boolean {
     (row.channels?.join(",") ?? null) === (item.channels?.join(",") ?? null) &&
     sameScheduling(row, item)
   );
+}
+
+/** jsonb keeps an object's keys in an order of its own: the same labels, whatever their order. */
+function sameMetadata(row: Metadata | null, item: Metadata | null): boolean {
+  if (row === null || item === null) return row === item;
+  const keys = Object.keys(item);
+  return Object.keys(row).length === keys.length && keys.every((key) => row[key] === item[key]);
 }
 
 /** The texts of a plain notification as PostgreSQL stores them: a lone surrogate becomes U+FFFD. */
@@ -370,6 +386,7 @@ function sameScheduling(row: StoredNotification, item: NewNotification): boolean
     row.locale === (item.locale ?? null) &&
     row.priority === (item.priority ?? "normal") &&
     row.category === (item.category ?? null) &&
+    sameMetadata(row.metadata, item.metadata ?? null) &&
     time(row.expiresAt) === time(item.expiresAt) &&
     (item.nextAttemptAt ? time(row.nextAttemptAt) === time(item.nextAttemptAt) : true) &&
     sameRendered(row.rendered, item.rendered ?? null)

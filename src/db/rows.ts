@@ -3,6 +3,7 @@ import type {
   AttemptStatus,
   Channel,
   DeliveryState,
+  Metadata,
   NotificationStatus,
   Priority,
   ReceiptEntry,
@@ -98,10 +99,11 @@ export interface NotificationRow {
   priority: string;
   broadcast_id: number | string | null;
   category: string | null;
+  metadata: Metadata | null;
 }
 
 export const NOTIFICATION_COLUMNS =
-  "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at, history_from_round, template, locale, rendered, expires_at, priority, broadcast_id, category";
+  "id, user_id, message, subject, channels, status, retry_count, last_channel, sent_at, failure_reason, created_at, next_attempt_at, history_from_round, template, locale, rendered, expires_at, priority, broadcast_id, category, metadata";
 
 /** The notification columns of table alias `alias`, for statements that join. */
 export function notificationColumnsOf(alias: string): string {
@@ -131,6 +133,7 @@ export const toNotification = (row: NotificationRow): StoredNotification => ({
   priority: row.priority as Priority,
   broadcastId: row.broadcast_id === null ? null : Number(row.broadcast_id),
   category: row.category,
+  metadata: row.metadata,
 });
 
 export interface AttemptRow {

@@ -19,6 +19,7 @@ export const serializeBroadcast = (broadcast: BroadcastWithCounts) => ({
   template: broadcast.template,
   data: broadcast.data,
   category: broadcast.category,
+  metadata: broadcast.metadata,
   priority: broadcast.priority,
   send_at: broadcast.sendAt?.toISOString() ?? null,
   expires_at: broadcast.expiresAt?.toISOString() ?? null,

@@ -91,6 +91,7 @@ export const serializeNotification = (notification: StoredNotification, attempts
     history_from_round: notification.historyFromRound,
     priority: notification.priority,
     category: notification.category,
+    metadata: notification.metadata,
     expires_at: notification.expiresAt ? isoTime(notification.expiresAt) : null,
     template: notification.template,
     locale: notification.locale,

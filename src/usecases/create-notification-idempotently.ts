@@ -110,6 +110,8 @@ export function requestHash(request: NotificationRequest, input: CreateNotificat
     parts.push(canonical(timing));
   // Added on its own, so a request without a category hashes as it did before categories existed.
   if (request.category !== null) parts.push({ category: request.category });
+  // Likewise; keys sorted, so the same labels in another order are the same request.
+  if (request.metadata !== null) parts.push({ metadata: canonical(request.metadata) });
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 

@@ -1,6 +1,7 @@
 import { type UnsubscribeLinkMaker, unsubscribeUrlOf } from "../audiences/audience-gate.js";
 import { CATEGORY_RULE, isCategory } from "../audiences/preferences.js";
 import { RenderedFromChangedError, unknownUserMessage, ValidationError } from "../core/errors.js";
+import { validateMetadata } from "../core/metadata.js";
 import {
   type Channel,
   isChannel,
@@ -34,6 +35,8 @@ export interface CreateNotificationInput {
   priority?: string | null;
   /** What kind of message it is (a slug): the recipient's preferences for it apply. */
   category?: string | null;
+  /** The caller's own labels: string keys to string values. */
+  metadata?: Record<string, unknown> | null;
 }
 
 export interface CreateNotificationDeps {
@@ -165,6 +168,7 @@ export function validateNotificationContent(
   }
   const category = input.category ?? null;
   if (category !== null && !isCategory(category)) problems.category = [CATEGORY_RULE];
+  const metadata = validateMetadata(input.metadata, problems);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   const subject = input.subject?.trim() ? input.subject.trim() : null;
   return {
@@ -177,6 +181,7 @@ export function validateNotificationContent(
     expiresAt,
     priority,
     category,
+    metadata,
   };
 }
 
@@ -260,6 +265,7 @@ export async function prepareNotification(
     expiresAt: request.expiresAt,
     priority: request.priority,
     category: request.category,
+    metadata: request.metadata,
     // Null: due now, by the database's clock, as before scheduling existed.
     nextAttemptAt: request.sendAt && request.sendAt > now ? request.sendAt : null,
   };

@@ -2,6 +2,7 @@ import { NotFoundError, userNotFound } from "../core/errors.js";
 import type {
   Channel,
   ListedPage,
+  Metadata,
   NotificationStatus,
   PageWindow,
   StoredAttempt,
@@ -36,6 +37,8 @@ export interface ListNotificationsQuery {
   /** Only the notifications fanned out from this broadcast. */
   broadcastId?: number;
   category?: string;
+  /** Only those whose metadata holds all of these. */
+  metadata?: Metadata;
 }
 
 export async function listNotifications(
@@ -52,6 +55,7 @@ export async function listNotifications(
       scheduled: query.scheduled,
       broadcastId: query.broadcastId,
       category: query.category,
+      metadata: query.metadata,
     },
     page,
   );

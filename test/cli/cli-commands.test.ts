@@ -355,6 +355,10 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
         "Code",
         "--channels",
         "email, sms",
+        "--metadata",
+        "order_id=A-1042",
+        "--metadata",
+        "note=a=b",
         "--json",
       );
       expect(sent.code).toBe(0);
@@ -366,6 +370,7 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
         subject: "Code",
         channels: ["email", "sms"],
         status: "pending",
+        metadata: { order_id: "A-1042", note: "a=b" },
         attempts: [],
       });
       const { rows } = await db.query(
@@ -388,6 +393,7 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
       expect(human.code).toBe(0);
       expect(human.stdout).toContain(`Notification ${notification.id}: pending`);
       expect(human.stdout).toMatch(/channels +email, sms/);
+      expect(human.stdout).toMatch(/metadata +note=a=b, order_id=A-1042/);
       expect(human.stdout).toContain("No attempts yet.");
       const json = await cli("status", String(notification.id), "--json");
       expect(JSON.parse(json.stdout)).toMatchObject({ id: notification.id, status: "pending", attempts: [] });

@@ -55,11 +55,11 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
   });
 
   /** Creates a notification the way any client would: through the API, not the page. */
-  const createNotification = async (message: string) => {
+  const createNotification = async (message: string, metadata?: Record<string, string>) => {
     const response = await fetch(`${baseUrl}/api/notifications/`, {
       method: "POST",
       headers: { authorization: `Bearer ${service.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ user: userId, message }),
+      body: JSON.stringify({ user: userId, message, metadata }),
     });
     expect(response.status).toBe(201);
     return ((await response.json()) as { id: number }).id;
@@ -128,9 +128,10 @@ describe("the dashboard, in headless Chromium", { timeout: 90_000 }, () => {
   it("cancels a notification that is still pending", async () => {
     // SMS.ru answers slowly: the worker is mid-call when the operator cancels.
     smsRu.replyNext({ hangMs: 2_000 });
-    const id = await createNotification("Reminder: your appointment is tomorrow");
+    const id = await createNotification("Reminder: your appointment is tomorrow", { booking: "B-77" });
     await page.goto(`${baseUrl}/dashboard/#/notifications/${id}`);
     await page.getByRole("heading", { name: `Notification ${id}` }).waitFor();
+    expect(await page.locator("dd.metadata").textContent()).toContain("booking B-77");
     await expect.poll(() => smsRu.messages.some((r) => r.text.startsWith("Reminder")), POLL).toBe(true);
     await page.getByRole("button", { name: "Cancel" }).click();
     await page

@@ -20,6 +20,7 @@ const broadcast: Broadcast = {
   template: "greeting",
   data: { issue: 12 },
   category: "news",
+  metadata: { campaign: "issue-12" },
   priority: "normal",
   sendAt: null,
   expiresAt: null,

@@ -92,6 +92,7 @@ describe("withNullableTypes", () => {
         history_from_round: sent ? 2 : 1,
         priority: "normal",
         category: sent ? "security" : null,
+        metadata: sent ? { order_id: "A-1042", tenant: "acme" } : null,
         expires_at: null,
         template: sent ? "otp" : null,
         locale: sent ? "ru" : null,

@@ -1649,6 +1649,14 @@ export interface operations {
                         category?: string | null;
                         /** @description Ordered channels to try instead of CHANNEL_ORDER: a subset of sms, email, telegram */
                         channels?: string[] | null;
+                        /**
+                         * @example {
+                         *       "order_id": "A-1042"
+                         *     }
+                         */
+                        metadata?: {
+                            [key: string]: string;
+                        } | null;
                     }[];
                 };
             };
@@ -1679,6 +1687,7 @@ export interface operations {
                      *           "history_from_round": 1,
                      *           "priority": "normal",
                      *           "category": null,
+                     *           "metadata": null,
                      *           "expires_at": null,
                      *           "template": null,
                      *           "locale": null,
@@ -1746,6 +1755,15 @@ export interface operations {
                             /** @enum {unknown} */
                             priority: "normal" | "critical";
                             category: string | null;
+                            /**
+                             * @description Your own labels, as given; null when none
+                             * @example {
+                             *       "order_id": "A-1042"
+                             *     }
+                             */
+                            metadata: {
+                                [key: string]: string;
+                            } | null;
                             expires_at: string | null;
                             template: string | null;
                             locale: string | null;
@@ -1892,6 +1910,11 @@ export interface operations {
                  */
                 category?: string;
                 /**
+                 * @description key:value: only those whose metadata has this key with this value
+                 * @example order_id:A-1042
+                 */
+                metadata?: string;
+                /**
                  * @description Only those with a smaller id (older). Pass the last id of a page to read the next one: each page then costs the same however deep, and rows created meanwhile never repeat
                  * @example 1041
                  */
@@ -1936,6 +1959,7 @@ export interface operations {
                      *           "history_from_round": 1,
                      *           "priority": "normal",
                      *           "category": null,
+                     *           "metadata": null,
                      *           "expires_at": null,
                      *           "template": null,
                      *           "locale": null,
@@ -2008,6 +2032,15 @@ export interface operations {
                             /** @enum {unknown} */
                             priority: "normal" | "critical";
                             category: string | null;
+                            /**
+                             * @description Your own labels, as given; null when none
+                             * @example {
+                             *       "order_id": "A-1042"
+                             *     }
+                             */
+                            metadata: {
+                                [key: string]: string;
+                            } | null;
                             expires_at: string | null;
                             template: string | null;
                             locale: string | null;
@@ -2177,6 +2210,14 @@ export interface operations {
                     category?: string | null;
                     /** @description Ordered channels to try instead of CHANNEL_ORDER: a subset of sms, email, telegram */
                     channels?: string[] | null;
+                    /**
+                     * @example {
+                     *       "order_id": "A-1042"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string;
+                    } | null;
                 };
             };
         };
@@ -2204,6 +2245,7 @@ export interface operations {
                      *       "history_from_round": 1,
                      *       "priority": "normal",
                      *       "category": null,
+                     *       "metadata": null,
                      *       "expires_at": null,
                      *       "template": null,
                      *       "locale": null,
@@ -2267,6 +2309,15 @@ export interface operations {
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
                         category: string | null;
+                        /**
+                         * @description Your own labels, as given; null when none
+                         * @example {
+                         *       "order_id": "A-1042"
+                         *     }
+                         */
+                        metadata: {
+                            [key: string]: string;
+                        } | null;
                         expires_at: string | null;
                         template: string | null;
                         locale: string | null;
@@ -2420,6 +2471,7 @@ export interface operations {
                      *       "history_from_round": 1,
                      *       "priority": "normal",
                      *       "category": null,
+                     *       "metadata": null,
                      *       "expires_at": null,
                      *       "template": null,
                      *       "locale": null,
@@ -2483,6 +2535,15 @@ export interface operations {
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
                         category: string | null;
+                        /**
+                         * @description Your own labels, as given; null when none
+                         * @example {
+                         *       "order_id": "A-1042"
+                         *     }
+                         */
+                        metadata: {
+                            [key: string]: string;
+                        } | null;
                         expires_at: string | null;
                         template: string | null;
                         locale: string | null;
@@ -2758,6 +2819,7 @@ export interface operations {
                      *       "history_from_round": 1,
                      *       "priority": "normal",
                      *       "category": null,
+                     *       "metadata": null,
                      *       "expires_at": null,
                      *       "template": null,
                      *       "locale": null,
@@ -2821,6 +2883,15 @@ export interface operations {
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
                         category: string | null;
+                        /**
+                         * @description Your own labels, as given; null when none
+                         * @example {
+                         *       "order_id": "A-1042"
+                         *     }
+                         */
+                        metadata: {
+                            [key: string]: string;
+                        } | null;
                         expires_at: string | null;
                         template: string | null;
                         locale: string | null;
@@ -2974,6 +3045,7 @@ export interface operations {
                      *       "history_from_round": 1,
                      *       "priority": "normal",
                      *       "category": null,
+                     *       "metadata": null,
                      *       "expires_at": null,
                      *       "template": null,
                      *       "locale": null,
@@ -3037,6 +3109,15 @@ export interface operations {
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
                         category: string | null;
+                        /**
+                         * @description Your own labels, as given; null when none
+                         * @example {
+                         *       "order_id": "A-1042"
+                         *     }
+                         */
+                        metadata: {
+                            [key: string]: string;
+                        } | null;
                         expires_at: string | null;
                         template: string | null;
                         locale: string | null;
@@ -5608,6 +5689,7 @@ export interface operations {
                      *           "template": null,
                      *           "data": null,
                      *           "category": "service",
+                     *           "metadata": null,
                      *           "priority": "normal",
                      *           "send_at": null,
                      *           "expires_at": null,
@@ -5656,6 +5738,15 @@ export interface operations {
                                 [key: string]: unknown;
                             } | null;
                             category: string | null;
+                            /**
+                             * @description Your own labels, as given; null when none
+                             * @example {
+                             *       "order_id": "A-1042"
+                             *     }
+                             */
+                            metadata: {
+                                [key: string]: string;
+                            } | null;
                             /** @enum {unknown} */
                             priority: "normal" | "critical";
                             send_at: string | null;
@@ -5783,6 +5874,14 @@ export interface operations {
                     category?: string | null;
                     /** @description Ordered channels to try instead of CHANNEL_ORDER: a subset of sms, email, telegram */
                     channels?: string[] | null;
+                    /**
+                     * @example {
+                     *       "order_id": "A-1042"
+                     *     }
+                     */
+                    metadata?: {
+                        [key: string]: string;
+                    } | null;
                 };
             };
         };
@@ -5817,6 +5916,7 @@ export interface operations {
                      *       "template": null,
                      *       "data": null,
                      *       "category": "service",
+                     *       "metadata": null,
                      *       "priority": "normal",
                      *       "send_at": null,
                      *       "expires_at": null,
@@ -5856,6 +5956,15 @@ export interface operations {
                             [key: string]: unknown;
                         } | null;
                         category: string | null;
+                        /**
+                         * @description Your own labels, as given; null when none
+                         * @example {
+                         *       "order_id": "A-1042"
+                         *     }
+                         */
+                        metadata: {
+                            [key: string]: string;
+                        } | null;
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
                         send_at: string | null;
@@ -5972,6 +6081,7 @@ export interface operations {
                      *       "template": null,
                      *       "data": null,
                      *       "category": "service",
+                     *       "metadata": null,
                      *       "priority": "normal",
                      *       "send_at": null,
                      *       "expires_at": null,
@@ -6011,6 +6121,15 @@ export interface operations {
                             [key: string]: unknown;
                         } | null;
                         category: string | null;
+                        /**
+                         * @description Your own labels, as given; null when none
+                         * @example {
+                         *       "order_id": "A-1042"
+                         *     }
+                         */
+                        metadata: {
+                            [key: string]: string;
+                        } | null;
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
                         send_at: string | null;
@@ -6114,6 +6233,7 @@ export interface operations {
                      *       "template": null,
                      *       "data": null,
                      *       "category": "service",
+                     *       "metadata": null,
                      *       "priority": "normal",
                      *       "send_at": null,
                      *       "expires_at": null,
@@ -6153,6 +6273,15 @@ export interface operations {
                             [key: string]: unknown;
                         } | null;
                         category: string | null;
+                        /**
+                         * @description Your own labels, as given; null when none
+                         * @example {
+                         *       "order_id": "A-1042"
+                         *     }
+                         */
+                        metadata: {
+                            [key: string]: string;
+                        } | null;
                         /** @enum {unknown} */
                         priority: "normal" | "critical";
                         send_at: string | null;

@@ -156,6 +156,18 @@ export function NotificationDetail(props: { id: number; api: Api; live: LiveFeed
                 <dd>{notification.category}</dd>
               </>
             ) : null}
+            {notification.metadata ? (
+              <>
+                <dt>Metadata</dt>
+                <dd class="metadata">
+                  {Object.entries(notification.metadata).map(([key, value]) => (
+                    <span key={key}>
+                      <code>{key}</code> {value}{" "}
+                    </span>
+                  ))}
+                </dd>
+              </>
+            ) : null}
             {notification.priority === "critical" ? (
               <>
                 <dt>Priority</dt>

@@ -22,6 +22,7 @@ import { bulkIdempotencyKeys } from "./021-bulk-idempotency-keys.js";
 import { retiredCounts } from "./022-retired-counts.js";
 import { telegramLinks } from "./023-telegram-links.js";
 import { userWebhookEvents } from "./024-user-webhook-events.js";
+import { notificationMetadata } from "./025-notification-metadata.js";
 
 /** Every migration, oldest first. Never edit one that has shipped: add the next. */
 export const migrations: { name: string; sql: string }[] = [
@@ -49,4 +50,5 @@ export const migrations: { name: string; sql: string }[] = [
   retiredCounts,
   telegramLinks,
   userWebhookEvents,
+  notificationMetadata,
 ];

@@ -17,3 +17,13 @@ export function parseDays(value: string): number {
   }
   return days;
 }
+
+/**
+ * One `--metadata key=value` added to those before it (the option repeats). The key and value are
+ * checked by the use case, like the API's; a missing "=" is a usage error (exit 2).
+ */
+export function collectMetadata(value: string, earlier: Record<string, string> = {}): Record<string, string> {
+  const equals = value.indexOf("=");
+  if (equals < 1) throw new InvalidArgumentError("expected key=value, e.g. order_id=A-1042.");
+  return { ...earlier, [value.slice(0, equals)]: value.slice(equals + 1) };
+}

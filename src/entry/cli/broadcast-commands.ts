@@ -3,7 +3,7 @@ import type { BroadcastWithCounts } from "../../broadcasts/broadcast-model.js";
 import { createBroadcast, getBroadcast } from "../../broadcasts/manage-broadcasts.js";
 import { NOTIFICATION_STATUSES } from "../../core/model.js";
 import { serializeBroadcast } from "../broadcasts-json.js";
-import { parseId } from "./arguments.js";
+import { collectMetadata, parseId } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, printJson } from "./output.js";
 import { redisReady, withCore } from "./with-core.js";
 
@@ -24,6 +24,11 @@ export function addBroadcastCommands(program: Command, io: Io): void {
     .option("--channels <list>", "channels to try in order instead of CHANNEL_ORDER, e.g. sms,email")
     .option("--category <slug>", "what kind of message this is, e.g. product-news")
     .option("--send-at <time>", "not before this time (RFC 3339 with an offset)")
+    .option(
+      "--metadata <key=value>",
+      "your own label, copied to each notification (repeat for more)",
+      collectMetadata,
+    )
     .option("--json", "print the broadcast as JSON")
     .action(async (options) => {
       if (options.users === undefined && !options.allUsers) {
@@ -43,6 +48,7 @@ export function addBroadcastCommands(program: Command, io: Io): void {
             subject: options.subject ?? null,
             channels: options.channels === undefined ? null : splitList(options.channels),
             category: options.category ?? null,
+            metadata: options.metadata ?? null,
             send_at: options.sendAt ?? null,
           },
           { callerId: null, key: undefined },

@@ -3,7 +3,7 @@ import { createNotification } from "../../usecases/create-notification.js";
 import { deleteOldNotifications } from "../../usecases/delete-old-notifications.js";
 import { getNotification, type NotificationWithAttempts } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
-import { parseDays, parseId } from "./arguments.js";
+import { collectMetadata, parseDays, parseId } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, oneLine, orDash, printJson, table } from "./output.js";
 import { redisReady, withCore } from "./with-core.js";
 
@@ -19,6 +19,11 @@ export function addNotificationCommands(program: Command, io: Io): void {
       "--category <slug>",
       "what kind of message it is, e.g. marketing: the user's preferences for it apply",
     )
+    .option(
+      "--metadata <key=value>",
+      "your own label, shown and sent in webhooks (repeat for more)",
+      collectMetadata,
+    )
     .option("--json", "print the notification as JSON")
     .action(async (options) => {
       const notification = await withCore(async (core) => {
@@ -31,6 +36,7 @@ export function addNotificationCommands(program: Command, io: Io): void {
           subject: options.subject ?? null,
           channels: options.channels === undefined ? null : splitList(options.channels),
           category: options.category ?? null,
+          metadata: options.metadata ?? null,
         });
       });
       if (options.json) return printJson(io, serializeNotification(notification, []));
@@ -101,6 +107,14 @@ function describeNotification(n: NotificationWithAttempts): string {
   if (n.failureReason) fields.push(["  failure", n.failureReason]);
   if (n.expiresAt) fields.push(["  expires", isoOrDash(n.expiresAt)]);
   if (n.priority !== "normal") fields.push(["  priority", n.priority]);
+  if (n.metadata) {
+    fields.push([
+      "  metadata",
+      Object.entries(n.metadata)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(", "),
+    ]);
+  }
   fields.push(
     ["  retries", String(n.retryCount)],
     ["  channels", n.channels ? n.channels.join(", ") : "CHANNEL_ORDER"],

@@ -19,6 +19,7 @@ import {
   CreateNotificationHeaders,
   ErrorBody,
   IdParams,
+  MetadataOutput,
   Page,
   PageQuery,
 } from "./schemas.js";
@@ -86,6 +87,7 @@ const BroadcastSchema = Type.Object(
     template: Nullable(Type.String()),
     data: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
     category: Nullable(Type.String()),
+    metadata: MetadataOutput,
     priority: Type.Enum(PRIORITIES),
     send_at: Nullable(Timestamp),
     expires_at: Nullable(Timestamp),
@@ -109,6 +111,7 @@ const BroadcastSchema = Type.Object(
         template: null,
         data: null,
         category: "service",
+        metadata: null,
         priority: "normal",
         send_at: null,
         expires_at: null,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "typebox";
 import { CATEGORY_RULE, isCategory } from "../../audiences/preferences.js";
+import { parseMetadataFilter } from "../../core/metadata.js";
 import {
   CHANNELS,
   type Channel,
@@ -193,6 +194,10 @@ function parseListQuery(query: Static<typeof NotificationListQuery>) {
     if (isCategory(query.category)) category = query.category;
     else problems.category = [CATEGORY_RULE];
   }
+  const metadata =
+    query.metadata === undefined || query.metadata === ""
+      ? undefined
+      : (parseMetadataFilter(query.metadata, problems) ?? undefined);
   return {
     userId,
     status,
@@ -201,6 +206,7 @@ function parseListQuery(query: Static<typeof NotificationListQuery>) {
     scheduled,
     broadcastId,
     category,
+    metadata,
     ...pageParams(query, problems),
   };
 }

@@ -218,6 +218,25 @@ const ChannelName = Type.Enum(CHANNELS, { description: "A delivery channel" });
 const Rfc3339 = (description: string, example: string) =>
   Type.Union([Type.String({ format: "date-time", description, examples: [example] }), Type.Null()]);
 
+/** The caller's labels as stored: null when none were given. */
+export const MetadataOutput = Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()], {
+  description: "Your own labels, as given; null when none",
+  examples: [{ order_id: "A-1042" }],
+});
+
+/** The caller's labels as a request gives them; validateMetadata checks the rest, saying what is wrong. */
+const MetadataInput = Type.Union(
+  [
+    Type.Record(Type.String(), Type.String(), {
+      maxProperties: 20,
+      description:
+        'Your own labels (e.g. {"order_id": "A-1042", "tenant": "acme"}): at most 20 keys of 1-40 letters, digits, "_", "-", "." or ":", each a string of at most 500 characters. Shown with the notification, sent in its webhooks, found with ?metadata=key:value; never sent to the recipient.',
+    }),
+    Type.Null(),
+  ],
+  { examples: [{ order_id: "A-1042" }] },
+);
+
 export const CreateNotificationBody = Type.Object(
   {
     user: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The recipient's user id" }),
@@ -279,11 +298,17 @@ export const CreateNotificationBody = Type.Object(
         description: "Ordered channels to try instead of CHANNEL_ORDER: a subset of sms, email, telegram",
       }),
     ),
+    metadata: Type.Optional(MetadataInput),
   },
   {
     additionalProperties: false,
     examples: [
-      { user: 1, message: "Your order has shipped", channels: ["telegram", "email"] },
+      {
+        user: 1,
+        message: "Your order has shipped",
+        channels: ["telegram", "email"],
+        metadata: { order_id: "A-1042" },
+      },
       { user: 1, template: "otp", data: { code: "123456" }, ttl_seconds: 300, priority: "critical" },
       { user: 1, template: "reminder", data: { event: "Standup" }, send_at: "2026-12-01T09:00:00+03:00" },
       { user: 1, message: "20% off this week", category: "marketing" },
@@ -407,6 +432,7 @@ export const notificationExample = {
   history_from_round: 1,
   priority: "normal",
   category: null,
+  metadata: null,
   expires_at: null,
   template: null,
   locale: null,
@@ -476,6 +502,7 @@ export const NotificationSchema = Type.Object(
     }),
     priority: Type.Enum(PRIORITIES),
     category: Nullable(Type.String({ description: "What kind of message it is, e.g. marketing" })),
+    metadata: MetadataOutput,
     expires_at: Nullable(
       Type.String({ format: "date-time", description: "Never delivered at or after this time" }),
     ),
@@ -525,6 +552,13 @@ export const NotificationListQuery = Type.Object({
   ),
   category: Type.Optional(
     Type.String({ description: "Only those of this category", examples: ["marketing"] }),
+  ),
+  metadata: Type.Optional(
+    Type.String({
+      maxLength: 600,
+      description: "key:value: only those whose metadata has this key with this value",
+      examples: ["order_id:A-1042"],
+    }),
   ),
   ...BeforeQuery,
   page: Type.Optional(Type.String({ description: "1-based page number" })),
