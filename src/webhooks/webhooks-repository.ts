@@ -176,9 +176,13 @@ export class WebhooksRepository implements WebhookStore {
          INSERT INTO webhook_events (id, type, notification_id, user_id, sequence, payload)
          SELECT $1, $2, $3, $5, sequence.n, jsonb_set($4::jsonb, '{data,sequence}', to_jsonb(sequence.n))
          FROM sequence WHERE EXISTS (SELECT 1 FROM endpoints)
-           -- A user's event waits for an erasure under way (which holds their row FOR UPDATE) and
-           -- is then not stored; one stored first is seen, and deleted, by the erasure's DELETE.
-           AND ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $5::bigint FOR KEY SHARE))
+           -- An event waits for an erasure of its user under way (which holds their row FOR
+           -- UPDATE) and is then not stored; one stored first is seen, and deleted, by the
+           -- erasure's DELETE. A notification's event takes its user from the notification.
+           -- Events about neither (an address suppressed) have no user to wait for.
+           AND (($3::bigint IS NULL AND $5::bigint IS NULL) OR EXISTS (SELECT 1 FROM users
+                 WHERE id = COALESCE($5::bigint, (SELECT user_id FROM notifications WHERE id = $3::bigint))
+                 FOR KEY SHARE))
          RETURNING id),
        deliveries AS (
          INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at)
@@ -210,6 +214,10 @@ export class WebhooksRepository implements WebhookStore {
            SELECT COALESCE(max(e.sequence), 0) + 1 AS n FROM webhook_events e
            WHERE e.notification_id = given.notification_id) sequence
          WHERE EXISTS (SELECT 1 FROM endpoints)
+           -- As in recordEvent: never stored after an erasure of the notification's user.
+           AND EXISTS (SELECT 1 FROM users
+                       WHERE id = (SELECT user_id FROM notifications WHERE id = given.notification_id)
+                       FOR KEY SHARE)
          RETURNING id),
        deliveries AS (
          INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at)

@@ -3,6 +3,7 @@
  * including while the worker is delivering to them and after the API has remembered them for a
  * template.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asFastifyLogger, captureLogs } from "../support/captured-logs.js";
 import { LoopbackProviders } from "../support/loopback-providers.js";
@@ -236,6 +237,52 @@ describe("recipients: finding and erasing", () => {
       await count("SELECT count(*)::int AS n FROM attempts WHERE notification_id = $1", [inFlight.id]),
     ).toBe(0);
     expect(logs.lines.filter((line) => line.level === "error").slice(errorsBefore)).toEqual([]);
+  });
+
+  it("stores no webhook event of a notification once its user's erasure has deleted it", async () => {
+    // The erasure has deleted the notification but not committed when the event's statement runs:
+    // the event must wait for it and then store nothing, or it would keep a copy of the message.
+    const hook = await service.inject({
+      method: "POST",
+      url: "/api/webhooks/",
+      payload: { url: "http://127.0.0.1:9/hook", events: ["notification.sent"] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const eraser = await service.core.pool.connect();
+    try {
+      const erased = await newUser();
+      const later = new Date(Date.now() + 3_600_000).toISOString();
+      const [one, two] = await Promise.all(
+        ["held one", "held two"].map((message) =>
+          service.createNotification({ user: erased.id, message, send_at: later }),
+        ),
+      );
+      const event = (notificationId: number) => ({
+        id: randomUUID(),
+        notificationId,
+        payload: { type: "notification.sent", data: { notification: { id: notificationId } } },
+      });
+      await eraser.query("BEGIN");
+      await eraser.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [erased.id]);
+      await eraser.query("DELETE FROM notifications WHERE user_id = $1", [erased.id]);
+      await eraser.query("DELETE FROM users WHERE id = $1", [erased.id]);
+      const single = service.core.webhooks.recordEvent({ type: "notification.sent", ...event(one!.id) });
+      const batch = service.core.webhooks.recordEvents("notification.sent", [event(two!.id)]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await eraser.query("COMMIT");
+      expect(await single).toBe(0);
+      expect(await batch).toBe(0);
+      expect(
+        await count(
+          "SELECT count(*)::int AS n FROM webhook_events WHERE notification_id = ANY($1::bigint[])",
+          [[one!.id, two!.id]],
+        ),
+      ).toBe(0);
+    } finally {
+      await eraser.query("ROLLBACK").catch(() => {});
+      eraser.release();
+      await service.inject({ method: "DELETE", url: `/api/webhooks/${hook.json().id}/` });
+    }
   });
 
   it("does not render a template for a recipient erased after the API remembered them", async () => {
