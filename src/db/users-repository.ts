@@ -172,6 +172,19 @@ export class UsersRepository {
    * the second statement's snapshot holds every notification of theirs there will be.
    */
   async erase(id: number): Promise<ErasedUser | null> {
+    // A broadcast's cancel sweep locks the notifications it cancels, then the users of their
+    // webhook events; this locks the user, then their notifications. When the two cross, PostgreSQL
+    // ends one of them (40P01): the erasure then simply runs again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.eraseOnce(id);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "40P01" || attempt === 3) throw error;
+      }
+    }
+  }
+
+  private async eraseOnce(id: number): Promise<ErasedUser | null> {
     return withTransaction(this.db, async (client) => {
       const { rowCount } = await client.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [id]);
       if (rowCount === 0) return null;

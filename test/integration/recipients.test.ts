@@ -285,6 +285,32 @@ describe("recipients: finding and erasing", () => {
     }
   });
 
+  it("erases a recipient even when its locks cross another transaction's and PostgreSQL ends it", async () => {
+    // As a broadcast's cancel sweep does with webhooks: a notification locked first, its user second.
+    const erased = await newUser();
+    const held = await service.createNotification({
+      user: erased.id,
+      message: "locked elsewhere",
+      send_at: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const other = await service.core.pool.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query("SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE", [held.id]);
+      const erasing = erase(erased.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The erasure holds the user and waits for the notification: this closes the circle.
+      const crossing = other.query("SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE", [erased.id]);
+      await crossing.catch(() => {});
+      await other.query("COMMIT").catch(() => {});
+      expect((await erasing).statusCode).toBe(204);
+      expect((await get(`/api/users/${erased.id}/`)).statusCode).toBe(404);
+    } finally {
+      await other.query("ROLLBACK").catch(() => {});
+      other.release();
+    }
+  });
+
   it("does not render a template for a recipient erased after the API remembered them", async () => {
     const template = await service.inject({
       method: "POST",
