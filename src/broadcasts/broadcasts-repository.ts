@@ -9,7 +9,7 @@ import type {
 } from "../core/model.js";
 import { NOTIFICATION_STATUSES } from "../core/model.js";
 import { AttemptsRepository } from "../db/attempts-repository.js";
-import { type Pool, type Queryable, withTransaction } from "../db/database.js";
+import { type Pool, type Queryable, retryingDeadlocks, withTransaction } from "../db/database.js";
 import { BROADCAST_KEYS, IdempotencyKeysRepository } from "../db/idempotency-keys-repository.js";
 import {
   NOTIFICATION_COLUMNS,
@@ -246,17 +246,21 @@ export class BroadcastsRepository implements BroadcastStore {
       );
     if (!announce) return (await cancel(this.pool)).rows.map((row) => row.id);
     // The events commit with the cancellation, or roll back with it: each is told exactly once.
-    return withTransaction(this.pool, async (client) => {
-      const { rows } = await cancel(client);
-      if (rows.length > 0) {
-        const webhooks = new WebhooksRepository(client);
-        await announce(rows.map(toNotification), {
-          attempts: new AttemptsRepository(client),
-          recordEvents: (type, events) => webhooks.recordEvents(type, events),
-        });
-      }
-      return rows.map((row) => row.id);
-    });
+    // Storing them locks the notifications' users after their notifications, the reverse of an
+    // erasure's order: when the two cross, PostgreSQL ends one (40P01), which runs again.
+    return retryingDeadlocks(() =>
+      withTransaction(this.pool, async (client) => {
+        const { rows } = await cancel(client);
+        if (rows.length > 0) {
+          const webhooks = new WebhooksRepository(client);
+          await announce(rows.map(toNotification), {
+            attempts: new AttemptsRepository(client),
+            recordEvents: (type, events) => webhooks.recordEvents(type, events),
+          });
+        }
+        return rows.map((row) => row.id);
+      }),
+    );
   }
 
   async finishCancelling(id: number): Promise<void> {

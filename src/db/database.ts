@@ -77,6 +77,20 @@ export function createPool(databaseUrl: string, logger: Logger, max = 10, option
   return pool;
 }
 
+/**
+ * Runs `work` (a whole transaction) again when PostgreSQL ended it to break a deadlock (40P01),
+ * up to `tries` times in all: the other transaction has gone on, so the next try usually passes.
+ */
+export async function retryingDeadlocks<T>(work: () => Promise<T>, tries = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "40P01" || attempt >= tries) throw error;
+    }
+  }
+}
+
 export async function withTransaction<T>(
   pool: Pool,
   work: (client: pg.PoolClient) => Promise<T>,

@@ -10,7 +10,7 @@ import type {
   UserFilter,
   UserProfile,
 } from "../core/model.js";
-import { type Pool, prepared, withTransaction } from "./database.js";
+import { type Pool, prepared, retryingDeadlocks, withTransaction } from "./database.js";
 import { listedPage } from "./listed-page.js";
 import { TALLY_DELETED_NOTIFICATIONS } from "./retired-counts.js";
 import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "./rows.js";
@@ -174,14 +174,8 @@ export class UsersRepository {
   async erase(id: number): Promise<ErasedUser | null> {
     // A broadcast's cancel sweep locks the notifications it cancels, then the users of their
     // webhook events; this locks the user, then their notifications. When the two cross, PostgreSQL
-    // ends one of them (40P01): the erasure then simply runs again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.eraseOnce(id);
-      } catch (error) {
-        if ((error as { code?: string }).code !== "40P01" || attempt === 3) throw error;
-      }
-    }
+    // ends one of them (40P01), which then simply runs again.
+    return retryingDeadlocks(() => this.eraseOnce(id));
   }
 
   private async eraseOnce(id: number): Promise<ErasedUser | null> {
