@@ -6,6 +6,13 @@ import type { NotificationEventPublisher, RememberedRecipients, UserStore } from
 
 /** Users per import request: one transaction of this many rows stays short beside live traffic. */
 export const MAX_IMPORTED_USERS = 1000;
+/**
+ * Passwords per import: each is a scrypt hash of tens of milliseconds of CPU (and 32 MiB), so a
+ * thousand would hold the request for a minute or more.
+ */
+export const MAX_IMPORTED_PASSWORDS = 100;
+/** Hashes at a time: Node's thread pool has four threads, and the rest of the process needs some. */
+const HASHES_AT_ONCE = 2;
 
 export interface ImportUserInput extends UserProfileInput {
   email: string;
@@ -62,6 +69,12 @@ export async function importUsers(
     for (const [field, messages] of Object.entries(own)) problems[itemField(index, field)] = messages;
     return { email: email!, passwordHash: null, changes };
   });
+  const withPassword = inputs.filter((input) => input.password !== undefined).length;
+  if (withPassword > MAX_IMPORTED_PASSWORDS) {
+    problems.users = [
+      `At most ${MAX_IMPORTED_PASSWORDS} users of an import may have a password (${withPassword} do here): each costs a scrypt hash. Import the others without, or in further requests.`,
+    ];
+  }
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
 
   // Looked up first so that an import that would be refused hashes nothing, and one that updates
@@ -73,10 +86,15 @@ export async function importUsers(
     );
     throw new ValidationError(Object.fromEntries(named));
   }
+  const toHash = items.flatMap((item, index) => {
+    const password = inputs[index]!.password;
+    return password !== undefined && !taken[index] ? [{ item, password }] : [];
+  });
   await Promise.all(
-    items.map(async (item, index) => {
-      const password = inputs[index]!.password;
-      if (password !== undefined && !taken[index]) item.passwordHash = await hashPassword(password);
+    Array.from({ length: HASHES_AT_ONCE }, async () => {
+      for (let next = toHash.shift(); next; next = toHash.shift()) {
+        next.item.passwordHash = await hashPassword(next.password);
+      }
     }),
   );
   const imported = await deps.users.importMany(items, options.updateExisting);

@@ -237,6 +237,15 @@ describe("importing recipients", () => {
       [{ users: [{ first_name: "No email" }] }, "users.0"],
       [{ users: [{ email: email("y") }], update_existing: "yes" }, "update_existing"],
       [[{ email: email("z") }], ""],
+      [
+        {
+          users: Array.from({ length: 101 }, (_, i) => ({
+            email: `p${i}.${run}@example.com`,
+            password: "long enough",
+          })),
+        },
+        "users",
+      ],
     ];
     for (const [body, field] of cases) {
       const response = await importUsers(body);

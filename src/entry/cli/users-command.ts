@@ -6,7 +6,12 @@ import { createTelegramLink } from "../../telegram-links/create-telegram-link.js
 import { createUser } from "../../usecases/create-user.js";
 import { eraseUser } from "../../usecases/erase-user.js";
 import { findUsers } from "../../usecases/find-users.js";
-import { type ImportUserInput, importUsers, MAX_IMPORTED_USERS } from "../../usecases/import-users.js";
+import {
+  type ImportUserInput,
+  importUsers,
+  MAX_IMPORTED_PASSWORDS,
+  MAX_IMPORTED_USERS,
+} from "../../usecases/import-users.js";
 import { serializeUser } from "../public-json.js";
 import { parseId } from "./arguments.js";
 import { CliFailure, type Io, orDash, printJson, table } from "./output.js";
@@ -62,7 +67,7 @@ export function addUsersCommands(program: Command, io: Io): void {
   users
     .command("import")
     .description(
-      `create or update many recipients from a JSON file (a list, or one object per line), ${MAX_IMPORTED_USERS} per transaction, as POST /api/users/bulk/ does`,
+      `create or update many recipients from a JSON file (a list, or one object per line), ${MAX_IMPORTED_USERS} per transaction (${MAX_IMPORTED_PASSWORDS} with a password), as POST /api/users/bulk/ does`,
     )
     .argument("<file>", "the file, or - for standard input")
     .option("--update-existing", "change the given fields of users whose email is taken, instead of failing")
@@ -71,9 +76,10 @@ export function addUsersCommands(program: Command, io: Io): void {
       const items = readUsers(file);
       const imported = await withCore(async (core) => {
         const done = { users: [] as ReturnType<typeof serializeUser>[], created: 0, updated: 0 };
-        for (let start = 0; start < items.length; start += MAX_IMPORTED_USERS) {
+        for (let start = 0, end = 0; start < items.length; start = end) {
+          end = chunkEnd(items, start);
           try {
-            const chunk = await importUsers(core, items.slice(start, start + MAX_IMPORTED_USERS), {
+            const chunk = await importUsers(core, items.slice(start, end), {
               updateExisting: options.updateExisting ?? false,
             });
             done.users.push(...chunk.results.map(serializeUser));
@@ -181,6 +187,19 @@ function readUsers(path: string): ImportUserInput[] {
     throw ValidationError.of("file", "Give a list of users, or one user object per line.");
   }
   return items as ImportUserInput[];
+}
+
+/** Where the import request starting at `start` ends: at most so many users, and so many passwords. */
+export function chunkEnd(items: ImportUserInput[], start: number): number {
+  let end = start;
+  let passwords = 0;
+  while (end < items.length && end - start < MAX_IMPORTED_USERS) {
+    const hasPassword = (items[end] as { password?: unknown } | null)?.password !== undefined;
+    if (hasPassword && passwords === MAX_IMPORTED_PASSWORDS) break;
+    if (hasPassword) passwords++;
+    end++;
+  }
+  return end;
 }
 
 /** A chunk's problems named by the item's place in the whole file, not in its chunk. */
