@@ -20,6 +20,7 @@ COPY bin ./bin
 USER node
 EXPOSE 8000
 # The API and a worker in one container; run dist/entry/api.js and dist/entry/worker.js in
-# separate containers to scale them apart (see docker-compose.yml). The CLI:
-# docker compose exec api node bin/notification-service.js keys create --name ops
+# separate containers to scale them apart (see docker-compose.yml). The CLI, which works before
+# the API has a key to start with (production refuses to start without one):
+# docker compose run --rm api node bin/notification-service.js keys create --name ops
 CMD ["node", "--max-semi-space-size=16", "--heap-growing-percent=30", "dist/entry/start.js"]

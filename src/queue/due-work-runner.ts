@@ -43,6 +43,12 @@ export interface DueWorkRunnerOptions<Item> {
 // database's clock when the claim runs (timers may fire a little early).
 const DUE_MARGIN_MS = 2;
 /**
+ * The longest delay a timer holds (2^31-1 ms, 24.8 days): Node fires a longer one after 1 ms, and
+ * a row due months ahead (a send_at may be 366 days out) then made the runner claim in a loop. A
+ * row further off is looked for again after this, which then sets the timer anew.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
  * With more work waiting, a runner whose slots free up one at a time claims again once a batch's
  * worth of slots (or a quarter of them) is free, or this long after the first one freed. Each
  * claim reads past the rows in hand, which stay due under their leases, so claiming for every
@@ -91,7 +97,7 @@ export class DueWorkRunner<Item> {
         this.dueTimerAt = Number.POSITIVE_INFINITY;
         this.kick();
       },
-      Math.ceil(at - performance.now()),
+      Math.min(MAX_TIMER_MS, Math.ceil(at - performance.now())),
     );
   }
 

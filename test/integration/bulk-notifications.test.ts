@@ -113,11 +113,13 @@ describe("creating notifications in bulk", () => {
     expect(missingTemplate.statusCode).toBe(400);
     expect(Object.keys(missingTemplate.json())).toEqual(["notifications.0.template"]);
 
-    for (const notifications of [[], Array.from({ length: 501 }, () => ({ user, message: "x" }))]) {
-      const response = await bulk(notifications);
-      expect(response.statusCode).toBe(400);
-      expect(JSON.stringify(response.json())).toMatch(/notifications/);
-    }
+    // In Django REST Framework's words, like every other field error, not the schema validator's.
+    const empty = await bulk([]);
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toEqual({ notifications: ["This list may not be empty."] });
+    const tooMany = await bulk(Array.from({ length: 501 }, () => ({ user, message: "x" })));
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json()).toEqual({ notifications: ["Ensure this field has no more than 500 elements."] });
     expect(await stored()).toBe(before);
     expect(providers.telegram.requests).toEqual([]);
   });

@@ -123,6 +123,16 @@ describe("the due-work runner", () => {
     await expect.poll(() => handled).toEqual([1]);
   });
 
+  it("waits quietly for a row due months ahead (longer than a timer can hold)", async () => {
+    // A send_at may be 366 days ahead; Node fires a timer set past 2^31-1 ms (24.8 days) after
+    // 1 ms, so the runner claimed again at once, was told the same far-off time, and looped.
+    const rows = new DueRows();
+    rows.add(1, 300 * 24 * 3600 * 1000);
+    await start(rows);
+    await settle(100);
+    expect(rows.claims.length).toBe(1);
+  });
+
   it("claims no more rows than it has free slots, and claims again for freed slots together", async () => {
     const rows = new DueRows();
     for (let id = 1; id <= 20; id += 1) rows.add(id);
