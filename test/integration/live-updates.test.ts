@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { connect, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCore } from "../../src/app.js";
@@ -328,6 +330,55 @@ describe("live updates over server-sent events", () => {
     await reader.waitFor("resync", (e) => e.event === "resync");
     const { id } = await service.createNotification({ user: userId, message: "after the reconnect" });
     await reader.waitFor("created after the reconnect", (e) => e.event === "created" && e.data.id === id);
+  });
+
+  it("lets go of a watcher whose client hung up before its stream began", async () => {
+    // The client leaves while its request is still on the way to the stream (authentication, the
+    // rate limit, the subscription): the response has emitted "close" before the route listens.
+    const events = service.core.notificationEvents;
+    const subscribe = events.subscribe.bind(events);
+    let watching = 0;
+    let reachedSubscribe = () => {};
+    const reached = new Promise<void>((resolve) => {
+      reachedSubscribe = resolve;
+    });
+    let clientGone = () => {};
+    const gone = new Promise<void>((resolve) => {
+      clientGone = resolve;
+    });
+    let subscribedLate = () => {};
+    const subscribed = new Promise<void>((resolve) => {
+      subscribedLate = resolve;
+    });
+    events.subscribe = async (listener) => {
+      reachedSubscribe();
+      await gone;
+      const unsubscribe = await subscribe(listener);
+      watching += 1;
+      subscribedLate();
+      return () => {
+        watching -= 1;
+        unsubscribe();
+      };
+    };
+    try {
+      const serverSide = once(service.app.server, "connection") as Promise<[Socket]>;
+      const { hostname, port } = new URL(baseUrl);
+      const client = connect(Number(port), hostname);
+      client.on("error", () => {});
+      client.write(
+        `GET /api/notifications/events/ HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${service.apiKey}\r\n\r\n`,
+      );
+      const [socket] = await serverSide;
+      await reached;
+      client.destroy();
+      await once(socket, "close");
+      clientGone();
+      await subscribed;
+      await waitFor("the watcher to be let go", () => (watching === 0 ? true : undefined), 2_000);
+    } finally {
+      events.subscribe = subscribe;
+    }
   });
 
   it("ends open streams when the server closes, so a shutdown is not held up", async () => {

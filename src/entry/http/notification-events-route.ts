@@ -91,8 +91,12 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
         unsubscribe();
         open.delete(stream);
       };
-      // The response closes when the client goes away, or when we end it.
+      // The response closes when the client goes away, or when we end it. A client that left while
+      // its request was on the way here (authentication, the rate limit, the subscription) closed
+      // it already, and "close" is emitted once: without this check its subscription, heartbeat
+      // and entry in `open` would stay for the life of the process.
       stream.on("close", stop);
+      if (stream.destroyed) stop();
     },
   );
 };
