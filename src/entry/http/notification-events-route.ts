@@ -56,8 +56,12 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
       let live = false;
       const early: NotificationEvent[] = [];
       const send = (event: NotificationEvent | { type: "ready" }) => {
+        if (stream.destroyed) return;
         stream.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-        if (stream.writableLength > MAX_BUFFERED_BYTES) stream.end();
+        // Cut, not ended: ending waits for the client to read what is buffered, which one that
+        // stopped reading never does, so "close" never came to unsubscribe it, and every later
+        // event or heartbeat was a write after the end, an error event that crashed the process.
+        if (stream.writableLength > MAX_BUFFERED_BYTES) stream.destroy();
       };
       let unsubscribe: () => void;
       try {
@@ -85,7 +89,9 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
       live = true;
       for (const event of early.splice(0)) send(event);
       open.add(stream);
-      const heartbeat = setInterval(() => stream.write(": keep-alive\n\n"), HEARTBEAT_MS);
+      const heartbeat = setInterval(() => {
+        if (!stream.destroyed) stream.write(": keep-alive\n\n");
+      }, HEARTBEAT_MS);
       const stop = () => {
         clearInterval(heartbeat);
         unsubscribe();
