@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { connect, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCore } from "../../src/app.js";
@@ -328,6 +331,100 @@ describe("live updates over server-sent events", () => {
     await reader.waitFor("resync", (e) => e.event === "resync");
     const { id } = await service.createNotification({ user: userId, message: "after the reconnect" });
     await reader.waitFor("created after the reconnect", (e) => e.event === "created" && e.data.id === id);
+  });
+
+  it("lets go of a watcher whose client hung up before its stream began", async () => {
+    // The client leaves while its request is still on the way to the stream (authentication, the
+    // rate limit, the subscription): the response has emitted "close" before the route listens.
+    const events = service.core.notificationEvents;
+    const subscribe = events.subscribe.bind(events);
+    let watching = 0;
+    let reachedSubscribe = () => {};
+    const reached = new Promise<void>((resolve) => {
+      reachedSubscribe = resolve;
+    });
+    let clientGone = () => {};
+    const gone = new Promise<void>((resolve) => {
+      clientGone = resolve;
+    });
+    let subscribedLate = () => {};
+    const subscribed = new Promise<void>((resolve) => {
+      subscribedLate = resolve;
+    });
+    events.subscribe = async (listener) => {
+      reachedSubscribe();
+      await gone;
+      const unsubscribe = await subscribe(listener);
+      watching += 1;
+      subscribedLate();
+      return () => {
+        watching -= 1;
+        unsubscribe();
+      };
+    };
+    try {
+      const serverSide = once(service.app.server, "connection") as Promise<[Socket]>;
+      const { hostname, port } = new URL(baseUrl);
+      const client = connect(Number(port), hostname);
+      client.on("error", () => {});
+      client.write(
+        `GET /api/notifications/events/ HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${service.apiKey}\r\n\r\n`,
+      );
+      const [socket] = await serverSide;
+      await reached;
+      client.destroy();
+      await once(socket, "close");
+      clientGone();
+      await subscribed;
+      await waitFor("the watcher to be let go", () => (watching === 0 ? true : undefined), 2_000);
+    } finally {
+      events.subscribe = subscribe;
+    }
+  });
+
+  it("drops a watcher that stopped reading, and lets it go, once it is far behind", async () => {
+    // A client that stays connected but reads nothing (a suspended laptop, a stuck proxy): once
+    // its backlog passes the limit the stream must be cut and its subscription released, rather
+    // than ended (which waits for a read that never comes, while every later event is written
+    // after the end: an error event that nothing listens to any more).
+    const events = service.core.notificationEvents;
+    const subscribe = events.subscribe.bind(events);
+    let watching = 0;
+    events.subscribe = async (listener) => {
+      const unsubscribe = await subscribe(listener);
+      watching += 1;
+      return () => {
+        watching -= 1;
+        unsubscribe();
+      };
+    };
+    // What the response reports as failed: a write after its end, say.
+    const responseErrors: string[] = [];
+    service.app.server.once("request", (_request: IncomingMessage, response: ServerResponse) => {
+      response.on("error", (error: NodeJS.ErrnoException) =>
+        responseErrors.push(error.code ?? error.message),
+      );
+    });
+    const { hostname, port } = new URL(baseUrl);
+    const client = connect(Number(port), hostname);
+    try {
+      client.on("error", () => {});
+      client.write(
+        `GET /api/notifications/events/ HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${service.apiKey}\r\n\r\n`,
+      );
+      client.pause();
+      await waitFor("the stream to be open", () => (watching === 1 ? true : undefined));
+      // About 1 MB of events a round, until the sockets' buffers and the 1 MB backlog are full.
+      for (let round = 0; round < 40 && watching > 0; round++) {
+        for (let id = 0; id < 20_000; id++) events.publish({ type: "updated", id, status: "pending" });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await waitFor("the watcher to be let go", () => (watching === 0 ? true : undefined), 2_000);
+      expect(responseErrors).toEqual([]);
+    } finally {
+      client.destroy();
+      events.subscribe = subscribe;
+    }
   });
 
   it("ends open streams when the server closes, so a shutdown is not held up", async () => {

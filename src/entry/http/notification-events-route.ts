@@ -56,8 +56,12 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
       let live = false;
       const early: NotificationEvent[] = [];
       const send = (event: NotificationEvent | { type: "ready" }) => {
+        if (stream.destroyed) return;
         stream.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-        if (stream.writableLength > MAX_BUFFERED_BYTES) stream.end();
+        // Cut, not ended: ending waits for the client to read what is buffered, which one that
+        // stopped reading never does, so "close" never came to unsubscribe it, and every later
+        // event or heartbeat was a write after the end, an error event that crashed the process.
+        if (stream.writableLength > MAX_BUFFERED_BYTES) stream.destroy();
       };
       let unsubscribe: () => void;
       try {
@@ -85,14 +89,20 @@ export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = asyn
       live = true;
       for (const event of early.splice(0)) send(event);
       open.add(stream);
-      const heartbeat = setInterval(() => stream.write(": keep-alive\n\n"), HEARTBEAT_MS);
+      const heartbeat = setInterval(() => {
+        if (!stream.destroyed) stream.write(": keep-alive\n\n");
+      }, HEARTBEAT_MS);
       const stop = () => {
         clearInterval(heartbeat);
         unsubscribe();
         open.delete(stream);
       };
-      // The response closes when the client goes away, or when we end it.
+      // The response closes when the client goes away, or when we end it. A client that left while
+      // its request was on the way here (authentication, the rate limit, the subscription) closed
+      // it already, and "close" is emitted once: without this check its subscription, heartbeat
+      // and entry in `open` would stay for the life of the process.
       stream.on("close", stop);
+      if (stream.destroyed) stop();
     },
   );
 };
