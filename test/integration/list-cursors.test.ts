@@ -82,6 +82,21 @@ describe("walking the lists by before=", () => {
       }
       expect(seen).toEqual(expected);
 
+      // Following `next` from a walk by id goes on by id, not by page.
+      const followed: number[] = [];
+      let next: string | null = `${urls[list]!()}?page_size=3&before=${expected[0]! + 1}`;
+      while (next !== null && followed.length < 100) {
+        const url: URL = new URL(next, "http://localhost");
+        if (followed.length > 0) {
+          expect(url.searchParams.get("page"), next).toBeNull();
+          expect(Number(url.searchParams.get("before")), next).toBe(followed.at(-1));
+        }
+        const page = (await service.inject({ method: "GET", url: url.pathname + url.search })).json();
+        followed.push(...page.results.map((row: { id: number }) => row.id));
+        next = page.next;
+      }
+      expect(followed).toEqual(expected);
+
       const bad = await service.inject({ method: "GET", url: `${urls[list]!()}?before=soon` });
       expect(bad.statusCode).toBe(400);
       expect(bad.json()).toEqual({ before: ["Enter a whole number of at least 1."] });

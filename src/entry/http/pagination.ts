@@ -74,13 +74,28 @@ export function paginate<T>(
   const hasMore = "hasMore" in found ? found.hasMore : page < lastPage;
   const beyondTheEnd = countExact ? page > lastPage : page > 1 && found.results.length === 0;
   if (beyondTheEnd) throw new PageNotFound();
+  // A walk by id (before=) goes on by id: the next page is the one before this page's last row,
+  // which costs what the first did, where page + 1 would cost its offset.
+  const lastId = (found.results.at(-1) as { id?: unknown } | undefined)?.id;
+  const byId = typeof lastId === "number" && hasQuery(request, "before");
   return {
     count: found.count,
     count_exact: countExact,
-    next: hasMore ? pageUrl(request, page + 1) : null,
+    next: hasMore ? (byId ? beforeUrl(request, lastId) : pageUrl(request, page + 1)) : null,
     previous: page > 1 ? pageUrl(request, page - 1) : null,
     results: found.results,
   };
+}
+
+function hasQuery(request: FastifyRequest, name: string): boolean {
+  return new URL(request.url, "http://localhost").searchParams.has(name);
+}
+
+function beforeUrl(request: FastifyRequest, lastId: number): string {
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  url.searchParams.set("before", String(lastId));
+  url.searchParams.delete("page");
+  return url.toString();
 }
 
 function pageUrl(request: FastifyRequest, page: number): string {
