@@ -392,6 +392,18 @@ describe("the REST API's answers to bad input", () => {
     });
   });
 
+  it("says an empty list may not be empty, rather than quoting the schema", async () => {
+    for (const [url, payload, field] of [
+      ["/api/broadcasts/", { users: [], message: "hi" }, "users"],
+      ["/api/notifications/bulk/", { notifications: [] }, "notifications"],
+      ["/api/webhooks/", { url: "https://example.com/hook", events: [] }, "events"],
+    ] as const) {
+      const response = await post(url, payload);
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toEqual({ [field]: ["This list may not be empty."] });
+    }
+  });
+
   it("answers 400 for a query parameter given twice, naming it", async () => {
     for (const name of ["status", "user", "page_size"]) {
       const response = await service.inject({

@@ -149,6 +149,12 @@ function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<st
       case "maxLength":
         problem = `Ensure this field has no more than ${issue.params.limit} characters.`;
         break;
+      case "minItems":
+        problem =
+          issue.params.limit === 1
+            ? "This list may not be empty."
+            : `Ensure this field has at least ${issue.params.limit} elements.`;
+        break;
       case "maxItems":
         problem = `Ensure this field has no more than ${issue.params.limit} elements.`;
         break;
