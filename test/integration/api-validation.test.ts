@@ -404,6 +404,18 @@ describe("the REST API's answers to bad input", () => {
     }
   });
 
+  it("names a path or query value holding a null character, before PostgreSQL refuses it", async () => {
+    for (const [url, field] of [
+      ["/api/templates/a%00b/", "key"],
+      ["/api/templates/a%00b/render/", "key"],
+      ["/api/notifications/?search=a%00b", "search"],
+    ] as const) {
+      const response = await service.inject({ method: url.endsWith("render/") ? "POST" : "GET", url });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toEqual({ [field]: ["Null characters are not allowed."] });
+    }
+  });
+
   it("answers 400 for a query parameter given twice, naming it", async () => {
     for (const name of ["status", "user", "page_size"]) {
       const response = await service.inject({

@@ -8,8 +8,13 @@ import { ValidationError } from "../../core/errors.js";
  */
 export function registerUnstorableCharacterCheck(app: FastifyInstance): void {
   app.addHook("preValidation", async (request) => {
-    const found = findUnstorableCharacter(request.body, "");
-    if (found !== null) throw ValidationError.of(found.field || "non_field_errors", found.problem);
+    // A path or query value under /api/ (a template key, ?search=) is looked up in PostgreSQL too;
+    // the pages outside it (/u/) answer a bad link in HTML themselves.
+    const lookups = request.url.startsWith("/api/") ? [request.params, request.query] : [];
+    for (const part of [request.body, ...lookups]) {
+      const found = findUnstorableCharacter(part, "");
+      if (found !== null) throw ValidationError.of(found.field || "non_field_errors", found.problem);
+    }
   });
 }
 
