@@ -202,6 +202,35 @@ describe("generated junk sent to every endpoint", () => {
     expect(emoji.message).toBe("ok 😀");
   });
 
+  it("finds a null character or a lone surrogate however deep it is nested", async () => {
+    const depth = 40;
+    await service.inject({
+      method: "POST",
+      url: "/api/templates/",
+      payload: {
+        key: "deep",
+        default_locale: "en",
+        locales: { en: { sms: { text: `Code {{ data${".a".repeat(depth)} }}` } } },
+      },
+    });
+    const before = await counts();
+    for (const [leaf, problem] of [
+      ['"\\u0000"', "Null characters are not allowed."],
+      ['"\\ud800"', "Surrogate characters are not allowed: U+D800."],
+    ]) {
+      const data = `${'{"a":'.repeat(depth)}${leaf}${"}".repeat(depth)}`;
+      const response = await service.inject({
+        method: "POST",
+        url: "/api/notifications/",
+        payload: `{"user": ${validUserId}, "template": "deep", "data": ${data}}`,
+        headers: { "content-type": "application/json" },
+      });
+      expect(response.statusCode, leaf).toBe(400);
+      expect(response.json()).toEqual({ data: [problem] });
+    }
+    expect(await counts()).toEqual(before);
+  });
+
   it("still serves ordinary requests afterwards", async () => {
     const created = await service.createNotification({ user: validUserId, message: "still alive" });
     expect(created.status).toBe("pending");

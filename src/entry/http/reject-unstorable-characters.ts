@@ -28,22 +28,28 @@ function problemOf(text: string): string | null {
   return `Surrogate characters are not allowed: U+${code}.`;
 }
 
-function findUnstorableCharacter(
-  value: unknown,
-  path: string,
-  depth = 0,
-): { field: string; problem: string } | null {
-  if (typeof value === "string") {
-    const problem = problemOf(value);
-    return problem === null ? null : { field: path, problem };
-  }
-  if (value === null || typeof value !== "object" || depth > 32) return null;
-  for (const [key, item] of Object.entries(value)) {
-    const itemPath = path === "" ? key : path;
-    const problem = problemOf(key);
-    if (problem !== null) return { field: itemPath, problem };
-    const found = findUnstorableCharacter(item, itemPath, depth + 1);
-    if (found !== null) return found;
+/**
+ * The first string or key holding unstorable text, named by its top-level field. Every level is
+ * looked at (a body is at most BODY_LIMIT_BYTES), with a list of its own rather than recursion,
+ * so no nesting is deep enough to hide one or to overflow the stack.
+ */
+function findUnstorableCharacter(value: unknown, path: string): { field: string; problem: string } | null {
+  const pending: { value: unknown; field: string }[] = [{ value, field: path }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value === "string") {
+      const problem = problemOf(next.value);
+      if (problem !== null) return { field: next.field, problem };
+      continue;
+    }
+    if (next.value === null || typeof next.value !== "object") continue;
+    const items = Object.entries(next.value);
+    for (const [key] of items) {
+      const problem = problemOf(key);
+      if (problem !== null) return { field: next.field === "" ? key : next.field, problem };
+    }
+    // Last first onto the list, so the first in the body is the one named.
+    for (const [key, item] of items.reverse())
+      pending.push({ value: item, field: next.field === "" ? key : next.field });
   }
   return null;
 }
