@@ -189,10 +189,13 @@ const MAX_SCHEDULE_AHEAD_MS = 366 * 86_400_000;
 const MAX_TTL_SECONDS = 366 * 86_400;
 const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
+/** What a time that is not one is told, here and by the API's schema check (error-handler.ts). */
+export const RFC_3339_PROBLEM = 'Give an RFC 3339 time with an offset, e.g. "2026-12-01T09:00:00+03:00".';
+
 function rfc3339(text: string, field: string, problems: Record<string, string[]>): Date | null {
   const instant = RFC_3339.test(text) ? new Date(text.replace(" ", "T")) : null;
   if (!instant || Number.isNaN(instant.getTime())) {
-    problems[field] = ['Give an RFC 3339 time with an offset, e.g. "2026-12-01T09:00:00+03:00".'];
+    problems[field] = [RFC_3339_PROBLEM];
     return null;
   }
   return instant;

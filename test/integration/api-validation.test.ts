@@ -172,12 +172,28 @@ describe("the REST API's answers to bad input", () => {
     [
       "an empty expires_at",
       { user: "USER", message: "hi", expires_at: "" },
-      { expires_at: [expect.stringMatching(/date-time/)] },
+      { expires_at: ['Give an RFC 3339 time with an offset, e.g. "2026-12-01T09:00:00+03:00".'] },
     ],
     [
       "an empty channel list as a string",
       { user: "USER", message: "hi", channels: "" },
       { channels: ["Expected array."] },
+    ],
+    // Ajv's coercion read true as 1 and "0x1" as 1: both were sent to user 1.
+    ["a user given as true", { user: true, message: "hi" }, { user: ["A valid integer is required."] }],
+    ["a user id in hex", { user: "0x1", message: "hi" }, { user: ["A valid integer is required."] }],
+    ["a user id as an exponent", { user: "1e0", message: "hi" }, { user: ["A valid integer is required."] }],
+    ["a user that is null", { user: null, message: "hi" }, { user: ["This field may not be null."] }],
+    ["a message given as true", { user: "USER", message: true }, { message: ["Not a valid string."] }],
+    [
+      "a priority that is none",
+      { user: "USER", message: "hi", priority: "urgent" },
+      { priority: ["Select a valid choice: normal, critical."] },
+    ],
+    [
+      "a send_at with an offset past 23:59",
+      { user: "USER", message: "hi", send_at: "2030-01-01T00:00:00+99:99" },
+      { send_at: ['Give an RFC 3339 time with an offset, e.g. "2026-12-01T09:00:00+03:00".'] },
     ],
   ])("rejects %s when creating a notification", async (_what, payload, body) => {
     const before = await rowCount("notifications");
@@ -318,6 +334,126 @@ describe("the REST API's answers to bad input", () => {
       expect(response.statusCode, url).toBe(404);
       expect(response.json(), url).toEqual({ detail: expect.any(String) });
     }
+  });
+
+  it("answers 400 for a path id that JavaScript reads as a number but is no whole decimal number", async () => {
+    // "Infinity" reached PostgreSQL as a 500; "0x1" and "1e0" were read as user 1.
+    for (const id of ["Infinity", "-Infinity", "1e400", "0x1", "1e0", "%201", "1.0"]) {
+      for (const [method, url] of [
+        ["GET", `/api/users/${id}/`],
+        ["GET", `/api/notifications/${id}/`],
+        ["POST", `/api/notifications/${id}/cancel/`],
+        ["DELETE", `/api/users/${id}/`],
+      ] as const) {
+        const response = await service.inject({ method, url });
+        expect(response.statusCode, `${method} ${url}`).toBe(400);
+        expect(response.json(), `${method} ${url}`).toEqual({ id: ["A valid integer is required."] });
+      }
+    }
+    expect(await rowCount("users")).toBeGreaterThan(0);
+  });
+
+  it("refuses null for a field that is not nullable, instead of storing false or an empty string", async () => {
+    const preferencesUrl = `/api/users/${userId}/preferences/`;
+    expect((await service.inject({ method: "GET", url: preferencesUrl })).json().channels).toEqual({});
+    const preferences = await service.inject({
+      method: "PUT",
+      url: preferencesUrl,
+      payload: { channels: { sms: null }, categories: { marketing: { email: null } } },
+    });
+    expect(preferences.statusCode).toBe(400);
+    expect(preferences.json()).toEqual({
+      "channels.sms": ["This field may not be null."],
+      "categories.marketing.email": ["This field may not be null."],
+    });
+    expect((await service.inject({ method: "GET", url: preferencesUrl })).json()).toEqual({
+      channels: {},
+      categories: {},
+    });
+    const named = await service.inject({
+      method: "PATCH",
+      url: `/api/users/${userId}/`,
+      payload: { first_name: "Ann" },
+    });
+    expect(named.statusCode).toBe(200);
+    const unnamed = await service.inject({
+      method: "PATCH",
+      url: `/api/users/${userId}/`,
+      payload: { first_name: null, last_name: true },
+    });
+    expect(unnamed.statusCode).toBe(400);
+    expect(unnamed.json()).toEqual({
+      first_name: ["This field may not be null."],
+      last_name: ["Not a valid string."],
+    });
+    expect((await service.inject({ method: "GET", url: `/api/users/${userId}/` })).json()).toMatchObject({
+      first_name: "Ann",
+      last_name: "",
+    });
+  });
+
+  it("says an empty list may not be empty, rather than quoting the schema", async () => {
+    for (const [url, payload, field] of [
+      ["/api/broadcasts/", { users: [], message: "hi" }, "users"],
+      ["/api/notifications/bulk/", { notifications: [] }, "notifications"],
+      ["/api/webhooks/", { url: "https://example.com/hook", events: [] }, "events"],
+    ] as const) {
+      const response = await post(url, payload);
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toEqual({ [field]: ["This list may not be empty."] });
+    }
+  });
+
+  it("names a path or query value holding a null character, before PostgreSQL refuses it", async () => {
+    for (const [url, field] of [
+      ["/api/templates/a%00b/", "key"],
+      ["/api/templates/a%00b/render/", "key"],
+      ["/api/notifications/?search=a%00b", "search"],
+    ] as const) {
+      const response = await service.inject({ method: url.endsWith("render/") ? "POST" : "GET", url });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toEqual({ [field]: ["Null characters are not allowed."] });
+    }
+  });
+
+  it("answers 400 for a query parameter given twice, naming it", async () => {
+    for (const name of ["status", "user", "page_size"]) {
+      const response = await service.inject({
+        method: "GET",
+        url: `/api/notifications/?${name}=1&${name}=2`,
+      });
+      expect(response.statusCode, name).toBe(400);
+      expect(response.json()).toEqual({ [name]: ["Give this parameter once."] });
+    }
+  });
+
+  it("answers a URL the router cannot read in the API's error shape, without echoing the path", async () => {
+    const badEscape = await service.inject({ method: "GET", url: "/u/secret-token-%E0%A4%A/" });
+    expect(badEscape.statusCode).toBe(400);
+    expect(badEscape.json()).toEqual({ detail: expect.stringMatching(/percent-escape/) });
+    const longSegment = await service.inject({ method: "GET", url: `/u/secret-token-${"x".repeat(300)}` });
+    expect(longSegment.statusCode).toBe(414);
+    expect(longSegment.json()).toEqual({ detail: "A part of the path is too long." });
+    for (const response of [badEscape, longSegment]) expect(response.body).not.toContain("secret-token");
+  });
+
+  it("says where JSON breaks without quoting the body, and why valid JSON with __proto__ is refused", async () => {
+    const broken = await post("/api/users/", '{"email": "a@example.com", "password": "hunter2 secret" x}');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json()).toEqual({
+      detail: "JSON parse error - Expected ',' or '}' after property value in JSON at position 56.",
+    });
+    const quoted = await post("/api/users/", "hunter2");
+    expect(quoted.json()).toEqual({ detail: "JSON parse error - Body is not valid JSON." });
+    const poisoned = await post(
+      "/api/users/",
+      '{"email": "p@example.com", "password": "long enough password", "__proto__": {"x": 1}}',
+    );
+    expect(poisoned.statusCode).toBe(400);
+    expect(poisoned.json()).toEqual({
+      detail:
+        'JSON parse error - Body has a "__proto__" or "constructor.prototype" key, which is not accepted.',
+    });
   });
 
   it("answers 404 with JSON for an unknown path, whatever the method", async () => {

@@ -107,6 +107,16 @@ describe("counting a long list", () => {
       before: ["Enter a whole number of at least 1."],
       page: ["Enter a whole number of at least 1."],
     });
+    // Past the ids JavaScript counts exactly: "at least 1" would not say what is wrong.
+    const huge = await service.inject({
+      method: "GET",
+      url: "/api/notifications/?before=99999999999999999999&page=9007199254740992",
+    });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json()).toEqual({
+      before: ["Ensure this value is at most 9007199254740991."],
+      page: ["Ensure this value is at most 9007199254740991."],
+    });
   });
 
   it("counts exactly up to the limit", async () => {

@@ -166,6 +166,71 @@ describe("generated junk sent to every endpoint", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("refuses lone surrogates, which a jsonb column refuses and a text column turned into U+FFFD", async () => {
+    const rows = async () =>
+      (
+        await service.core.pool.query<{ n: number }>(
+          "SELECT (SELECT count(*) FROM notifications) + (SELECT count(*) FROM suppressions) + (SELECT count(*) FROM templates) AS n",
+        )
+      ).rows[0]!.n;
+    const before = await rows();
+    const cases: [string, string, string][] = [
+      ["/api/notifications/", `{"user": ${validUserId}, "message": "a\\ud800b"}`, "message"],
+      ["/api/suppressions/", '{"channel": "email", "address": "a@example.com", "note": "\\udfff"}', "note"],
+      [
+        "/api/templates/",
+        '{"key": "k", "default_locale": "en", "locales": {"en": {"sms": {"text": "hi \\ud83d"}}}}',
+        "locales",
+      ],
+      ["/api/notifications/", `{"user": ${validUserId}, "message": "hi", "data": {"\\udc00": 1}}`, "data"],
+    ];
+    for (const [url, payload, field] of cases) {
+      const response = await service.inject({
+        method: "POST",
+        url,
+        payload,
+        headers: { "content-type": "application/json" },
+      });
+      expect(response.statusCode, payload).toBe(400);
+      expect(response.json(), payload).toEqual({
+        [field]: [expect.stringMatching(/^Surrogate characters are not allowed: U\+D[89A-F][0-9A-F]{2}\.$/)],
+      });
+    }
+    expect(await rows()).toEqual(before);
+    // A surrogate pair is one character, not a lone half: an emoji is still taken.
+    const emoji = await service.createNotification({ user: validUserId, message: "ok \ud83d\ude00" });
+    expect(emoji.message).toBe("ok 😀");
+  });
+
+  it("finds a null character or a lone surrogate however deep it is nested", async () => {
+    const depth = 40;
+    await service.inject({
+      method: "POST",
+      url: "/api/templates/",
+      payload: {
+        key: "deep",
+        default_locale: "en",
+        locales: { en: { sms: { text: `Code {{ data${".a".repeat(depth)} }}` } } },
+      },
+    });
+    const before = await counts();
+    for (const [leaf, problem] of [
+      ['"\\u0000"', "Null characters are not allowed."],
+      ['"\\ud800"', "Surrogate characters are not allowed: U+D800."],
+    ]) {
+      const data = `${'{"a":'.repeat(depth)}${leaf}${"}".repeat(depth)}`;
+      const response = await service.inject({
+        method: "POST",
+        url: "/api/notifications/",
+        payload: `{"user": ${validUserId}, "template": "deep", "data": ${data}}`,
+        headers: { "content-type": "application/json" },
+      });
+      expect(response.statusCode, leaf).toBe(400);
+      expect(response.json()).toEqual({ data: [problem] });
+    }
+    expect(await counts()).toEqual(before);
+  });
+
   it("still serves ordinary requests afterwards", async () => {
     const created = await service.createNotification({ user: validUserId, message: "still alive" });
     expect(created.status).toBe("pending");

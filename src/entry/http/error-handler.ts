@@ -3,9 +3,10 @@
  * {"field": ["what is wrong"]} when a field is at fault, {"detail": "..."} otherwise.
  * A 5xx never carries internals; they go to the log.
  */
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from "../../core/errors.js";
 import { isDatabaseUnavailable } from "../../db/database.js";
+import { RFC_3339_PROBLEM } from "../../usecases/create-notification.js";
 import { otherMethodsOfPath, sendMethodNotAllowed } from "./method-not-allowed.js";
 import { PATTERN_PROBLEMS } from "./schemas.js";
 
@@ -67,6 +68,36 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 }
 
+/** What a value failing a `format` must look like instead (Ajv would only name the format). */
+const FORMAT_PROBLEMS: Readonly<Record<string, string>> = {
+  "date-time": RFC_3339_PROBLEM,
+};
+
+/**
+ * A URL the router cannot read (a bad percent-escape, a path segment over the length the router
+ * takes), answered in the API's error shape; Fastify's own answer echoed the path, which may hold
+ * a token (the unsubscribe links, the SMS.ru callback).
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH") {
+    void reply.code(414).send({ detail: "A part of the path is too long." });
+    return;
+  }
+  if (error.code === "FST_ERR_BAD_URL") {
+    void reply
+      .code(400)
+      .send({ detail: "The path is not a valid URL: it has a percent-escape that does not decode." });
+    return;
+  }
+  void reply
+    .code(error.statusCode ?? 500)
+    .send({ detail: error.statusCode && error.statusCode < 500 ? error.message : "Internal server error." });
+}
+
 /**
  * A field inside an object or a list is named by its dotted path (`notifications.1.user`,
  * `channels.fax`, `locales.en.email.text`), as the use cases name what they check.
@@ -93,9 +124,21 @@ function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<st
         field = [...path, String(issue.params.additionalProperty)].join(".");
         problem = "Unknown field.";
         break;
+      case "asSent": // request-bodies.ts: the value as sent, before Ajv coerced it
+        problem = String(issue.params.problem);
+        break;
       case "type":
         problem =
           issue.params.type === "integer" ? "A valid integer is required." : `Expected ${issue.params.type}.`;
+        // A query string only holds text: anything else is a parameter given more than once.
+        if (context === "querystring" && issue.params.type === "string")
+          problem = "Give this parameter once.";
+        break;
+      case "enum":
+        problem = `Select a valid choice: ${(issue.params.allowedValues as unknown[]).join(", ")}.`;
+        break;
+      case "format":
+        problem = FORMAT_PROBLEMS[String(issue.params.format)] ?? "Enter a valid value.";
         break;
       case "minLength":
         problem =

@@ -11,7 +11,7 @@ import { registerAuthentication } from "./authentication.js";
 import { broadcastsRoutes } from "./broadcasts-routes.js";
 import { channelsRoutes } from "./channels-routes.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
-import { registerErrorHandler } from "./error-handler.js";
+import { answerFrameworkError, registerErrorHandler } from "./error-handler.js";
 import type { HttpDeps } from "./http-deps.js";
 import { notificationActionsRoutes } from "./notification-actions-routes.js";
 import { notificationEventsRoute } from "./notification-events-route.js";
@@ -21,8 +21,8 @@ import { observabilityRoutes } from "./observability-routes.js";
 import { openApiOptions } from "./openapi.js";
 import { outboxRoutes } from "./outbox-routes.js";
 import { registerProtection } from "./protection.js";
-import { registerNullCharacterCheck } from "./reject-null-characters.js";
-import { acceptEmptyJsonBodies, validatorFactoryWithoutNullCoercion } from "./request-bodies.js";
+import { registerUnstorableCharacterCheck } from "./reject-unstorable-characters.js";
+import { acceptEmptyJsonBodies, validatorFactoryWithStrictCoercion } from "./request-bodies.js";
 import { smsRuCallbackRoutes } from "./sms-ru-callback-routes.js";
 import { telegramLinksRoutes } from "./telegram-links-routes.js";
 import { templatesRoutes } from "./templates-routes.js";
@@ -50,10 +50,11 @@ export async function buildHttpApp(
     },
     schemaController: {
       compilersFactory: {
-        buildValidator: validatorFactoryWithoutNullCoercion(),
+        buildValidator: validatorFactoryWithStrictCoercion(),
         buildSerializer: serializerFactoryWithNullableTypes(),
       },
     },
+    frameworkErrors: answerFrameworkError,
     // A line per request would cost more than the request; deliveries are logged by the worker.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -65,7 +66,7 @@ export async function buildHttpApp(
   // Protection first: CORS must answer preflights before authentication asks them for a key.
   await registerProtection(app, deps.config, deps.core.sideChannels.apiRateLimitStore);
   registerAuthentication(app, deps.core.authenticator, deps.config.authDisabled);
-  registerNullCharacterCheck(app);
+  registerUnstorableCharacterCheck(app);
   const { host, port, audiences } = deps.config;
   await app.register(swagger, openApiOptions({ publicUrl: audiences.publicUrl, host, port }));
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());

@@ -30,7 +30,9 @@ export function positiveInteger(
     problems[field] = [
       max < Number.MAX_SAFE_INTEGER
         ? `Enter a whole number from 1 to ${max}.`
-        : "Enter a whole number of at least 1.",
+        : value > max
+          ? `Ensure this value is at most ${max}.`
+          : "Enter a whole number of at least 1.",
     ];
     return fallback;
   }
