@@ -30,9 +30,10 @@ export async function createTelegramLink(
   deps: CreateTelegramLinkDeps,
   userId: number,
 ): Promise<TelegramLink> {
+  // The user first: an unknown one is a 404 whether or not links are on, as for every other route.
+  if (!(await deps.users.findById(userId))) throw userNotFound(userId);
   const issuing = deps.telegramLinkIssuing;
   if (!issuing.enabled) throw new ConflictError(issuing.reason);
-  if (!(await deps.users.findById(userId))) throw userNotFound(userId);
   const bot = await issuing.botUsername.get();
   if (!bot.ok) {
     throw new UnavailableError(

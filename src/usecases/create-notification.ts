@@ -193,7 +193,8 @@ const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]
 export const RFC_3339_PROBLEM = 'Give an RFC 3339 time with an offset, e.g. "2026-12-01T09:00:00+03:00".';
 
 function rfc3339(text: string, field: string, problems: Record<string, string[]>): Date | null {
-  const instant = RFC_3339.test(text) ? new Date(text.replace(" ", "T")) : null;
+  // Year 0000 parses here but is no date at all in RFC 3339 (years run from 0001), nor in Django.
+  const instant = RFC_3339.test(text) && !text.startsWith("0000") ? new Date(text.replace(" ", "T")) : null;
   if (!instant || Number.isNaN(instant.getTime())) {
     problems[field] = [RFC_3339_PROBLEM];
     return null;

@@ -195,6 +195,11 @@ describe("the REST API's answers to bad input", () => {
       { user: "USER", message: "hi", send_at: "2030-01-01T00:00:00+99:99" },
       { send_at: ['Give an RFC 3339 time with an offset, e.g. "2026-12-01T09:00:00+03:00".'] },
     ],
+    [
+      "a send_at in the year 0000",
+      { user: "USER", message: "hi", send_at: "0000-01-01T00:00:00Z" },
+      { send_at: ['Give an RFC 3339 time with an offset, e.g. "2026-12-01T09:00:00+03:00".'] },
+    ],
   ])("rejects %s when creating a notification", async (_what, payload, body) => {
     const before = await rowCount("notifications");
     const resolved = JSON.parse(JSON.stringify(payload).replace('"USER"', String(userId)));

@@ -359,6 +359,9 @@ describe("Telegram connect links, off", () => {
       const refused = await service.inject({ method: "POST", url: `/api/users/${user.id}/telegram-link/` });
       expect(refused.statusCode).toBe(409);
       expect(refused.json()).toEqual({ detail: expect.stringContaining("set TELEGRAM_LINKS=true") });
+      // An unknown user is a 404 all the same, as on every other route.
+      const unknown = await service.inject({ method: "POST", url: "/api/users/987654321/telegram-link/" });
+      expect(unknown.statusCode).toBe(404);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(telegram.requests).toEqual([]);
     } finally {
