@@ -28,6 +28,9 @@ export class UnknownUsersError extends Error {
 }
 
 /** What a request naming a user that does not exist is told, in the original service's words. */
+/** Django's words for a unique email taken, whatever its case. */
+export const EMAIL_TAKEN_MESSAGE = "user with this email already exists.";
+
 export const unknownUserMessage = (userId: number) => `Invalid pk "${userId}" - object does not exist.`;
 
 export class NotFoundError extends Error {

@@ -1,4 +1,4 @@
-import { ValidationError } from "../core/errors.js";
+import { EMAIL_TAKEN_MESSAGE, ValidationError } from "../core/errors.js";
 import type {
   ErasedUser,
   ImportedUser,
@@ -16,8 +16,7 @@ import { TALLY_DELETED_NOTIFICATIONS } from "./retired-counts.js";
 import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "./rows.js";
 import { TickBatcher } from "./tick-batcher.js";
 
-const DUPLICATE_EMAIL = "user with this email already exists.";
-const duplicateEmail = () => ValidationError.of("email", DUPLICATE_EMAIL);
+const duplicateEmail = () => ValidationError.of("email", EMAIL_TAKEN_MESSAGE);
 
 /** Stored for a user imported without a password: no scrypt hash, so no password ever matches it. */
 const NO_PASSWORD = "!";
@@ -34,8 +33,8 @@ const GIVEN = {
 } as const;
 
 /** Keeps a column unless the item gave it. */
-const kept = (column: string, bit: number, value = `t.${column}`) =>
-  `${column} = CASE WHEN t.given & ${bit} <> 0 THEN ${value} ELSE u.${column} END`;
+const kept = (column: string, bit: number) =>
+  `${column} = CASE WHEN t.given & ${bit} <> 0 THEN t.${column} ELSE u.${column} END`;
 
 const UPDATE_IMPORTED = `UPDATE users u SET
      ${kept("first_name", GIVEN.firstName)}, ${kept("last_name", GIVEN.lastName)},
@@ -215,7 +214,6 @@ export class UsersRepository {
       const created = new Set<number>();
       const keep = (rows: (UserProfileRow & { position: number })[]) => {
         for (const row of rows) found.set(Number(row.position), toUserProfile(row));
-        return rows;
       };
       const all = users.map((_, index) => index);
       const update = async (indexes: number[]) => {
@@ -229,14 +227,15 @@ export class UsersRepository {
           ...importedColumns(users, toInsert),
           toInsert.map((index) => users[index]!.passwordHash ?? NO_PASSWORD),
         ]);
-        for (const row of keep(rows)) created.add(Number(row.position));
+        keep(rows);
+        for (const row of rows) created.add(Number(row.position));
       }
       if (updateExisting) await update(all.filter((index) => !found.has(index)));
       const missing = all.filter((index) => !found.has(index));
       if (missing.length > 0) {
         // Taken, and not to be updated; or, updating, a user erased between the two statements.
         throw new ValidationError(
-          Object.fromEntries(missing.map((index) => [`users.${index}.email`, [DUPLICATE_EMAIL]])),
+          Object.fromEntries(missing.map((index) => [`users.${index}.email`, [EMAIL_TAKEN_MESSAGE]])),
         );
       }
       return {
@@ -276,15 +275,11 @@ function importedColumns(users: ImportedUser[], indexes: number[]): unknown[] {
   return [
     indexes,
     indexes.map((index) => users[index]!.email),
-    items.map(
-      (changes) =>
-        (changes.firstName !== undefined ? GIVEN.firstName : 0) |
-        (changes.lastName !== undefined ? GIVEN.lastName : 0) |
-        (changes.phoneNumber !== undefined ? GIVEN.phoneNumber : 0) |
-        (changes.telegramId !== undefined ? GIVEN.telegramId : 0) |
-        (changes.locale !== undefined ? GIVEN.locale : 0) |
-        (changes.timezone !== undefined ? GIVEN.timezone : 0) |
-        (changes.quietHours !== undefined ? GIVEN.quietHours : 0),
+    items.map((changes) =>
+      Object.entries(GIVEN).reduce(
+        (given, [field, bit]) => (changes[field as keyof typeof GIVEN] !== undefined ? given | bit : given),
+        0,
+      ),
     ),
     items.map((changes) => changes.firstName ?? ""),
     items.map((changes) => changes.lastName ?? ""),

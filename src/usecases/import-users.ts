@@ -1,4 +1,4 @@
-import { ValidationError } from "../core/errors.js";
+import { EMAIL_TAKEN_MESSAGE, ValidationError } from "../core/errors.js";
 import type { ImportedUser, UserProfile } from "../core/model.js";
 import { hashPassword } from "../core/passwords.js";
 import { PASSWORD_MIN_LENGTH, type UserProfileInput, validateProfile } from "./create-user.js";
@@ -82,7 +82,7 @@ export async function importUsers(
   const taken = await deps.users.emailsTaken(items.map((item) => item.email));
   if (!options.updateExisting && taken.some(Boolean)) {
     const named = taken.flatMap((isTaken, index) =>
-      isTaken ? [[`users.${index}.email`, ["user with this email already exists."]]] : [],
+      isTaken ? [[`users.${index}.email`, [EMAIL_TAKEN_MESSAGE]]] : [],
     );
     throw new ValidationError(Object.fromEntries(named));
   }
@@ -112,6 +112,13 @@ export async function importUsers(
 const itemField = (index: number, field: string) => (field ? `users.${index}.${field}` : `users.${index}`);
 
 const TEXT_FIELDS = ["first_name", "last_name", "phone_number", "locale", "timezone"] as const;
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([
+  "email",
+  "password",
+  "telegram_id",
+  "quiet_hours",
+  ...TEXT_FIELDS,
+]);
 
 /**
  * The HTTP schema checks these types before the use case runs; a file given to the command line
@@ -146,7 +153,6 @@ function wrongTypes(input: ImportUserInput): Record<string, string[]> {
       'Give start and end as "HH:MM" (24-hour), e.g. {"start": "22:00", "end": "08:00"}.',
     ];
   }
-  const known = new Set<string>(["email", "password", "telegram_id", "quiet_hours", ...TEXT_FIELDS]);
-  for (const field of Object.keys(item)) if (!known.has(field)) problems[field] = ["Unknown field."];
+  for (const field of Object.keys(item)) if (!KNOWN_FIELDS.has(field)) problems[field] = ["Unknown field."];
   return problems;
 }

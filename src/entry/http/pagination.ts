@@ -78,30 +78,29 @@ export function paginate<T>(
   if (beyondTheEnd) throw new PageNotFound();
   // A walk by id (before=) goes on by id: the next page is the one before this page's last row,
   // which costs what the first did, where page + 1 would cost its offset.
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
   const lastId = (found.results.at(-1) as { id?: unknown } | undefined)?.id;
-  const byId = typeof lastId === "number" && hasQuery(request, "before");
+  const byId = typeof lastId === "number" && url.searchParams.has("before");
   return {
     count: found.count,
     count_exact: countExact,
-    next: hasMore ? (byId ? beforeUrl(request, lastId) : pageUrl(request, page + 1)) : null,
-    previous: page > 1 ? pageUrl(request, page - 1) : null,
+    next: hasMore ? (byId ? beforeUrl(url, lastId) : pageUrl(url, page + 1)) : null,
+    previous: page > 1 ? pageUrl(url, page - 1) : null,
     results: found.results,
   };
 }
 
-function hasQuery(request: FastifyRequest, name: string): boolean {
-  return new URL(request.url, "http://localhost").searchParams.has(name);
-}
-
-function beforeUrl(request: FastifyRequest, lastId: number): string {
-  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+/** The request's URL walking on by id: before its last row, without a page. */
+function beforeUrl(requested: URL, lastId: number): string {
+  const url = new URL(requested);
   url.searchParams.set("before", String(lastId));
   url.searchParams.delete("page");
   return url.toString();
 }
 
-function pageUrl(request: FastifyRequest, page: number): string {
-  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+/** The request's URL at another page. */
+function pageUrl(requested: URL, page: number): string {
+  const url = new URL(requested);
   url.searchParams.set("page", String(page));
   return url.toString();
 }
