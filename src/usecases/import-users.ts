@@ -86,26 +86,44 @@ export async function importUsers(
     );
     throw new ValidationError(Object.fromEntries(named));
   }
-  const toHash = items.flatMap((item, index) => {
-    const password = inputs[index]!.password;
-    return password !== undefined && !taken[index] ? [{ item, password }] : [];
-  });
-  await Promise.all(
-    Array.from({ length: HASHES_AT_ONCE }, async () => {
-      for (let next = toHash.shift(); next; next = toHash.shift()) {
-        next.item.passwordHash = await hashPassword(next.password);
-      }
-    }),
+  const givenPassword = items.flatMap((_, index) => (inputs[index]!.password === undefined ? [] : [index]));
+  for (const index of givenPassword) items[index]!.passwordUnhashed = taken[index]!;
+  await hashPasswords(
+    items,
+    inputs,
+    givenPassword.filter((index) => !taken[index]),
   );
-  const imported = await deps.users.importMany(items, options.updateExisting);
+  let imported = await deps.users.importMany(items, options.updateExisting);
+  // A user found above but erased before the import reached them is created instead, with the
+  // password given: it is hashed now and the import runs again. Each round hashes passwords not
+  // hashed before, so there are at most as many rounds, and hashes, as passwords.
+  while ("passwordsToHash" in imported) {
+    await hashPasswords(items, inputs, imported.passwordsToHash);
+    imported = await deps.users.importMany(items, options.updateExisting);
+  }
+  const stored = imported;
   let created = 0;
-  imported.users.forEach((user, index) => {
-    const isNew = imported.created[index]!;
+  stored.users.forEach((user, index) => {
+    const isNew = stored.created[index]!;
     if (isNew) created++;
     else deps.templates.forgetRecipient(user.id);
     deps.notificationEvents.publish({ type: "user", id: user.id, change: isNew ? "created" : "updated" });
   });
-  return { results: imported.users, created, updated: imported.users.length - created };
+  return { results: stored.users, created, updated: stored.users.length - created };
+}
+
+/** Hashes the passwords of the items at `indexes`, HASHES_AT_ONCE at a time. */
+async function hashPasswords(items: ImportedUser[], inputs: ImportUserInput[], indexes: number[]) {
+  const queue = indexes.filter((index) => items[index]!.passwordHash === null);
+  if (queue.length < indexes.length) throw new Error("asked to hash a password already hashed");
+  await Promise.all(
+    Array.from({ length: HASHES_AT_ONCE }, async () => {
+      for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+        items[index]!.passwordHash = await hashPassword(inputs[index]!.password!);
+        items[index]!.passwordUnhashed = false;
+      }
+    }),
+  );
 }
 
 /** `users.<index>.<field>`, or `users.<index>` for the item itself. */
