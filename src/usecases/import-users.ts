@@ -1,6 +1,8 @@
 import { EMAIL_TAKEN_MESSAGE, ValidationError } from "../core/errors.js";
 import type { ImportedUser, UserProfile } from "../core/model.js";
 import { hashPassword } from "../core/passwords.js";
+import { findUnstorableCharacter } from "../core/unstorable-text.js";
+import { tooLong, USER_FIELD_MAX_LENGTHS } from "../core/user-field-limits.js";
 import { PASSWORD_MIN_LENGTH, type UserProfileInput, validateProfile } from "./create-user.js";
 import type { NotificationEventPublisher, RememberedRecipients, UserStore } from "./ports.js";
 
@@ -139,8 +141,9 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The HTTP schema checks these types before the use case runs; a file given to the command line
- * does not pass through it, so the use case checks them too.
+ * The HTTP schema checks these types and lengths (and the HTTP layer the characters) before the
+ * use case runs; a file given to the command line does not pass through them, so the use case
+ * checks them too, with the same limits and words.
  */
 function wrongTypes(input: ImportUserInput): Record<string, string[]> {
   const problems: Record<string, string[]> = {};
@@ -171,6 +174,20 @@ function wrongTypes(input: ImportUserInput): Record<string, string[]> {
       'Give start and end as "HH:MM" (24-hour), e.g. {"start": "22:00", "end": "08:00"}.',
     ];
   }
+  if (quietHours != null && typeof quietHours === "object" && !Array.isArray(quietHours)) {
+    for (const key of Object.keys(quietHours)) {
+      if (key !== "start" && key !== "end") problems[`quiet_hours.${key}`] = ["Unknown field."];
+    }
+  }
+  for (const [field, limit] of Object.entries(USER_FIELD_MAX_LENGTHS)) {
+    const value = item[field];
+    // Counted in characters (code points), as the schema's maxLength counts them.
+    if (typeof value === "string" && value.length > limit && [...value].length > limit && !problems[field]) {
+      problems[field] = [tooLong(limit)];
+    }
+  }
+  const unstorable = findUnstorableCharacter(item, "");
+  if (unstorable !== null && !problems[unstorable.field]) problems[unstorable.field] = [unstorable.problem];
   for (const field of Object.keys(item)) if (!KNOWN_FIELDS.has(field)) problems[field] = ["Unknown field."];
   return problems;
 }

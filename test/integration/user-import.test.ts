@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/core/errors.js";
 import { verifyPassword } from "../../src/core/passwords.js";
+import { type ImportUserInput, importUsers as importUsersFromCore } from "../../src/usecases/import-users.js";
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
@@ -291,6 +292,51 @@ describe("importing recipients", () => {
     ]);
     expect(await verifyPassword("new password", rows[0]!.password_hash)).toBe(true);
     expect(await verifyPassword("fresh password", rows[1]!.password_hash)).toBe(true);
+  });
+
+  it("refuses what the route refuses when the items come from a file, with the same words", async () => {
+    // The command line hands a file's items to the use case as read; the route's schema sees them
+    // first. Either way the same values are refused, named the same.
+    const items = [
+      { email: email("long"), first_name: "x".repeat(151), password: "p".repeat(257) },
+      { email: `${"e".repeat(250)}@example.com` },
+      { email: email("qh"), quiet_hours: { start: "22:00", end: "07:00", days: "all" } },
+      {
+        email: email("each"),
+        last_name: "y".repeat(151),
+        phone_number: "1".repeat(33),
+        telegram_id: "x".repeat(33),
+        locale: "l".repeat(36),
+        timezone: "t".repeat(65),
+      },
+      // 150 characters, each two UTF-16 units: not too long.
+      { email: email("wide"), first_name: "😀".repeat(150), last_name: "z".repeat(151) },
+    ];
+    const route = await importUsers({ users: items });
+    expect(route.statusCode, route.body).toBe(400);
+    expect(route.json()).toMatchObject({
+      "users.0.first_name": ["Ensure this field has no more than 150 characters."],
+      "users.0.password": ["Ensure this field has no more than 256 characters."],
+      "users.2.quiet_hours.days": ["Unknown field."],
+    });
+    const fromFile = await importUsersFromCore(service.core, items as ImportUserInput[], {
+      updateExisting: false,
+    }).catch((error: unknown) => error);
+    expect(fromFile).toBeInstanceOf(ValidationError);
+    expect((fromFile as ValidationError).fields).toEqual(route.json());
+
+    // Text PostgreSQL cannot hold is named by its item and field, not left to fail the INSERT.
+    const unstorable = await importUsersFromCore(
+      service.core,
+      [{ email: email("nul") }, { email: email("nul2"), first_name: "a\u0000b" }],
+      { updateExisting: false },
+    ).catch((error: unknown) => error);
+    expect((unstorable as ValidationError).fields).toEqual({
+      "users.1.first_name": ["Null characters are not allowed."],
+    });
+    expect(await stored([email("long"), email("qh"), email("each"), email("wide"), email("nul")])).toEqual(
+      [],
+    );
   });
 
   it("says what is wrong with a malformed import", async () => {
