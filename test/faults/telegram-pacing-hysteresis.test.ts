@@ -62,7 +62,7 @@ describe("Telegram pacing while Redis answers late now and then", () => {
       new InProcessChatRateLimiter({ perChatPerSecond: 1, globalPerSecond: 30 }),
       () => client.status === "ready",
       logger,
-      { answerTimeoutMs: 250, localHoldMs: HOLD_MS, steadyMs: 1500 },
+      { answerTimeoutMs: 250, localHoldMs: HOLD_MS, steadyMs: 1000 },
     );
 
     // 40 reservations a second, each for a chat of its own: more than the bot's 30.
