@@ -114,8 +114,12 @@ export interface BroadcastStore {
     leaseSeconds: number,
     work: (batch: BroadcastBatch) => Promise<T>,
   ): Promise<T | null>;
-  /** Ends the fan-out cancelled (waiting for a batch in progress); null when there is no such broadcast. */
-  markCancelled(id: number): Promise<Broadcast | null>;
+  /**
+   * Ends the fan-out cancelled (waiting for a batch in progress); null when there is no such
+   * broadcast. A broadcast that is done and has no pending notification left is not changed:
+   * "nothing_pending", as there is nothing to cancel.
+   */
+  markCancelled(id: number): Promise<Broadcast | "nothing_pending" | null>;
   /**
    * Cancels up to `limit` of its pending notifications; their ids. `announce` is told of them in
    * the same transaction, with the statements it may use there (webhook events).

@@ -216,16 +216,32 @@ export class BroadcastsRepository implements BroadcastStore {
     });
   }
 
-  async markCancelled(id: number): Promise<Broadcast | null> {
-    // A worker's sweep is due in a while, in case this process dies before its own sweep ends.
-    const { rows } = await this.pool.query<BroadcastRow>(
-      `WITH forgotten AS (DELETE FROM broadcast_audience_chunks WHERE broadcast_id = $1)
-       UPDATE broadcasts SET status = 'cancelled', next_batch_at = now() + interval '30 seconds',
-         lease_owner = NULL, lease_expires_at = NULL, finished_at = COALESCE(finished_at, now())
-       WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id],
-    );
-    return rows[0] ? toBroadcast(rows[0]) : null;
+  async markCancelled(id: number): Promise<Broadcast | "nothing_pending" | null> {
+    return withTransaction(this.pool, async (client) => {
+      // Waits for a batch being written, which holds this lock, so that the look for pending
+      // notifications below (a statement of its own, with a snapshot taken after) sees what it made.
+      const { rows: locked } = await client.query<{ status: BroadcastStatus }>(
+        "SELECT status FROM broadcasts WHERE id = $1 FOR NO KEY UPDATE",
+        [id],
+      );
+      if (!locked[0]) return null;
+      if (locked[0].status === "done") {
+        const { rowCount } = await client.query(
+          "SELECT 1 FROM notifications WHERE broadcast_id = $1 AND status = 'pending' LIMIT 1",
+          [id],
+        );
+        if (rowCount === 0) return "nothing_pending";
+      }
+      // A worker's sweep is due in a while, in case this process dies before its own sweep ends.
+      const { rows } = await client.query<BroadcastRow>(
+        `WITH forgotten AS (DELETE FROM broadcast_audience_chunks WHERE broadcast_id = $1)
+         UPDATE broadcasts SET status = 'cancelled', next_batch_at = now() + interval '30 seconds',
+           lease_owner = NULL, lease_expires_at = NULL, finished_at = COALESCE(finished_at, now())
+         WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id],
+      );
+      return toBroadcast(rows[0]!);
+    });
   }
 
   async cancelPendingNotifications(

@@ -177,7 +177,9 @@ export function listBroadcasts(
 
 /**
  * Stops the fan-out (a batch in progress finishes first) and cancels the pending notifications
- * it made. Cancelling again is harmless and finishes a sweep an earlier call could not.
+ * it made. Cancelling again is harmless and finishes a sweep an earlier call could not. A done
+ * broadcast with no pending notification left has nothing to cancel: a ConflictError, as for a
+ * single notification already sent, and it stays done.
  */
 export async function cancelBroadcast(
   deps: Pick<BroadcastDeps, "broadcasts" | "webhookEvents" | "notificationEvents">,
@@ -185,6 +187,15 @@ export async function cancelBroadcast(
 ) {
   const cancelled = await deps.broadcasts.markCancelled(id);
   if (!cancelled) throw new NotFoundError(`Broadcast ${id} not found.`);
+  if (cancelled === "nothing_pending") {
+    const { counts } = await getBroadcast(deps, id);
+    const made = NOTIFICATION_STATUSES.filter((status) => counts[status] > 0)
+      .map((status) => `${counts[status]} ${status}`)
+      .join(", ");
+    throw new ConflictError(
+      `Broadcast ${id} cannot be cancelled: it is done and none of its notifications is pending any more (${made || "it made none"}).`,
+    );
+  }
   await sweepCancelled(deps.broadcasts, id, {
     webhooks: deps.webhookEvents,
     events: deps.notificationEvents,

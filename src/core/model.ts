@@ -282,6 +282,11 @@ export type UserChanges = Partial<Omit<NewUser, "passwordHash">>;
 export interface ImportedUser {
   email: string;
   passwordHash: string | null;
+  /**
+   * True when the item gave a password that was not hashed because its user existed (an update
+   * leaves the password alone). Such an item is never created without its hash.
+   */
+  passwordUnhashed?: boolean;
   /** The profile fields the item gave (absent ones stay as they are on an existing user). */
   changes: UserChanges;
 }
@@ -290,6 +295,14 @@ export interface ImportedUser {
 export interface ImportedUsers {
   users: UserProfile[];
   created: boolean[];
+}
+
+/**
+ * An import that stored nothing: the items at `passwordsToHash` were to be created (their user
+ * was erased after the look-up) but their password was not hashed. Hash them and import again.
+ */
+export interface ImportNeedsPasswords {
+  passwordsToHash: number[];
 }
 
 /** Which recipients a list keeps: each field given must match (the email whatever its case). */

@@ -3,6 +3,7 @@ import type {
   ErasedUser,
   ImportedUser,
   ImportedUsers,
+  ImportNeedsPasswords,
   ListedPage,
   NewUser,
   PageWindow,
@@ -17,6 +18,13 @@ import { toUserProfile, USER_PROFILE_COLUMNS, type UserProfileRow } from "./rows
 import { TickBatcher } from "./tick-batcher.js";
 
 const duplicateEmail = () => ValidationError.of("email", EMAIL_TAKEN_MESSAGE);
+
+/** Rolls an import back: the items at `indexes` would be created without the password they gave. */
+class PasswordsNotHashed extends Error {
+  constructor(readonly indexes: number[]) {
+    super(`passwords of users ${indexes.join(", ")} to be hashed first`);
+  }
+}
 
 /** Stored for a user imported without a password: no scrypt hash, so no password ever matches it. */
 const NO_PASSWORD = "!";
@@ -206,9 +214,24 @@ export class UsersRepository {
   /**
    * Existing users are updated first, then the others inserted. A user created by someone else
    * between the two is updated after all (with `updateExisting`), or fails the import. Problems are
-   * named by the item's index, as `users.<index>.email`.
+   * named by the item's index, as `users.<index>.email`. An item whose password was left unhashed
+   * (its user existed at the look-up) but which is now to be created, its user erased meanwhile,
+   * rolls everything back: the caller hashes it and imports again, rather than this transaction
+   * holding its locks for the hashes.
    */
-  async importMany(users: ImportedUser[], updateExisting: boolean): Promise<ImportedUsers> {
+  async importMany(
+    users: ImportedUser[],
+    updateExisting: boolean,
+  ): Promise<ImportedUsers | ImportNeedsPasswords> {
+    try {
+      return await this.importOnce(users, updateExisting);
+    } catch (error) {
+      if (error instanceof PasswordsNotHashed) return { passwordsToHash: error.indexes };
+      throw error;
+    }
+  }
+
+  private async importOnce(users: ImportedUser[], updateExisting: boolean): Promise<ImportedUsers> {
     return withTransaction(this.db, async (client) => {
       const found = new Map<number, UserProfile>();
       const created = new Set<number>();
@@ -222,6 +245,8 @@ export class UsersRepository {
       };
       if (updateExisting) await update(all);
       const toInsert = all.filter((index) => !found.has(index));
+      const unhashed = toInsert.filter((index) => users[index]!.passwordUnhashed);
+      if (unhashed.length > 0) throw new PasswordsNotHashed(unhashed);
       if (toInsert.length > 0) {
         const { rows } = await client.query(INSERT_IMPORTED, [
           ...importedColumns(users, toInsert),

@@ -20,10 +20,11 @@ export class InProcessChatRateLimiter implements ChatRateLimiter {
     this.globalIntervalMs = 1000 / limits.globalPerSecond;
   }
 
-  async reserve(chatId: string, maxWaitMs: number): Promise<RateLimitDecision> {
+  /** `minWaitMs`: the slot is no sooner than this from now (one booked elsewhere, followed here). */
+  async reserve(chatId: string, maxWaitMs: number, minWaitMs = 0): Promise<RateLimitDecision> {
     const now = this.now();
     this.forgetPast(now);
-    const at = Math.max(now, this.nextForChat.get(chatId) ?? 0, this.nextGlobal);
+    const at = Math.max(now + minWaitMs, this.nextForChat.get(chatId) ?? 0, this.nextGlobal);
     const waitMs = Math.ceil(at - now);
     if (waitMs > maxWaitMs) return { reserved: false, waitMs, slotAt: at };
     this.nextForChat.set(chatId, at + this.chatIntervalMs);

@@ -1,6 +1,8 @@
 import { EMAIL_TAKEN_MESSAGE, ValidationError } from "../core/errors.js";
 import type { ImportedUser, UserProfile } from "../core/model.js";
 import { hashPassword } from "../core/passwords.js";
+import { findUnstorableCharacter } from "../core/unstorable-text.js";
+import { tooLong, USER_FIELD_MAX_LENGTHS } from "../core/user-field-limits.js";
 import { PASSWORD_MIN_LENGTH, type UserProfileInput, validateProfile } from "./create-user.js";
 import type { NotificationEventPublisher, RememberedRecipients, UserStore } from "./ports.js";
 
@@ -86,26 +88,44 @@ export async function importUsers(
     );
     throw new ValidationError(Object.fromEntries(named));
   }
-  const toHash = items.flatMap((item, index) => {
-    const password = inputs[index]!.password;
-    return password !== undefined && !taken[index] ? [{ item, password }] : [];
-  });
-  await Promise.all(
-    Array.from({ length: HASHES_AT_ONCE }, async () => {
-      for (let next = toHash.shift(); next; next = toHash.shift()) {
-        next.item.passwordHash = await hashPassword(next.password);
-      }
-    }),
+  const givenPassword = items.flatMap((_, index) => (inputs[index]!.password === undefined ? [] : [index]));
+  for (const index of givenPassword) items[index]!.passwordUnhashed = taken[index]!;
+  await hashPasswords(
+    items,
+    inputs,
+    givenPassword.filter((index) => !taken[index]),
   );
-  const imported = await deps.users.importMany(items, options.updateExisting);
+  let imported = await deps.users.importMany(items, options.updateExisting);
+  // A user found above but erased before the import reached them is created instead, with the
+  // password given: it is hashed now and the import runs again. Each round hashes passwords not
+  // hashed before, so there are at most as many rounds, and hashes, as passwords.
+  while ("passwordsToHash" in imported) {
+    await hashPasswords(items, inputs, imported.passwordsToHash);
+    imported = await deps.users.importMany(items, options.updateExisting);
+  }
+  const stored = imported;
   let created = 0;
-  imported.users.forEach((user, index) => {
-    const isNew = imported.created[index]!;
+  stored.users.forEach((user, index) => {
+    const isNew = stored.created[index]!;
     if (isNew) created++;
     else deps.templates.forgetRecipient(user.id);
     deps.notificationEvents.publish({ type: "user", id: user.id, change: isNew ? "created" : "updated" });
   });
-  return { results: imported.users, created, updated: imported.users.length - created };
+  return { results: stored.users, created, updated: stored.users.length - created };
+}
+
+/** Hashes the passwords of the items at `indexes`, HASHES_AT_ONCE at a time. */
+async function hashPasswords(items: ImportedUser[], inputs: ImportUserInput[], indexes: number[]) {
+  const queue = indexes.filter((index) => items[index]!.passwordHash === null);
+  if (queue.length < indexes.length) throw new Error("asked to hash a password already hashed");
+  await Promise.all(
+    Array.from({ length: HASHES_AT_ONCE }, async () => {
+      for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+        items[index]!.passwordHash = await hashPassword(inputs[index]!.password!);
+        items[index]!.passwordUnhashed = false;
+      }
+    }),
+  );
 }
 
 /** `users.<index>.<field>`, or `users.<index>` for the item itself. */
@@ -121,8 +141,9 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The HTTP schema checks these types before the use case runs; a file given to the command line
- * does not pass through it, so the use case checks them too.
+ * The HTTP schema checks these types and lengths (and the HTTP layer the characters) before the
+ * use case runs; a file given to the command line does not pass through them, so the use case
+ * checks them too, with the same limits and words.
  */
 function wrongTypes(input: ImportUserInput): Record<string, string[]> {
   const problems: Record<string, string[]> = {};
@@ -153,6 +174,20 @@ function wrongTypes(input: ImportUserInput): Record<string, string[]> {
       'Give start and end as "HH:MM" (24-hour), e.g. {"start": "22:00", "end": "08:00"}.',
     ];
   }
+  if (quietHours != null && typeof quietHours === "object" && !Array.isArray(quietHours)) {
+    for (const key of Object.keys(quietHours)) {
+      if (key !== "start" && key !== "end") problems[`quiet_hours.${key}`] = ["Unknown field."];
+    }
+  }
+  for (const [field, limit] of Object.entries(USER_FIELD_MAX_LENGTHS)) {
+    const value = item[field];
+    // Counted in characters (code points), as the schema's maxLength counts them.
+    if (typeof value === "string" && value.length > limit && [...value].length > limit && !problems[field]) {
+      problems[field] = [tooLong(limit)];
+    }
+  }
+  const unstorable = findUnstorableCharacter(item, "");
+  if (unstorable !== null && !problems[unstorable.field]) problems[unstorable.field] = [unstorable.problem];
   for (const field of Object.keys(item)) if (!KNOWN_FIELDS.has(field)) problems[field] = ["Unknown field."];
   return problems;
 }

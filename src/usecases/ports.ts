@@ -13,6 +13,7 @@ import type {
   IdempotencyRecord,
   ImportedUser,
   ImportedUsers,
+  ImportNeedsPasswords,
   ListedPage,
   NewNotification,
   NewUser,
@@ -125,8 +126,9 @@ export interface UserStore extends UserReader {
    * Creates the users no one has the email of, in one transaction: all or none. With
    * `updateExisting`, applies the others' changes in it; without, an email already taken (even by
    * a user created meanwhile) fails the whole import with a ValidationError naming its items.
+   * Stores nothing, and names them, when it would create items whose `passwordUnhashed` is set.
    */
-  importMany(users: ImportedUser[], updateExisting: boolean): Promise<ImportedUsers>;
+  importMany(users: ImportedUser[], updateExisting: boolean): Promise<ImportedUsers | ImportNeedsPasswords>;
 }
 
 /** Idempotency-Keys: which request first used each key of a caller, and what it created. */

@@ -260,6 +260,79 @@ describe("broadcasts", () => {
     }
   });
 
+  const broadcastRow = async (id: number) =>
+    (
+      await service.core.pool.query<{ status: string; finished_at: Date | null; next_batch_at: Date | null }>(
+        "SELECT status, finished_at, next_batch_at FROM broadcasts WHERE id = $1",
+        [id],
+      )
+    ).rows[0]!;
+  const cancel = (id: number) => service.inject({ method: "POST", url: `/api/broadcasts/${id}/cancel/` });
+
+  it("refuses to cancel a broadcast that is done with nothing pending, and leaves it done", async () => {
+    const ids = await users(3);
+    const created = await post("/api/broadcasts/", { users: ids, message: "Already out" });
+    expect(created.statusCode, created.body).toBe(202);
+    const { id } = created.json();
+    await waitFor("the broadcast to be done and delivered", async () => {
+      const broadcast = await get(`/api/broadcasts/${id}/`);
+      return broadcast.status === "done" && broadcast.counts.sent === 3 ? broadcast : undefined;
+    });
+    const before = await broadcastRow(id);
+
+    const refused = await cancel(id);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json()).toEqual({
+      detail: `Broadcast ${id} cannot be cancelled: it is done and none of its notifications is pending any more (3 sent).`,
+    });
+    expect(await broadcastRow(id)).toEqual({ ...before, status: "done", next_batch_at: null });
+    expect((await notificationsOf(id)).map((row) => row.status)).toEqual(["sent", "sent", "sent"]);
+    expect((await get(`/api/broadcasts/${id}/`)).status).toBe("done");
+    expect((await cancel(999_999)).statusCode).toBe(404);
+  });
+
+  it("cancels the notifications a done broadcast still has pending, leaving those sent", async () => {
+    // Quiet hours from an hour ago to two hours ahead hold two recipients' notifications, pending,
+    // after the fan-out is done; the other two are delivered.
+    const hhmm = (offsetMinutes: number) =>
+      new Date(Date.now() + offsetMinutes * 60_000).toISOString().slice(11, 16);
+    const awake = await users(2);
+    const asleep = await users(2, {
+      timezone: "UTC",
+      quiet_hours: { start: hhmm(-60), end: hhmm(120) },
+    });
+    const created = await post("/api/broadcasts/", { users: [...awake, ...asleep], message: "Partly out" });
+    expect(created.statusCode, created.body).toBe(202);
+    const { id } = created.json();
+    await waitFor("the broadcast done, two sent and two held", async () => {
+      const broadcast = await get(`/api/broadcasts/${id}/`);
+      const held = await service.core.pool.query(
+        "SELECT 1 FROM notifications WHERE broadcast_id = $1 AND status = 'pending' AND next_attempt_at > now() + interval '30 minutes'",
+        [id],
+      );
+      return broadcast.status === "done" && broadcast.counts.sent === 2 && held.rowCount === 2
+        ? broadcast
+        : undefined;
+    });
+
+    const cancelled = await cancel(id);
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(cancelled.json()).toMatchObject({
+      status: "cancelled",
+      counts: { pending: 0, sent: 2, cancelled: 2 },
+    });
+    expect((await broadcastRow(id)).status).toBe("cancelled");
+    const rows = await notificationsOf(id);
+    expect(rows.map((row) => [row.user_id, row.status])).toEqual([
+      [awake[0], "sent"],
+      [awake[1], "sent"],
+      [asleep[0], "cancelled"],
+      [asleep[1], "cancelled"],
+    ]);
+    // Cancelled is not done: cancelling again stays harmless.
+    expect((await cancel(id)).statusCode).toBe(200);
+  });
+
   it("records each swept notification's cancelled webhook event with its cancel, or neither", async () => {
     const idle = await startTestService({
       worker: false,

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/core/errors.js";
 import { verifyPassword } from "../../src/core/passwords.js";
+import { type ImportUserInput, importUsers as importUsersFromCore } from "../../src/usecases/import-users.js";
 import { LoopbackProviders } from "../support/loopback-providers.js";
 import { startTestService, type TestService } from "../support/test-service.js";
 import { waitFor } from "../support/wait-for.js";
@@ -202,8 +203,7 @@ describe("importing recipients", () => {
     expect(await stored([email("other")])).toEqual([]);
 
     const updated = await service.core.users.importMany(items, true);
-    expect(updated.created).toEqual([true, false]);
-    expect(updated.users[1]!.firstName).toBe("Late");
+    expect(updated).toMatchObject({ created: [true, false], users: [{}, { firstName: "Late" }] });
 
     // Created by another transaction that commits while the import's INSERT waits on it: the
     // import's UPDATE did not see the row, its INSERT skips it, and it is updated after all.
@@ -220,13 +220,123 @@ describe("importing recipients", () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 300));
       await other.query("COMMIT");
-      const result = await importing;
-      expect(result.created).toEqual([false]);
-      expect(result.users[0]).toMatchObject({ firstName: "Meanwhile", lastName: "Imported" });
+      expect(await importing).toMatchObject({
+        created: [false],
+        users: [{ firstName: "Meanwhile", lastName: "Imported" }],
+      });
     } finally {
       await other.query("ROLLBACK").catch(() => {});
       other.release();
     }
+  });
+
+  it("creates a user erased while the import waits on them with the password the import gave", async () => {
+    // The look-up finds the user, so their item's password is not hashed (an update leaves the
+    // stored one). The user is erased before the import's UPDATE reaches them: the import creates
+    // them instead, and must do so with that password, not with none.
+    const erased = await service.createUser({
+      email: email("gone"),
+      password: "old password",
+      phone_number: "+79992000077",
+    });
+    const scheduled = await service.inject({
+      method: "POST",
+      url: "/api/notifications/",
+      payload: {
+        user: erased.id,
+        message: "later",
+        channels: ["sms"],
+        send_at: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    expect(scheduled.statusCode, scheduled.body).toBe(201);
+    const waitingOnLock = (statement: string) =>
+      waitFor(`${statement} waiting on a lock`, async () => {
+        const { rows } = await service.core.pool.query(
+          `SELECT 1 FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND position($1 in query) > 0`,
+          [statement],
+        );
+        return rows.length > 0 ? true : undefined;
+      });
+    const blocker = await service.core.pool.connect();
+    try {
+      // Holds the erasure once it has locked the user: it waits for this notification's row.
+      await blocker.query("BEGIN");
+      await blocker.query("SELECT 1 FROM notifications WHERE user_id = $1 FOR UPDATE", [erased.id]);
+      const erasing = service.inject({ method: "DELETE", url: `/api/users/${erased.id}/` });
+      await waitingOnLock("DELETE FROM notifications");
+      const importing = importUsers({
+        update_existing: true,
+        users: [
+          { email: email("gone"), password: "new password", first_name: "Back" },
+          { email: email("fresh"), password: "fresh password" },
+        ],
+      });
+      // The import looked the user up (the erasure is not committed) and now waits on their row.
+      await waitingOnLock("UPDATE users u SET");
+      await blocker.query("COMMIT");
+      expect((await erasing).statusCode).toBe(204);
+      const imported = await importing;
+      expect(imported.statusCode, imported.body).toBe(201);
+      expect(imported.json()).toMatchObject({ created: 2, updated: 0 });
+      expect(imported.json().results[0].id).not.toBe(erased.id);
+    } finally {
+      await blocker.query("ROLLBACK").catch(() => {});
+      blocker.release();
+    }
+    const rows = await stored([email("gone"), email("fresh")]);
+    expect(rows.map((row) => [row.email, row.first_name])).toEqual([
+      [email("gone"), "Back"],
+      [email("fresh"), ""],
+    ]);
+    expect(await verifyPassword("new password", rows[0]!.password_hash)).toBe(true);
+    expect(await verifyPassword("fresh password", rows[1]!.password_hash)).toBe(true);
+  });
+
+  it("refuses what the route refuses when the items come from a file, with the same words", async () => {
+    // The command line hands a file's items to the use case as read; the route's schema sees them
+    // first. Either way the same values are refused, named the same.
+    const items = [
+      { email: email("long"), first_name: "x".repeat(151), password: "p".repeat(257) },
+      { email: `${"e".repeat(250)}@example.com` },
+      { email: email("qh"), quiet_hours: { start: "22:00", end: "07:00", days: "all" } },
+      {
+        email: email("each"),
+        last_name: "y".repeat(151),
+        phone_number: "1".repeat(33),
+        telegram_id: "x".repeat(33),
+        locale: "l".repeat(36),
+        timezone: "t".repeat(65),
+      },
+      // 150 characters, each two UTF-16 units: not too long.
+      { email: email("wide"), first_name: "😀".repeat(150), last_name: "z".repeat(151) },
+    ];
+    const route = await importUsers({ users: items });
+    expect(route.statusCode, route.body).toBe(400);
+    expect(route.json()).toMatchObject({
+      "users.0.first_name": ["Ensure this field has no more than 150 characters."],
+      "users.0.password": ["Ensure this field has no more than 256 characters."],
+      "users.2.quiet_hours.days": ["Unknown field."],
+    });
+    const fromFile = await importUsersFromCore(service.core, items as ImportUserInput[], {
+      updateExisting: false,
+    }).catch((error: unknown) => error);
+    expect(fromFile).toBeInstanceOf(ValidationError);
+    expect((fromFile as ValidationError).fields).toEqual(route.json());
+
+    // Text PostgreSQL cannot hold is named by its item and field, not left to fail the INSERT.
+    const unstorable = await importUsersFromCore(
+      service.core,
+      [{ email: email("nul") }, { email: email("nul2"), first_name: "a\u0000b" }],
+      { updateExisting: false },
+    ).catch((error: unknown) => error);
+    expect((unstorable as ValidationError).fields).toEqual({
+      "users.1.first_name": ["Null characters are not allowed."],
+    });
+    expect(await stored([email("long"), email("qh"), email("each"), email("wide"), email("nul")])).toEqual(
+      [],
+    );
   });
 
   it("says what is wrong with a malformed import", async () => {

@@ -499,7 +499,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a broadcast
-         * @description Stops the fan-out (a batch in progress finishes first) and cancels its notifications still pending; those already sent or failed stay. Cancelling again is harmless.
+         * @description Stops the fan-out (a batch in progress finishes first) and cancels its notifications still pending; those already sent or failed stay. Cancelling again is harmless. 409 when the broadcast is done and none of its notifications is pending any more: nothing is left to cancel, and it stays done.
          */
         post: operations["cancelBroadcast"];
         delete?: never;
@@ -6312,6 +6312,19 @@ export interface operations {
             };
             /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail?: string;
+                    } & {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Either {"detail": "..."} or {"field": ["what is wrong", ...]} */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

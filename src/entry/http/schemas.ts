@@ -12,6 +12,7 @@ import {
   PRIORITIES,
   SUPPRESSION_REASONS,
 } from "../../core/model.js";
+import { USER_FIELD_MAX_LENGTHS } from "../../core/user-field-limits.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.js";
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
@@ -83,26 +84,29 @@ const QuietHoursSchema = Type.Object(
 
 /** The profile fields POST /api/users/ and PATCH /api/users/{id}/ share. */
 const profileFields = {
-  first_name: Type.Optional(Type.String({ maxLength: 150 })),
-  last_name: Type.Optional(Type.String({ maxLength: 150 })),
+  first_name: Type.Optional(Type.String({ maxLength: USER_FIELD_MAX_LENGTHS.first_name })),
+  last_name: Type.Optional(Type.String({ maxLength: USER_FIELD_MAX_LENGTHS.last_name })),
   phone_number: Type.Optional(
-    Type.Union([Type.String({ maxLength: 32 }), Type.Null()], {
+    Type.Union([Type.String({ maxLength: USER_FIELD_MAX_LENGTHS.phone_number }), Type.Null()], {
       description: "Any common notation; stored in E.164, e.g. +79990001122",
     }),
   ),
   telegram_id: Type.Optional(
-    Type.Union([Type.String({ maxLength: 32 }), Type.Integer(), Type.Null()], {
-      description: "Telegram chat id: digits, a leading minus for groups",
-    }),
+    Type.Union(
+      [Type.String({ maxLength: USER_FIELD_MAX_LENGTHS.telegram_id }), Type.Integer(), Type.Null()],
+      {
+        description: "Telegram chat id: digits, a leading minus for groups",
+      },
+    ),
   ),
   locale: Type.Optional(
-    Type.Union([Type.String({ maxLength: 35 }), Type.Null()], {
+    Type.Union([Type.String({ maxLength: USER_FIELD_MAX_LENGTHS.locale }), Type.Null()], {
       description: "BCP 47 language tag templates render in (e.g. en, pt-BR); null: the template's default",
       examples: ["pt-BR"],
     }),
   ),
   timezone: Type.Optional(
-    Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+    Type.Union([Type.String({ maxLength: USER_FIELD_MAX_LENGTHS.timezone }), Type.Null()], {
       description: "IANA time zone (e.g. Europe/Berlin) for quiet hours; null: no quiet hours",
       examples: ["Europe/Berlin"],
     }),
@@ -113,7 +117,11 @@ const profileFields = {
 export const UpdateUserBody = Type.Object(
   {
     email: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 254, description: "Unique (case-insensitive)" }),
+      Type.String({
+        minLength: 1,
+        maxLength: USER_FIELD_MAX_LENGTHS.email,
+        description: "Unique (case-insensitive)",
+      }),
     ),
     ...profileFields,
   },
@@ -127,10 +135,14 @@ export const UpdateUserBody = Type.Object(
 
 export const CreateUserBody = Type.Object(
   {
-    email: Type.String({ minLength: 1, maxLength: 254, description: "Unique (case-insensitive)" }),
+    email: Type.String({
+      minLength: 1,
+      maxLength: USER_FIELD_MAX_LENGTHS.email,
+      description: "Unique (case-insensitive)",
+    }),
     password: Type.String({
       minLength: 1,
-      maxLength: 256,
+      maxLength: USER_FIELD_MAX_LENGTHS.password,
       description: "Stored only as a scrypt hash; never returned",
     }),
     ...profileFields,
@@ -155,7 +167,7 @@ export const ImportUserBody = Type.Object(
     password: Type.Optional(
       Type.String({
         minLength: 1,
-        maxLength: 256,
+        maxLength: USER_FIELD_MAX_LENGTHS.password,
         description:
           "Optional here: without one the user has no password. Stored only as a scrypt hash; an existing user's is left as it is",
       }),
