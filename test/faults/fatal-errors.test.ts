@@ -12,7 +12,7 @@ import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import type { LogLine, ServiceProcess } from "../support/service-processes.js";
 import { waitFor } from "../support/wait-for.js";
 
-const PRELOAD = [fileURLToPath(new URL("./fatal-error-preload.ts", import.meta.url))];
+const PRELOAD = [fileURLToPath(new URL("../support/fatal-error-preload.ts", import.meta.url))];
 /** FaultFixture's SMS_RU_API_ID, which the preloaded module puts into the errors it throws. */
 const API_ID = "fault-test-api-id";
 const FATAL = 60;

@@ -1,6 +1,6 @@
 /**
- * Preloaded into a service process by fatal-errors.test.ts (`node --import`), as a bug elsewhere in
- * the process would be: on SIGUSR2 it throws from a timer (or, with FATAL_ERROR_KIND=rejection,
+ * Preloaded into a service process by fatal-errors.test.ts and embedded-mode.test.ts (`node
+ * --import`), as a bug elsewhere in the process would be: on SIGUSR2 it throws from a timer (or, with FATAL_ERROR_KIND=rejection,
  * rejects a promise nobody awaits), and again a moment later, while the process is stopping. The
  * message quotes the configured SMS.ru api_id, as a provider error quoting its request URL might:
  * it must never reach the output.
