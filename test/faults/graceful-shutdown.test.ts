@@ -212,14 +212,15 @@ describe("SIGTERM", () => {
       // The start of a second request behind the stream (HTTP/1.1 pipelining): the connection is
       // then busy in Node's eyes, and server.close() waits for it.
       client.write(`GET /livez HTTP/1.1\r\nHost: ${hostname}\r\n`);
-      // Events as every process publishes them, 64 KiB a step, until what the kernel holds stops
-      // growing for three steps: the API's process then buffers the rest itself, well under the 1
-      // MiB past which it would cut the stream on its own.
+      // Events as every process publishes them, 256 KiB a step, until what the kernel holds stops
+      // growing, then two steps of 64 KiB: the API's process then buffers at most 384 KiB itself,
+      // well under the 1 MiB past which it would cut the stream on its own.
       const event = { type: "updated", id: 1, status: "x".repeat(32 * 1024) };
       let most = 0;
       let flat = 0;
-      for (let step = 0; step < 400 && flat < 3; step++) {
-        await redis.publish(`${fixture.redisPrefix}:notification-events`, JSON.stringify([event, event]));
+      for (let step = 0; step < 200 && flat < 3; step++) {
+        const events = Array.from({ length: flat === 0 ? 8 : 2 }, () => event);
+        await redis.publish(`${fixture.redisPrefix}:notification-events`, JSON.stringify(events));
         await new Promise((resolve) => setTimeout(resolve, 100));
         const queued = queuedBetween(Number(port), client.localPort!);
         flat = queued > most ? 0 : flat + 1;
@@ -235,5 +236,5 @@ describe("SIGTERM", () => {
       client.destroy();
       redis.disconnect();
     }
-  });
+  }, 60_000);
 });
