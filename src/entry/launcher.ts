@@ -9,7 +9,8 @@ import type { Logger as PinoLogger } from "pino";
 import { createCore, openDatabase, prepareDatabase } from "../app.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { createLogger } from "../logging.js";
-import { lowerCpuPriority, onShutdownSignal, reportChannels, reportSharedState } from "./process.js";
+import { lowerCpuPriority, reportChannels, reportSharedState } from "./process.js";
+import { handleShutdown, type Shutdown } from "./shutdown.js";
 
 // The HTTP layer and the worker are imported only by the mode that runs them: a worker process
 // that loaded Fastify, the docs page and the dashboard would carry tens of MiB it never uses.
@@ -46,11 +47,12 @@ export async function runApi(): Promise<void> {
   const config = loadConfig();
   refuseToRunAlone(config, "npm run start:api");
   const logger = createLogger(config);
+  const shutdown = handleShutdown(logger, config.shutdownGraceSeconds);
   await prepareDatabase(config, logger);
   const { startHttpServer } = await loadHttpServer();
   const core = createCore(config, logger);
   const app = await startHttpServer(core, logger);
-  onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
+  shutdown.whenStopping(async () => {
     await app.close();
     await core.close();
   });
@@ -61,6 +63,7 @@ export async function runWorker(command = "npm run start:worker"): Promise<void>
   const config = loadConfig();
   refuseToRunAlone(config, command);
   const logger = createLogger(config);
+  const shutdown = handleShutdown(logger, config.shutdownGraceSeconds);
   const nice = lowerCpuPriority(config.workerNice, logger);
   await prepareDatabase(config, logger);
   const { startWorker } = await loadWorker();
@@ -68,7 +71,7 @@ export async function runWorker(command = "npm run start:worker"): Promise<void>
   const worker = startWorker(core);
   reportChannels(logger, config);
   logger.info({ concurrency: config.workerConcurrency, nice }, "delivery worker started");
-  onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
+  shutdown.whenStopping(async () => {
     await worker.stop();
     await core.close();
   });
@@ -100,12 +103,15 @@ export interface WorkerCommand {
 
 /**
  * The API in this process and the delivery worker in a child process, so both cores are used. A
- * worker that dies is restarted; SIGTERM stops both cleanly.
+ * worker that dies is restarted. SIGTERM stops both cleanly, and so does an error nothing caught
+ * in this process (which then exits 1): the worker is told to stop and waited for, rather than
+ * left to run on beside the worker of whatever restarts this process.
  */
 export async function runApiWithWorker(workerCommand: WorkerCommand): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
-  if (whyOneProcess(config)) return runApiAndWorkerInOneProcess(config, logger);
+  const shutdown = handleShutdown(logger, config.shutdownGraceSeconds);
+  if (whyOneProcess(config)) return runApiAndWorkerInOneProcess(config, logger, shutdown);
   await prepareDatabase(config, logger);
 
   let stopping = false;
@@ -128,7 +134,7 @@ export async function runApiWithWorker(workerCommand: WorkerCommand): Promise<vo
   const { startHttpServer } = await loadHttpServer();
   const core = createCore(config, logger);
   const app = await startHttpServer(core, logger);
-  onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
+  shutdown.whenStopping(async () => {
     stopping = true;
     const workerExited = new Promise<void>((resolve) => {
       if (worker.exitCode !== null || worker.signalCode !== null) resolve();
@@ -146,7 +152,11 @@ export async function runApiWithWorker(workerCommand: WorkerCommand): Promise<vo
  * for trying the service and small installs. SIGTERM drains the worker, then closes the API, the
  * core and last the database (a clean shutdown, no recovery needed at the next start).
  */
-async function runApiAndWorkerInOneProcess(configured: Config, logger: PinoLogger): Promise<void> {
+async function runApiAndWorkerInOneProcess(
+  configured: Config,
+  logger: PinoLogger,
+  shutdown: Shutdown,
+): Promise<void> {
   const database = await openDatabase(configured, logger);
   try {
     const { config } = database;
@@ -158,7 +168,7 @@ async function runApiAndWorkerInOneProcess(configured: Config, logger: PinoLogge
     logger.info({ concurrency: config.workerConcurrency, inProcess: true }, "delivery worker started");
     const app = await startHttpServer(core, logger);
     reportSharedState(logger, configured);
-    onShutdownSignal(logger, config.shutdownGraceSeconds, async () => {
+    shutdown.whenStopping(async () => {
       await worker.stop();
       await app.close();
       await core.close();

@@ -1,4 +1,4 @@
-/** Process concerns shared by the entry points: start-up failures, signals, the channel report. */
+/** Process concerns shared by the entry points: start-up failures, the start-up reports, CPU priority. */
 import { getPriority, setPriority } from "node:os";
 import { type Config, ConfigError } from "../config.js";
 import type { Logger } from "../core/logger.js";
@@ -21,51 +21,6 @@ function startupFailure(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   if (code === "ECONNREFUSED") return `start-up failed: cannot connect (${text}); is PostgreSQL running?`;
   return `start-up failed: ${text}`;
-}
-
-/**
- * Runs `stop` once on SIGTERM or SIGINT, or when the parent that forked this process goes away,
- * and exits 0 when it finishes, or 1 when it throws or takes longer than `graceSeconds` plus a
- * margin (a stuck close must not keep a deploy waiting).
- *
- * Signals that come while stopping are ignored, and the handlers stay installed until the process
- * exits. One stop often brings several: systemd, a container runtime and Ctrl-C signal the whole
- * process group, so under `npm start` the worker hears it from the kernel and again from its
- * parent, and the API's process from the kernel and again from npm. A `once` handler would leave
- * the second signal to Node's default action, which kills the process on the spot, with its
- * provider calls in flight and their attempts left `in_progress`. To stop at once, use SIGKILL.
- */
-export function onShutdownSignal(logger: Logger, graceSeconds: number, stop: () => Promise<void>): void {
-  let stopping = false;
-  const handle = (reason: NodeJS.Signals | "parent exited") => {
-    if (stopping) {
-      logger.info({ reason }, "already shutting down; letting the deliveries in flight finish");
-      return;
-    }
-    stopping = true;
-    logger.info({ reason }, "shutting down");
-    const deadline = setTimeout(
-      () => {
-        logger.error({ graceSeconds }, "shutdown took too long; exiting");
-        process.exit(1);
-      },
-      (graceSeconds + 5) * 1000,
-    );
-    deadline.unref();
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error instanceof Error ? error.message : String(error) }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", handle);
-  process.on("SIGINT", handle);
-  // The worker `npm start` forks stops with its parent even when the parent was killed outright
-  // (SIGKILL, the OOM killer): its IPC channel closes. An orphan would otherwise run on beside the
-  // worker of the next start.
-  if (process.connected) process.once("disconnect", () => handle("parent exited"));
 }
 
 /** Said once at start-up, so an operator sees at a glance which channels will be skipped. */

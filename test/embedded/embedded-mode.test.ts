@@ -4,9 +4,10 @@
  * Everything goes through the HTTP API of a real process (PostgreSQL is inside it), and the
  * providers are the loopback SMTP, SMS.ru and Telegram servers.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEventStream } from "../support/event-stream.js";
 import { telegramReplies } from "../support/fake-telegram.js";
@@ -18,6 +19,8 @@ const API_KEY = "embedded-test-api-key-0123456789";
 const auth = { authorization: `Bearer ${API_KEY}` };
 const PHONE = "+79990001122";
 const CHAT = "31337";
+/** Throws, on SIGUSR2, an error that quotes the SMS.ru api_id (LoopbackProviders' "loopback-api-id"). */
+const FATAL_ERROR_PRELOAD = fileURLToPath(new URL("../support/fatal-error-preload.ts", import.meta.url));
 
 interface Running {
   process: ServiceProcess;
@@ -307,6 +310,51 @@ describe("the embedded mode: npm start with no database and no Redis configured"
     });
     const after = await notify({ message: "after the restart", channels: ["sms"] });
     await waitForStatus(after, "sent");
+  });
+
+  it("stops as on SIGTERM after an error nothing caught: logged once and redacted, the call in flight recorded, the database closed, exit 1", async () => {
+    await stop(service);
+    const crashing = processes.start(
+      "start",
+      { EMBEDDED_DATA_DIR: dataDir },
+      "fatal",
+      [],
+      [FATAL_ERROR_PRELOAD],
+    );
+    const listening = await crashing.waitForLog(/^Server listening at http:\/\/127\.0\.0\.1:/, 90_000);
+    service = { process: crashing, url: /http:\/\/127\.0\.0\.1:\d+/.exec(String(listening.msg))![0] };
+    const user = await post("/api/users/", {
+      email: "fatal@example.com",
+      password: "long enough password",
+      phone_number: PHONE,
+    });
+    expect(user.status, JSON.stringify(user.body)).toBe(201);
+    providers.smsRu.replyNext({ hangMs: 2_000 });
+    const created = await post("/api/notifications/", {
+      user: user.body.id,
+      message: "in flight at a fatal error",
+      channels: ["sms"],
+    });
+    expect(created.status).toBe(201);
+    const sentCount = () =>
+      providers.smsRu.messages.filter((m) => m.text === "in flight at a fatal error").length;
+    await waitFor("SMS.ru to get it", () => (sentCount() === 1 ? true : undefined));
+
+    crashing.signal("SIGUSR2");
+    expect(await crashing.exited).toEqual({ code: 1, signal: null });
+    const fatal = crashing.lines.filter((line) => line.level === 60);
+    expect(fatal.map((line) => line.msg)).toEqual(["uncaught exception; shutting down"]);
+    expect((fatal[0]!.err as { message: string }).message).toContain("api_id=[REDACTED]");
+    const output = [...crashing.lines.map((line) => JSON.stringify(line)), ...crashing.text].join("\n");
+    expect(output).not.toContain("loopback-api-id");
+    // The whole stop ran: the worker's call recorded, PostgreSQL shut down, the folder's lock released.
+    expect(existsSync(join(dataDir, "lock"))).toBe(false);
+
+    service = await start({}, "after the fatal error");
+    const stored = await get(`/api/notifications/${created.body.id}/`);
+    expect(stored.body).toMatchObject({ status: "sent" });
+    expect((stored.body.attempts as { status: string }[]).map((a) => a.status)).toEqual(["sent"]);
+    expect(sentCount()).toBe(1);
   });
 
   it("loses no answered notification when killed with SIGKILL, and delivers them after a restart that one of three concurrent starts wins", async () => {

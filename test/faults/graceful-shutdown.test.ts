@@ -2,7 +2,10 @@
  * SIGTERM during a delivery, to a worker process and to `npm start`'s parent (API + forked
  * worker): stop taking work, finish what is in flight within SHUTDOWN_GRACE_SECONDS, exit 0.
  */
+import { readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
 import { getPriority } from "node:os";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EventStreamReader, readEventStream } from "../support/event-stream.js";
 import { API_KEY, type FaultApi, FaultFixture } from "../support/fault-fixture.js";
@@ -21,6 +24,37 @@ const isAlive = (pid: number) => {
     return false;
   }
 };
+
+/**
+ * Bytes the kernel holds between the two ends of a loopback TCP connection: what the server's
+ * socket has not had acknowledged, plus what the client's socket received and nobody read
+ * (/proc/net/tcp's tx_queue and rx_queue).
+ */
+const queuedBetween = (serverPort: number, clientPort: number) => {
+  const hex = (port: number) => `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  let bytes = 0;
+  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
+    const [, local = "", remote = "", , queues = ""] = line.trim().split(/\s+/);
+    const [tx = 0, rx = 0] = queues.split(":").map((value) => Number.parseInt(value, 16));
+    if (local.endsWith(hex(serverPort)) && remote.endsWith(hex(clientPort))) bytes += tx;
+    if (local.endsWith(hex(clientPort)) && remote.endsWith(hex(serverPort))) bytes += rx;
+  }
+  return bytes;
+};
+
+/** Reads from `socket` until `text` has come, then stops reading for good. */
+const readUntilThenStop = (socket: Socket, text: string) =>
+  new Promise<void>((resolve) => {
+    let received = "";
+    const onData = (chunk: Buffer) => {
+      received += chunk.toString("utf8");
+      if (!received.includes(text)) return;
+      socket.pause();
+      socket.off("data", onData);
+      resolve();
+    };
+    socket.on("data", onData);
+  });
 
 describe("SIGTERM", () => {
   let fixture: FaultFixture;
@@ -155,4 +189,52 @@ describe("SIGTERM", () => {
     expect(state.status).toBe("sent");
     expect(state.attempts.map((a) => a.status)).toEqual(["sent"]);
   });
+
+  it("exits 0 within the grace period although a live event stream's client stopped reading", async () => {
+    // A client that stays connected and reads nothing (a suspended laptop, a stuck proxy), with the
+    // kernel's buffers between it and the API full: the stream cannot end, as the end waits for
+    // the client to read what is still buffered. server.close() cuts such a connection by itself
+    // while it is idle (its one response ended), so this client also begins a second request.
+    const { process: stalled, url } = await fixture.processes.startApi(
+      { SHUTDOWN_GRACE_SECONDS: "2" },
+      "api with a stalled stream",
+    );
+    const { hostname, port } = new URL(url);
+    const client = connect(Number(port), hostname);
+    client.on("error", () => {});
+    const redis = new Redis(fixture.redisUrl);
+    try {
+      await new Promise((resolve) => client.once("connect", resolve));
+      client.write(
+        `GET /api/notifications/events/ HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${API_KEY}\r\n\r\n`,
+      );
+      await readUntilThenStop(client, "event: ready");
+      // The start of a second request behind the stream (HTTP/1.1 pipelining): the connection is
+      // then busy in Node's eyes, and server.close() waits for it.
+      client.write(`GET /livez HTTP/1.1\r\nHost: ${hostname}\r\n`);
+      // Events as every process publishes them, 256 KiB a step, until what the kernel holds stops
+      // growing, then two steps of 64 KiB: the API's process then buffers at most 384 KiB itself,
+      // well under the 1 MiB past which it would cut the stream on its own.
+      const event = { type: "updated", id: 1, status: "x".repeat(32 * 1024) };
+      let most = 0;
+      let flat = 0;
+      for (let step = 0; step < 200 && flat < 3; step++) {
+        const events = Array.from({ length: flat === 0 ? 8 : 2 }, () => event);
+        await redis.publish(`${fixture.redisPrefix}:notification-events`, JSON.stringify(events));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const queued = queuedBetween(Number(port), client.localPort!);
+        flat = queued > most ? 0 : flat + 1;
+        most = Math.max(most, queued);
+      }
+      expect(flat).toBe(3);
+      expect(most).toBeGreaterThan(64 * 1024);
+
+      stalled.signal("SIGTERM");
+      expect(await stalled.exited, stalled.tail()).toEqual({ code: 0, signal: null });
+      expect(stalled.lines.some((line) => line.msg === "shutdown took too long; exiting")).toBe(false);
+    } finally {
+      client.destroy();
+      redis.disconnect();
+    }
+  }, 60_000);
 });

@@ -141,17 +141,28 @@ export class ServiceProcesses {
 
   constructor(private readonly baseEnv: Record<string, string>) {}
 
-  /** `args` go to the entry script (the CLI's command, e.g. ["worker"]). */
+  /**
+   * `args` go to the entry script (the CLI's command, e.g. ["worker"]). `preload` are modules node
+   * imports before it (`--import`, after tsx's loader): a test's fault injection, never a hook in
+   * the service. A worker that `npm start` forks inherits them.
+   */
   start(
     entry: Entry,
     env: Record<string, string> = {},
     name: string = entry,
     args: string[] = [],
+    preload: string[] = [],
   ): ServiceProcess {
     return this.launch(
       name,
       process.execPath,
-      ["--import", TSX_LOADER, join(REPO_ROOT, `src/entry/${entry}.ts`), ...args],
+      [
+        "--import",
+        TSX_LOADER,
+        ...preload.flatMap((file) => ["--import", pathToFileURL(file).href]),
+        join(REPO_ROOT, `src/entry/${entry}.ts`),
+        ...args,
+      ],
       env,
     );
   }
@@ -214,8 +225,12 @@ export class ServiceProcesses {
     return { process: api, url };
   }
 
-  async startWorker(env: Record<string, string> = {}, name = "worker"): Promise<ServiceProcess> {
-    const worker = this.start("worker", env, name);
+  async startWorker(
+    env: Record<string, string> = {},
+    name = "worker",
+    preload: string[] = [],
+  ): Promise<ServiceProcess> {
+    const worker = this.start("worker", env, name, [], preload);
     await worker.waitForLog(/^delivery worker started$/);
     return worker;
   }

@@ -12,12 +12,25 @@ import { ErrorBody } from "./schemas.js";
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind is dropped; it reconnects and reloads (as on every connection). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** How long a stream's connection may stay open once the server closes and has ended the stream. */
+const END_AT_CLOSE_MS = 1_000;
 
 export const notificationEventsRoute: FastifyPluginAsyncTypebox<HttpDeps> = async (app, deps) => {
   const open = new Set<ServerResponse>();
-  // Open streams would keep the server from closing.
+  // Open streams would keep the server from closing, so each is ended, and its connection cut if
+  // it is still open a moment later. server.close() closes an idle connection whose response has
+  // ended, but not one busy with a request that began behind the stream (HTTP/1.1 pipelining),
+  // and ending a stream waits until its client has read what is still buffered, which one that
+  // stopped reading never does: the close would wait for such a connection until the shutdown
+  // deadline, and the process exit 1 instead of 0. Its client reconnects and reloads anyway.
   app.addHook("preClose", async () => {
-    for (const stream of open) stream.end();
+    for (const stream of open) {
+      const socket = stream.socket;
+      stream.end();
+      if (!socket || socket.destroyed) continue;
+      const cut = setTimeout(() => socket.destroy(), END_AT_CLOSE_MS);
+      socket.once("close", () => clearTimeout(cut));
+    }
   });
 
   app.get(
