@@ -111,7 +111,10 @@ export async function withTransaction<T>(
     return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
-    if (!lost && isDatabaseUnavailable(error)) lost = error as Error;
+    // A session the server ended is dropped, not reused; so is one on a server that turned
+    // read-only, since after a failover a new session may reach the new primary.
+    const unavailability = databaseUnavailability(error);
+    if (!lost && (unavailability === "unreachable" || unavailability === "read_only")) lost = error as Error;
     throw error;
   } finally {
     client.off("error", onError);
@@ -158,27 +161,52 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** PostgreSQL is unreachable or restarting: the request may succeed later. */
-export function isDatabaseUnavailable(error: unknown): boolean {
+/**
+ * Why PostgreSQL cannot do a request's work now, though it may shortly:
+ * - `unreachable`: down, restarting, not answering, or the session was ended (an operator's
+ *   pg_terminate_backend, 57P01);
+ * - `no_free_connection`: it refuses new sessions, every slot of max_connections (or of a role's
+ *   or database's CONNECTION LIMIT) being taken (53300);
+ * - `read_only`: it refuses writes, as a server does after a failover to a read-only or standby
+ *   one (25006, `default_transaction_read_only`, a hot standby);
+ * - `cancelled`: it cancelled the statement, for a statement_timeout or lock_timeout an operator
+ *   set on the role or database, or pg_cancel_backend (57014, 55P03).
+ * Null for every other error: those are the request's own, or a bug.
+ */
+export type DatabaseUnavailability = "unreachable" | "no_free_connection" | "read_only" | "cancelled";
+
+const UNAVAILABLE_CODES: Readonly<Record<string, DatabaseUnavailability>> = {
+  ECONNREFUSED: "unreachable",
+  ECONNRESET: "unreachable",
+  ETIMEDOUT: "unreachable",
+  EPIPE: "unreachable",
+  "57P01": "unreachable", // admin_shutdown: a fast shutdown, or pg_terminate_backend()
+  "57P02": "unreachable", // crash_shutdown
+  "57P03": "unreachable", // cannot_connect_now: starting up or shutting down
+  "08000": "unreachable",
+  "08003": "unreachable",
+  "08006": "unreachable",
+  "53300": "no_free_connection", // too_many_connections
+  "25006": "read_only", // read_only_sql_transaction
+  "57014": "cancelled", // query_canceled: statement_timeout, pg_cancel_backend()
+  "55P03": "cancelled", // lock_not_available: lock_timeout
+};
+
+export function databaseUnavailability(error: unknown): DatabaseUnavailability | null {
   const code = (error as { code?: string } | null)?.code ?? "";
+  const byCode = Object.hasOwn(UNAVAILABLE_CODES, code) ? UNAVAILABLE_CODES[code] : undefined;
+  if (byCode) return byCode;
   const message = error instanceof Error ? error.message : "";
-  return (
-    [
-      "ECONNREFUSED",
-      "ECONNRESET",
-      "ETIMEDOUT",
-      "EPIPE",
-      "57P01",
-      "57P02",
-      "57P03",
-      "08000",
-      "08003",
-      "08006",
-    ].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|Query read timeout/i.test(
-      message,
-    )
-  );
+  return /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|Query read timeout/i.test(
+    message,
+  )
+    ? "unreachable"
+    : null;
+}
+
+/** PostgreSQL cannot do the work now (see DatabaseUnavailability): the request may succeed later. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return databaseUnavailability(error) !== null;
 }
 
 /**
