@@ -31,6 +31,11 @@ pg.types.setTypeParser(
 
 export interface PoolOptions {
   /**
+   * No client-side limit on a statement: for migrations, which wait for another process's and may
+   * build an index on a large table for minutes.
+   */
+  unboundedStatements?: boolean;
+  /**
    * The embedded database (one session, see embedded-database.ts): one connection kept open for
    * good, and waiting for it is queueing behind this process's own statements, not a server away.
    */
@@ -49,7 +54,7 @@ export function createPool(databaseUrl: string, logger: Logger, max = 10, option
     connectionTimeoutMillis: embedded ? 30_000 : 3_000,
     idleTimeoutMillis: embedded ? 0 : 30_000,
     // A query stuck behind a frozen server must fail rather than hang; ours take milliseconds.
-    query_timeout: 10_000,
+    query_timeout: options.unboundedStatements ? undefined : 10_000,
     application_name: "notification-service",
     // Named statements are parsed and planned once per connection: PostgreSQL keeps a generic plan
     // when it costs no more than planning each call (planning was a quarter of its time per

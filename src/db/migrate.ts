@@ -40,7 +40,18 @@ export async function migrate(pool: Pool, logger: Logger, options: MigrateOption
   const onError = () => {};
   client.on("error", onError);
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    // Waiting for another process's migrations takes as long as they do: a statement_timeout or
+    // lock_timeout an operator set on the role or database must not fail this start-up for it.
+    // (The advisory lock is the session's, so it outlives this transaction.)
+    await client.query("BEGIN");
+    try {
+      await client.query("SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0");
+      await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    }
     await client.query(
       "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
     );
@@ -61,7 +72,11 @@ export async function migrate(pool: Pool, logger: Logger, options: MigrateOption
       for (let tries = 1; ; tries += 1) {
         try {
           await client.query("BEGIN");
-          await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
+          // Its waits for table locks are bounded here; its work (an index on a large table) is
+          // not, whatever statement_timeout the role or database has.
+          await client.query(
+            `SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}; SET LOCAL statement_timeout = 0`,
+          );
           await client.query(migration.sql);
           await client.query("INSERT INTO schema_migrations (name) VALUES ($1)", [migration.name]);
           await client.query("COMMIT");
