@@ -172,13 +172,20 @@ export function quoteIdentifier(name: string): string {
  *   pg_terminate_backend, 57P01);
  * - `no_free_connection`: it refuses new sessions, every slot of max_connections (or of a role's
  *   or database's CONNECTION LIMIT) being taken (53300);
+ * - `out_of_resources`: it ran short of disk space, memory or a configured limit (the rest of
+ *   class 53: a full disk, temp_file_limit);
  * - `read_only`: it refuses writes, as a server does after a failover to a read-only or standby
  *   one (25006, `default_transaction_read_only`, a hot standby);
  * - `cancelled`: it cancelled the statement, for a statement_timeout or lock_timeout an operator
  *   set on the role or database, or pg_cancel_backend (57014, 55P03).
  * Null for every other error: those are the request's own, or a bug.
  */
-export type DatabaseUnavailability = "unreachable" | "no_free_connection" | "read_only" | "cancelled";
+export type DatabaseUnavailability =
+  | "unreachable"
+  | "no_free_connection"
+  | "out_of_resources"
+  | "read_only"
+  | "cancelled";
 
 const UNAVAILABLE_CODES: Readonly<Record<string, DatabaseUnavailability>> = {
   ECONNREFUSED: "unreachable",
@@ -188,10 +195,16 @@ const UNAVAILABLE_CODES: Readonly<Record<string, DatabaseUnavailability>> = {
   "57P01": "unreachable", // admin_shutdown: a fast shutdown, or pg_terminate_backend()
   "57P02": "unreachable", // crash_shutdown
   "57P03": "unreachable", // cannot_connect_now: starting up or shutting down
+  "57P05": "unreachable", // idle_session_timeout ended the session
+  "25P03": "unreachable", // idle_in_transaction_session_timeout ended the session
   "08000": "unreachable",
   "08003": "unreachable",
   "08006": "unreachable",
   "53300": "no_free_connection", // too_many_connections
+  "53000": "out_of_resources", // insufficient_resources
+  "53100": "out_of_resources", // disk_full
+  "53200": "out_of_resources", // out_of_memory
+  "53400": "out_of_resources", // configuration_limit_exceeded: temp_file_limit, max_locks_per_transaction
   "25006": "read_only", // read_only_sql_transaction
   "57014": "cancelled", // query_canceled: statement_timeout, pg_cancel_backend()
   "55P03": "cancelled", // lock_not_available: lock_timeout

@@ -70,6 +70,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
 const UNAVAILABLE_DETAILS: Readonly<Record<DatabaseUnavailability, string>> = {
   unreachable: "The database is unavailable; try again shortly.",
   no_free_connection: "The database has no free connection for this request; try again shortly.",
+  out_of_resources: "The database is short of disk space, memory or a configured limit; try again shortly.",
   read_only: "The database accepts no changes right now (it is read-only); try again shortly.",
   cancelled: "The database did not finish the request in time; try again shortly.",
 };
