@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { Logger } from "../core/logger.js";
 
@@ -93,6 +94,25 @@ export async function retryingDeadlocks<T>(work: () => Promise<T>, tries = 3): P
     } catch (error) {
       if ((error as { code?: string }).code !== "40P01" || attempt >= tries) throw error;
     }
+  }
+}
+
+/**
+ * Runs `work` again while PostgreSQL refuses it (see DatabaseUnavailability), a little later each
+ * time, for up to `forMs`: for recording what a provider has already done, which, given up, would
+ * leave the attempt in progress for its lease to lapse and the message to be sent again. The
+ * statements it is for are guarded by the worker's lease, so a try that did commit before its
+ * answer was lost makes the next one find the lease gone, as a takeover would.
+ */
+export async function retryingRefusals<T>(work: () => Promise<T>, forMs = 10_000): Promise<T> {
+  const deadline = performance.now() + forMs;
+  for (let pauseMs = 100; ; pauseMs = Math.min(pauseMs * 2, 1_000)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || performance.now() + pauseMs > deadline) throw error;
+    }
+    await sleep(pauseMs);
   }
 }
 

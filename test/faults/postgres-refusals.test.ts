@@ -228,6 +228,29 @@ describe("PostgreSQL refusing work", () => {
     await fixture.waitForStatus(accepted.get("after read-only")!, "sent");
   });
 
+  it("records a delivery whose provider answered while writes were refused once they are allowed again, sent once", async () => {
+    fixture.smsRu.replyNext({ hangMs: 1_000 });
+    expect((await create("answered while read-only")).status).toBe(201);
+    const id = accepted.get("answered while read-only")!;
+    await waitFor("SMS.ru to get it", () =>
+      fixture.sent("answered while read-only") === 1 ? true : undefined,
+    );
+    await admin.query("ALTER SYSTEM SET default_transaction_read_only = on");
+    await admin.query("SELECT pg_reload_conf()");
+    await terminateServiceSessions();
+    // The provider answers meanwhile; recording that is refused for as long as this lasts, which
+    // is less than the lease (5 s here) but more than one try.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const { rows } = await admin.query("SELECT status FROM attempts WHERE notification_id = $1", [id]);
+    expect(rows).toEqual([{ status: "in_progress" }]);
+    await admin.query("SET default_transaction_read_only = off");
+    await admin.query("ALTER SYSTEM RESET default_transaction_read_only");
+    await admin.query("SELECT pg_reload_conf()");
+    const done = await fixture.waitForStatus(id, "sent", 10_000);
+    expect(done.attempts.map((attempt) => attempt.status)).toEqual(["sent"]);
+    expect(fixture.sent("answered while read-only")).toBe(1);
+  });
+
   for (const setting of ["statement_timeout", "lock_timeout"] as const) {
     it(`answers 503 when an operator's ${setting} cancels its statements behind a lock, and delivers after`, async () => {
       const due = dueIn(1_500);
