@@ -69,16 +69,16 @@ describe("Redis degraded", () => {
   });
 
   it("accepts and delivers at once while Redis holds every command (CLIENT PAUSE)", async () => {
-    const pauseMs = 6_000;
+    const pauseMs = 8_000;
     await control.client("PAUSE", pauseMs, "ALL");
     const pausedAt = performance.now();
     const messages = ["while Redis is paused 1", "while Redis is paused 2", "while Redis is paused 3"];
-    const ids = await createQuickly(messages, 1_500);
+    const ids = await createQuickly(messages, 2_000);
     const ready = await api.get("/readyz");
     expect({ status: ready.status, state: ready.body.status }).toEqual({ status: 200, state: "degraded" });
     // Found by polling (no wake-up gets through) and sent without waiting for the pause to end.
     for (const id of ids) await fixture.waitForStatus(id, "sent", 10_000);
-    expect(performance.now() - pausedAt).toBeLessThan(pauseMs - 500);
+    expect(performance.now() - pausedAt).toBeLessThan(pauseMs - 1_000);
     for (const message of messages) expect(fixture.sent(message)).toBe(1);
     // What was held is answered once the pause ends; everything works as before.
     await control.ping();
