@@ -65,7 +65,11 @@ export function createPool(databaseUrl: string, logger: Logger, max = 10, option
     // at the default random_page_cost of 4 (a spinning disk) the planner scans a table of a few
     // thousand rows whole to find the 30 rows of a batch by id (seen with auto_explain in the bench:
     // every start and finish statement read the whole notifications table).
-    options: `-c random_page_cost=${RANDOM_PAGE_COST}`,
+    // The statements are written for READ COMMITTED, whatever default_transaction_isolation the
+    // role or database has: a lease-guarded UPDATE re-reads a row another session changed
+    // meanwhile and finds the lease gone. Under REPEATABLE READ or SERIALIZABLE they fail instead
+    // (40001): a fifth of concurrent creates and cancels answered 500, and deliveries stalled.
+    options: `-c random_page_cost=${RANDOM_PAGE_COST} -c default_transaction_isolation=read\\ committed`,
     maxLifetimeSeconds: embedded ? 0 : 600,
     // The embedded session outlives its connections, and with it the statements prepared on them:
     // a new connection starts from none, as `pg` expects of a fresh session. PGlite ignores the

@@ -2,7 +2,8 @@
  * PostgreSQL up but refusing the service's work, as production databases do: every connection
  * slot taken ("sorry, too many clients already"), the service's sessions ended by an operator,
  * writes refused after a failover to a read-only server, and statements cancelled by a
- * statement_timeout or lock_timeout an operator set on the database. The API answers 503 with a
+ * statement_timeout or lock_timeout an operator set on the database; and a default isolation level
+ * other than the READ COMMITTED its statements are written for. The API answers 503 with a
  * JSON body saying which, never 500; the worker marks nothing failed and loses nothing; once the
  * database takes work again, every notification answered 201 is delivered exactly once.
  * A private cluster, because these faults reach every database of a server.
@@ -25,6 +26,8 @@ describe("PostgreSQL refusing work", () => {
   let admin: pg.Client;
   /** Every notification answered 201, by message: each must reach the provider exactly once. */
   const accepted = new Map<string, number>();
+  /** Notifications a test cancelled: never sent. */
+  const cancelled: number[] = [];
 
   beforeAll(async () => {
     postgres = await PrivatePostgres.create();
@@ -279,15 +282,71 @@ describe("PostgreSQL refusing work", () => {
     });
   }
 
+  it("keeps to READ COMMITTED when the database's default isolation is SERIALIZABLE", async () => {
+    const later = { send_at: new Date(Date.now() + 3_600_000).toISOString() };
+    const created = await api.post("/api/notifications/", {
+      user,
+      message: "cancelled behind a row lock",
+      ...later,
+    });
+    const id = created.body.id as number;
+    cancelled.push(id);
+    // Set by an operator for their own applications; the service's statements are not written for it.
+    await admin.query(
+      `ALTER DATABASE "${fixture.database}" SET default_transaction_isolation = 'serializable'`,
+    );
+    await terminateServiceSessions();
+    // Another session changes the row while the cancel waits for it: READ COMMITTED reads the row
+    // again and goes on; SERIALIZABLE (or REPEATABLE READ) fails with 40001.
+    await admin.query("BEGIN");
+    await admin.query("UPDATE notifications SET updated_at = now() WHERE id = $1", [id]);
+    const cancelling = api.post(`/api/notifications/${id}/cancel/`, {});
+    // Asked from another session: within a transaction, pg_stat_activity stays as first read.
+    await waitFor("the cancel to wait for the row", async () => {
+      const { rows } = await fixture.pool.query(
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'notification-service' AND wait_event_type = 'Lock'",
+      );
+      return rows.length > 0 ? true : undefined;
+    });
+    await admin.query("COMMIT");
+    const response = await cancelling;
+    expect({ status: response.status, state: response.body.status }).toEqual({
+      status: 200,
+      state: "cancelled",
+    });
+    // Concurrent creates, half of them in a transaction with their key, and their deliveries.
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, lane) => {
+        for (let i = 0; i < 8; i++) {
+          const message = `serializable ${lane}-${i}`;
+          const response = await api.post(
+            "/api/notifications/",
+            { user, message },
+            i % 2 === 0 ? { "idempotency-key": message } : {},
+          );
+          statuses.push(response.status);
+          if (response.status === 201) accepted.set(message, response.body.id as number);
+        }
+      }),
+    );
+    expect(statuses.filter((status) => status !== 201)).toEqual([]);
+    for (const [message, id] of accepted) {
+      if (message.startsWith("serializable ")) await fixture.waitForStatus(id, "sent");
+    }
+  });
+
   it("delivered every notification answered 201 exactly once, and left no attempt in progress", async () => {
     for (const [message, id] of accepted) {
       await fixture.waitForStatus(id, "sent");
       expect({ message, sends: fixture.sent(message) }).toEqual({ message, sends: 1 });
     }
     const { rows } = await admin.query(
-      "SELECT status, count(*)::int AS n FROM notifications GROUP BY status ORDER BY status",
+      "SELECT status, count(*)::int AS n FROM notifications WHERE NOT id = ANY($1) GROUP BY status ORDER BY status",
+      [cancelled],
     );
     expect(rows).toEqual([{ status: "sent", n: accepted.size }]);
+    for (const id of cancelled) expect((await fixture.state(id)).status).toBe("cancelled");
     expect(await fixture.inProgressAttempts()).toBe(0);
     expect(apiProcess.running && worker.running).toBe(true);
   });
