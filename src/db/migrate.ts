@@ -52,9 +52,16 @@ export async function migrate(pool: Pool, logger: Logger, options: MigrateOption
       await client.query("ROLLBACK").catch(() => {});
       throw error;
     }
-    await client.query(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+    // Created only when missing, so a process starting with nothing to apply writes nothing: on a
+    // server refusing writes (a failover to a read-only one) it starts, and serves what it can.
+    const { rows: tables } = await client.query<{ present: boolean }>(
+      "SELECT to_regclass('schema_migrations') IS NOT NULL AS present",
     );
+    if (!tables[0]?.present) {
+      await client.query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+      );
+    }
     const { rows } = await client.query<{ name: string }>("SELECT name FROM schema_migrations ORDER BY name");
     const applied = new Set(rows.map((row) => row.name));
     const known = new Set(migrations.map((migration) => migration.name));

@@ -220,6 +220,16 @@ describe("PostgreSQL refusing work", () => {
     );
     const read = await api.get(`/api/notifications/${id}/`);
     expect({ status: read.status, state: read.body.status }).toEqual({ status: 200, state: "pending" });
+    // A process starting meanwhile (a restart, a rolling deploy) finds no migration to apply and
+    // serves as the running one does, rather than fail its start-up on a write it need not make.
+    const started = await fixture.processes.startApi({}, "api started while read-only");
+    const other = fixture.api(started.url);
+    expect503(
+      await other.post("/api/notifications/", { user, message: "while read-only (another API)" }),
+      detail,
+    );
+    expect((await other.get(`/api/notifications/${id}/`)).status).toBe(200);
+    started.process.signal("SIGTERM");
     await pastDue(due);
     await untouched("due while read-only");
 

@@ -33,7 +33,7 @@ export function reportError(io: Io, error: unknown): number {
   } else if (databaseUnavailability(error) === "unreachable") {
     io.err(`error: cannot reach PostgreSQL (${messageOf(error)}); is it running, and is DATABASE_URL right?`);
   } else if (databaseUnavailability(error)) {
-    // It answers, but refuses for now: no free connection, read-only, or a statement cancelled.
+    // It answers, but refuses the work for now (see DatabaseUnavailability).
     io.err(`error: PostgreSQL refused the work for now (${messageOf(error)}); try again shortly`);
   } else {
     io.err(`error: ${messageOf(error)}`);
