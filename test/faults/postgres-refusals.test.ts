@@ -54,11 +54,16 @@ describe("PostgreSQL refusing work", () => {
     await postgres?.destroy();
   });
 
-  /** Ends every session the service holds, as `pg_terminate_backend()` by an operator does. */
-  const terminateServiceSessions = async () => {
+  /**
+   * Ends every session the service holds, as `pg_terminate_backend()` by an operator does. With
+   * `settleMs`, waits that long for the service's pools to drop them, so that the next request
+   * meets the fault under test rather than a session ending under it.
+   */
+  const terminateServiceSessions = async (settleMs = 0) => {
     const { rows } = await admin.query(
       "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'notification-service'",
     );
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
     return rows[0].n as number;
   };
 
@@ -66,6 +71,12 @@ describe("PostgreSQL refusing work", () => {
     const response = await api.post("/api/notifications/", { user, message, ...extra });
     if (response.status === 201) accepted.set(message, response.body.id as number);
     return response;
+  };
+
+  /** Creates one before a fault, which must be answered 201 (the body says why when it is not). */
+  const created = async (message: string, extra: Record<string, unknown> = {}) => {
+    const response = await create(message, extra);
+    expect({ status: response.status, body: response.body }).toMatchObject({ status: 201 });
   };
 
   const acceptingAgain = (message: string) =>
@@ -102,7 +113,7 @@ describe("PostgreSQL refusing work", () => {
 
   it("answers 503 while every connection slot is taken, and delivers what was due once slots free up", async () => {
     const due = dueIn(3_000);
-    expect((await create("due while slots are taken", { send_at: due.toISOString() })).status).toBe(201);
+    await created("due while slots are taken", { send_at: due.toISOString() });
     // Ends the service's sessions and takes every slot they held, until the server refuses one.
     const fillers: pg.Client[] = [];
     try {
@@ -144,7 +155,7 @@ describe("PostgreSQL refusing work", () => {
   it("answers only 201 or 503 while its sessions are ended mid-request, and finishes a delivery in flight", async () => {
     // A provider call in flight while its worker's sessions are ended: recorded on a new one.
     fixture.smsRu.replyNext({ hangMs: 2_500 });
-    expect((await create("in flight while sessions end")).status).toBe(201);
+    await created("in flight while sessions end");
     await waitFor("SMS.ru to get it", () =>
       fixture.sent("in flight while sessions end") === 1 ? true : undefined,
     );
@@ -195,7 +206,7 @@ describe("PostgreSQL refusing work", () => {
 
   it("answers 503 to writes and serves reads while the server is read-only, and delivers once writes are allowed", async () => {
     const due = dueIn(1_500);
-    expect((await create("due while read-only", { send_at: due.toISOString() })).status).toBe(201);
+    await created("due while read-only", { send_at: due.toISOString() });
     const id = accepted.get("due while read-only")!;
     // A failover to a server that refuses writes: new transactions are read-only, sessions reconnect.
     await admin.query("ALTER SYSTEM SET default_transaction_read_only = on");
@@ -243,7 +254,7 @@ describe("PostgreSQL refusing work", () => {
 
   it("records a delivery whose provider answered while writes were refused once they are allowed again, sent once", async () => {
     fixture.smsRu.replyNext({ hangMs: 1_000 });
-    expect((await create("answered while read-only")).status).toBe(201);
+    await created("answered while read-only");
     const id = accepted.get("answered while read-only")!;
     await waitFor("SMS.ru to get it", () =>
       fixture.sent("answered while read-only") === 1 ? true : undefined,
@@ -267,11 +278,9 @@ describe("PostgreSQL refusing work", () => {
   for (const setting of ["statement_timeout", "lock_timeout"] as const) {
     it(`answers 503 when an operator's ${setting} cancels its statements behind a lock, and delivers after`, async () => {
       const due = dueIn(1_500);
-      expect((await create(`due behind a lock (${setting})`, { send_at: due.toISOString() })).status).toBe(
-        201,
-      );
+      await created(`due behind a lock (${setting})`, { send_at: due.toISOString() });
       await admin.query(`ALTER DATABASE "${fixture.database}" SET ${setting} = '300ms'`);
-      await terminateServiceSessions();
+      await terminateServiceSessions(250);
       // A long transaction holding the table (a stuck session, an ALTER TABLE waiting its turn).
       await admin.query("BEGIN");
       await admin.query("LOCK TABLE notifications IN ACCESS EXCLUSIVE MODE");
@@ -305,7 +314,7 @@ describe("PostgreSQL refusing work", () => {
     await admin.query(
       `ALTER DATABASE "${fixture.database}" SET default_transaction_isolation = 'serializable'`,
     );
-    await terminateServiceSessions();
+    await terminateServiceSessions(250);
     // Another session changes the row while the cancel waits for it: READ COMMITTED reads the row
     // again and goes on; SERIALIZABLE (or REPEATABLE READ) fails with 40001.
     await admin.query("BEGIN");
