@@ -139,7 +139,10 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
 export async function prepareDatabase(config: Config, logger: Logger): Promise<string[]> {
   const url = databaseUrlOf(config);
   if (!config.embeddedDatabase) await ensureDatabaseExists(url, logger);
-  const pool = createPool(url, logger, 1, { embedded: config.embeddedDatabase !== null });
+  const pool = createPool(url, logger, 1, {
+    embedded: config.embeddedDatabase !== null,
+    unboundedStatements: true,
+  });
   try {
     return await migrate(pool, logger);
   } finally {

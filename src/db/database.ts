@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { Logger } from "../core/logger.js";
 
@@ -31,6 +32,11 @@ pg.types.setTypeParser(
 
 export interface PoolOptions {
   /**
+   * No client-side limit on a statement: for migrations, which wait for another process's and may
+   * build an index on a large table for minutes.
+   */
+  unboundedStatements?: boolean;
+  /**
    * The embedded database (one session, see embedded-database.ts): one connection kept open for
    * good, and waiting for it is queueing behind this process's own statements, not a server away.
    */
@@ -49,7 +55,7 @@ export function createPool(databaseUrl: string, logger: Logger, max = 10, option
     connectionTimeoutMillis: embedded ? 30_000 : 3_000,
     idleTimeoutMillis: embedded ? 0 : 30_000,
     // A query stuck behind a frozen server must fail rather than hang; ours take milliseconds.
-    query_timeout: 10_000,
+    query_timeout: options.unboundedStatements ? undefined : 10_000,
     application_name: "notification-service",
     // Named statements are parsed and planned once per connection: PostgreSQL keeps a generic plan
     // when it costs no more than planning each call (planning was a quarter of its time per
@@ -59,7 +65,11 @@ export function createPool(databaseUrl: string, logger: Logger, max = 10, option
     // at the default random_page_cost of 4 (a spinning disk) the planner scans a table of a few
     // thousand rows whole to find the 30 rows of a batch by id (seen with auto_explain in the bench:
     // every start and finish statement read the whole notifications table).
-    options: `-c random_page_cost=${RANDOM_PAGE_COST}`,
+    // The statements are written for READ COMMITTED, whatever default_transaction_isolation the
+    // role or database has: a lease-guarded UPDATE re-reads a row another session changed
+    // meanwhile and finds the lease gone. Under REPEATABLE READ or SERIALIZABLE they fail instead
+    // (40001): a fifth of concurrent creates and cancels answered 500, and deliveries stalled.
+    options: `-c random_page_cost=${RANDOM_PAGE_COST} -c default_transaction_isolation=read\\ committed`,
     maxLifetimeSeconds: embedded ? 0 : 600,
     // The embedded session outlives its connections, and with it the statements prepared on them:
     // a new connection starts from none, as `pg` expects of a fresh session. PGlite ignores the
@@ -91,6 +101,25 @@ export async function retryingDeadlocks<T>(work: () => Promise<T>, tries = 3): P
   }
 }
 
+/**
+ * Runs `work` again while PostgreSQL refuses it (see DatabaseUnavailability), a little later each
+ * time, for up to `forMs`: for recording what a provider has already done, which, given up, would
+ * leave the attempt in progress for its lease to lapse and the message to be sent again. The
+ * statements it is for are guarded by the worker's lease, so a try that did commit before its
+ * answer was lost makes the next one find the lease gone, as a takeover would.
+ */
+export async function retryingRefusals<T>(work: () => Promise<T>, forMs = 10_000): Promise<T> {
+  const deadline = performance.now() + forMs;
+  for (let pauseMs = 100; ; pauseMs = Math.min(pauseMs * 2, 1_000)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || performance.now() + pauseMs > deadline) throw error;
+    }
+    await sleep(pauseMs);
+  }
+}
+
 export async function withTransaction<T>(
   pool: Pool,
   work: (client: pg.PoolClient) => Promise<T>,
@@ -111,7 +140,10 @@ export async function withTransaction<T>(
     return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
-    if (!lost && isDatabaseUnavailable(error)) lost = error as Error;
+    // A session the server ended is dropped, not reused; so is one on a server that turned
+    // read-only, since after a failover a new session may reach the new primary.
+    const unavailability = databaseUnavailability(error);
+    if (!lost && (unavailability === "unreachable" || unavailability === "read_only")) lost = error as Error;
     throw error;
   } finally {
     client.off("error", onError);
@@ -158,27 +190,65 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** PostgreSQL is unreachable or restarting: the request may succeed later. */
-export function isDatabaseUnavailable(error: unknown): boolean {
+/**
+ * Why PostgreSQL cannot do a request's work now, though it may shortly:
+ * - `unreachable`: down, restarting, not answering, or the session was ended (an operator's
+ *   pg_terminate_backend, 57P01);
+ * - `no_free_connection`: it refuses new sessions, every slot of max_connections (or of a role's
+ *   or database's CONNECTION LIMIT) being taken (53300);
+ * - `out_of_resources`: it ran short of disk space, memory or a configured limit (the rest of
+ *   class 53: a full disk, temp_file_limit);
+ * - `read_only`: it refuses writes, as a server does after a failover to a read-only or standby
+ *   one (25006, `default_transaction_read_only`, a hot standby);
+ * - `cancelled`: it cancelled the statement, for a statement_timeout or lock_timeout an operator
+ *   set on the role or database, or pg_cancel_backend (57014, 55P03).
+ * Null for every other error: those are the request's own, or a bug.
+ */
+export type DatabaseUnavailability =
+  | "unreachable"
+  | "no_free_connection"
+  | "out_of_resources"
+  | "read_only"
+  | "cancelled";
+
+const UNAVAILABLE_CODES: Readonly<Record<string, DatabaseUnavailability>> = {
+  ECONNREFUSED: "unreachable",
+  ECONNRESET: "unreachable",
+  ETIMEDOUT: "unreachable",
+  EPIPE: "unreachable",
+  "57P01": "unreachable", // admin_shutdown: a fast shutdown, or pg_terminate_backend()
+  "57P02": "unreachable", // crash_shutdown
+  "57P03": "unreachable", // cannot_connect_now: starting up or shutting down
+  "57P05": "unreachable", // idle_session_timeout ended the session
+  "25P03": "unreachable", // idle_in_transaction_session_timeout ended the session
+  "08000": "unreachable",
+  "08003": "unreachable",
+  "08006": "unreachable",
+  "53300": "no_free_connection", // too_many_connections
+  "53000": "out_of_resources", // insufficient_resources
+  "53100": "out_of_resources", // disk_full
+  "53200": "out_of_resources", // out_of_memory
+  "53400": "out_of_resources", // configuration_limit_exceeded: temp_file_limit, max_locks_per_transaction
+  "25006": "read_only", // read_only_sql_transaction
+  "57014": "cancelled", // query_canceled: statement_timeout, pg_cancel_backend()
+  "55P03": "cancelled", // lock_not_available: lock_timeout
+};
+
+export function databaseUnavailability(error: unknown): DatabaseUnavailability | null {
   const code = (error as { code?: string } | null)?.code ?? "";
+  const byCode = Object.hasOwn(UNAVAILABLE_CODES, code) ? UNAVAILABLE_CODES[code] : undefined;
+  if (byCode) return byCode;
   const message = error instanceof Error ? error.message : "";
-  return (
-    [
-      "ECONNREFUSED",
-      "ECONNRESET",
-      "ETIMEDOUT",
-      "EPIPE",
-      "57P01",
-      "57P02",
-      "57P03",
-      "08000",
-      "08003",
-      "08006",
-    ].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|Query read timeout/i.test(
-      message,
-    )
-  );
+  return /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|Query read timeout/i.test(
+    message,
+  )
+    ? "unreachable"
+    : null;
+}
+
+/** PostgreSQL cannot do the work now (see DatabaseUnavailability): the request may succeed later. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return databaseUnavailability(error) !== null;
 }
 
 /**

@@ -9,7 +9,7 @@ import { storedPreferences } from "../audiences/preferences.js";
 import { suppressionAddressOf } from "../audiences/suppression-address.js";
 import type { Channel, ClaimedDelivery, StoredAttempt } from "../core/model.js";
 import type { FailureOutcome, SentOutcome } from "../core/outcome.js";
-import { prepared, type Queryable } from "./database.js";
+import { prepared, type Queryable, retryingRefusals } from "./database.js";
 import {
   type AttemptRow,
   type NotificationRow,
@@ -297,14 +297,17 @@ export class DeliveriesRepository {
     channel: Channel,
     receiptCheckSeconds: number | null = null,
   ): Promise<boolean> {
-    return this.finishSentBatcher.add({
-      attemptId,
-      outcome,
-      notificationId,
-      owner,
-      channel,
-      receiptCheckSeconds,
-    });
+    // The provider has the message: a refusal given up on here would have it sent again.
+    return retryingRefusals(() =>
+      this.finishSentBatcher.add({
+        attemptId,
+        outcome,
+        notificationId,
+        owner,
+        channel,
+        receiptCheckSeconds,
+      }),
+    );
   }
 
   private async finishManySent(finishes: SentFinish[]): Promise<boolean[]> {
@@ -349,7 +352,12 @@ export class DeliveriesRepository {
    * holds its notification pending until that deadline, in one statement; false when the lease
    * was lost (the attempt is recorded all the same).
    */
-  async finishAcceptedAndHold(finish: SentFinish & { holdSeconds: number }): Promise<boolean> {
+  finishAcceptedAndHold(finish: SentFinish & { holdSeconds: number }): Promise<boolean> {
+    // The provider has the message: a refusal given up on here would have it sent again.
+    return retryingRefusals(() => this.finishAcceptedAndHoldOnce(finish));
+  }
+
+  private async finishAcceptedAndHoldOnce(finish: SentFinish & { holdSeconds: number }): Promise<boolean> {
     const { rowCount } = await this.db.query(
       prepared(
         "finish-attempt-accepted-and-hold",

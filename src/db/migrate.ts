@@ -40,10 +40,28 @@ export async function migrate(pool: Pool, logger: Logger, options: MigrateOption
   const onError = () => {};
   client.on("error", onError);
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    await client.query(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+    // Waiting for another process's migrations takes as long as they do: a statement_timeout or
+    // lock_timeout an operator set on the role or database must not fail this start-up for it.
+    // (The advisory lock is the session's, so it outlives this transaction.)
+    await client.query("BEGIN");
+    try {
+      await client.query("SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0");
+      await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    }
+    // Created only when missing, so a process starting with nothing to apply writes nothing: on a
+    // server refusing writes (a failover to a read-only one) it starts, and serves what it can.
+    const { rows: tables } = await client.query<{ present: boolean }>(
+      "SELECT to_regclass('schema_migrations') IS NOT NULL AS present",
     );
+    if (!tables[0]?.present) {
+      await client.query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+      );
+    }
     const { rows } = await client.query<{ name: string }>("SELECT name FROM schema_migrations ORDER BY name");
     const applied = new Set(rows.map((row) => row.name));
     const known = new Set(migrations.map((migration) => migration.name));
@@ -61,7 +79,11 @@ export async function migrate(pool: Pool, logger: Logger, options: MigrateOption
       for (let tries = 1; ; tries += 1) {
         try {
           await client.query("BEGIN");
-          await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
+          // Its waits for table locks are bounded here; its work (an index on a large table) is
+          // not, whatever statement_timeout the role or database has.
+          await client.query(
+            `SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}; SET LOCAL statement_timeout = 0`,
+          );
           await client.query(migration.sql);
           await client.query("INSERT INTO schema_migrations (name) VALUES ($1)", [migration.name]);
           await client.query("COMMIT");

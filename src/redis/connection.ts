@@ -2,14 +2,27 @@ import { Redis } from "ioredis";
 import type { Logger } from "../core/logger.js";
 
 /**
- * `forWorker`: a blocking consumer must wait out a Redis restart rather than fail its commands
- * Producers fail fast instead, so an API request never hangs on Redis: PostgreSQL holds the
- * notification, and a worker that missed its wake-up finds it at its next poll.
+ * How long a command waits for Redis' answer before it fails and its caller goes on without it
+ * (the API rate limit is skipped, the channel circuit fails open, a wake-up is left to the poll).
+ * A Redis that holds commands on an open connection (CLIENT PAUSE during a failover, a stalled
+ * host, a partition TCP notices only hours later) would otherwise hold every API request and
+ * every delivery as long. Redis answers in well under a millisecond; a command that timed out
+ * still runs when Redis gets to it, so a wake-up or a live event comes late rather than never.
  */
-export function createRedis(url: string, logger: Logger, role: "producer" | "worker" | "client"): Redis {
+export const COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * `producer`: fails at once while disconnected, so an API request never waits for Redis:
+ * PostgreSQL holds the notification, and a worker that missed its wake-up finds it at its next poll.
+ * `client`: queues commands while reconnecting (a worker's pacing and circuit), still bounded by
+ * COMMAND_TIMEOUT_MS. `subscriber`: as `client`, with no time limit on a command: a subscription is
+ * answered when Redis gets to it, and its owner bounds how long it waits.
+ */
+export function createRedis(url: string, logger: Logger, role: "producer" | "client" | "subscriber"): Redis {
   const redis = new Redis(url, {
-    maxRetriesPerRequest: role === "worker" ? null : 1,
+    maxRetriesPerRequest: 1,
     enableOfflineQueue: role !== "producer",
+    commandTimeout: role === "subscriber" ? undefined : COMMAND_TIMEOUT_MS,
     connectTimeout: 5_000,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     lazyConnect: false,

@@ -83,7 +83,7 @@ export class RedisNotificationEvents implements NotificationEventPublisher, Noti
   }
 
   private async open(): Promise<void> {
-    const subscriber = createRedis(this.redisUrl, this.logger, "client");
+    const subscriber = createRedis(this.redisUrl, this.logger, "subscriber");
     this.subscriber = subscriber;
     subscriber.on("message", (channel: string, payload: string) => {
       if (channel !== this.channel) return;

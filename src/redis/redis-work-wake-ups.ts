@@ -44,7 +44,7 @@ export class RedisWorkWakeUps implements WorkWakeUps {
   async listen(listener: () => void): Promise<() => void> {
     this.listeners.add(listener);
     if (!this.subscriber) {
-      const subscriber = createRedis(this.redisUrl, this.logger, "client");
+      const subscriber = createRedis(this.redisUrl, this.logger, "subscriber");
       this.subscriber = subscriber;
       subscriber.on("message", (channel: string) => {
         if (channel === this.channel) for (const wake of this.listeners) wake();

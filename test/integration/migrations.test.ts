@@ -107,6 +107,31 @@ describe("migrations", () => {
     expect(await appliedNames()).not.toContain(PROBE.name);
   });
 
+  it("waits for another process's migrations and runs its own past an operator's statement_timeout and lock_timeout", async () => {
+    // Set on the database, as an operator does: every session opened after this has them.
+    await other.query(`ALTER DATABASE "${database.name}" SET statement_timeout = '100ms'`);
+    await other.query(`ALTER DATABASE "${database.name}" SET lock_timeout = '100ms'`);
+    const timed = createPool(database.url, logs.logger, 1);
+    try {
+      // Another process migrating: it holds the migration lock for longer than either timeout.
+      await other.query("SELECT pg_advisory_lock(7302001)");
+      const migrating = migrate(timed, logs.logger, {
+        migrations: [...migrations, { ...PROBE, sql: `SELECT pg_sleep(0.3); ${PROBE.sql}` }],
+      });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await other.query("SELECT pg_advisory_unlock(7302001)");
+      expect(await migrating).toEqual([PROBE.name]);
+      // The settings are the operator's to keep: the service's own statements still have them.
+      await expect(timed.query("SELECT pg_sleep(0.3)")).rejects.toMatchObject({ code: "57014" });
+    } finally {
+      await other.query(`ALTER DATABASE "${database.name}" RESET ALL`);
+      await timed.end();
+    }
+    expect(await hasProbeColumn()).toBe(true);
+    await pool.query("ALTER TABLE webhook_events DROP COLUMN probe");
+    await pool.query("DELETE FROM schema_migrations WHERE name = $1", [PROBE.name]);
+  });
+
   it("names the migrations a newer build applied, and goes on", async () => {
     await pool.query("INSERT INTO schema_migrations (name) VALUES ('999-from-a-newer-build')");
     expect(await migrate(pool, logs.logger)).toEqual([]);

@@ -1,7 +1,7 @@
 /** What the CLI prints: plain text for people, `--json` for scripts, errors on stderr. */
 import { ConfigError } from "../../config.js";
 import { NotFoundError, ValidationError } from "../../core/errors.js";
-import { isDatabaseUnavailable } from "../../db/database.js";
+import { databaseUnavailability } from "../../db/database.js";
 import { EXIT_FAILURE } from "./exit-codes.js";
 
 export interface Io {
@@ -30,8 +30,11 @@ export function reportError(io: Io, error: unknown): number {
     io.err(`configuration error: ${error.message}`);
   } else if (error instanceof NotFoundError || error instanceof CliFailure) {
     io.err(`error: ${error.message}`);
-  } else if (isDatabaseUnavailable(error)) {
+  } else if (databaseUnavailability(error) === "unreachable") {
     io.err(`error: cannot reach PostgreSQL (${messageOf(error)}); is it running, and is DATABASE_URL right?`);
+  } else if (databaseUnavailability(error)) {
+    // It answers, but refuses the work for now (see DatabaseUnavailability).
+    io.err(`error: PostgreSQL refused the work for now (${messageOf(error)}); try again shortly`);
   } else {
     io.err(`error: ${messageOf(error)}`);
   }

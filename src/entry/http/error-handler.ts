@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from "../../core/errors.js";
-import { isDatabaseUnavailable } from "../../db/database.js";
+import { type DatabaseUnavailability, databaseUnavailability } from "../../db/database.js";
 import { RFC_3339_PROBLEM } from "../../usecases/create-notification.js";
 import { otherMethodsOfPath, sendMethodNotAllowed } from "./method-not-allowed.js";
 import { PATTERN_PROBLEMS } from "./schemas.js";
@@ -41,12 +41,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof UnavailableError) {
       return reply.code(503).header("retry-after", "5").send({ detail: error.message });
     }
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error.message }, "database unavailable");
-      return reply
-        .code(503)
-        .header("retry-after", "5")
-        .send({ detail: "The database is unavailable; try again shortly." });
+    const unavailable = databaseUnavailability(error);
+    if (unavailable) {
+      request.log.warn({ err: error.message, code: error.code, reason: unavailable }, "database unavailable");
+      return reply.code(503).header("retry-after", "5").send({ detail: UNAVAILABLE_DETAILS[unavailable] });
     }
     switch (error.code) {
       case "22021": // character_not_in_repertoire: a value PostgreSQL cannot store as text
@@ -67,6 +65,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.code(500).send({ detail: "Internal server error." });
   });
 }
+
+/** What a client is told; PostgreSQL's own message, which may name tables, goes to the log. */
+const UNAVAILABLE_DETAILS: Readonly<Record<DatabaseUnavailability, string>> = {
+  unreachable: "The database is unavailable; try again shortly.",
+  no_free_connection: "The database has no free connection for this request; try again shortly.",
+  out_of_resources: "The database is short of disk space, memory or a configured limit; try again shortly.",
+  read_only: "The database accepts no changes right now (it is read-only); try again shortly.",
+  cancelled: "The database did not finish the request in time; try again shortly.",
+};
 
 /** What a value failing a `format` must look like instead (Ajv would only name the format). */
 const FORMAT_PROBLEMS: Readonly<Record<string, string>> = {
