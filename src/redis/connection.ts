@@ -8,8 +8,12 @@ import type { Logger } from "../core/logger.js";
  * host, a partition TCP notices only hours later) would otherwise hold every API request and
  * every delivery as long. Redis answers in well under a millisecond; a command that timed out
  * still runs when Redis gets to it, so a wake-up or a live event comes late rather than never.
+ * Not shorter: the timer also runs out when this process's event loop is held that long (a long
+ * collection, a busy machine), and expired timers fire before the answer waiting on the socket is
+ * read, so at 500 ms a loaded machine failed commands Redis had answered at once (a scrape of
+ * /metrics said Redis was down; a rate limit would be skipped).
  */
-export const COMMAND_TIMEOUT_MS = 500;
+export const COMMAND_TIMEOUT_MS = 2_000;
 
 /**
  * `producer`: fails at once while disconnected, so an API request never waits for Redis:

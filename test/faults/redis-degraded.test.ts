@@ -7,6 +7,7 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMAND_TIMEOUT_MS } from "../../src/redis/connection.js";
 import { type FaultApi, FaultFixture } from "../support/fault-fixture.js";
 import { PrivateRedis } from "../support/private-redis.js";
 import type { ServiceProcess } from "../support/service-processes.js";
@@ -69,11 +70,12 @@ describe("Redis degraded", () => {
   });
 
   it("accepts and delivers at once while Redis holds every command (CLIENT PAUSE)", async () => {
-    const pauseMs = 8_000;
+    // Each create waits for the rate limit's command to time out, then goes on without it.
+    const pauseMs = 16_000;
     await control.client("PAUSE", pauseMs, "ALL");
     const pausedAt = performance.now();
     const messages = ["while Redis is paused 1", "while Redis is paused 2", "while Redis is paused 3"];
-    const ids = await createQuickly(messages, 2_000);
+    const ids = await createQuickly(messages, COMMAND_TIMEOUT_MS + 1_500);
     const ready = await api.get("/readyz");
     expect({ status: ready.status, state: ready.body.status }).toEqual({ status: 200, state: "degraded" });
     // Found by polling (no wake-up gets through) and sent without waiting for the pause to end.
