@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +7,7 @@ import { verifyPassword } from "../../src/core/passwords.js";
 import { type CliDatabase, migratedCliDatabase } from "../support/cli-database.js";
 import { TEST_REDIS_URL } from "../support/databases.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
-import { runCli } from "../support/run-cli.js";
+import { runCli, spawnCli } from "../support/run-cli.js";
 
 // Each command is a fresh node process compiling TypeScript through tsx, about a second apiece
 // on a quiet machine; several in a row need more than the default timeout on a loaded one.
@@ -332,6 +333,67 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
         stderr: "error: invalid input\n  email: user with this email already exists.\n",
       });
       expect((await db.query("SELECT count(*)::int AS n FROM users")).rows[0].n).toBe(before);
+    });
+    it("refuses what the API refuses for its length, in the API's words, and a password piped in past it", async () => {
+      const result = await cli(
+        "users",
+        "create",
+        "--email",
+        `${"a".repeat(250)}@example.com`,
+        "--password",
+        "correct horse",
+        "--first-name",
+        "b".repeat(151),
+        "--phone",
+        "9".repeat(33),
+      );
+      expect(result).toMatchObject({
+        code: 1,
+        stdout: "",
+        stderr: [
+          "error: invalid input",
+          "  email: Ensure this field has no more than 254 characters.",
+          "  first_name: Ensure this field has no more than 150 characters.",
+          "  phone_number: Ensure this field has no more than 32 characters.",
+          "",
+        ].join("\n"),
+      });
+      const justOver = await runCli(
+        ["users", "create", "--email", "long-password-0@example.com", "--password-stdin"],
+        env,
+        `${"x".repeat(257)}\n`,
+      );
+      // More than the longest password could take, and the input never ends: refused at once,
+      // without waiting for the end (or holding all of it in memory).
+      const endless = spawnCli(
+        ["users", "create", "--email", "long-password-1@example.com", "--password-stdin"],
+        env,
+        { stdin: "pipe" },
+      );
+      endless.child.stdin?.on("error", () => {});
+      endless.child.stdin?.write("x".repeat(64 * 1024));
+      const endlessCode = await Promise.race([endless.exited, sleep(20_000).then(() => "still reading")]);
+      await endless.stop();
+      expect(endlessCode).toBe(1);
+      const huge = { code: endlessCode, stderr: endless.output.stderr };
+      for (const refused of [justOver, huge]) {
+        expect(refused).toMatchObject({
+          code: 1,
+          stderr: "error: invalid input\n  password: Ensure this field has no more than 256 characters.\n",
+        });
+      }
+      // 256 characters of four UTF-8 bytes each and a CRLF: the longest allowed still goes in.
+      const longest = await runCli(
+        ["users", "create", "--email", "long-password-ok@example.com", "--password-stdin", "--json"],
+        env,
+        `${"😀".repeat(256)}\r\n`,
+      );
+      expect(longest.code, longest.stderr).toBe(0);
+      const { rows } = await db.query(
+        "SELECT email, password_hash FROM users WHERE email LIKE 'long-password-%' OR first_name LIKE 'bbb%'",
+      );
+      expect(rows.map((row) => row.email)).toEqual(["long-password-ok@example.com"]);
+      expect(await verifyPassword("😀".repeat(256), rows[0].password_hash)).toBe(true);
     });
   });
 

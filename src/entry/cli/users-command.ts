@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { text } from "node:stream/consumers";
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
+import { tooLong, USER_FIELD_MAX_LENGTHS } from "../../core/user-field-limits.js";
 import { createTelegramLink } from "../../telegram-links/create-telegram-link.js";
-import { createUser } from "../../usecases/create-user.js";
+import { createUser, PASSWORD_MIN_LENGTH } from "../../usecases/create-user.js";
 import { eraseUser } from "../../usecases/erase-user.js";
 import { findUsers } from "../../usecases/find-users.js";
 import {
@@ -25,7 +25,10 @@ export function addUsersCommands(program: Command, io: Io): void {
     .command("create")
     .description("create a recipient, as POST /api/users/ does")
     .requiredOption("--email <address>", "email address, unique regardless of case")
-    .option("--password <password>", "at least 8 characters; stored only as a scrypt hash")
+    .option(
+      "--password <password>",
+      `from ${PASSWORD_MIN_LENGTH} to ${USER_FIELD_MAX_LENGTHS.password} characters; stored only as a scrypt hash`,
+    )
     .option(
       "--password-stdin",
       "read the password from standard input instead, keeping it out of shell history",
@@ -39,9 +42,7 @@ export function addUsersCommands(program: Command, io: Io): void {
       if ((options.password === undefined) === (options.passwordStdin === undefined)) {
         command.error("error: give exactly one of --password <password> and --password-stdin");
       }
-      const password: string = options.passwordStdin
-        ? (await text(process.stdin)).replace(/\r?\n$/, "")
-        : options.password;
+      const password: string = options.passwordStdin ? await readPassword(process.stdin) : options.password;
       const user = await withCore((core) =>
         createUser(core, {
           email: options.email,
@@ -160,6 +161,28 @@ export function addUsersCommands(program: Command, io: Io): void {
       io.out(link.url);
       io.err(`(single use, until ${link.expiresAt.toISOString()})`);
     });
+}
+
+/**
+ * The password piped in, without its line ending. Reading stops once more bytes came than the
+ * longest password allowed could take, so that piping a large file in is refused at once rather
+ * than held in memory; the length in characters is checked with the other fields.
+ */
+async function readPassword(input: NodeJS.ReadableStream): Promise<string> {
+  const limit = USER_FIELD_MAX_LENGTHS.password;
+  // At most 4 bytes a character in UTF-8, and 2 for a line ending.
+  const maxBytes = limit * 4 + 2;
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of input) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    bytes += buffer.length;
+    if (bytes > maxBytes) throw ValidationError.of("password", tooLong(limit));
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /** A JSON list of users, or one user object per line (JSON Lines); blank lines are skipped. */
