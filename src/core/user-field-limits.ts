@@ -1,3 +1,4 @@
+import { tooLong } from "./errors.js";
 import { findUnstorableCharacter } from "./unstorable-text.js";
 
 /**
@@ -15,8 +16,6 @@ export const USER_FIELD_MAX_LENGTHS = {
   locale: 35,
   timezone: 64,
 } as const;
-
-export const tooLong = (limit: number) => `Ensure this field has no more than ${limit} characters.`;
 
 /**
  * What the HTTP layer refuses in a user's text fields before a use case runs (each field's length,

@@ -472,6 +472,12 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
         code: 1,
         stderr: 'error: invalid input\n  channels: Unknown channel "fax": use sms, email or telegram.\n',
       });
+      // The API's schema limits, in its words.
+      const long = await cli("send", "--user", "1", "--message", "hi", "--subject", "s".repeat(256));
+      expect(long).toMatchObject({
+        code: 1,
+        stderr: "error: invalid input\n  subject: Ensure this field has no more than 255 characters.\n",
+      });
       expect((await db.query("SELECT count(*)::int AS n FROM notifications")).rows[0].n).toBe(before);
       expect(await cli("status", "999999")).toMatchObject({
         code: 1,

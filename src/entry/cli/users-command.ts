@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { ValidationError } from "../../core/errors.js";
-import { tooLong, USER_FIELD_MAX_LENGTHS } from "../../core/user-field-limits.js";
+import { tooLong, ValidationError } from "../../core/errors.js";
+import { USER_FIELD_MAX_LENGTHS } from "../../core/user-field-limits.js";
 import { createTelegramLink } from "../../telegram-links/create-telegram-link.js";
 import { createUser, PASSWORD_MIN_LENGTH } from "../../usecases/create-user.js";
 import { eraseUser } from "../../usecases/erase-user.js";
