@@ -50,4 +50,14 @@ describe("notification-service suppressions", { timeout: 90_000 }, () => {
     expect(again.code).toBe(1);
     expect((await runCli(["suppressions", "list"], env)).stdout).toMatch(/No suppressed addresses/);
   });
+
+  it("refuses an over-long address in the API's words, before judging it as an address", async () => {
+    const long = await runCli(["suppressions", "add", "email", `${"a".repeat(250)}@example.com`], env);
+    expect(long).toMatchObject({
+      code: 1,
+      stderr: "error: invalid input\n  address: Ensure this field has no more than 254 characters.\n",
+    });
+    const { rows } = await db.query("SELECT id FROM suppressions WHERE address LIKE 'aaaa%'");
+    expect(rows).toEqual([]);
+  });
 });
