@@ -461,6 +461,75 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
       expect(JSON.parse(json.stdout)).toMatchObject({ id: notification.id, status: "pending", attempts: [] });
     });
 
+    it("sends from a template with its data, a priority and a lifetime, as the API takes them", async () => {
+      const template = {
+        key: "cli-otp",
+        default_locale: "en",
+        locales: { en: { sms: { text: "Code {{ data.code }}" } } },
+      };
+      const applied = await runCli(["templates", "apply", "-f", "-"], env, JSON.stringify(template));
+      expect(applied.code, applied.stderr).toBe(0);
+      const user = JSON.parse(
+        (
+          await cli(
+            "users",
+            "create",
+            "--email",
+            "cli-otp@example.com",
+            "--password",
+            "correct horse",
+            "--json",
+          )
+        ).stdout,
+      );
+      const before = Date.now();
+      const sent = await cli(
+        "send",
+        "--user",
+        String(user.id),
+        "--template",
+        "cli-otp",
+        "--data",
+        '{"code": "4242"}',
+        "--priority",
+        "critical",
+        "--ttl-seconds",
+        "300",
+        "--json",
+      );
+      expect(sent.code, sent.stderr).toBe(0);
+      const { rows } = await db.query(
+        "SELECT message, template, priority, expires_at, rendered FROM notifications WHERE id = $1",
+        [JSON.parse(sent.stdout).id],
+      );
+      expect(rows[0]).toMatchObject({
+        message: "Code 4242",
+        template: "cli-otp",
+        priority: "critical",
+        rendered: { sms: { text: "Code 4242" } },
+      });
+      expect(rows[0].expires_at.getTime()).toBeGreaterThanOrEqual(before + 299_000);
+      expect(rows[0].expires_at.getTime()).toBeLessThanOrEqual(Date.now() + 300_000);
+
+      const scheduled = await cli(
+        "send",
+        "--user",
+        String(user.id),
+        "--message",
+        "Later",
+        "--send-at",
+        "2099-01-01T00:00:00Z",
+      );
+      expect(scheduled).toMatchObject({
+        code: 1,
+        stderr: "error: invalid input\n  send_at: Schedule at most 366 days ahead.\n",
+      });
+      expect(await cli("send", "--user", String(user.id))).toMatchObject({
+        code: 1,
+        stderr: "error: invalid input\n  message: This field is required.\n",
+      });
+    });
+
     it("exits 1 for an unknown user, an unknown channel or notification, writing nothing", async () => {
       const before = (await db.query("SELECT count(*)::int AS n FROM notifications")).rows[0].n;
       expect(await cli("send", "--user", "999999", "--message", "hi")).toMatchObject({

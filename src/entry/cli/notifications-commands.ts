@@ -3,7 +3,7 @@ import { createNotification } from "../../usecases/create-notification.js";
 import { deleteOldNotifications } from "../../usecases/delete-old-notifications.js";
 import { getNotification, type NotificationWithAttempts } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
-import { collectMetadata, parseDays, parseId } from "./arguments.js";
+import { collectMetadata, parseDays, parseId, parseJsonObject, parseWholeNumber } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, oneLine, orDash, printJson, table } from "./output.js";
 import { redisReady, withCore } from "./with-core.js";
 
@@ -12,13 +12,18 @@ export function addNotificationCommands(program: Command, io: Io): void {
     .command("send")
     .description("create a notification, as POST /api/notifications/ does; a worker delivers it")
     .requiredOption("--user <id>", "the recipient's user id", parseId)
-    .requiredOption("--message <text>", "the text to deliver")
-    .option("--subject <subject>", 'email subject (default "Notification")')
+    .option("--message <text>", "the text to deliver")
+    .option("--template <key>", "a template to render in the user's locale, instead of --message")
+    .option("--data <json>", "the template's data, as a JSON object", parseJsonObject)
+    .option("--subject <subject>", 'email subject, with --message (default "Notification")')
     .option("--channels <list>", "channels to try in order instead of CHANNEL_ORDER, e.g. sms,email")
     .option(
       "--category <slug>",
       "what kind of message it is, e.g. marketing: the user's preferences for it apply",
     )
+    .option("--send-at <time>", "not before this time (RFC 3339 with an offset)")
+    .option("--ttl-seconds <n>", "never delivered after this many seconds from now", parseWholeNumber)
+    .option("--priority <level>", "normal, or critical: delivered even in the user's quiet hours")
     .option(
       "--metadata <key=value>",
       "your own label, shown and sent in webhooks (repeat for more)",
@@ -32,11 +37,16 @@ export function addNotificationCommands(program: Command, io: Io): void {
         await redisReady(core);
         return createNotification(core, {
           user: options.user,
-          message: options.message,
+          message: options.message ?? null,
+          template: options.template ?? null,
+          data: options.data ?? null,
           subject: options.subject ?? null,
           channels: options.channels === undefined ? null : splitList(options.channels),
           category: options.category ?? null,
           metadata: options.metadata ?? null,
+          send_at: options.sendAt ?? null,
+          ttl_seconds: options.ttlSeconds ?? null,
+          priority: options.priority ?? null,
         });
       });
       if (options.json) return printJson(io, serializeNotification(notification, []));
