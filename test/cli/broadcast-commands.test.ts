@@ -44,7 +44,13 @@ describe("notification-service broadcast", { timeout: 90_000 }, () => {
   it("refuses a broadcast without an audience, and an unknown one", async () => {
     const noAudience = await runCli(["broadcast", "send", "--message", "x"], env);
     expect(noAudience.code).toBe(1);
-    expect(noAudience.stderr).toMatch(/--users/);
+    expect(noAudience.stderr).toBe("error: give exactly one of --users 1,2,3 and --all-users\n");
+    // Named by the options given, not by the API's fields.
+    const both = await runCli(["broadcast", "send", "--users", "1", "--all-users", "--message", "x"], env);
+    expect(both).toMatchObject({
+      code: 1,
+      stderr: "error: give exactly one of --users 1,2,3 and --all-users\n",
+    });
     const missing = await runCli(["broadcast", "status", "999"], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Broadcast 999 not found/);

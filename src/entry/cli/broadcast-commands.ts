@@ -3,7 +3,7 @@ import type { BroadcastWithCounts } from "../../broadcasts/broadcast-model.js";
 import { createBroadcast, getBroadcast } from "../../broadcasts/manage-broadcasts.js";
 import { NOTIFICATION_STATUSES } from "../../core/model.js";
 import { serializeBroadcast } from "../broadcasts-json.js";
-import { collectMetadata, parseId } from "./arguments.js";
+import { collectMetadata, parseId, parseJsonObject } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, printJson } from "./output.js";
 import { redisReady, withCore } from "./with-core.js";
 
@@ -31,8 +31,8 @@ export function addBroadcastCommands(program: Command, io: Io): void {
     )
     .option("--json", "print the broadcast as JSON")
     .action(async (options) => {
-      if (options.users === undefined && !options.allUsers) {
-        throw new CliFailure("give --users 1,2,3 or --all-users");
+      if ((options.users === undefined) === !options.allUsers) {
+        throw new CliFailure("give exactly one of --users 1,2,3 and --all-users");
       }
       const created = await withCore(async (core) => {
         // As for send: a wake-up sent before the connection is ready is lost, so wait for it a moment.
@@ -94,17 +94,6 @@ function parseIds(value: string): number[] {
     throw new InvalidArgumentError("expected comma-separated whole numbers of at least 1.");
   }
   return ids;
-}
-
-function parseJsonObject(value: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // Reported below, as any other value that is not an object.
-  }
-  throw new InvalidArgumentError('expected a JSON object, e.g. {"issue": 12}.');
 }
 
 function splitList(value: string): string[] {
