@@ -555,6 +555,42 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
     });
   });
 
+  describe("retry and cancel", () => {
+    it("cancels a pending notification and sends it again, saying why when it cannot", async () => {
+      const user = JSON.parse(
+        (await cli("users", "create", "--email", "hand@example.com", "--password", "correct horse", "--json"))
+          .stdout,
+      );
+      const { id } = JSON.parse(
+        (await cli("send", "--user", String(user.id), "--message", "hi", "--json")).stdout,
+      );
+      const status = async () =>
+        (await db.query("SELECT status FROM notifications WHERE id = $1", [id])).rows[0].status;
+
+      expect(await cli("cancel", String(id))).toMatchObject({
+        code: 0,
+        stdout: `Cancelled notification ${id}.\n`,
+      });
+      expect(await status()).toBe("cancelled");
+      expect(await cli("cancel", String(id))).toMatchObject({
+        code: 1,
+        stderr: `error: Notification ${id} cannot be cancelled: it is already cancelled.\n`,
+      });
+
+      const retried = await cli("retry", String(id), "--json");
+      expect(retried.code, retried.stderr).toBe(0);
+      expect(JSON.parse(retried.stdout)).toMatchObject({ id, status: "pending" });
+      expect(await status()).toBe("pending");
+      const again = await cli("retry", String(id));
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(new RegExp(`^error: Notification ${id} cannot be retried: it is pending`));
+      expect(await cli("cancel", "999999")).toMatchObject({
+        code: 1,
+        stderr: "error: Notification 999999 not found.\n",
+      });
+    });
+  });
+
   describe("keys", () => {
     it("creates a key and prints it once, lists keys without them, and revokes one", async () => {
       const created = await cli("keys", "create", "--name", "billing");

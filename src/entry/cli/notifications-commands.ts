@@ -1,11 +1,13 @@
 import type { Command } from "commander";
+import type { Core } from "../../app.js";
 import { createNotification } from "../../usecases/create-notification.js";
 import { deleteOldNotifications } from "../../usecases/delete-old-notifications.js";
+import { cancelNotification, retryNotification } from "../../usecases/notification-actions.js";
 import { getNotification, type NotificationWithAttempts } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
 import { collectMetadata, parseDays, parseId, parseJsonObject, parseWholeNumber } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, oneLine, orDash, printJson, table } from "./output.js";
-import { redisReady, withCore } from "./with-core.js";
+import { redisReady, withCore, withWebhookEvents } from "./with-core.js";
 
 export function addNotificationCommands(program: Command, io: Io): void {
   program
@@ -66,6 +68,44 @@ export function addNotificationCommands(program: Command, io: Io): void {
     });
 
   program
+    .command("retry")
+    .description(
+      "send a failed or cancelled notification again now, in a fresh round, as POST /api/notifications/{id}/retry/ does",
+    )
+    .argument("<id>", "the notification id", parseId)
+    .option("--json", "print the notification as JSON")
+    .action(async (id: number, options: { json?: boolean }) => {
+      const retried = await withCore(async (core) => {
+        // As for send: a wake-up sent before the connection is ready is lost.
+        await redisReady(core);
+        await retryNotification(actionDeps(core), id);
+        return getNotification(core, id);
+      });
+      if (options.json) return printJson(io, serializeNotification(retried, retried.attempts));
+      io.out(
+        `Notification ${id} is pending again (round ${retried.historyFromRound}); a worker will deliver it.`,
+      );
+    });
+
+  program
+    .command("cancel")
+    .description(
+      "stop a pending (or scheduled) notification for good, as POST /api/notifications/{id}/cancel/ does",
+    )
+    .argument("<id>", "the notification id", parseId)
+    .option("--json", "print the notification as JSON")
+    .action(async (id: number, options: { json?: boolean }) => {
+      const cancelled = await withCore((core) =>
+        withWebhookEvents(core, async (webhookEvents) => {
+          await cancelNotification({ ...actionDeps(core), webhookEvents }, id);
+          return getNotification(core, id);
+        }),
+      );
+      if (options.json) return printJson(io, serializeNotification(cancelled, cancelled.attempts));
+      io.out(`Cancelled notification ${id}.`);
+    });
+
+  program
     .command("prune")
     .description(
       "delete finished notifications (sent, failed, cancelled, expired) created more than N days ago, with their attempts; workers do this on their own when RETENTION_DAYS is set",
@@ -86,6 +126,8 @@ export function addNotificationCommands(program: Command, io: Io): void {
       );
     });
 }
+
+const actionDeps = (core: Core) => ({ ...core, leaseSeconds: core.config.leaseSeconds });
 
 function splitList(value: string): string[] {
   return value
