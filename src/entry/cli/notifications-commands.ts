@@ -97,6 +97,8 @@ export function addNotificationCommands(program: Command, io: Io): void {
     .action(async (id: number, options: { json?: boolean }) => {
       const cancelled = await withCore((core) =>
         withWebhookEvents(core, async (webhookEvents) => {
+          // Open dashboards hear of it over Redis: wait for the connection, as send does.
+          await redisReady(core);
           await cancelNotification({ ...actionDeps(core), webhookEvents }, id);
           return getNotification(core, id);
         }),
