@@ -5,7 +5,7 @@ import { NOTIFICATION_STATUSES } from "../../core/model.js";
 import { serializeBroadcast } from "../broadcasts-json.js";
 import { collectMetadata, parseId, parseJsonObject } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, printJson } from "./output.js";
-import { redisReady, withCore } from "./with-core.js";
+import { withAnnouncingCore, withCore } from "./with-core.js";
 
 export function addBroadcastCommands(program: Command, io: Io): void {
   const broadcast = program
@@ -34,10 +34,8 @@ export function addBroadcastCommands(program: Command, io: Io): void {
       if ((options.users === undefined) === !options.allUsers) {
         throw new CliFailure("give exactly one of --users 1,2,3 and --all-users");
       }
-      const created = await withCore(async (core) => {
-        // As for send: a wake-up sent before the connection is ready is lost, so wait for it a moment.
-        await redisReady(core);
-        return createBroadcast(
+      const created = await withAnnouncingCore((core) =>
+        createBroadcast(
           { ...core, broadcastBatchSize: core.config.broadcasts.batchSize },
           {
             users: options.users ?? null,
@@ -52,8 +50,8 @@ export function addBroadcastCommands(program: Command, io: Io): void {
             send_at: options.sendAt ?? null,
           },
           { callerId: null, key: undefined },
-        );
-      });
+        ),
+      );
       const { broadcast: made } = created;
       if (options.json) return printJson(io, serializeBroadcast(made));
       io.out(`Created broadcast ${made.id} to ${made.total} user${made.total === 1 ? "" : "s"} (pending).`);

@@ -7,7 +7,7 @@ import { getNotification, type NotificationWithAttempts } from "../../usecases/r
 import { serializeNotification } from "../public-json.js";
 import { collectMetadata, parseDays, parseId, parseJsonObject, parseWholeNumber } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, oneLine, orDash, printJson, table } from "./output.js";
-import { redisReady, withCore, withWebhookEvents } from "./with-core.js";
+import { withAnnouncingCore, withCore, withWebhookEvents } from "./with-core.js";
 
 export function addNotificationCommands(program: Command, io: Io): void {
   program
@@ -33,11 +33,8 @@ export function addNotificationCommands(program: Command, io: Io): void {
     )
     .option("--json", "print the notification as JSON")
     .action(async (options) => {
-      const notification = await withCore(async (core) => {
-        // A fresh connection is not ready yet, and a wake-up sent before it is lost: wait for it a
-        // moment, so a worker starts at once. Without Redis a worker finds it at its next poll.
-        await redisReady(core);
-        return createNotification(core, {
+      const notification = await withAnnouncingCore((core) =>
+        createNotification(core, {
           user: options.user,
           message: options.message ?? null,
           template: options.template ?? null,
@@ -49,8 +46,8 @@ export function addNotificationCommands(program: Command, io: Io): void {
           send_at: options.sendAt ?? null,
           ttl_seconds: options.ttlSeconds ?? null,
           priority: options.priority ?? null,
-        });
-      });
+        }),
+      );
       if (options.json) return printJson(io, serializeNotification(notification, []));
       io.out(`Created notification ${notification.id} (pending); a worker will deliver it.`);
       io.out(`Follow it with: notification-service status ${notification.id}`);
@@ -75,9 +72,7 @@ export function addNotificationCommands(program: Command, io: Io): void {
     .argument("<id>", "the notification id", parseId)
     .option("--json", "print the notification as JSON")
     .action(async (id: number, options: { json?: boolean }) => {
-      const retried = await withCore(async (core) => {
-        // As for send: a wake-up sent before the connection is ready is lost.
-        await redisReady(core);
+      const retried = await withAnnouncingCore(async (core) => {
         await retryNotification(actionDeps(core), id);
         return getNotification(core, id);
       });
@@ -95,10 +90,8 @@ export function addNotificationCommands(program: Command, io: Io): void {
     .argument("<id>", "the notification id", parseId)
     .option("--json", "print the notification as JSON")
     .action(async (id: number, options: { json?: boolean }) => {
-      const cancelled = await withCore((core) =>
+      const cancelled = await withAnnouncingCore((core) =>
         withWebhookEvents(core, async (webhookEvents) => {
-          // Open dashboards hear of it over Redis: wait for the connection, as send does.
-          await redisReady(core);
           await cancelNotification({ ...actionDeps(core), webhookEvents }, id);
           return getNotification(core, id);
         }),
@@ -115,7 +108,7 @@ export function addNotificationCommands(program: Command, io: Io): void {
     .option("--days <n>", "age in days (default: RETENTION_DAYS)", parseDays)
     .option("--json", "print the count as JSON")
     .action(async (options: { days?: number; json?: boolean }) => {
-      const { days, deleted } = await withCore(async (core) => {
+      const { days, deleted } = await withAnnouncingCore(async (core) => {
         const days = options.days ?? core.config.retentionDays;
         if (!(days > 0)) {
           throw new CliFailure("give --days, or set RETENTION_DAYS: nothing is deleted by default");

@@ -15,7 +15,7 @@ import {
 import { serializeUser } from "../public-json.js";
 import { parseId } from "./arguments.js";
 import { CliFailure, type Io, orDash, printJson, table } from "./output.js";
-import { withCore } from "./with-core.js";
+import { withAnnouncingCore, withCore } from "./with-core.js";
 
 const LIST_LIMIT = 200;
 
@@ -43,7 +43,7 @@ export function addUsersCommands(program: Command, io: Io): void {
         command.error("error: give exactly one of --password <password> and --password-stdin");
       }
       const password: string = options.passwordStdin ? await readPassword(process.stdin) : options.password;
-      const user = await withCore((core) =>
+      const user = await withAnnouncingCore((core) =>
         createUser(core, {
           email: options.email,
           password,
@@ -75,7 +75,7 @@ export function addUsersCommands(program: Command, io: Io): void {
     .option("--json", "print the imported users as JSON")
     .action(async (file: string, options: { updateExisting?: boolean; json?: boolean }) => {
       const items = readUsers(file);
-      const imported = await withCore(async (core) => {
+      const imported = await withAnnouncingCore(async (core) => {
         const done = { users: [] as ReturnType<typeof serializeUser>[], created: 0, updated: 0 };
         for (let start = 0, end = 0; start < items.length; start = end) {
           end = chunkEnd(items, start);
@@ -142,7 +142,7 @@ export function addUsersCommands(program: Command, io: Io): void {
     )
     .argument("<id>", "the user's id", parseId)
     .action(async (id: number) => {
-      const erased = await withCore((core) => eraseUser(core, id));
+      const erased = await withAnnouncingCore((core) => eraseUser(core, id));
       io.out(`Erased user ${erased.id} and ${erased.notifications} notification(s).`);
     });
 
