@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import type pg from "pg";
@@ -7,7 +9,7 @@ import { verifyPassword } from "../../src/core/passwords.js";
 import { type CliDatabase, migratedCliDatabase } from "../support/cli-database.js";
 import { TEST_REDIS_URL } from "../support/databases.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
-import { runCli, spawnCli } from "../support/run-cli.js";
+import { cliEnv, REPO_ROOT, runCli, spawnCli } from "../support/run-cli.js";
 
 // Each command is a fresh node process compiling TypeScript through tsx, about a second apiece
 // on a quiet machine; several in a row need more than the default timeout on a loaded one.
@@ -254,6 +256,29 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
       );
       expect(created).toEqual([]);
     });
+
+    // script(1) runs the command on a pseudo-terminal, as a person typing it would.
+    it.skipIf(!existsSync("/usr/bin/script"))(
+      "says at once that --password-stdin wants a pipe when standard input is a terminal",
+      async () => {
+        const command = [process.execPath, "--import", "tsx", "src/entry/cli.ts"]
+          .concat(["users", "create", "--email", "tty@example.com", "--password-stdin"])
+          .join(" ");
+        const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
+          execFile(
+            "/usr/bin/script",
+            ["-qec", command, "/dev/null"],
+            { cwd: REPO_ROOT, env: cliEnv(env), timeout: 20_000 },
+            (error, stdout) =>
+              resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, output: stdout }),
+          );
+        });
+        expect(result.code).toBe(2);
+        expect(result.output).toContain("--password-stdin reads the password from a pipe, not a terminal");
+        const { rows } = await db.query("SELECT id FROM users WHERE email = 'tty@example.com'");
+        expect(rows).toEqual([]);
+      },
+    );
 
     it("creates a user with normalised contacts", async () => {
       const result = await cli(

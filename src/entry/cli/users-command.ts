@@ -31,7 +31,7 @@ export function addUsersCommands(program: Command, io: Io): void {
     )
     .option(
       "--password-stdin",
-      "read the password from standard input instead, keeping it out of shell history",
+      "read the password from a pipe instead (not a terminal), keeping it out of shell history",
     )
     .option("--first-name <name>", "first name")
     .option("--last-name <name>", "last name")
@@ -41,6 +41,12 @@ export function addUsersCommands(program: Command, io: Io): void {
     .action(async (options, command: Command) => {
       if ((options.password === undefined) === (options.passwordStdin === undefined)) {
         command.error("error: give exactly one of --password <password> and --password-stdin");
+      }
+      if (options.passwordStdin && process.stdin.isTTY) {
+        // Nothing piped in: it would wait, silently, for a password typed and ended with Ctrl-D.
+        command.error(
+          "error: --password-stdin reads the password from a pipe, not a terminal, e.g. printf '%s\\n' \"$PASSWORD\" | notification-service users create --email ... --password-stdin",
+        );
       }
       const password: string = options.passwordStdin ? await readPassword(process.stdin) : options.password;
       const user = await withAnnouncingCore((core) =>
