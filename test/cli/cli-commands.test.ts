@@ -322,6 +322,35 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
       expect(human.stdout).toMatch(/^Created user \d+\.\n {2}email +bob@example\.com/);
     });
 
+    it("takes the locale, time zone and quiet hours the API takes, spelled canonically", async () => {
+      const result = await cli(
+        "users",
+        "create",
+        "--email",
+        "local@example.com",
+        "--password",
+        "correct horse",
+        "--locale",
+        "pt-br",
+        "--timezone",
+        "europe/berlin",
+        "--quiet-hours",
+        "22:00-07:30",
+        "--json",
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const { rows } = await db.query(
+        "SELECT locale, timezone, quiet_hours_start::text AS start, quiet_hours_end::text AS end FROM users WHERE id = $1",
+        [JSON.parse(result.stdout).id],
+      );
+      expect(rows[0]).toEqual({
+        locale: "pt-BR",
+        timezone: "Europe/Berlin",
+        start: expect.stringMatching(/^22:00/),
+        end: expect.stringMatching(/^07:30/),
+      });
+    });
+
     it("exits 1 naming each invalid field, and writes nothing", async () => {
       const before = (await db.query("SELECT count(*)::int AS n FROM users")).rows[0].n;
       const result = await cli(
