@@ -2,7 +2,7 @@
  * What the API, the CLI and the unsubscribe page do with preferences and suppressions. The
  * worker never calls these: it reads both with its claim and suppresses in the attempt's statement.
  */
-import { ConflictError, NotFoundError, userNotFound, ValidationError } from "../core/errors.js";
+import { ConflictError, NotFoundError, tooLong, userNotFound, ValidationError } from "../core/errors.js";
 import {
   CHANNELS,
   type Channel,
@@ -25,7 +25,13 @@ import {
   parsePreferences,
   type TurnOffResult,
 } from "./preferences.js";
-import type { NewSuppression, Suppression, SuppressionFilter, SuppressionSource } from "./suppression.js";
+import {
+  type NewSuppression,
+  SUPPRESSION_LIMITS,
+  type Suppression,
+  type SuppressionFilter,
+  type SuppressionSource,
+} from "./suppression.js";
 import { normalizeSuppressionAddress, suppressionAddressOf } from "./suppression-address.js";
 import type { UnsubscribeTarget } from "./unsubscribe-token.js";
 
@@ -167,17 +173,21 @@ export async function addSuppression(
   const problems: Record<string, string[]> = {};
   const channel = isChannel(input.channel) ? input.channel : null;
   if (!channel) problems.channel = [`Select a valid choice: ${CHANNELS.join(", ")}.`];
-  const address = channel
-    ? normalizeSuppressionAddress(channel, input.address, deps.phoneDefaultRegion)
-    : null;
-  if (channel && address === null) problems.address = [invalidAddress(channel)];
+  const addressTooLong = [...input.address].length > SUPPRESSION_LIMITS.address;
+  const address =
+    channel && !addressTooLong
+      ? normalizeSuppressionAddress(channel, input.address, deps.phoneDefaultRegion)
+      : null;
+  if (addressTooLong) problems.address = [tooLong(SUPPRESSION_LIMITS.address)];
+  else if (channel && address === null) problems.address = [invalidAddress(channel)];
   const reason = (input.reason ?? "manual") as SuppressionReason;
   if (!SUPPRESSION_REASONS.includes(reason)) {
     problems.reason = [`Select a valid choice: ${SUPPRESSION_REASONS.join(", ")}.`];
   }
   const note = input.note?.trim() || null;
-  if (note !== null && note.length > 500)
-    problems.note = ["Ensure this field has no more than 500 characters."];
+  if (note !== null && [...note].length > SUPPRESSION_LIMITS.note) {
+    problems.note = [tooLong(SUPPRESSION_LIMITS.note)];
+  }
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   const added = await deps.suppressions.add({
     channel: channel!,

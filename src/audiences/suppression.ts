@@ -19,6 +19,12 @@ export interface Suppression {
   createdAt: Date;
 }
 
+/**
+ * The most characters a suppression's address and note take when one is added by hand: declared by
+ * the HTTP schema and checked again by the use case for the command line, in the same words.
+ */
+export const SUPPRESSION_LIMITS = { address: 254, note: 500 } as const;
+
 export type NewSuppression = Omit<Suppression, "id" | "createdAt">;
 
 export interface SuppressionFilter {

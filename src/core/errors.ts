@@ -31,6 +31,13 @@ export class UnknownUsersError extends Error {
 /** Django's words for a unique email taken, whatever its case. */
 export const EMAIL_TAKEN_MESSAGE = "user with this email already exists.";
 
+/**
+ * A value longer than a field takes, and a list longer than it takes, in Django REST Framework's
+ * words: said by the HTTP schema check and by the use cases that check again for the command line.
+ */
+export const tooLong = (limit: number) => `Ensure this field has no more than ${limit} characters.`;
+export const tooMany = (limit: number) => `Ensure this field has no more than ${limit} elements.`;
+
 export const unknownUserMessage = (userId: number) => `Invalid pk "${userId}" - object does not exist.`;
 
 export class NotFoundError extends Error {

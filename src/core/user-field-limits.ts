@@ -1,3 +1,6 @@
+import { tooLong } from "./errors.js";
+import { findUnstorableCharacter } from "./unstorable-text.js";
+
 /**
  * The most characters each text field of a user takes. The HTTP schemas declare them, and the use
  * cases check them again for input that does not come through those schemas (a file given to the
@@ -14,4 +17,19 @@ export const USER_FIELD_MAX_LENGTHS = {
   timezone: 64,
 } as const;
 
-export const tooLong = (limit: number) => `Ensure this field has no more than ${limit} characters.`;
+/**
+ * What the HTTP layer refuses in a user's text fields before a use case runs (each field's length,
+ * and text PostgreSQL cannot hold), for input that does not come through it: a file or an option
+ * given to the command line. A field already in `problems` keeps its first problem.
+ */
+export function addUserTextProblems(item: Record<string, unknown>, problems: Record<string, string[]>): void {
+  for (const [field, limit] of Object.entries(USER_FIELD_MAX_LENGTHS)) {
+    const value = item[field];
+    // Counted in characters (code points), as the schema's maxLength counts them.
+    if (typeof value === "string" && value.length > limit && [...value].length > limit && !problems[field]) {
+      problems[field] = [tooLong(limit)];
+    }
+  }
+  const unstorable = findUnstorableCharacter(item, "");
+  if (unstorable !== null && !problems[unstorable.field]) problems[unstorable.field] = [unstorable.problem];
+}

@@ -1,6 +1,8 @@
 /** What the API and the CLI can do with templates: save, read, list, delete, and preview a render. */
+
 import { NotFoundError, unknownUserMessage, ValidationError } from "../core/errors.js";
 import { CHANNELS, type Channel, isChannel } from "../core/model.js";
+import { findUnstorableCharacter } from "../core/unstorable-text.js";
 import type { UserReader } from "../usecases/ports.js";
 import type { RenderScope } from "./render-template.js";
 import {
@@ -47,7 +49,9 @@ export async function saveTemplates(
   const problems: Record<string, string[]> = {};
   const checked: TemplateFields[] = [];
   for (const [index, input] of inputs.entries()) {
-    const name = typeof input.key === "string" ? input.key : `#${index + 1}`;
+    // A key that could not be stored is no name to print either.
+    const printable = typeof input.key === "string" && findUnstorableCharacter(input.key, "") === null;
+    const name = printable ? (input.key as string) : `#${index + 1}`;
     try {
       checked.push(await validateTemplate(input));
     } catch (error) {

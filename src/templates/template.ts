@@ -3,8 +3,10 @@
  * locale a body per channel, each field Liquid source. Checked here (not only by the HTTP schema)
  * because the CLI saves templates too. No framework imports.
  */
+
 import { ValidationError } from "../core/errors.js";
 import { CHANNELS, type Channel } from "../core/model.js";
+import { findUnstorableCharacter } from "../core/unstorable-text.js";
 import { liquidEngines } from "./liquid.js";
 
 export interface SmsBody {
@@ -160,6 +162,10 @@ export async function validateTemplate(input: TemplateInput, keyFromPath?: strin
       add("default_locale", `The template has no locale ${defaultLocale}.`);
     }
   }
+  // The HTTP layer refuses these before this runs; a file given to the command line is checked here,
+  // rather than reaching PostgreSQL, which refuses "\u0000" in jsonb without naming the field.
+  const unstorable = findUnstorableCharacter(input, "");
+  if (unstorable !== null) problems[unstorable.field] = [unstorable.problem];
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   return { key: key as string, description, defaultLocale: defaultLocale!, locales };
 }

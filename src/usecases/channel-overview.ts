@@ -11,6 +11,11 @@ export interface ChannelOverviewDeps {
   channelOrder: readonly Channel[];
   /** Why each unconfigured channel is unconfigured (config.missingChannels). */
   missingChannels: Partial<Record<Channel, string>>;
+  /**
+   * DELIVERY_SANDBOX: every channel then delivers into the outbox, configured or not, so a channel
+   * without credentials is not idle, and its reason says where its messages go.
+   */
+  deliverySandbox: boolean;
   /** The address a channel falls back to for users without their own (TELEGRAM_CHAT_ID). */
   fallbackAddresses: Partial<Record<Channel, string>>;
   suppressions: { findByAddress(channel: Channel, address: string): Promise<Suppression | null> };
@@ -20,6 +25,7 @@ export const OVERVIEW_WINDOW_SECONDS = 3600;
 /** The common failure reasons are counted over each channel's most recent failures. */
 export const FAILURE_SAMPLE = 100;
 const TOP_REASONS = 3;
+const SANDBOX_NOTE = "takes its messages into the outbox instead (GET /api/outbox/)";
 
 export interface ChannelSummary {
   channel: Channel;
@@ -62,7 +68,9 @@ export async function channelOverview(deps: ChannelOverviewDeps): Promise<Channe
   ];
   return channels.map((channel) => {
     const counts = activity.find((row) => row.channel === channel);
-    const notConfiguredReason = deps.missingChannels[channel] ?? null;
+    const missing = deps.missingChannels[channel] ?? null;
+    const notConfiguredReason =
+      missing !== null && deps.deliverySandbox ? `${missing}; the delivery sandbox ${SANDBOX_NOTE}` : missing;
     const position = deps.channelOrder.indexOf(channel);
     return {
       channel,

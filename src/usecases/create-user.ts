@@ -2,6 +2,7 @@ import { isEmailAddress, isTelegramChatId, normalizePhoneNumber } from "../core/
 import { ValidationError } from "../core/errors.js";
 import type { QuietHours, UserChanges, UserProfile } from "../core/model.js";
 import { hashPassword } from "../core/passwords.js";
+import { addUserTextProblems } from "../core/user-field-limits.js";
 import { minutesOfClockTime } from "../scheduling/quiet-hours.js";
 import { canonicalTimeZone } from "../scheduling/time-zones.js";
 import { canonicalLocale } from "../templates/template.js";
@@ -35,16 +36,17 @@ export interface CreateUserDeps {
 export const PASSWORD_MIN_LENGTH = 8;
 
 export async function createUser(deps: CreateUserDeps, input: CreateUserInput): Promise<UserProfile> {
+  // Lengths and characters first, as the HTTP schema refuses them before this runs: input from the
+  // command line gets the same answer.
+  const refused: Record<string, string[]> = {};
+  addUserTextProblems(input as unknown as Record<string, unknown>, refused);
+  if (Object.keys(refused).length > 0) throw inClientOrder(refused);
   const problems: Record<string, string[]> = {};
   const fields = validateProfile(input, deps.phoneDefaultRegion, problems);
   if (input.password.length < PASSWORD_MIN_LENGTH) {
     problems.password = [`Ensure this field has at least ${PASSWORD_MIN_LENGTH} characters.`];
   }
-  if (Object.keys(problems).length > 0) {
-    // The email first, then the password, then the rest: the order clients have always seen.
-    const { email, password, ...rest } = problems;
-    throw new ValidationError({ ...(email && { email }), ...(password && { password }), ...rest });
-  }
+  if (Object.keys(problems).length > 0) throw inClientOrder(problems);
   const user = await deps.users.create({
     email: fields.email!,
     passwordHash: await hashPassword(input.password),
@@ -58,6 +60,12 @@ export async function createUser(deps: CreateUserDeps, input: CreateUserInput): 
   });
   deps.notificationEvents.publish({ type: "user", id: user.id, change: "created" });
   return user;
+}
+
+/** The email first, then the password, then the rest: the order clients have always seen. */
+function inClientOrder(problems: Record<string, string[]>): ValidationError {
+  const { email, password, ...rest } = problems;
+  return new ValidationError({ ...(email && { email }), ...(password && { password }), ...rest });
 }
 
 /**

@@ -1,8 +1,7 @@
 import { EMAIL_TAKEN_MESSAGE, ValidationError } from "../core/errors.js";
 import type { ImportedUser, UserProfile } from "../core/model.js";
 import { hashPassword } from "../core/passwords.js";
-import { findUnstorableCharacter } from "../core/unstorable-text.js";
-import { tooLong, USER_FIELD_MAX_LENGTHS } from "../core/user-field-limits.js";
+import { addUserTextProblems } from "../core/user-field-limits.js";
 import { PASSWORD_MIN_LENGTH, type UserProfileInput, validateProfile } from "./create-user.js";
 import type { NotificationEventPublisher, RememberedRecipients, UserStore } from "./ports.js";
 
@@ -179,15 +178,7 @@ function wrongTypes(input: ImportUserInput): Record<string, string[]> {
       if (key !== "start" && key !== "end") problems[`quiet_hours.${key}`] = ["Unknown field."];
     }
   }
-  for (const [field, limit] of Object.entries(USER_FIELD_MAX_LENGTHS)) {
-    const value = item[field];
-    // Counted in characters (code points), as the schema's maxLength counts them.
-    if (typeof value === "string" && value.length > limit && [...value].length > limit && !problems[field]) {
-      problems[field] = [tooLong(limit)];
-    }
-  }
-  const unstorable = findUnstorableCharacter(item, "");
-  if (unstorable !== null && !problems[unstorable.field]) problems[unstorable.field] = [unstorable.problem];
+  addUserTextProblems(item, problems);
   for (const field of Object.keys(item)) if (!KNOWN_FIELDS.has(field)) problems[field] = ["Unknown field."];
   return problems;
 }

@@ -2,7 +2,7 @@
  * What a caller does with webhook endpoints: register, list, change, delete, rotate a secret,
  * look at deliveries, replay one, send a test event. Shared by the HTTP API and the CLI.
  */
-import { ConflictError, NotFoundError, ValidationError } from "../core/errors.js";
+import { ConflictError, NotFoundError, tooLong, tooMany, ValidationError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { ListedPage, PageWindow } from "../core/model.js";
 import type { WorkWakeUps } from "../usecases/ports.js";
@@ -13,12 +13,13 @@ import {
   TEST_EVENT_TYPE,
   WEBHOOK_EVENT_TYPES,
 } from "./webhook-event-types.js";
-import type {
-  WebhookDelivery,
-  WebhookEndpoint,
-  WebhookEndpointChanges,
-  WebhookEndpointWithSecret,
-  WebhookStore,
+import {
+  WEBHOOK_LIMITS,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookEndpointChanges,
+  type WebhookEndpointWithSecret,
+  type WebhookStore,
 } from "./webhook-model.js";
 import { newWebhookEventId, newWebhookSecret } from "./webhook-signature.js";
 
@@ -144,12 +145,18 @@ export async function sendTestWebhook(deps: WebhookDeps, id: number): Promise<We
 async function checkedChanges(deps: WebhookDeps, input: WebhookInput): Promise<WebhookEndpointChanges> {
   const problems: Record<string, string[]> = {};
   const changes: WebhookEndpointChanges = {};
-  if (input.url !== undefined) {
+  // The schema's limits, for the command line, which does not pass through it: an over-long url is
+  // refused before its host is looked up.
+  if (input.url !== undefined && [...input.url].length > WEBHOOK_LIMITS.url) {
+    problems.url = [tooLong(WEBHOOK_LIMITS.url)];
+  } else if (input.url !== undefined) {
     const problem = await webhookUrlProblem(input.url, deps.allowPrivateNetworks);
     if (problem) problems.url = [problem];
     else changes.url = input.url;
   }
-  if (input.events !== undefined) {
+  if (input.events !== undefined && input.events.length > WEBHOOK_LIMITS.events) {
+    problems.events = [tooMany(WEBHOOK_LIMITS.events)];
+  } else if (input.events !== undefined) {
     const unknown = input.events.filter((event) => event !== ALL_EVENTS && !isWebhookEventType(event));
     if (input.events.length === 0) problems.events = ['Choose at least one event type, or ["*"] for all.'];
     else if (unknown.length > 0) {
@@ -158,7 +165,9 @@ async function checkedChanges(deps: WebhookDeps, input: WebhookInput): Promise<W
       ];
     } else changes.events = [...new Set(input.events)];
   }
-  if (input.description !== undefined) changes.description = input.description;
+  if (input.description != null && [...input.description].length > WEBHOOK_LIMITS.description) {
+    problems.description = [tooLong(WEBHOOK_LIMITS.description)];
+  } else if (input.description !== undefined) changes.description = input.description;
   if (input.enabled !== undefined) changes.enabled = input.enabled;
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   return changes;

@@ -19,6 +19,12 @@ export interface WebhookEndpoint {
 /** The endpoint with its signing secret: only what create and rotate return carries one. */
 export type WebhookEndpointWithSecret = WebhookEndpoint & { secret: string };
 
+/**
+ * The most characters an endpoint's url and description take, and the most event types it lists.
+ * The HTTP schema declares them; the use case checks them again for the command line.
+ */
+export const WEBHOOK_LIMITS = { url: 2000, description: 500, events: 50 } as const;
+
 export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 

@@ -1,4 +1,7 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +9,7 @@ import { verifyPassword } from "../../src/core/passwords.js";
 import { type CliDatabase, migratedCliDatabase } from "../support/cli-database.js";
 import { TEST_REDIS_URL } from "../support/databases.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
-import { runCli } from "../support/run-cli.js";
+import { cliEnv, REPO_ROOT, runCli, spawnCli } from "../support/run-cli.js";
 
 // Each command is a fresh node process compiling TypeScript through tsx, about a second apiece
 // on a quiet machine; several in a row need more than the default timeout on a loaded one.
@@ -254,6 +257,29 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
       expect(created).toEqual([]);
     });
 
+    // script(1) runs the command on a pseudo-terminal, as a person typing it would.
+    it.skipIf(!existsSync("/usr/bin/script"))(
+      "says at once that --password-stdin wants a pipe when standard input is a terminal",
+      async () => {
+        const command = [process.execPath, "--import", "tsx", "src/entry/cli.ts"]
+          .concat(["users", "create", "--email", "tty@example.com", "--password-stdin"])
+          .join(" ");
+        const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
+          execFile(
+            "/usr/bin/script",
+            ["-qec", command, "/dev/null"],
+            { cwd: REPO_ROOT, env: cliEnv(env), timeout: 20_000 },
+            (error, stdout) =>
+              resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, output: stdout }),
+          );
+        });
+        expect(result.code).toBe(2);
+        expect(result.output).toContain("--password-stdin reads the password from a pipe, not a terminal");
+        const { rows } = await db.query("SELECT id FROM users WHERE email = 'tty@example.com'");
+        expect(rows).toEqual([]);
+      },
+    );
+
     it("creates a user with normalised contacts", async () => {
       const result = await cli(
         "users",
@@ -296,6 +322,35 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
       expect(human.stdout).toMatch(/^Created user \d+\.\n {2}email +bob@example\.com/);
     });
 
+    it("takes the locale, time zone and quiet hours the API takes, spelled canonically", async () => {
+      const result = await cli(
+        "users",
+        "create",
+        "--email",
+        "local@example.com",
+        "--password",
+        "correct horse",
+        "--locale",
+        "pt-br",
+        "--timezone",
+        "europe/berlin",
+        "--quiet-hours",
+        "22:00-07:30",
+        "--json",
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const { rows } = await db.query(
+        "SELECT locale, timezone, quiet_hours_start::text AS start, quiet_hours_end::text AS end FROM users WHERE id = $1",
+        [JSON.parse(result.stdout).id],
+      );
+      expect(rows[0]).toEqual({
+        locale: "pt-BR",
+        timezone: "Europe/Berlin",
+        start: expect.stringMatching(/^22:00/),
+        end: expect.stringMatching(/^07:30/),
+      });
+    });
+
     it("exits 1 naming each invalid field, and writes nothing", async () => {
       const before = (await db.query("SELECT count(*)::int AS n FROM users")).rows[0].n;
       const result = await cli(
@@ -332,6 +387,67 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
         stderr: "error: invalid input\n  email: user with this email already exists.\n",
       });
       expect((await db.query("SELECT count(*)::int AS n FROM users")).rows[0].n).toBe(before);
+    });
+    it("refuses what the API refuses for its length, in the API's words, and a password piped in past it", async () => {
+      const result = await cli(
+        "users",
+        "create",
+        "--email",
+        `${"a".repeat(250)}@example.com`,
+        "--password",
+        "correct horse",
+        "--first-name",
+        "b".repeat(151),
+        "--phone",
+        "9".repeat(33),
+      );
+      expect(result).toMatchObject({
+        code: 1,
+        stdout: "",
+        stderr: [
+          "error: invalid input",
+          "  email: Ensure this field has no more than 254 characters.",
+          "  first_name: Ensure this field has no more than 150 characters.",
+          "  phone_number: Ensure this field has no more than 32 characters.",
+          "",
+        ].join("\n"),
+      });
+      const justOver = await runCli(
+        ["users", "create", "--email", "long-password-0@example.com", "--password-stdin"],
+        env,
+        `${"x".repeat(257)}\n`,
+      );
+      // More than the longest password could take, and the input never ends: refused at once,
+      // without waiting for the end (or holding all of it in memory).
+      const endless = spawnCli(
+        ["users", "create", "--email", "long-password-1@example.com", "--password-stdin"],
+        env,
+        { stdin: "pipe" },
+      );
+      endless.child.stdin?.on("error", () => {});
+      endless.child.stdin?.write("x".repeat(64 * 1024));
+      const endlessCode = await Promise.race([endless.exited, sleep(20_000).then(() => "still reading")]);
+      await endless.stop();
+      expect(endlessCode).toBe(1);
+      const huge = { code: endlessCode, stderr: endless.output.stderr };
+      for (const refused of [justOver, huge]) {
+        expect(refused).toMatchObject({
+          code: 1,
+          stderr: "error: invalid input\n  password: Ensure this field has no more than 256 characters.\n",
+        });
+      }
+      // 256 characters of four UTF-8 bytes each and a CRLF: the longest allowed still goes in.
+      const longest = await runCli(
+        ["users", "create", "--email", "long-password-ok@example.com", "--password-stdin", "--json"],
+        env,
+        `${"😀".repeat(256)}\r\n`,
+      );
+      expect(longest.code, longest.stderr).toBe(0);
+      const { rows } = await db.query(
+        "SELECT email, password_hash FROM users WHERE email LIKE 'long-password-%' OR first_name LIKE 'bbb%'",
+      );
+      expect(rows.map((row) => row.email)).toEqual(["long-password-ok@example.com"]);
+      expect(await verifyPassword("😀".repeat(256), rows[0].password_hash)).toBe(true);
     });
   });
 
@@ -399,6 +515,75 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
       expect(JSON.parse(json.stdout)).toMatchObject({ id: notification.id, status: "pending", attempts: [] });
     });
 
+    it("sends from a template with its data, a priority and a lifetime, as the API takes them", async () => {
+      const template = {
+        key: "cli-otp",
+        default_locale: "en",
+        locales: { en: { sms: { text: "Code {{ data.code }}" } } },
+      };
+      const applied = await runCli(["templates", "apply", "-f", "-"], env, JSON.stringify(template));
+      expect(applied.code, applied.stderr).toBe(0);
+      const user = JSON.parse(
+        (
+          await cli(
+            "users",
+            "create",
+            "--email",
+            "cli-otp@example.com",
+            "--password",
+            "correct horse",
+            "--json",
+          )
+        ).stdout,
+      );
+      const before = Date.now();
+      const sent = await cli(
+        "send",
+        "--user",
+        String(user.id),
+        "--template",
+        "cli-otp",
+        "--data",
+        '{"code": "4242"}',
+        "--priority",
+        "critical",
+        "--ttl-seconds",
+        "300",
+        "--json",
+      );
+      expect(sent.code, sent.stderr).toBe(0);
+      const { rows } = await db.query(
+        "SELECT message, template, priority, expires_at, rendered FROM notifications WHERE id = $1",
+        [JSON.parse(sent.stdout).id],
+      );
+      expect(rows[0]).toMatchObject({
+        message: "Code 4242",
+        template: "cli-otp",
+        priority: "critical",
+        rendered: { sms: { text: "Code 4242" } },
+      });
+      expect(rows[0].expires_at.getTime()).toBeGreaterThanOrEqual(before + 299_000);
+      expect(rows[0].expires_at.getTime()).toBeLessThanOrEqual(Date.now() + 300_000);
+
+      const scheduled = await cli(
+        "send",
+        "--user",
+        String(user.id),
+        "--message",
+        "Later",
+        "--send-at",
+        "2099-01-01T00:00:00Z",
+      );
+      expect(scheduled).toMatchObject({
+        code: 1,
+        stderr: "error: invalid input\n  send_at: Schedule at most 366 days ahead.\n",
+      });
+      expect(await cli("send", "--user", String(user.id))).toMatchObject({
+        code: 1,
+        stderr: "error: invalid input\n  message: This field is required.\n",
+      });
+    });
+
     it("exits 1 for an unknown user, an unknown channel or notification, writing nothing", async () => {
       const before = (await db.query("SELECT count(*)::int AS n FROM notifications")).rows[0].n;
       expect(await cli("send", "--user", "999999", "--message", "hi")).toMatchObject({
@@ -410,8 +595,50 @@ describe("the notification-service command", { timeout: 90_000 }, () => {
         code: 1,
         stderr: 'error: invalid input\n  channels: Unknown channel "fax": use sms, email or telegram.\n',
       });
+      // The API's schema limits, in its words.
+      const long = await cli("send", "--user", "1", "--message", "hi", "--subject", "s".repeat(256));
+      expect(long).toMatchObject({
+        code: 1,
+        stderr: "error: invalid input\n  subject: Ensure this field has no more than 255 characters.\n",
+      });
       expect((await db.query("SELECT count(*)::int AS n FROM notifications")).rows[0].n).toBe(before);
       expect(await cli("status", "999999")).toMatchObject({
+        code: 1,
+        stderr: "error: Notification 999999 not found.\n",
+      });
+    });
+  });
+
+  describe("retry and cancel", () => {
+    it("cancels a pending notification and sends it again, saying why when it cannot", async () => {
+      const user = JSON.parse(
+        (await cli("users", "create", "--email", "hand@example.com", "--password", "correct horse", "--json"))
+          .stdout,
+      );
+      const { id } = JSON.parse(
+        (await cli("send", "--user", String(user.id), "--message", "hi", "--json")).stdout,
+      );
+      const status = async () =>
+        (await db.query("SELECT status FROM notifications WHERE id = $1", [id])).rows[0].status;
+
+      expect(await cli("cancel", String(id))).toMatchObject({
+        code: 0,
+        stdout: `Cancelled notification ${id}.\n`,
+      });
+      expect(await status()).toBe("cancelled");
+      expect(await cli("cancel", String(id))).toMatchObject({
+        code: 1,
+        stderr: `error: Notification ${id} cannot be cancelled: it is already cancelled.\n`,
+      });
+
+      const retried = await cli("retry", String(id), "--json");
+      expect(retried.code, retried.stderr).toBe(0);
+      expect(JSON.parse(retried.stdout)).toMatchObject({ id, status: "pending" });
+      expect(await status()).toBe("pending");
+      const again = await cli("retry", String(id));
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(new RegExp(`^error: Notification ${id} cannot be retried: it is pending`));
+      expect(await cli("cancel", "999999")).toMatchObject({
         code: 1,
         stderr: "error: Notification 999999 not found.\n",
       });

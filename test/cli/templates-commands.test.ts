@@ -94,4 +94,21 @@ describe("notification-service templates", { timeout: 90_000 }, () => {
     expect(twice.stderr).toContain("otp: key: This key appears more than once in the file.");
     expect(await keys()).not.toContain("Order Shipped");
   });
+
+  it("names the field holding a character PostgreSQL cannot store, as the API does, and saves nothing", async () => {
+    const withNul = { ...otp, key: "nul", locales: { en: { sms: { text: "Code\u0000 {{ data.code }}" } } } };
+    const badKey = { ...otp, key: "bad\u0000key" };
+    const result = await cli("templates", "apply", "-f", file("nul.json", [withNul, badKey]));
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: [
+        "error: invalid input",
+        "  nul: locales: Null characters are not allowed.",
+        // A key that cannot be stored is named by its place in the file instead.
+        "  #2: key: Null characters are not allowed.",
+        "",
+      ].join("\n"),
+    });
+    expect(await keys()).not.toContain("nul");
+  });
 });

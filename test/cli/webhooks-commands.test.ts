@@ -63,4 +63,44 @@ describe("notification-service webhooks", { timeout: 90_000 }, () => {
     expect(tested.code, tested.stderr).toBe(0);
     expect(JSON.parse(tested.stdout)).toMatchObject({ event_type: "webhook.test", status: "pending" });
   });
+
+  it("refuses an over-long url or description, and too many event types, as the API does", async () => {
+    const allowed = { ...env, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true" };
+    const [long, many] = await Promise.all([
+      runCli(
+        [
+          "webhooks",
+          "create",
+          "--url",
+          `http://127.0.0.1:9/${"u".repeat(2000)}`,
+          "--events",
+          "*",
+          "--description",
+          "d".repeat(501),
+        ],
+        allowed,
+      ),
+      runCli(
+        ["webhooks", "create", "--url", "http://127.0.0.1:9/hook", "--events", Array(51).fill("*").join(",")],
+        allowed,
+      ),
+    ]);
+    expect(long).toMatchObject({
+      code: 1,
+      stderr: [
+        "error: invalid input",
+        "  url: Ensure this field has no more than 2000 characters.",
+        "  description: Ensure this field has no more than 500 characters.",
+        "",
+      ].join("\n"),
+    });
+    expect(many).toMatchObject({
+      code: 1,
+      stderr: "error: invalid input\n  events: Ensure this field has no more than 50 elements.\n",
+    });
+    const { rows } = await db.query(
+      "SELECT url FROM webhook_endpoints WHERE url LIKE 'http://127.0.0.1:9/u%'",
+    );
+    expect(rows).toEqual([]);
+  });
 });

@@ -236,6 +236,11 @@ describe("the REST API's resources", () => {
     expect(docs.statusCode).toBe(200);
     expect(docs.headers["content-type"]).toMatch(/text\/html/);
     expect(docs.body).toContain("/openapi.json");
+    // "Try it" goes to the origin the page was opened at, not the document's 127.0.0.1 or PUBLIC_URL.
+    const configuration = JSON.parse(
+      /createApiReference\('#app', (\{[\s\S]*?\})\)\s*<\/script>/.exec(docs.body)?.[1] ?? "null",
+    );
+    expect(configuration).toMatchObject({ url: "/openapi.json", servers: [{ url: "/" }] });
 
     const openapi = await service.inject({ method: "GET", url: "/openapi.json" });
     expect(openapi.statusCode).toBe(200);

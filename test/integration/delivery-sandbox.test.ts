@@ -100,6 +100,16 @@ describe("delivery into the sandbox outbox", () => {
     ]);
   });
 
+  it("says on the channel overview where an unconfigured channel's messages go", async () => {
+    const response = await service.inject({ method: "GET", url: "/api/channels/overview/" });
+    const email = (
+      response.json() as { channels: { channel: string; not_configured_reason: string | null }[] }
+    ).channels.find((channel) => channel.channel === "email");
+    expect(email?.not_configured_reason).toBe(
+      "email is not configured (EMAIL_HOST is not set); the delivery sandbox takes its messages into the outbox instead (GET /api/outbox/)",
+    );
+  });
+
   it("lists the outbox newest first, filtered by channel and notification, paginated", async () => {
     const user = await service.createUser({
       email: "lister@example.com",

@@ -31,16 +31,28 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
         resolve({ code: typeof code === "number" ? code : null, stdout, stderr });
       },
     );
+    // A command may stop reading before the input ends (a password past its limit): the pipe's
+    // EPIPE is then expected, and the command's exit code and output say what happened.
+    child.stdin?.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
     child.stdin?.end(input ?? "");
   });
 }
 
-/** A long-running command (serve, worker); its output is collected as it comes. */
-export function spawnCli(args: string[], env: Record<string, string>) {
+/**
+ * A long-running command (serve, worker); its output is collected as it comes. With `stdin: "pipe"`
+ * the test writes its standard input through `child.stdin` and decides when (or whether) it ends.
+ */
+export function spawnCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { stdin?: "ignore" | "pipe" } = {},
+) {
   const child: ChildProcess = spawn(process.execPath, [...CLI, ...args], {
     cwd: REPO_ROOT,
     env: cliEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };
   child.stdout?.on("data", (chunk) => {

@@ -18,6 +18,24 @@ export function parseDays(value: string): number {
   return days;
 }
 
+/** A template's data: a JSON object. Anything else is a usage error (exit 2). */
+export function parseJsonObject(value: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // Reported below, as any other value that is not an object.
+  }
+  throw new InvalidArgumentError('expected a JSON object, e.g. {"issue": 12}.');
+}
+
+/** Seconds as a whole number; its range is the use case's to check, as the API's. */
+export function parseWholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number.");
+  return Number(value);
+}
+
 /**
  * One `--metadata key=value` added to those before it (the option repeats). The key and value are
  * checked by the use case, like the API's; a missing "=" is a usage error (exit 2).

@@ -3,9 +3,9 @@ import type { BroadcastWithCounts } from "../../broadcasts/broadcast-model.js";
 import { createBroadcast, getBroadcast } from "../../broadcasts/manage-broadcasts.js";
 import { NOTIFICATION_STATUSES } from "../../core/model.js";
 import { serializeBroadcast } from "../broadcasts-json.js";
-import { collectMetadata, parseId } from "./arguments.js";
+import { collectMetadata, parseId, parseJsonObject } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, printJson } from "./output.js";
-import { redisReady, withCore } from "./with-core.js";
+import { withAnnouncingCore, withCore } from "./with-core.js";
 
 export function addBroadcastCommands(program: Command, io: Io): void {
   const broadcast = program
@@ -31,13 +31,11 @@ export function addBroadcastCommands(program: Command, io: Io): void {
     )
     .option("--json", "print the broadcast as JSON")
     .action(async (options) => {
-      if (options.users === undefined && !options.allUsers) {
-        throw new CliFailure("give --users 1,2,3 or --all-users");
+      if ((options.users === undefined) === !options.allUsers) {
+        throw new CliFailure("give exactly one of --users 1,2,3 and --all-users");
       }
-      const created = await withCore(async (core) => {
-        // As for send: a wake-up sent before the connection is ready is lost, so wait for it a moment.
-        await redisReady(core);
-        return createBroadcast(
+      const created = await withAnnouncingCore((core) =>
+        createBroadcast(
           { ...core, broadcastBatchSize: core.config.broadcasts.batchSize },
           {
             users: options.users ?? null,
@@ -52,8 +50,8 @@ export function addBroadcastCommands(program: Command, io: Io): void {
             send_at: options.sendAt ?? null,
           },
           { callerId: null, key: undefined },
-        );
-      });
+        ),
+      );
       const { broadcast: made } = created;
       if (options.json) return printJson(io, serializeBroadcast(made));
       io.out(`Created broadcast ${made.id} to ${made.total} user${made.total === 1 ? "" : "s"} (pending).`);
@@ -94,17 +92,6 @@ function parseIds(value: string): number[] {
     throw new InvalidArgumentError("expected comma-separated whole numbers of at least 1.");
   }
   return ids;
-}
-
-function parseJsonObject(value: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // Reported below, as any other value that is not an object.
-  }
-  throw new InvalidArgumentError('expected a JSON object, e.g. {"issue": 12}.');
 }
 
 function splitList(value: string): string[] {

@@ -1,24 +1,31 @@
 import type { Command } from "commander";
+import type { Core } from "../../app.js";
 import { createNotification } from "../../usecases/create-notification.js";
 import { deleteOldNotifications } from "../../usecases/delete-old-notifications.js";
+import { cancelNotification, retryNotification } from "../../usecases/notification-actions.js";
 import { getNotification, type NotificationWithAttempts } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
-import { collectMetadata, parseDays, parseId } from "./arguments.js";
+import { collectMetadata, parseDays, parseId, parseJsonObject, parseWholeNumber } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, oneLine, orDash, printJson, table } from "./output.js";
-import { redisReady, withCore } from "./with-core.js";
+import { withAnnouncingCore, withCore, withWebhookEvents } from "./with-core.js";
 
 export function addNotificationCommands(program: Command, io: Io): void {
   program
     .command("send")
     .description("create a notification, as POST /api/notifications/ does; a worker delivers it")
     .requiredOption("--user <id>", "the recipient's user id", parseId)
-    .requiredOption("--message <text>", "the text to deliver")
-    .option("--subject <subject>", 'email subject (default "Notification")')
+    .option("--message <text>", "the text to deliver")
+    .option("--template <key>", "a template to render in the user's locale, instead of --message")
+    .option("--data <json>", "the template's data, as a JSON object", parseJsonObject)
+    .option("--subject <subject>", 'email subject, with --message (default "Notification")')
     .option("--channels <list>", "channels to try in order instead of CHANNEL_ORDER, e.g. sms,email")
     .option(
       "--category <slug>",
       "what kind of message it is, e.g. marketing: the user's preferences for it apply",
     )
+    .option("--send-at <time>", "not before this time (RFC 3339 with an offset)")
+    .option("--ttl-seconds <n>", "never delivered after this many seconds from now", parseWholeNumber)
+    .option("--priority <level>", "normal, or critical: delivered even in the user's quiet hours")
     .option(
       "--metadata <key=value>",
       "your own label, shown and sent in webhooks (repeat for more)",
@@ -26,19 +33,21 @@ export function addNotificationCommands(program: Command, io: Io): void {
     )
     .option("--json", "print the notification as JSON")
     .action(async (options) => {
-      const notification = await withCore(async (core) => {
-        // A fresh connection is not ready yet, and a wake-up sent before it is lost: wait for it a
-        // moment, so a worker starts at once. Without Redis a worker finds it at its next poll.
-        await redisReady(core);
-        return createNotification(core, {
+      const notification = await withAnnouncingCore((core) =>
+        createNotification(core, {
           user: options.user,
-          message: options.message,
+          message: options.message ?? null,
+          template: options.template ?? null,
+          data: options.data ?? null,
           subject: options.subject ?? null,
           channels: options.channels === undefined ? null : splitList(options.channels),
           category: options.category ?? null,
           metadata: options.metadata ?? null,
-        });
-      });
+          send_at: options.sendAt ?? null,
+          ttl_seconds: options.ttlSeconds ?? null,
+          priority: options.priority ?? null,
+        }),
+      );
       if (options.json) return printJson(io, serializeNotification(notification, []));
       io.out(`Created notification ${notification.id} (pending); a worker will deliver it.`);
       io.out(`Follow it with: notification-service status ${notification.id}`);
@@ -56,6 +65,42 @@ export function addNotificationCommands(program: Command, io: Io): void {
     });
 
   program
+    .command("retry")
+    .description(
+      "send a failed or cancelled notification again now, in a fresh round, as POST /api/notifications/{id}/retry/ does",
+    )
+    .argument("<id>", "the notification id", parseId)
+    .option("--json", "print the notification as JSON")
+    .action(async (id: number, options: { json?: boolean }) => {
+      const retried = await withAnnouncingCore(async (core) => {
+        await retryNotification(actionDeps(core), id);
+        return getNotification(core, id);
+      });
+      if (options.json) return printJson(io, serializeNotification(retried, retried.attempts));
+      io.out(
+        `Notification ${id} is pending again (round ${retried.historyFromRound}); a worker will deliver it.`,
+      );
+    });
+
+  program
+    .command("cancel")
+    .description(
+      "stop a pending (or scheduled) notification for good, as POST /api/notifications/{id}/cancel/ does",
+    )
+    .argument("<id>", "the notification id", parseId)
+    .option("--json", "print the notification as JSON")
+    .action(async (id: number, options: { json?: boolean }) => {
+      const cancelled = await withAnnouncingCore((core) =>
+        withWebhookEvents(core, async (webhookEvents) => {
+          await cancelNotification({ ...actionDeps(core), webhookEvents }, id);
+          return getNotification(core, id);
+        }),
+      );
+      if (options.json) return printJson(io, serializeNotification(cancelled, cancelled.attempts));
+      io.out(`Cancelled notification ${id}.`);
+    });
+
+  program
     .command("prune")
     .description(
       "delete finished notifications (sent, failed, cancelled, expired) created more than N days ago, with their attempts; workers do this on their own when RETENTION_DAYS is set",
@@ -63,7 +108,7 @@ export function addNotificationCommands(program: Command, io: Io): void {
     .option("--days <n>", "age in days (default: RETENTION_DAYS)", parseDays)
     .option("--json", "print the count as JSON")
     .action(async (options: { days?: number; json?: boolean }) => {
-      const { days, deleted } = await withCore(async (core) => {
+      const { days, deleted } = await withAnnouncingCore(async (core) => {
         const days = options.days ?? core.config.retentionDays;
         if (!(days > 0)) {
           throw new CliFailure("give --days, or set RETENTION_DAYS: nothing is deleted by default");
@@ -76,6 +121,8 @@ export function addNotificationCommands(program: Command, io: Io): void {
       );
     });
 }
+
+const actionDeps = (core: Core) => ({ ...core, leaseSeconds: core.config.leaseSeconds });
 
 function splitList(value: string): string[] {
   return value

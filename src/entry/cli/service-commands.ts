@@ -11,7 +11,9 @@ export interface LongRunning {
 export function addServiceCommands(program: Command, io: Io, longRunning: LongRunning): void {
   program
     .command("serve")
-    .description("run the HTTP API and a delivery worker in a child process, as npm start does")
+    .description(
+      "run the HTTP API and a delivery worker, as npm start does: the worker in a child process, or in this same one without DATABASE_URL or REDIS_URL (docs/embedded.md)",
+    )
     .action(async () => {
       // Imported when needed: the HTTP stack is heavy, and one-shot commands do not need it.
       const { runApiWithWorker, siblingEntry } = await import("../launcher.js");
@@ -22,7 +24,9 @@ export function addServiceCommands(program: Command, io: Io, longRunning: LongRu
 
   program
     .command("worker")
-    .description("run a delivery worker alone; any number may run at once")
+    .description(
+      "run a delivery worker alone; any number may run at once with DATABASE_URL and REDIS_URL set (without them, serve runs the one worker)",
+    )
     .action(async () => {
       const { runWorker } = await import("../launcher.js");
       await runWorker("notification-service worker");

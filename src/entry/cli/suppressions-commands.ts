@@ -4,7 +4,7 @@ import { SUPPRESSION_REASONS } from "../../core/model.js";
 import { serializeSuppression } from "../public-json.js";
 import { parseId } from "./arguments.js";
 import { type Io, isoOrDash, printJson, table } from "./output.js";
-import { withCore, withWebhookEvents } from "./with-core.js";
+import { withAnnouncingCore, withCore, withWebhookEvents } from "./with-core.js";
 
 const LIST_LIMIT = 200;
 
@@ -56,7 +56,7 @@ export function addSuppressionsCommands(program: Command, io: Io): void {
     .option("--note <text>", "why, for the people reading the list")
     .option("--json", "print the suppression as JSON")
     .action(async (channel: string, address: string, options) => {
-      const added = await withCore((core) =>
+      const added = await withAnnouncingCore((core) =>
         withWebhookEvents(core, (webhookEvents) =>
           addSuppression(
             { ...core, webhookEvents },
@@ -75,7 +75,7 @@ export function addSuppressionsCommands(program: Command, io: Io): void {
     .argument("<id>", "the suppression's id, as suppressions list shows it", parseId)
     .option("--json", "print the removed suppression as JSON")
     .action(async (id: number, options) => {
-      const removed = await withCore((core) =>
+      const removed = await withAnnouncingCore((core) =>
         withWebhookEvents(core, (webhookEvents) => removeSuppression({ ...core, webhookEvents }, id)),
       );
       if (options.json) return printJson(io, serializeSuppression(removed));

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { text } from "node:stream/consumers";
 import type { Command } from "commander";
-import { ValidationError } from "../../core/errors.js";
+import { tooLong, ValidationError } from "../../core/errors.js";
+import { USER_FIELD_MAX_LENGTHS } from "../../core/user-field-limits.js";
 import { createTelegramLink } from "../../telegram-links/create-telegram-link.js";
-import { createUser } from "../../usecases/create-user.js";
+import { createUser, PASSWORD_MIN_LENGTH } from "../../usecases/create-user.js";
 import { eraseUser } from "../../usecases/erase-user.js";
 import { findUsers } from "../../usecases/find-users.js";
 import {
@@ -15,7 +15,7 @@ import {
 import { serializeUser } from "../public-json.js";
 import { parseId } from "./arguments.js";
 import { CliFailure, type Io, orDash, printJson, table } from "./output.js";
-import { withCore } from "./with-core.js";
+import { withAnnouncingCore, withCore } from "./with-core.js";
 
 const LIST_LIMIT = 200;
 
@@ -25,24 +25,37 @@ export function addUsersCommands(program: Command, io: Io): void {
     .command("create")
     .description("create a recipient, as POST /api/users/ does")
     .requiredOption("--email <address>", "email address, unique regardless of case")
-    .option("--password <password>", "at least 8 characters; stored only as a scrypt hash")
+    .option(
+      "--password <password>",
+      `from ${PASSWORD_MIN_LENGTH} to ${USER_FIELD_MAX_LENGTHS.password} characters; stored only as a scrypt hash`,
+    )
     .option(
       "--password-stdin",
-      "read the password from standard input instead, keeping it out of shell history",
+      "read the password from a pipe instead (not a terminal), keeping it out of shell history",
     )
     .option("--first-name <name>", "first name")
     .option("--last-name <name>", "last name")
     .option("--phone <number>", "phone number in any common notation, e.g. +79990001122")
     .option("--telegram-id <id>", "Telegram chat id: digits, a leading minus for groups")
+    .option("--locale <tag>", 'BCP 47 language tag templates render in, e.g. "pt-BR"')
+    .option("--timezone <name>", 'IANA time zone name for quiet hours, e.g. "Europe/Berlin"')
+    .option(
+      "--quiet-hours <start-end>",
+      'no non-critical delivery then, in the user\'s time zone, e.g. "22:00-07:30"',
+    )
     .option("--json", "print the user as JSON")
     .action(async (options, command: Command) => {
       if ((options.password === undefined) === (options.passwordStdin === undefined)) {
         command.error("error: give exactly one of --password <password> and --password-stdin");
       }
-      const password: string = options.passwordStdin
-        ? (await text(process.stdin)).replace(/\r?\n$/, "")
-        : options.password;
-      const user = await withCore((core) =>
+      if (options.passwordStdin && process.stdin.isTTY) {
+        // Nothing piped in: it would wait, silently, for a password typed and ended with Ctrl-D.
+        command.error(
+          "error: --password-stdin reads the password from a pipe, not a terminal, e.g. printf '%s\\n' \"$PASSWORD\" | notification-service users create --email ... --password-stdin",
+        );
+      }
+      const password: string = options.passwordStdin ? await readPassword(process.stdin) : options.password;
+      const user = await withAnnouncingCore((core) =>
         createUser(core, {
           email: options.email,
           password,
@@ -50,6 +63,9 @@ export function addUsersCommands(program: Command, io: Io): void {
           last_name: options.lastName,
           phone_number: options.phone,
           telegram_id: options.telegramId,
+          locale: options.locale,
+          timezone: options.timezone,
+          quiet_hours: options.quietHours === undefined ? undefined : quietHoursOf(options.quietHours),
         }),
       );
       if (options.json) return printJson(io, serializeUser(user));
@@ -74,7 +90,7 @@ export function addUsersCommands(program: Command, io: Io): void {
     .option("--json", "print the imported users as JSON")
     .action(async (file: string, options: { updateExisting?: boolean; json?: boolean }) => {
       const items = readUsers(file);
-      const imported = await withCore(async (core) => {
+      const imported = await withAnnouncingCore(async (core) => {
         const done = { users: [] as ReturnType<typeof serializeUser>[], created: 0, updated: 0 };
         for (let start = 0, end = 0; start < items.length; start = end) {
           end = chunkEnd(items, start);
@@ -141,7 +157,7 @@ export function addUsersCommands(program: Command, io: Io): void {
     )
     .argument("<id>", "the user's id", parseId)
     .action(async (id: number) => {
-      const erased = await withCore((core) => eraseUser(core, id));
+      const erased = await withAnnouncingCore((core) => eraseUser(core, id));
       io.out(`Erased user ${erased.id} and ${erased.notifications} notification(s).`);
     });
 
@@ -160,6 +176,34 @@ export function addUsersCommands(program: Command, io: Io): void {
       io.out(link.url);
       io.err(`(single use, until ${link.expiresAt.toISOString()})`);
     });
+}
+
+/** "22:00-07:30" as the API's {"start", "end"}; the use case checks the times and says what is wrong. */
+function quietHoursOf(value: string): { start: string; end: string } {
+  const [start = "", end = ""] = value.split("-", 2);
+  return { start: start.trim(), end: end.trim() };
+}
+
+/**
+ * The password piped in, without its line ending. Reading stops once more bytes came than the
+ * longest password allowed could take, so that piping a large file in is refused at once rather
+ * than held in memory; the length in characters is checked with the other fields.
+ */
+async function readPassword(input: NodeJS.ReadableStream): Promise<string> {
+  const limit = USER_FIELD_MAX_LENGTHS.password;
+  // At most 4 bytes a character in UTF-8, and 2 for a line ending.
+  const maxBytes = limit * 4 + 2;
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of input) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    bytes += buffer.length;
+    if (bytes > maxBytes) throw ValidationError.of("password", tooLong(limit));
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /** A JSON list of users, or one user object per line (JSON Lines); blank lines are skipped. */

@@ -10,7 +10,7 @@ import {
 import { serializeDelivery, serializeEndpoint, serializeWithSecret } from "../webhooks-json.js";
 import { parseId } from "./arguments.js";
 import { type Io, isoOrDash, orDash, printJson, table } from "./output.js";
-import { withCore } from "./with-core.js";
+import { withAnnouncingCore, withCore } from "./with-core.js";
 
 const webhookDeps = (core: Core): WebhookDeps => ({
   webhooks: core.webhooks,
@@ -96,7 +96,7 @@ export function addWebhooksCommands(program: Command, io: Io): void {
     .argument("<id>", "the webhook's id", parseId)
     .option("--json", "print the delivery as JSON")
     .action(async (id: number, options) => {
-      const delivery = await withCore((core) => sendTestWebhook(webhookDeps(core), id));
+      const delivery = await withAnnouncingCore((core) => sendTestWebhook(webhookDeps(core), id));
       if (options.json) return printJson(io, serializeDelivery(delivery));
       io.out(
         `Queued delivery ${delivery.id} (${delivery.eventId}); see GET /api/webhooks/${id}/deliveries/ for how it went.`,

@@ -35,6 +35,19 @@ export async function withCore<T>(work: (core: Core) => Promise<T>): Promise<T> 
 }
 
 /**
+ * withCore for a command that changes something others watch: it first waits (a moment at most)
+ * for the Redis connection, since a fresh one drops what is published before it is ready (it fails
+ * fast rather than queue), and the workers' wake-up or the dashboards' live event would be lost.
+ * Without Redis a worker finds new work at its next poll, and a dashboard shows it on reload.
+ */
+export function withAnnouncingCore<T>(work: (core: Core) => Promise<T>): Promise<T> {
+  return withCore(async (core) => {
+    await redisReady(core);
+    return work(core);
+  });
+}
+
+/**
  * Runs `work` with a webhook emitter, and stores the events it emitted before the command ends
  * (and the core closes): a change made from the command line is told as one made through the API.
  */

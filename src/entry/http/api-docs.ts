@@ -41,8 +41,17 @@ async function renderDocs(title: string): Promise<RenderedDocs> {
   try {
     await docs.register(scalar, {
       routePrefix: "/",
-      // A self-hosted service's docs: no hosted AI chat, no vendor toolbar.
-      configuration: { url: "/openapi.json", title, showDeveloperTools: "never", agent: { disabled: true } },
+      configuration: {
+        url: "/openapi.json",
+        title,
+        // A self-hosted service's docs: no hosted AI chat, no vendor toolbar.
+        showDeveloperTools: "never",
+        agent: { disabled: true },
+        // "Try it" calls the API that served this page, at whatever address it was opened: the
+        // document's server (PUBLIC_URL, else 127.0.0.1) is another origin for a page opened at
+        // localhost or through a proxy, and the browser would refuse the call (no CORS there).
+        servers: [{ url: "/", description: "The service serving these docs" }],
+      },
     });
     const [page, script] = await Promise.all([docs.inject("/"), docs.inject(SCRIPT_PATH)]);
     if (page.statusCode !== 200 || script.statusCode !== 200)

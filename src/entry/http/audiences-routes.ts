@@ -8,6 +8,7 @@ import {
   removeSuppression,
   replacePreferences,
 } from "../../audiences/audience-usecases.js";
+import { SUPPRESSION_LIMITS } from "../../audiences/suppression.js";
 import { CHANNELS, SUPPRESSION_REASONS } from "../../core/model.js";
 import { serializeSuppression } from "../public-json.js";
 import type { HttpDeps } from "./http-deps.js";
@@ -64,14 +65,17 @@ const SuppressionQuery = Type.Object({
 const NewSuppressionBody = Type.Object(
   {
     channel: Type.String({ description: CHANNELS.join(", ") }),
-    address: Type.String({ maxLength: 254, description: "A phone number, an email address or a chat id" }),
+    address: Type.String({
+      maxLength: SUPPRESSION_LIMITS.address,
+      description: "A phone number, an email address or a chat id",
+    }),
     reason: Type.Optional(
       Type.Union([Type.String(), Type.Null()], {
         description: `One of ${SUPPRESSION_REASONS.join(", ")}; default manual`,
       }),
     ),
     note: Type.Optional(
-      Type.Union([Type.String({ maxLength: 500 }), Type.Null()], {
+      Type.Union([Type.String({ maxLength: SUPPRESSION_LIMITS.note }), Type.Null()], {
         description: "Why, for the people reading the list",
       }),
     ),

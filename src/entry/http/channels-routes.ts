@@ -25,6 +25,7 @@ export const channelsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = async (app, d
         ...deps.core,
         channelOrder: deps.config.channelOrder,
         missingChannels: deps.config.missingChannels,
+        deliverySandbox: deps.config.deliverySandbox,
         fallbackAddresses: fallbacks,
       });
       return {

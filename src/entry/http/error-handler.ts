@@ -4,7 +4,14 @@
  * A 5xx never carries internals; they go to the log.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from "../../core/errors.js";
+import {
+  ConflictError,
+  NotFoundError,
+  tooLong,
+  tooMany,
+  UnavailableError,
+  ValidationError,
+} from "../../core/errors.js";
 import { type DatabaseUnavailability, databaseUnavailability } from "../../db/database.js";
 import { RFC_3339_PROBLEM } from "../../usecases/create-notification.js";
 import { otherMethodsOfPath, sendMethodNotAllowed } from "./method-not-allowed.js";
@@ -154,7 +161,7 @@ function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<st
             : `Ensure this field has at least ${issue.params.limit} characters.`;
         break;
       case "maxLength":
-        problem = `Ensure this field has no more than ${issue.params.limit} characters.`;
+        problem = tooLong(Number(issue.params.limit));
         break;
       case "minItems":
         problem =
@@ -163,7 +170,7 @@ function fieldErrors(issues: AjvIssue[], context: string | undefined): Record<st
             : `Ensure this field has at least ${issue.params.limit} elements.`;
         break;
       case "maxItems":
-        problem = `Ensure this field has no more than ${issue.params.limit} elements.`;
+        problem = tooMany(Number(issue.params.limit));
         break;
       case "pattern":
         problem = PATTERN_PROBLEMS[String(issue.params.pattern)] ?? "Enter a valid value.";

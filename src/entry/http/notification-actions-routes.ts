@@ -23,7 +23,7 @@ export const notificationActionsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = as
         operationId: "retryNotification",
         summary: "Retry a failed or cancelled notification now",
         description:
-          "Puts it back to pending and queues a new round at once. Past attempts stay; retry_count goes on counting. The new round starts a fresh series: channels that failed permanently before are tried again, and MAX_RETRIES counts from this round (history_from_round). 409 when it is pending or sent, when it was delivered before it was cancelled, or while an attempt of its cancelled round is still under way.",
+          "Puts it back to pending and queues a new round at once. Past attempts stay; retry_count goes on counting. The new round starts a fresh series: channels that failed permanently before are tried again, and MAX_RETRIES counts from this round (history_from_round). 409 when it is pending, sent or expired, when it was delivered before it was cancelled, or while an attempt of its cancelled round is still under way.",
         params: IdParams,
         response: { 200: NotificationSchema, 404: ErrorBody, 409: ErrorBody },
       },
@@ -42,7 +42,7 @@ export const notificationActionsRoutes: FastifyPluginAsyncTypebox<HttpDeps> = as
         operationId: "cancelNotification",
         summary: "Cancel a pending notification",
         description:
-          "Status cancelled, no further rounds. A worker in the middle of a round makes no further provider call and cannot mark it sent or failed; a call already under way may still reach the recipient, and its attempt is recorded. 409 when it is already sent, failed or cancelled.",
+          "Status cancelled, no further rounds. A worker in the middle of a round makes no further provider call and cannot mark it sent or failed; a call already under way may still reach the recipient, and its attempt is recorded. 409 when it is already sent, failed, cancelled or expired.",
         params: IdParams,
         response: { 200: NotificationSchema, 404: ErrorBody, 409: ErrorBody },
       },

@@ -12,6 +12,7 @@ import {
   PRIORITIES,
   SUPPRESSION_REASONS,
 } from "../../core/model.js";
+import { NOTIFICATION_FIELD_MAX_LENGTHS } from "../../core/notification-field-limits.js";
 import { USER_FIELD_MAX_LENGTHS } from "../../core/user-field-limits.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.js";
 
@@ -259,7 +260,7 @@ export const CreateNotificationBody = Type.Object(
       }),
     ),
     template: Type.Optional(
-      Type.Union([Type.String({ maxLength: 100 }), Type.Null()], {
+      Type.Union([Type.String({ maxLength: NOTIFICATION_FIELD_MAX_LENGTHS.template }), Type.Null()], {
         description:
           "The key of a template to render instead of message: rendered now, for every channel the notification may use, in the user's locale (else the template's default_locale). A missing variable, an unknown filter or a render error is a 400 and nothing is stored.",
         examples: ["otp"],
@@ -296,10 +297,12 @@ export const CreateNotificationBody = Type.Object(
       }),
     ),
     subject: Type.Optional(
-      Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description: "Email subject" }),
+      Type.Union([Type.String({ maxLength: NOTIFICATION_FIELD_MAX_LENGTHS.subject }), Type.Null()], {
+        description: "Email subject",
+      }),
     ),
     category: Type.Optional(
-      Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+      Type.Union([Type.String({ maxLength: NOTIFICATION_FIELD_MAX_LENGTHS.category }), Type.Null()], {
         description:
           'What kind of message it is: a slug of lower-case letters, digits, "-" and "_" (e.g. security, marketing, billing). The user\'s preferences for the category apply (unless priority is critical or the category is in CRITICAL_CATEGORIES), and its emails carry a one-click unsubscribe link when PUBLIC_URL is set.',
         examples: ["marketing"],

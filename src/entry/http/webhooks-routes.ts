@@ -14,7 +14,7 @@ import {
   type WebhookDeps,
 } from "../../webhooks/manage-webhooks.js";
 import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from "../../webhooks/webhook-event-types.js";
-import { WEBHOOK_DELIVERY_STATUSES } from "../../webhooks/webhook-model.js";
+import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_LIMITS } from "../../webhooks/webhook-model.js";
 import { serializeDelivery, serializeEndpoint, serializeWithSecret } from "../webhooks-json.js";
 import type { HttpDeps } from "./http-deps.js";
 import { pageParams, paginate } from "./pagination.js";
@@ -26,19 +26,19 @@ const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 
 const EventList = Type.Array(Type.String({ maxLength: 100 }), {
   minItems: 1,
-  maxItems: 50,
+  maxItems: WEBHOOK_LIMITS.events,
   description: `Event types to receive: ${WEBHOOK_EVENT_TYPES.join(", ")}; or ["${ALL_EVENTS}"] for all, including types added later`,
 });
 
 const WebhookBody = {
   url: Type.String({
     minLength: 1,
-    maxLength: 2000,
+    maxLength: WEBHOOK_LIMITS.url,
     description:
       "http(s) URL that receives a POST per event. Refused when its host resolves to a loopback, private, link-local or metadata address, unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true",
   }),
   events: EventList,
-  description: Type.String({ maxLength: 500 }),
+  description: Type.String({ maxLength: WEBHOOK_LIMITS.description }),
   enabled: Type.Boolean({
     description: "false: no events are sent to it (true again re-enables a disabled one)",
   }),
