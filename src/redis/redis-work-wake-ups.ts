@@ -49,14 +49,26 @@ export class RedisWorkWakeUps implements WorkWakeUps {
       subscriber.on("message", (channel: string) => {
         if (channel === this.channel) for (const wake of this.listeners) wake();
       });
-      // ioredis subscribes again after a reconnect; anything published meanwhile is found by polling.
+      let subscribed = false;
+      const subscribe = () =>
+        subscriber.subscribe(this.channel).then(
+          () => {
+            subscribed = true;
+          },
+          (error: Error) => {
+            this.logger.warn({ err: error.message }, "could not listen for wake-ups yet; polling meanwhile");
+          },
+        );
+      // ioredis subscribes again after a reconnect, but only to the channels it once subscribed
+      // to: a worker that started while Redis was away, whose subscription failed, subscribes
+      // when Redis answers, or it would poll for good. Anything published meanwhile is found by
+      // polling.
       subscriber.on("ready", () => {
+        if (!subscribed) void subscribe();
         for (const wake of this.listeners) wake();
       });
       // Not awaited: a worker must start, and poll, while Redis is away.
-      subscriber.subscribe(this.channel).catch((error: Error) => {
-        this.logger.warn({ err: error.message }, "could not listen for wake-ups yet; polling meanwhile");
-      });
+      void subscribe();
     }
     return () => {
       this.listeners.delete(listener);
