@@ -149,7 +149,7 @@ describe("PostgreSQL refusing work", () => {
     await acceptingAgain("after slots freed up");
     await fixture.waitForStatus(accepted.get("due while slots are taken")!, "sent");
     await fixture.waitForStatus(accepted.get("after slots freed up")!, "sent");
-    expect(apiProcess.running && worker.running).toBe(true);
+    expect(apiProcess.running && worker.running, fixture.processes.describe()).toBe(true);
   });
 
   it("answers only 201 or 503 while its sessions are ended mid-request, and finishes a delivery in flight", async () => {
@@ -186,7 +186,11 @@ describe("PostgreSQL refusing work", () => {
     hammering = false;
     await hammer;
     expect(ended).toBeGreaterThan(0);
-    expect(statuses.filter((status) => status !== 201 && status !== 503)).toEqual([]);
+    // A status 0 is a request that got no answer: the processes' output says why.
+    expect(
+      statuses.filter((status) => status !== 201 && status !== 503),
+      fixture.processes.describe(),
+    ).toEqual([]);
     // A key refused with 503 was rolled back or committed whole: resent, it is created or replayed.
     for (const message of refused) {
       const response = await api.post(
@@ -367,6 +371,6 @@ describe("PostgreSQL refusing work", () => {
     expect(rows).toEqual([{ status: "sent", n: accepted.size }]);
     for (const id of cancelled) expect((await fixture.state(id)).status).toBe("cancelled");
     expect(await fixture.inProgressAttempts()).toBe(0);
-    expect(apiProcess.running && worker.running).toBe(true);
+    expect(apiProcess.running && worker.running, fixture.processes.describe()).toBe(true);
   });
 });
