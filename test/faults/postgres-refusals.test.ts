@@ -257,7 +257,8 @@ describe("PostgreSQL refusing work", () => {
   });
 
   it("records a delivery whose provider answered while writes were refused once they are allowed again, sent once", async () => {
-    fixture.smsRu.replyNext({ hangMs: 1_000 });
+    // Answered 2 s after it arrives: later than turning writes off takes, even on a busy machine.
+    fixture.smsRu.replyNext({ hangMs: 2_000 });
     await created("answered while read-only");
     const id = accepted.get("answered while read-only")!;
     await waitFor("SMS.ru to get it", () =>

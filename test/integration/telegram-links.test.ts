@@ -249,6 +249,8 @@ describe("Telegram connect links", () => {
     const requestsBefore = telegram.requests.length;
     service.worker = startWorker(service.core);
     await waitForTelegramId(user.id, "564");
+    // The welcome is sent after the link is stored: wait for it rather than race it.
+    await waitForReplyTo(564);
     const firstPoll = telegram.requests
       .slice(requestsBefore)
       .find((request) => request.method === "getUpdates");
