@@ -2,7 +2,13 @@
  * What the API, the CLI and the unsubscribe page do with preferences and suppressions. The
  * worker never calls these: it reads both with its claim and suppresses in the attempt's statement.
  */
-import { ConflictError, NotFoundError, tooLong, userNotFound, ValidationError } from "../core/errors.js";
+import {
+  ConflictError,
+  lengthProblem,
+  NotFoundError,
+  userNotFound,
+  ValidationError,
+} from "../core/errors.js";
 import {
   CHANNELS,
   type Channel,
@@ -173,21 +179,20 @@ export async function addSuppression(
   const problems: Record<string, string[]> = {};
   const channel = isChannel(input.channel) ? input.channel : null;
   if (!channel) problems.channel = [`Select a valid choice: ${CHANNELS.join(", ")}.`];
-  const addressTooLong = [...input.address].length > SUPPRESSION_LIMITS.address;
+  const addressTooLong = lengthProblem(input.address, SUPPRESSION_LIMITS.address);
   const address =
-    channel && !addressTooLong
+    channel && addressTooLong === null
       ? normalizeSuppressionAddress(channel, input.address, deps.phoneDefaultRegion)
       : null;
-  if (addressTooLong) problems.address = [tooLong(SUPPRESSION_LIMITS.address)];
+  if (addressTooLong !== null) problems.address = [addressTooLong];
   else if (channel && address === null) problems.address = [invalidAddress(channel)];
   const reason = (input.reason ?? "manual") as SuppressionReason;
   if (!SUPPRESSION_REASONS.includes(reason)) {
     problems.reason = [`Select a valid choice: ${SUPPRESSION_REASONS.join(", ")}.`];
   }
   const note = input.note?.trim() || null;
-  if (note !== null && [...note].length > SUPPRESSION_LIMITS.note) {
-    problems.note = [tooLong(SUPPRESSION_LIMITS.note)];
-  }
+  const noteTooLong = note === null ? null : lengthProblem(note, SUPPRESSION_LIMITS.note);
+  if (noteTooLong !== null) problems.note = [noteTooLong];
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   const added = await deps.suppressions.add({
     channel: channel!,

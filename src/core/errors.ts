@@ -38,6 +38,15 @@ export const EMAIL_TAKEN_MESSAGE = "user with this email already exists.";
 export const tooLong = (limit: number) => `Ensure this field has no more than ${limit} characters.`;
 export const tooMany = (limit: number) => `Ensure this field has no more than ${limit} elements.`;
 
+/**
+ * tooLong(limit) when `text` has more characters than `limit`, else null. Characters are code
+ * points, as the schemas' maxLength counts them; the UTF-16 length bounds that count, so the
+ * common short value is never split up.
+ */
+export function lengthProblem(text: string, limit: number): string | null {
+  return text.length > limit && [...text].length > limit ? tooLong(limit) : null;
+}
+
 export const unknownUserMessage = (userId: number) => `Invalid pk "${userId}" - object does not exist.`;
 
 export class NotFoundError extends Error {

@@ -1,6 +1,5 @@
-import { tooLong, tooMany } from "./errors.js";
+import { lengthProblem, tooMany } from "./errors.js";
 import { CHANNELS } from "./model.js";
-import { findUnstorableCharacter } from "./unstorable-text.js";
 
 /**
  * The most characters each short text field of a notification (or a broadcast) takes. The HTTP
@@ -14,24 +13,21 @@ export const NOTIFICATION_FIELD_MAX_LENGTHS = {
 } as const;
 
 /**
- * What the HTTP layer refuses in a notification's content before the use case runs (lengths, the
- * number of channels, text PostgreSQL cannot hold, such as "\u0000" in a template's data): these
- * replace the use case's own problem with a field, as the API answers them first.
+ * What the HTTP schema refuses in a notification's content before the use case runs (lengths, the
+ * number of channels): these replace the use case's own problem with a field, as the API answers
+ * them first. Text PostgreSQL cannot hold is refused where input enters (the HTTP layer, the
+ * command line's refuseUnstorableText), not here on every notification's path.
  */
-export function addNotificationTextProblems(
+export function addNotificationLengthProblems(
   input: Record<string, unknown>,
   problems: Record<string, string[]>,
 ): void {
   for (const [field, limit] of Object.entries(NOTIFICATION_FIELD_MAX_LENGTHS)) {
     const value = input[field];
-    // Counted in characters (code points), as the schema's maxLength counts them.
-    if (typeof value === "string" && value.length > limit && [...value].length > limit) {
-      problems[field] = [tooLong(limit)];
-    }
+    const problem = typeof value === "string" ? lengthProblem(value, limit) : null;
+    if (problem !== null) problems[field] = [problem];
   }
   if (Array.isArray(input.channels) && input.channels.length > CHANNELS.length) {
     problems.channels = [tooMany(CHANNELS.length)];
   }
-  const unstorable = findUnstorableCharacter(input, "");
-  if (unstorable !== null) problems[unstorable.field] = [unstorable.problem];
 }

@@ -1,4 +1,4 @@
-import { tooLong } from "./errors.js";
+import { lengthProblem } from "./errors.js";
 import { findUnstorableCharacter } from "./unstorable-text.js";
 
 /**
@@ -25,10 +25,8 @@ export const USER_FIELD_MAX_LENGTHS = {
 export function addUserTextProblems(item: Record<string, unknown>, problems: Record<string, string[]>): void {
   for (const [field, limit] of Object.entries(USER_FIELD_MAX_LENGTHS)) {
     const value = item[field];
-    // Counted in characters (code points), as the schema's maxLength counts them.
-    if (typeof value === "string" && value.length > limit && [...value].length > limit && !problems[field]) {
-      problems[field] = [tooLong(limit)];
-    }
+    const problem = typeof value === "string" ? lengthProblem(value, limit) : null;
+    if (problem !== null && !problems[field]) problems[field] = [problem];
   }
   const unstorable = findUnstorableCharacter(item, "");
   if (unstorable !== null && !problems[unstorable.field]) problems[unstorable.field] = [unstorable.problem];

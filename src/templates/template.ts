@@ -4,7 +4,7 @@
  * because the CLI saves templates too. No framework imports.
  */
 
-import { ValidationError } from "../core/errors.js";
+import { lengthProblem, ValidationError } from "../core/errors.js";
 import { CHANNELS, type Channel } from "../core/model.js";
 import { findUnstorableCharacter } from "../core/unstorable-text.js";
 import { liquidEngines } from "./liquid.js";
@@ -86,7 +86,8 @@ function problemWithKey(key: unknown): string | null {
   if (typeof key !== "string") return `Enter a valid key: it must be a string. ${KEY_RULE}`;
   if (TEMPLATE_KEY_PATTERN.test(key)) return null;
   if (key === "") return "This field may not be blank.";
-  if ([...key].length > 100) return "Ensure this field has no more than 100 characters.";
+  const tooLongKey = lengthProblem(key, 100);
+  if (tooLongKey !== null) return tooLongKey;
   const wrong = [...new Set(key.match(/[^a-z0-9_-]/gu) ?? [])];
   if (wrong.length > 0) {
     const named = wrong.slice(0, 5).map((character) => JSON.stringify(character));

@@ -10,7 +10,7 @@ import {
   type Priority,
   type StoredNotification,
 } from "../core/model.js";
-import { addNotificationTextProblems } from "../core/notification-field-limits.js";
+import { addNotificationLengthProblems } from "../core/notification-field-limits.js";
 import type {
   NotificationEventPublisher,
   NotificationStore,
@@ -170,7 +170,7 @@ export function validateNotificationContent(
   const category = input.category ?? null;
   if (category !== null && !isCategory(category)) problems.category = [CATEGORY_RULE];
   const metadata = validateMetadata(input.metadata, problems);
-  addNotificationTextProblems(input as Record<string, unknown>, problems);
+  addNotificationLengthProblems(input as Record<string, unknown>, problems);
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   const subject = input.subject?.trim() ? input.subject.trim() : null;
   return {

@@ -2,7 +2,7 @@
  * What a caller does with webhook endpoints: register, list, change, delete, rotate a secret,
  * look at deliveries, replay one, send a test event. Shared by the HTTP API and the CLI.
  */
-import { ConflictError, NotFoundError, tooLong, tooMany, ValidationError } from "../core/errors.js";
+import { ConflictError, lengthProblem, NotFoundError, tooMany, ValidationError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { ListedPage, PageWindow } from "../core/model.js";
 import type { WorkWakeUps } from "../usecases/ports.js";
@@ -147,9 +147,9 @@ async function checkedChanges(deps: WebhookDeps, input: WebhookInput): Promise<W
   const changes: WebhookEndpointChanges = {};
   // The schema's limits, for the command line, which does not pass through it: an over-long url is
   // refused before its host is looked up.
-  if (input.url !== undefined && [...input.url].length > WEBHOOK_LIMITS.url) {
-    problems.url = [tooLong(WEBHOOK_LIMITS.url)];
-  } else if (input.url !== undefined) {
+  const urlTooLong = input.url === undefined ? null : lengthProblem(input.url, WEBHOOK_LIMITS.url);
+  if (urlTooLong !== null) problems.url = [urlTooLong];
+  else if (input.url !== undefined) {
     const problem = await webhookUrlProblem(input.url, deps.allowPrivateNetworks);
     if (problem) problems.url = [problem];
     else changes.url = input.url;
@@ -165,9 +165,10 @@ async function checkedChanges(deps: WebhookDeps, input: WebhookInput): Promise<W
       ];
     } else changes.events = [...new Set(input.events)];
   }
-  if (input.description != null && [...input.description].length > WEBHOOK_LIMITS.description) {
-    problems.description = [tooLong(WEBHOOK_LIMITS.description)];
-  } else if (input.description !== undefined) changes.description = input.description;
+  const descriptionTooLong =
+    input.description == null ? null : lengthProblem(input.description, WEBHOOK_LIMITS.description);
+  if (descriptionTooLong !== null) problems.description = [descriptionTooLong];
+  else if (input.description !== undefined) changes.description = input.description;
   if (input.enabled !== undefined) changes.enabled = input.enabled;
   if (Object.keys(problems).length > 0) throw new ValidationError(problems);
   return changes;

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from "commander";
+import { ValidationError } from "../../core/errors.js";
+import { findUnstorableCharacter } from "../../core/unstorable-text.js";
 
 /** A database id: a whole number of at least 1. Anything else is a usage error (exit 2). */
 export function parseId(value: string): number {
@@ -44,4 +46,14 @@ export function collectMetadata(value: string, earlier: Record<string, string> =
   const equals = value.indexOf("=");
   if (equals < 1) throw new InvalidArgumentError("expected key=value, e.g. order_id=A-1042.");
   return { ...earlier, [value.slice(0, equals)]: value.slice(equals + 1) };
+}
+
+/**
+ * The HTTP layer refuses text PostgreSQL cannot store (a NUL, a lone surrogate) before any use case
+ * runs; the command line refuses it at its own entry, naming the field in the same words, so that
+ * the use cases on the API's path do not look for it a second time.
+ */
+export function refuseUnstorableText(input: Record<string, unknown>): void {
+  const found = findUnstorableCharacter(input, "");
+  if (found !== null) throw ValidationError.of(found.field, found.problem);
 }

@@ -3,7 +3,7 @@ import type { BroadcastWithCounts } from "../../broadcasts/broadcast-model.js";
 import { createBroadcast, getBroadcast } from "../../broadcasts/manage-broadcasts.js";
 import { NOTIFICATION_STATUSES } from "../../core/model.js";
 import { serializeBroadcast } from "../broadcasts-json.js";
-import { collectMetadata, parseId, parseJsonObject } from "./arguments.js";
+import { collectMetadata, parseId, parseJsonObject, refuseUnstorableText } from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, printJson } from "./output.js";
 import { withAnnouncingCore, withCore } from "./with-core.js";
 
@@ -34,23 +34,24 @@ export function addBroadcastCommands(program: Command, io: Io): void {
       if ((options.users === undefined) === !options.allUsers) {
         throw new CliFailure("give exactly one of --users 1,2,3 and --all-users");
       }
+      const input = {
+        users: options.users ?? null,
+        all_users: options.allUsers ? true : null,
+        message: options.message ?? null,
+        template: options.template ?? null,
+        data: options.data ?? null,
+        subject: options.subject ?? null,
+        channels: options.channels === undefined ? null : splitList(options.channels),
+        category: options.category ?? null,
+        metadata: options.metadata ?? null,
+        send_at: options.sendAt ?? null,
+      };
+      refuseUnstorableText(input);
       const created = await withAnnouncingCore((core) =>
-        createBroadcast(
-          { ...core, broadcastBatchSize: core.config.broadcasts.batchSize },
-          {
-            users: options.users ?? null,
-            all_users: options.allUsers ? true : null,
-            message: options.message ?? null,
-            template: options.template ?? null,
-            data: options.data ?? null,
-            subject: options.subject ?? null,
-            channels: options.channels === undefined ? null : splitList(options.channels),
-            category: options.category ?? null,
-            metadata: options.metadata ?? null,
-            send_at: options.sendAt ?? null,
-          },
-          { callerId: null, key: undefined },
-        ),
+        createBroadcast({ ...core, broadcastBatchSize: core.config.broadcasts.batchSize }, input, {
+          callerId: null,
+          key: undefined,
+        }),
       );
       const { broadcast: made } = created;
       if (options.json) return printJson(io, serializeBroadcast(made));

@@ -5,7 +5,14 @@ import { deleteOldNotifications } from "../../usecases/delete-old-notifications.
 import { cancelNotification, retryNotification } from "../../usecases/notification-actions.js";
 import { getNotification, type NotificationWithAttempts } from "../../usecases/read-notifications.js";
 import { serializeNotification } from "../public-json.js";
-import { collectMetadata, parseDays, parseId, parseJsonObject, parseWholeNumber } from "./arguments.js";
+import {
+  collectMetadata,
+  parseDays,
+  parseId,
+  parseJsonObject,
+  parseWholeNumber,
+  refuseUnstorableText,
+} from "./arguments.js";
 import { CliFailure, type Io, isoOrDash, oneLine, orDash, printJson, table } from "./output.js";
 import { withAnnouncingCore, withCore, withWebhookEvents } from "./with-core.js";
 
@@ -33,21 +40,21 @@ export function addNotificationCommands(program: Command, io: Io): void {
     )
     .option("--json", "print the notification as JSON")
     .action(async (options) => {
-      const notification = await withAnnouncingCore((core) =>
-        createNotification(core, {
-          user: options.user,
-          message: options.message ?? null,
-          template: options.template ?? null,
-          data: options.data ?? null,
-          subject: options.subject ?? null,
-          channels: options.channels === undefined ? null : splitList(options.channels),
-          category: options.category ?? null,
-          metadata: options.metadata ?? null,
-          send_at: options.sendAt ?? null,
-          ttl_seconds: options.ttlSeconds ?? null,
-          priority: options.priority ?? null,
-        }),
-      );
+      const input = {
+        user: options.user,
+        message: options.message ?? null,
+        template: options.template ?? null,
+        data: options.data ?? null,
+        subject: options.subject ?? null,
+        channels: options.channels === undefined ? null : splitList(options.channels),
+        category: options.category ?? null,
+        metadata: options.metadata ?? null,
+        send_at: options.sendAt ?? null,
+        ttl_seconds: options.ttlSeconds ?? null,
+        priority: options.priority ?? null,
+      };
+      refuseUnstorableText(input);
+      const notification = await withAnnouncingCore((core) => createNotification(core, input));
       if (options.json) return printJson(io, serializeNotification(notification, []));
       io.out(`Created notification ${notification.id} (pending); a worker will deliver it.`);
       io.out(`Follow it with: notification-service status ${notification.id}`);
